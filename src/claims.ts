@@ -1,0 +1,87 @@
+// claims: validates App Store Connect token options and builds the JWT header and payload.
+
+import { describe, fail } from "./errors.js";
+import type { AscPrivateKey } from "./key.js";
+import { checkLifetime, checkScope } from "./scope.js";
+import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
+
+/** Audiences Apple's `.p8` team and individual API keys sign for. */
+export type AscAudience = "appstoreconnect-v1" | "apple-developer-enterprise-v1";
+
+/** Options for {@link createAscToken}. Nothing here is mutated or kept. */
+export interface AscTokenOptions {
+  /** The key ID shown beside the key in App Store Connect (10 characters, `A-Z0-9`). Goes into the header's `kid`. */
+  keyId: string;
+  /**
+   * Your team's issuer ID (a UUID, from App Store Connect → Users and Access → Integrations).
+   * Present: a team key, claim `iss`. Left out: an individual key, claim `sub: "user"`.
+   */
+  issuerId?: string | undefined;
+  /** The `.p8` private key, in any form listed under {@link AscPrivateKey}. */
+  privateKey: AscPrivateKey;
+  /**
+   * Lifetime in seconds, as Apple measures it: `exp − iat`. Default 1140 (19 minutes). At most
+   * 1200, or up to 15,777,000 (six months) for a scope of GET requests to the resources Apple
+   * allows long-lived tokens for.
+   */
+  expiresIn?: number | undefined;
+  /**
+   * Seconds `iat` is backdated by, so that a clock running ahead of Apple's is not rejected for
+   * "iat in the future". Default 60. `exp − iat` stays `expiresIn`.
+   */
+  clockTolerance?: number | undefined;
+  /** Requests the token is limited to, e.g. `["GET /v1/apps?filter[platform]=IOS"]`. */
+  scope?: readonly string[] | undefined;
+  /** `"appstoreconnect-v1"` (default) or `"apple-developer-enterprise-v1"` for the Enterprise Program API. */
+  audience?: AscAudience | undefined;
+  /** Clock to date the token by (epoch ms function or a `Date`). Default `Date.now`. */
+  now?: Clock | undefined;
+}
+
+/** Default lifetime: 20 minutes less 60 s of margin; see README "Lifetime and clock skew". */
+export const DEFAULT_EXPIRES_IN = 1140;
+/** Default backdating of `iat`, in seconds. */
+export const DEFAULT_CLOCK_TOLERANCE = 60;
+
+const KEY_ID = /^[A-Z0-9]{10}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
+
+/** The JWS header Apple wants: exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`. */
+export const ascHeader = (keyId: unknown) => {
+  if (typeof keyId !== "string" || !KEY_ID.test(keyId)) {
+    throw fail("INVALID_KEY_ID", `keyId must be the 10-character key ID (A-Z, 0-9) from App Store Connect; got ${describe(keyId)}`);
+  }
+  return { alg: "ES256", kid: keyId, typ: "JWT" } as const;
+};
+
+/** The claims Apple documents for App Store Connect, in its order: iss|sub, iat, exp, aud, scope. */
+export interface AscClaims {
+  iss?: string;
+  sub?: "user";
+  iat: number;
+  exp: number;
+  aud: AscAudience;
+  scope?: string[];
+}
+
+/** Validates every option but the key, and builds the token's claims. */
+export const ascClaims = (options: AscTokenOptions): AscClaims => {
+  const { issuerId, audience = "appstoreconnect-v1" } = options;
+  if (issuerId !== undefined && (typeof issuerId !== "string" || !UUID.test(issuerId))) {
+    throw fail("INVALID_ISSUER_ID", `issuerId must be a UUID, or left out for an individual key; got ${describe(issuerId)}`);
+  }
+  if (!AUDIENCES.includes(audience)) {
+    throw fail("INVALID_AUDIENCE", 'audience must be "appstoreconnect-v1" or "apple-developer-enterprise-v1"');
+  }
+  const lifetime = wholeSeconds(options.expiresIn, DEFAULT_EXPIRES_IN, 1, "INVALID_EXPIRES_IN", "expiresIn");
+  const scope = checkScope(options.scope);
+  checkLifetime(lifetime, scope);
+  const tolerance = wholeSeconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 0, "INVALID_CLOCK_TOLERANCE", "clockTolerance");
+  if (tolerance >= lifetime) {
+    throw fail("INVALID_CLOCK_TOLERANCE", "clockTolerance must be less than expiresIn");
+  }
+  const iat = epochSeconds(options.now) - tolerance;
+  const subject: Pick<AscClaims, "iss" | "sub"> = issuerId === undefined ? { sub: "user" } : { iss: issuerId };
+  return { ...subject, iat, exp: iat + lifetime, aud: audience, ...(scope && { scope }) };
+};

@@ -1,0 +1,115 @@
+/**
+ * Every failure asc-token reports has one of these stable codes. Match on `code`, not on the
+ * message text (messages may be reworded; codes never change within a major version).
+ */
+export type AscTokenErrorCode =
+  /** `options` is not an object. */
+  | "INVALID_OPTIONS"
+  /** `keyId` is not a 10-character App Store Connect key ID. */
+  | "INVALID_KEY_ID"
+  /** `issuerId` is not a UUID. */
+  | "INVALID_ISSUER_ID"
+  /** `audience` is not one Apple accepts for this token. */
+  | "INVALID_AUDIENCE"
+  /** `expiresIn` is not a positive whole number of seconds. */
+  | "INVALID_EXPIRES_IN"
+  /** `clockTolerance` is not a whole number of seconds in `0 ≤ t < expiresIn`. */
+  | "INVALID_CLOCK_TOLERANCE"
+  /** `now` is not a `Date` or a function returning epoch milliseconds. */
+  | "INVALID_NOW"
+  /** `scope` is not a non-empty array of `"METHOD /vN/path?query"` strings. */
+  | "INVALID_SCOPE"
+  /** The lifetime is longer than Apple accepts for this token (and scope). */
+  | "LIFETIME_TOO_LONG"
+  /** No private key was given (undefined, null, empty or whitespace only). */
+  | "KEY_MISSING"
+  /** The key is not PEM, base64 or DER that can be read (bad base64, truncated, mismatched armor). */
+  | "KEY_MALFORMED"
+  /** The key is encrypted (password-protected); Apple's `.p8` files are not. */
+  | "KEY_ENCRYPTED"
+  /** The key is not an EC key (RSA, Ed25519, ...). */
+  | "KEY_UNSUPPORTED_TYPE"
+  /** The key is an EC key on a curve other than P-256. */
+  | "KEY_UNSUPPORTED_CURVE"
+  /** A public key or certificate was given where the private key belongs. */
+  | "KEY_NOT_PRIVATE"
+  /** A `CryptoKey` was given that is not a private ECDSA P-256 key with `sign` usage. */
+  | "KEY_INVALID_CRYPTOKEY"
+  /** WebCrypto refused to import the key. */
+  | "KEY_IMPORT_FAILED"
+  /** `crypto.subtle` is missing (an insecure browser context, or a very old runtime). */
+  | "CRYPTO_UNAVAILABLE"
+  /** WebCrypto failed to sign. */
+  | "SIGN_FAILED";
+
+/**
+ * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and
+ * never contains key material; `cause` carries the underlying WebCrypto error where there is one.
+ *
+ * The ESM and CJS builds each have their own copy of this class, so prefer
+ * {@link isAscTokenError} or a check on `code` over `instanceof`.
+ *
+ * @example
+ * ```ts
+ * import { createAscToken, AscTokenError } from "asc-token";
+ * try {
+ *   await createAscToken({ keyId, issuerId, privateKey });
+ * } catch (err) {
+ *   if (err instanceof AscTokenError && err.code === "KEY_MISSING") {
+ *     console.error("Set ASC_PRIVATE_KEY to the contents of your AuthKey_XXXXXXXXXX.p8 file");
+ *   }
+ *   throw err;
+ * }
+ * ```
+ */
+export class AscTokenError extends Error {
+  /** Stable, documented reason for the failure. */
+  readonly code: AscTokenErrorCode;
+
+  constructor(code: AscTokenErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AscTokenError";
+    this.code = code;
+  }
+}
+
+/**
+ * True when `error` is an {@link AscTokenError}, from either the ESM or the CJS build.
+ *
+ * @example
+ * ```ts
+ * import { createAscToken, isAscTokenError } from "asc-token";
+ * const token = await createAscToken(options).catch((err: unknown) => {
+ *   if (isAscTokenError(err)) console.error(`${err.code}: ${err.message}`);
+ *   throw err;
+ * });
+ * ```
+ */
+export function isAscTokenError(error: unknown): error is AscTokenError {
+  return (
+    error instanceof Error &&
+    error.name === "AscTokenError" &&
+    typeof (error as { code?: unknown }).code === "string"
+  );
+}
+
+/** @internal Shorthand used by the library: `throw fail("CODE", "message")`. */
+export const fail = (code: AscTokenErrorCode, message: string, cause?: unknown): AscTokenError =>
+  new AscTokenError(code, message, cause === undefined ? undefined : { cause });
+
+/** @internal Errors raised from more than one place. */
+export const missing = () => fail("KEY_MISSING", "privateKey is empty: pass the contents of AuthKey_XXXXXXXXXX.p8");
+/** @internal */
+export const encrypted = () => fail("KEY_ENCRYPTED", "privateKey is encrypted: decrypt it with openssl pkcs8 -nocrypt");
+/** @internal */
+export const notPrivate = () => fail("KEY_NOT_PRIVATE", "privateKey is a public key or certificate: pass the .p8 private key");
+
+/** @internal Describes a value for an error message without echoing it (it may be a secret). */
+export const describe = (value: unknown): string =>
+  typeof value === "string"
+    ? `a string of ${String(value.length)} characters`
+    : value === null
+      ? "null"
+      : Array.isArray(value)
+        ? "an array"
+        : typeof value;
