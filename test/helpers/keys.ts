@@ -1,0 +1,81 @@
+// Test fixtures, generated fresh for every run: never a real key.
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface P256Fixture {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** Node/OpenSSL 3 PKCS#8 export: 138 bytes, base64 starts "MIGHAgEA". */
+  pkcs8Pem: string;
+  pkcs8Der: Buffer;
+  /** SEC1 "EC PRIVATE KEY" PEM. */
+  sec1Pem: string;
+  sec1Der: Buffer;
+  /** Apple's .p8 form: 150-byte PKCS#8 whose ECPrivateKey carries the curve OID and public key. */
+  applePem: string;
+  appleDer: Buffer;
+  /** Base64 body of the PKCS#8 PEM (no armor, no line breaks). */
+  body: string;
+}
+
+const pem = (label: string, der: Buffer): string =>
+  `-----BEGIN ${label}-----\n${(der.toString("base64").match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----\n`;
+
+/** Builds Apple's 150-byte PKCS#8 by wrapping a SEC1 export by hand (independent of src/). */
+export const appleFormFromSec1 = (sec1Der: Buffer): Buffer => {
+  const algorithmId = Buffer.from("301306072a8648ce3d020106082a8648ce3d030107", "hex");
+  const octet = Buffer.concat([Buffer.from([0x04, sec1Der.length]), sec1Der]);
+  const content = Buffer.concat([Buffer.from("020100", "hex"), algorithmId, octet]);
+  return Buffer.concat([Buffer.from([0x30, 0x81, content.length]), content]);
+};
+
+export const makeP256 = (): P256Fixture => {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const pkcs8Der = privateKey.export({ type: "pkcs8", format: "der" });
+  const sec1Der = privateKey.export({ type: "sec1", format: "der" });
+  const appleDer = appleFormFromSec1(sec1Der);
+  return {
+    privateKey,
+    publicKey,
+    pkcs8Pem: pem("PRIVATE KEY", pkcs8Der),
+    pkcs8Der,
+    sec1Pem: pem("EC PRIVATE KEY", sec1Der),
+    sec1Der,
+    applePem: pem("PRIVATE KEY", appleDer),
+    appleDer,
+    body: pkcs8Der.toString("base64"),
+  };
+};
+
+/** Keys and documents that must be refused, each with the code asc-token must give. */
+export const makeRejects = () => {
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const p384 = generateKeyPairSync("ec", { namedCurve: "P-384" });
+  const p521 = generateKeyPairSync("ec", { namedCurve: "P-521" });
+  const k1 = generateKeyPairSync("ec", { namedCurve: "secp256k1" });
+  const ed = generateKeyPairSync("ed25519");
+  const p256 = makeP256();
+  const dir = mkdtempSync(join(tmpdir(), "asc-token-"));
+  writeFileSync(join(dir, "key.pem"), p256.pkcs8Pem);
+  execFileSync("openssl", ["req", "-new", "-x509", "-key", join(dir, "key.pem"), "-subj", "/CN=asc-token test", "-days", "1", "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+  const certificate = readFileSync(join(dir, "cert.pem"), "utf8");
+  return {
+    p256,
+    rsaPkcs8: rsa.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+    rsaPkcs1: rsa.privateKey.export({ type: "pkcs1", format: "pem" }) as string,
+    p384Pkcs8: p384.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+    p384Sec1: p384.privateKey.export({ type: "sec1", format: "pem" }) as string,
+    p521Pkcs8: p521.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+    secp256k1Pkcs8: k1.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+    ed25519Pkcs8: ed.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+    publicKeyPem: p256.publicKey.export({ type: "spki", format: "pem" }) as string,
+    publicKeyDer: p256.publicKey.export({ type: "spki", format: "der" }),
+    certificate,
+    encryptedPkcs8: p256.privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }) as string,
+    encryptedPkcs8Der: p256.privateKey.export({ type: "pkcs8", format: "der", cipher: "aes-256-cbc", passphrase: "pw" }),
+    encryptedSec1: p256.privateKey.export({ type: "sec1", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }) as string,
+  };
+};
