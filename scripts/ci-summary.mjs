@@ -1,0 +1,23 @@
+// Prints the one line CI reads, "N passed, N failed", from vitest's JSON report plus any extra
+// result files (one JSON object { passed, failed } each) given as arguments. Exits 1 on any
+// failure or when nothing ran.
+import { existsSync, readFileSync } from "node:fs";
+
+let passed = 0;
+let failed = 0;
+const report = ".tmp/vitest-report.json";
+if (existsSync(report)) {
+  const json = JSON.parse(readFileSync(report, "utf8"));
+  passed += json.numPassedTests;
+  failed += json.numFailedTests + (json.success ? 0 : json.numFailedTestSuites);
+} else {
+  failed += 1; // vitest never reported: an earlier step (typecheck, lint, build) failed
+}
+for (const file of process.argv.slice(2)) {
+  if (!existsSync(file)) continue;
+  const extra = JSON.parse(readFileSync(file, "utf8"));
+  passed += extra.passed;
+  failed += extra.failed;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
