@@ -1,0 +1,217 @@
+// `npm run bench`: asc-token against the floor and its peers, in one process run.
+//
+//   npm run bench                 builds dist/, runs every case, prints a Markdown table and
+//                                 rewrites the measured block of bench/RESULTS.md
+//   npm run bench -- --quick      one short round: proves every case still runs (CI); never
+//                                 fails on speed, never writes RESULTS.md
+//   npm run bench -- --only asc   only the cases whose name contains one of the comma-separated
+//                                 words (their floors are always kept); prints, does not write
+//
+// This machine kind is shared and noisy: absolute times wander by ±25 % between runs, so every
+// case is compared with a floor measured in the same round, the cases are interleaved over
+// several short rounds (in a different order each round), and the table reports the median over
+// rounds of each case's ratio to its floor, with the min–max of those ratios.
+//
+// Imports the BUILT package (dist/index.js), as a user gets it: `npm run bench` builds first.
+
+import { createPrivateKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { Bench } from "tinybench";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyIndex = args.indexOf("--only");
+const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? "").split(",").filter(Boolean) : undefined;
+const root = new URL("../", import.meta.url);
+const resultsFile = new URL("bench/RESULTS.md", root);
+
+if (!existsSync(new URL("dist/index.js", root))) {
+  console.error("dist/index.js is missing: run `npm run build` first (`npm run bench` does).");
+  process.exit(1);
+}
+const api = await import(new URL("dist/index.js", root).href);
+const { default: jwt } = await import("jsonwebtoken");
+const { createSigner } = await import("fast-jwt");
+const jose = await import("jose");
+const tsndr = (await import("@tsndr/cloudflare-worker-jwt")).default;
+
+const { subtle } = globalThis.crypto;
+const ES256 = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+
+// ---------------------------------------------------------------------------------------------
+// Keys and claims: one P-256 key in Apple's .p8 form (150-byte PKCS#8 with the public key), and
+// the same header and claims for every library.
+
+/** Apple's .p8 PKCS#8 form, built from the SEC1 export (as test/helpers/keys.ts does). */
+const applePkcs8 = (sec1) => {
+  const algorithmId = Buffer.from("301306072a8648ce3d020106082a8648ce3d030107", "hex");
+  const content = Buffer.concat([Buffer.from("020100", "hex"), algorithmId, Buffer.from([0x04, sec1.length]), sec1]);
+  return Buffer.concat([Buffer.from([0x30, 0x81, content.length]), content]);
+};
+const pem = (der) => `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").match(/.{1,64}/g).join("\n")}\n-----END PRIVATE KEY-----\n`;
+const makeKey = () => {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const der = applePkcs8(privateKey.export({ type: "sec1", format: "der" }));
+  return { der, pem: pem(der), keyObject: createPrivateKey(pem(der)), publicKey };
+};
+
+const key = makeKey();
+const cryptoKey = await subtle.importKey("pkcs8", key.der, ES256, false, ["sign"]);
+/** Distinct keys for the cold cases: more than asc-token's 16-key cache, used round-robin. */
+const pool = Array.from({ length: quick ? 20 : 48 }, makeKey);
+let next = 0;
+const coldKey = () => pool[(next = (next + 1) % pool.length)];
+
+const keyId = "2X9R4HXF34";
+const issuerId = "57246542-96fe-1a63-e053-0824d011072a";
+const aud = "appstoreconnect-v1";
+const claims = () => {
+  const iat = Math.floor(Date.now() / 1000) - 60;
+  return { iss: issuerId, iat, exp: iat + 1140, aud };
+};
+const options = { keyId, issuerId };
+
+/** The signing input asc-token produces for these claims: what the floors sign. */
+const sample = await api.createAscToken({ ...options, privateKey: cryptoKey });
+const input = new TextEncoder().encode(sample.split(".").slice(0, 2).join("."));
+const inputBuffer = Buffer.from(input);
+
+const fastSigner = createSigner({ key: key.pem, algorithm: "ES256", kid: keyId });
+const signJose = (k, c = claims()) =>
+  new jose.SignJWT({ iss: c.iss, aud: c.aud }).setProtectedHeader({ alg: "ES256", kid: keyId, typ: "JWT" }).setIssuedAt(c.iat).setExpirationTime(c.exp).sign(k);
+const tsndrOptions = { algorithm: "ES256", header: { kid: keyId, typ: "JWT" } };
+const BATCH = 1000;
+const batch = (fn) => () => Promise.all(Array.from({ length: BATCH }, fn));
+const sequential = (fn) => async () => {
+  for (let i = 0; i < BATCH; i++) await fn();
+};
+
+// ---------------------------------------------------------------------------------------------
+// Cases. `floor` names the case each one is divided by; `per` divides a batch's time per token.
+
+const WARM = "floor: crypto.subtle.sign, imported key";
+const COLD = "floor: importKey + crypto.subtle.sign (cold)";
+const BATCH_FLOOR = "floor: 1,000 × crypto.subtle.sign, Promise.all";
+const provider = typeof api.createAscTokenProvider === "function" ? api.createAscTokenProvider({ ...options, privateKey: key.pem }) : undefined;
+
+const cases = [
+  { name: WARM, floor: WARM, fn: () => subtle.sign(ES256, cryptoKey, input) },
+  { name: "asc-token, imported CryptoKey", floor: WARM, fn: () => api.createAscToken({ ...options, privateKey: cryptoKey }), token: true },
+  { name: "asc-token, PEM string every call (key cache)", floor: WARM, fn: () => api.createAscToken({ ...options, privateKey: key.pem }), token: true },
+  provider && { name: "asc-token provider, cached getToken()", floor: WARM, fn: () => provider.getToken(), token: true },
+  { name: "jose SignJWT, CryptoKey", floor: WARM, fn: () => signJose(cryptoKey), token: true },
+  { name: "tsndr sign, CryptoKey", floor: WARM, fn: () => tsndr.sign(claims(), cryptoKey, tsndrOptions), token: true },
+  { name: "tsndr sign, PEM string (imports every call)", floor: WARM, fn: () => tsndr.sign(claims(), key.pem, tsndrOptions), token: true, slow: true },
+  { name: "jsonwebtoken, PEM string", floor: WARM, fn: () => jwt.sign(claims(), key.pem, { algorithm: "ES256", keyid: keyId }), token: true, slow: true },
+  { name: "jsonwebtoken, KeyObject", floor: WARM, fn: () => jwt.sign(claims(), key.keyObject, { algorithm: "ES256", keyid: keyId }), token: true },
+  { name: "fast-jwt createSigner (PEM, key cached)", floor: WARM, fn: () => fastSigner(claims()), token: true },
+  { name: "node crypto.sign ieee-p1363, KeyObject", floor: WARM, fn: () => nodeSign("sha256", inputBuffer, { key: key.keyObject, dsaEncoding: "ieee-p1363" }) },
+  { name: COLD, floor: COLD, fn: async () => subtle.sign(ES256, await subtle.importKey("pkcs8", coldKey().der, ES256, false, ["sign"]), input), slow: true },
+  { name: "asc-token cold: new PEM every call", floor: COLD, fn: () => api.createAscToken({ ...options, privateKey: coldKey().pem }), slow: true },
+  { name: "jose cold: importPKCS8 + SignJWT", floor: COLD, fn: async () => signJose(await jose.importPKCS8(coldKey().pem, "ES256")), slow: true },
+  { name: BATCH_FLOOR, floor: BATCH_FLOOR, fn: batch(() => subtle.sign(ES256, cryptoKey, input)), per: BATCH, batch: true },
+  { name: "asc-token 1,000 tokens, Promise.all", floor: BATCH_FLOOR, fn: batch(() => api.createAscToken({ ...options, privateKey: cryptoKey })), per: BATCH, batch: true },
+  { name: "asc-token 1,000 tokens, sequential", floor: BATCH_FLOOR, fn: sequential(() => api.createAscToken({ ...options, privateKey: cryptoKey })), per: BATCH, batch: true },
+  { name: "node crypto.sign 1,000 tokens, sync loop", floor: BATCH_FLOOR, fn: () => { for (let i = 0; i < BATCH; i++) nodeSign("sha256", inputBuffer, { key: key.keyObject, dsaEncoding: "ieee-p1363" }); }, per: BATCH, batch: true },
+].filter(Boolean);
+
+const picked = only ? cases.filter((c) => only.some((word) => c.name.includes(word))) : cases;
+const active = cases.filter((c) => picked.includes(c) || picked.some((p) => p.floor === c.name));
+
+// ---------------------------------------------------------------------------------------------
+// Every token case must produce a token that node:crypto verifies, with the same claims: a
+// benchmark of something broken is worthless. (This is what `--quick` proves in CI.)
+
+const decode = (part) => JSON.parse(Buffer.from(part, "base64url").toString());
+for (const c of active.filter((c) => c.token)) {
+  const token = await c.fn();
+  const [h, p, s] = token.split(".");
+  const header = decode(h);
+  const payload = decode(p);
+  const ok =
+    header.alg === "ES256" && header.kid === keyId && payload.iss === issuerId && payload.aud === aud &&
+    payload.exp - payload.iat === 1140 &&
+    nodeVerify("sha256", Buffer.from(`${h}.${p}`), { key: key.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"));
+  if (!ok) throw new Error(`bench case "${c.name}" produced a token that does not verify or has other claims`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds: each case gets a short tinybench run per round, in a rotated order.
+
+const ROUNDS = quick ? 1 : 7;
+const budget = (c) =>
+  quick
+    ? { time: 10, iterations: c.batch ? 1 : 4, warmupTime: 5, warmupIterations: 1 }
+    : c.batch
+      ? { time: 250, iterations: 5, warmupTime: 50, warmupIterations: 1 }
+      : { time: c.slow ? 250 : 200, iterations: 32, warmupTime: 40, warmupIterations: 8 };
+
+/** µs per op (per token for batches), by case name, one entry per round. */
+const samples = new Map(active.map((c) => [c.name, []]));
+const started = performance.now();
+for (let round = 0; round < ROUNDS; round++) {
+  const shift = (round * 5) % active.length;
+  const order = [...active.slice(shift), ...active.slice(0, shift)];
+  if (round % 2 === 1) order.reverse();
+  for (const c of order) {
+    const bench = new Bench({ ...budget(c), throws: true });
+    bench.add(c.name, c.fn);
+    await bench.run();
+    const result = bench.tasks[0].result;
+    samples.get(c.name).push((result.latency.p50 * 1000) / (c.per ?? 1));
+  }
+  if (!quick) process.stderr.write(`round ${round + 1}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report.
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+const fmtUs = (us) => (us >= 100 ? us.toFixed(0) : us.toFixed(1));
+const fmtX = (x) => x.toFixed(2);
+const floorLabel = { [WARM]: "sign", [COLD]: "import+sign", [BATCH_FLOOR]: "batch sign" };
+
+const rows = active.map((c) => {
+  const own = samples.get(c.name);
+  const base = samples.get(c.floor);
+  const ratios = own.map((v, i) => v / base[i]);
+  return `| ${c.name} | ${fmtUs(median(own))} | ${c.name === c.floor ? "1.00" : `**${fmtX(median(ratios))}**`} | ${fmtX(Math.min(...ratios))}–${fmtX(Math.max(...ratios))} | ${floorLabel[c.floor]} |`;
+});
+const table = [
+  "| case | median µs per token | × floor (median) | × floor (min–max over rounds) | floor |",
+  "|---|---:|---:|---:|---|",
+  ...rows,
+].join("\n");
+
+const version = (name) => JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, root), "utf8")).version;
+const own = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+const cpus = os.cpus();
+const env = [
+  `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+  `- Node ${process.versions.node} (V8 ${process.versions.v8}, OpenSSL ${process.versions.openssl}), ${process.platform} ${process.arch}`,
+  `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores (shared)`,
+  `- Packages: asc-token ${own.version} (this tree), jose ${version("jose")}, jsonwebtoken ${version("jsonwebtoken")}, fast-jwt ${version("fast-jwt")}, @tsndr/cloudflare-worker-jwt ${version("@tsndr/cloudflare-worker-jwt")}, tinybench ${version("tinybench")}`,
+  `- ${ROUNDS} rounds, cases interleaved in a rotated order; per round each case is a tinybench run (median latency); the ratio is taken per round against the floor of the same round.`,
+  `- Same header \`{alg, kid, typ}\` and claims \`{iss, iat, exp, aud}\` everywhere, one P-256 key in Apple's 150-byte .p8 form; cold cases cycle through ${pool.length} distinct keys (asc-token caches 16).`,
+  provider ? "" : "- The token provider (`createAscTokenProvider`) is not in this build: its case is skipped.",
+].filter(Boolean).join("\n");
+
+const block = `<!-- bench:start (written by \`npm run bench\`; do not edit by hand) -->\n${env}\n\n${table}\n<!-- bench:end -->`;
+console.log(`\n${env}\n\n${table}\n`);
+
+if (quick || only) {
+  console.log(quick ? "--quick: every case ran and every token verified (speed is not checked)." : "--only: RESULTS.md not written.");
+} else {
+  const previous = existsSync(resultsFile) ? readFileSync(resultsFile, "utf8") : "# Benchmark results\n\n";
+  const updated = /<!-- bench:start[^]*?<!-- bench:end -->/.test(previous)
+    ? previous.replace(/<!-- bench:start[^]*?<!-- bench:end -->/, () => block)
+    : `${previous.trimEnd()}\n\n${block}\n`;
+  writeFileSync(resultsFile, updated);
+  console.log("Written to bench/RESULTS.md");
+}
