@@ -14,11 +14,10 @@
 //
 // Imports the BUILT package (dist/index.js), as a user gets it: `npm run bench` builds first.
 
-import { createPrivateKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from "node:crypto";
+import { sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { performance } from "node:perf_hooks";
-import { Bench } from "tinybench";
+import { ES256, fmtUs, fmtX, makeKey, minimalToken, runRounds, summarize } from "./harness.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -38,24 +37,9 @@ const jose = await import("jose");
 const tsndr = (await import("@tsndr/cloudflare-worker-jwt")).default;
 
 const { subtle } = globalThis.crypto;
-const ES256 = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
-
 // ---------------------------------------------------------------------------------------------
 // Keys and claims: one P-256 key in Apple's .p8 form (150-byte PKCS#8 with the public key), and
 // the same header and claims for every library.
-
-/** Apple's .p8 PKCS#8 form, built from the SEC1 export (as test/helpers/keys.ts does). */
-const applePkcs8 = (sec1) => {
-  const algorithmId = Buffer.from("301306072a8648ce3d020106082a8648ce3d030107", "hex");
-  const content = Buffer.concat([Buffer.from("020100", "hex"), algorithmId, Buffer.from([0x04, sec1.length]), sec1]);
-  return Buffer.concat([Buffer.from([0x30, 0x81, content.length]), content]);
-};
-const pem = (der) => `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").match(/.{1,64}/g).join("\n")}\n-----END PRIVATE KEY-----\n`;
-const makeKey = () => {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const der = applePkcs8(privateKey.export({ type: "sec1", format: "der" }));
-  return { der, pem: pem(der), keyObject: createPrivateKey(pem(der)), publicKey };
-};
 
 const key = makeKey();
 const cryptoKey = await subtle.importKey("pkcs8", key.der, ES256, false, ["sign"]);
@@ -101,6 +85,7 @@ const cases = [
   { name: "asc-token, imported CryptoKey", floor: WARM, fn: () => api.createAscToken({ ...options, privateKey: cryptoKey }), token: true },
   { name: "asc-token, PEM string every call (key cache)", floor: WARM, fn: () => api.createAscToken({ ...options, privateKey: key.pem }), token: true },
   provider && { name: "asc-token provider, cached getToken()", floor: WARM, fn: () => provider.getToken(), token: true },
+  { name: "reference: minimal hand-written WebCrypto token, no checks", floor: WARM, fn: () => minimalToken(cryptoKey, keyId, claims()), token: true },
   { name: "jose SignJWT, CryptoKey", floor: WARM, fn: () => signJose(cryptoKey), token: true },
   { name: "tsndr sign, CryptoKey", floor: WARM, fn: () => tsndr.sign(claims(), cryptoKey, tsndrOptions), token: true },
   { name: "tsndr sign, PEM string (imports every call)", floor: WARM, fn: () => tsndr.sign(claims(), key.pem, tsndrOptions), token: true, slow: true },
@@ -148,40 +133,18 @@ const budget = (c) =>
       ? { time: 250, iterations: 5, warmupTime: 50, warmupIterations: 1 }
       : { time: c.slow ? 250 : 200, iterations: 32, warmupTime: 40, warmupIterations: 8 };
 
-/** µs per op (per token for batches), by case name, one entry per round. */
-const samples = new Map(active.map((c) => [c.name, []]));
-const started = performance.now();
-for (let round = 0; round < ROUNDS; round++) {
-  const shift = (round * 5) % active.length;
-  const order = [...active.slice(shift), ...active.slice(0, shift)];
-  if (round % 2 === 1) order.reverse();
-  for (const c of order) {
-    const bench = new Bench({ ...budget(c), throws: true });
-    bench.add(c.name, c.fn);
-    await bench.run();
-    const result = bench.tasks[0].result;
-    samples.get(c.name).push((result.latency.p50 * 1000) / (c.per ?? 1));
-  }
-  if (!quick) process.stderr.write(`round ${round + 1}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
-}
+const samples = await runRounds(active, ROUNDS, budget, (round, seconds) => {
+  if (!quick) process.stderr.write(`round ${round}/${ROUNDS} done (${seconds.toFixed(0)} s)\n`);
+});
 
 // ---------------------------------------------------------------------------------------------
 // Report.
 
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-const fmtUs = (us) => (us >= 100 ? us.toFixed(0) : us.toFixed(1));
-const fmtX = (x) => x.toFixed(2);
 const floorLabel = { [WARM]: "sign", [COLD]: "import+sign", [BATCH_FLOOR]: "batch sign" };
 
 const rows = active.map((c) => {
-  const own = samples.get(c.name);
-  const base = samples.get(c.floor);
-  const ratios = own.map((v, i) => v / base[i]);
-  return `| ${c.name} | ${fmtUs(median(own))} | ${c.name === c.floor ? "1.00" : `**${fmtX(median(ratios))}**`} | ${fmtX(Math.min(...ratios))}–${fmtX(Math.max(...ratios))} | ${floorLabel[c.floor]} |`;
+  const { us, ratio, min, max } = summarize(samples, c);
+  return `| ${c.name} | ${fmtUs(us)} | ${c.name === c.floor ? "1.00" : `**${fmtX(ratio)}**`} | ${fmtX(min)}–${fmtX(max)} | ${floorLabel[c.floor]} |`;
 });
 const table = [
   "| case | median µs per token | × floor (median) | × floor (min–max over rounds) | floor |",

@@ -5,15 +5,23 @@ let encoder: TextEncoder | undefined;
 /** UTF-8 bytes of `text` (one shared TextEncoder, created on first use, not at import). */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => (encoder ??= new TextEncoder()).encode(text);
 
-/** base64url without padding (RFC 7515 §2) of `bytes`. */
+/** base64url without padding (RFC 7515 §2) of a binary string (one character per byte). */
+const fromBinary = (binary: string): string =>
+  btoa(binary).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
+
+/** base64url without padding of `bytes`. */
 export const encodeBytes = (bytes: Uint8Array): string => {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return fromBinary(binary);
 };
 
-/** base64url without padding of the UTF-8 bytes of `text`. */
-export const encodeText = (text: string): string => encodeBytes(utf8(text));
+/**
+ * base64url without padding of the UTF-8 bytes of `text`. ASCII text (every JSON this library
+ * builds, unless a scope holds non-ASCII) is its own UTF-8, so it skips the TextEncoder.
+ */
+export const encodeText = (text: string): string =>
+  /^[\0-\x7f]*$/.test(text) ? fromBinary(text) : encodeBytes(utf8(text));
 
 /** base64url of the JSON of `value`. */
 export const encodeJson = (value: unknown): string => encodeText(JSON.stringify(value));
@@ -23,13 +31,13 @@ export const encodeJson = (value: unknown): string => encodeText(JSON.stringify(
  * Returns undefined when `text` is not valid base64 in either alphabet.
  */
 export const decodeBase64 = (text: string): Uint8Array<ArrayBuffer> | undefined => {
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text) || text.length % 4 === 1) return undefined;
-  const std = text.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
-  let binary: string;
-  try {
-    binary = atob(std + "===".slice((std.length + 3) % 4));
-  } catch {
-    return undefined;
+  // atob checks the rest: the length, and that `=` comes only as padding at the end.
+  if (/^[\w+/-]*={0,2}$/.test(text)) {
+    try {
+      return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (char) => char.charCodeAt(0));
+    } catch {
+      // not base64 after all
+    }
   }
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  return undefined;
 };

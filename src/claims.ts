@@ -1,6 +1,6 @@
 // claims: validates App Store Connect token options and builds the JWT header and payload.
 
-import { describe, fail } from "./errors.js";
+import { invalid } from "./errors.js";
 import type { AscPrivateKey } from "./key.js";
 import { checkLifetime, checkScope } from "./scope.js";
 import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
@@ -43,14 +43,13 @@ export const DEFAULT_EXPIRES_IN = 1140;
 /** Default backdating of `iat`, in seconds. */
 export const DEFAULT_CLOCK_TOLERANCE = 60;
 
-const KEY_ID = /^[A-Z0-9]{10}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
 const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
 
 /** The JWS header Apple wants: exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`. */
 export const ascHeader = (keyId: unknown) => {
-  if (typeof keyId !== "string" || !KEY_ID.test(keyId)) {
-    throw fail("INVALID_KEY_ID", `keyId must be the 10-character key ID (A-Z, 0-9) from App Store Connect; got ${describe(keyId)}`);
+  if (typeof keyId !== "string" || !/^[A-Z0-9]{10}$/.test(keyId)) {
+    throw invalid("INVALID_KEY_ID", "keyId", "the 10-character key ID (A-Z, 0-9)", keyId);
   }
   return { alg: "ES256", kid: keyId, typ: "JWT" } as const;
 };
@@ -69,19 +68,21 @@ export interface AscClaims {
 export const ascClaims = (options: AscTokenOptions): AscClaims => {
   const { issuerId, audience = "appstoreconnect-v1" } = options;
   if (issuerId !== undefined && (typeof issuerId !== "string" || !UUID.test(issuerId))) {
-    throw fail("INVALID_ISSUER_ID", `issuerId must be a UUID, or left out for an individual key; got ${describe(issuerId)}`);
+    throw invalid("INVALID_ISSUER_ID", "issuerId", "a UUID (or left out)", issuerId);
   }
   if (!AUDIENCES.includes(audience)) {
-    throw fail("INVALID_AUDIENCE", 'audience must be "appstoreconnect-v1" or "apple-developer-enterprise-v1"');
+    throw invalid("INVALID_AUDIENCE", "audience", AUDIENCES.join(" or "), audience);
   }
   const lifetime = wholeSeconds(options.expiresIn, DEFAULT_EXPIRES_IN, 1, "INVALID_EXPIRES_IN", "expiresIn");
   const scope = checkScope(options.scope);
   checkLifetime(lifetime, scope);
   const tolerance = wholeSeconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 0, "INVALID_CLOCK_TOLERANCE", "clockTolerance");
   if (tolerance >= lifetime) {
-    throw fail("INVALID_CLOCK_TOLERANCE", "clockTolerance must be less than expiresIn");
+    throw invalid("INVALID_CLOCK_TOLERANCE", "clockTolerance", "less than expiresIn", tolerance);
   }
   const iat = epochSeconds(options.now) - tolerance;
-  const subject: Pick<AscClaims, "iss" | "sub"> = issuerId === undefined ? { sub: "user" } : { iss: issuerId };
-  return { ...subject, iat, exp: iat + lifetime, aud: audience, ...(scope && { scope }) };
+  // Built literally, not by spreading: a fixed property order and shape, and faster.
+  const claims: AscClaims = issuerId === undefined ? { sub: "user", iat, exp: iat + lifetime, aud: audience } : { iss: issuerId, iat, exp: iat + lifetime, aud: audience };
+  if (scope) claims.scope = scope;
+  return claims;
 };

@@ -64,7 +64,7 @@ export type AscTokenErrorCode =
  */
 export class AscTokenError extends Error {
   /** Stable, documented reason for the failure. */
-  readonly code: AscTokenErrorCode;
+  declare readonly code: AscTokenErrorCode;
 
   constructor(code: AscTokenErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -97,19 +97,32 @@ export function isAscTokenError(error: unknown): error is AscTokenError {
 export const fail = (code: AscTokenErrorCode, message: string, cause?: unknown): AscTokenError =>
   new AscTokenError(code, message, cause === undefined ? undefined : { cause });
 
-/** @internal Errors raised from more than one place. */
-export const missing = () => fail("KEY_MISSING", "privateKey is empty: pass the contents of AuthKey_XXXXXXXXXX.p8");
-/** @internal */
-export const encrypted = () => fail("KEY_ENCRYPTED", "privateKey is encrypted: decrypt it with openssl pkcs8 -nocrypt");
-/** @internal */
-export const notPrivate = () => fail("KEY_NOT_PRIVATE", "privateKey is a public key or certificate: pass the .p8 private key");
+/** @internal The shape of the option errors: `${name} must be ${expected}; got ${describe(value)}`. */
+export const invalid = (code: AscTokenErrorCode, name: string, expected: string, value: unknown): AscTokenError =>
+  fail(code, `${name} must be ${expected}; got ${describe(value)}`);
 
-/** @internal Describes a value for an error message without echoing it (it may be a secret). */
+/**
+ * @internal The shape of the key errors: `privateKey ${problem}: ${fix}`, the fix defaulting to
+ * the one that always works. Kept short on purpose (every byte ships to browsers); the README's
+ * Errors table explains each code at length.
+ */
+export const keyError = (code: AscTokenErrorCode, problem: string, fix = "pass the .p8 file's contents"): AscTokenError =>
+  fail(code, `privateKey ${problem}: ${fix}`);
+
+/** @internal Errors raised from more than one place. */
+export const missing = () => keyError("KEY_MISSING", "is empty");
+/** @internal */
+export const malformed = () => keyError("KEY_MALFORMED", "is not PEM, base64 or DER");
+/** @internal */
+export const encrypted = () => keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it: openssl pkcs8 -nocrypt");
+
+/**
+ * @internal Describes a value for an error message without echoing it (it may be a secret):
+ * a string or an array by its length, a number as itself, anything else by its type.
+ */
 export const describe = (value: unknown): string =>
-  typeof value === "string"
-    ? `a string of ${String(value.length)} characters`
-    : value === null
-      ? "null"
-      : Array.isArray(value)
-        ? "an array"
-        : typeof value;
+  typeof value === "string" || Array.isArray(value)
+    ? `${Array.isArray(value) ? "an array" : "a string"} of length ${value.length}`
+    : typeof value === "number" || value === null
+      ? String(value)
+      : typeof value;

@@ -1,7 +1,7 @@
 // scope: the optional list of requests an App Store Connect token is limited to, and Apple's
 // rule for tokens that live longer than 20 minutes.
 
-import { describe, fail } from "./errors.js";
+import { fail, invalid } from "./errors.js";
 
 /** Apple's limit for ordinary App Store Connect tokens: `exp − iat` at most 20 minutes. */
 export const MAX_LIFETIME = 1200;
@@ -33,24 +33,21 @@ const ENTRY = /^[A-Z]+ \/v\d+\/\S*$/;
  * Paths under other resources (e.g. /v1/apps/{id}/ciProduct) are not listed, so we refuse them.
  */
 const LONG_LIVED =
-  /^GET \/v\d+\/(?:(?:ci(?:Artifacts|BuildActions|BuildRuns|Issues|MacOsVersions|Products|TestResults|Workflows|XcodeVersions)|scm(?:GitReferences|Providers|PullRequests|Repositories))(?:[/?]|$)|(?:apps|builds)\/[^/?]+\/perfPowerMetrics(?:\?|$)|builds\/[^/?]+\/diagnosticSignatures(?:\?|$)|diagnosticSignatures\/[^/?]+\/logs(?:\?|$))/;
+  /^GET \/v\d+\/(?:(?:ci(?:Artifacts|BuildActions|BuildRuns|Issues|MacOsVersions|Products|TestResults|Workflows|XcodeVersions)|scm(?:GitReferences|Providers|PullRequests|Repositories))(?:[/?]|$)|(?:(?:apps|builds)\/[^/?]+\/perfPowerMetrics|builds\/[^/?]+\/diagnosticSignatures|diagnosticSignatures\/[^/?]+\/logs)(?:\?|$))/;
 
-const quote = (entry: string): string => JSON.stringify(entry.length > 80 ? `${entry.slice(0, 80)}…` : entry);
+/** What a scope entry looks like, for the error messages. */
+const SHAPE = '"METHOD /v1/path?query"';
 
 /** Validates `scope` and returns a copy (never the caller's array), or undefined when absent. */
 export const checkScope = (scope: unknown): string[] | undefined => {
   if (scope === undefined) return undefined;
   if (!Array.isArray(scope) || scope.length === 0) {
-    throw fail("INVALID_SCOPE", `scope must be a non-empty array of "GET /v1/path?query" strings; got ${Array.isArray(scope) ? "[]" : describe(scope)}`);
+    throw invalid("INVALID_SCOPE", "scope", `a non-empty array of ${SHAPE}`, scope);
   }
-  const copy: string[] = [];
-  for (const [index, entry] of (scope as unknown[]).entries()) {
-    if (typeof entry !== "string" || !ENTRY.test(entry)) {
-      throw fail("INVALID_SCOPE", `scope[${String(index)}] must be "METHOD /vN/path?query", e.g. "GET /v1/apps"; got ${describe(entry)}`);
-    }
-    copy.push(entry);
-  }
-  return copy;
+  return (scope as unknown[]).map((entry, index) => {
+    if (typeof entry !== "string" || !ENTRY.test(entry)) throw invalid("INVALID_SCOPE", `scope[${index}]`, SHAPE, entry);
+    return entry;
+  });
 };
 
 /**
@@ -59,14 +56,11 @@ export const checkScope = (scope: unknown): string[] | undefined => {
  */
 export const checkLifetime = (lifetime: number, scope: readonly string[] | undefined): void => {
   if (lifetime <= MAX_LIFETIME) return;
-  if (lifetime > MAX_LONG_LIFETIME) {
-    throw fail("LIFETIME_TOO_LONG", `expiresIn must be <= ${String(MAX_LONG_LIFETIME)} s (six months)`);
-  }
-  if (!scope) {
-    throw fail("LIFETIME_TOO_LONG", "expiresIn over 1200 s needs a scope of GET requests to resources that allow long-lived tokens");
-  }
-  const bad = scope.find((entry) => !LONG_LIVED.test(entry));
-  if (bad !== undefined) {
-    throw fail("LIFETIME_TOO_LONG", `expiresIn over 1200 s: scope entry ${quote(bad)} is not a GET of a resource that allows long-lived tokens`);
+  const bad = scope?.find((entry) => !LONG_LIVED.test(entry));
+  if (lifetime > MAX_LONG_LIFETIME || !scope || bad !== undefined) {
+    throw fail(
+      "LIFETIME_TOO_LONG",
+      `expiresIn over ${MAX_LIFETIME} needs a scope of GETs of long-lived resources only (up to ${MAX_LONG_LIFETIME})${bad === undefined ? "" : `, not "${bad}"`}`,
+    );
   }
 };

@@ -16,7 +16,7 @@ export const signJwt = async (header: object, claims: object, key: CryptoKey): P
   try {
     signature = await crypto.sign(ES256, key, utf8(input));
   } catch (cause) {
-    throw fail("SIGN_FAILED", "WebCrypto could not sign with privateKey", cause);
+    throw fail("SIGN_FAILED", "WebCrypto could not sign", cause);
   }
   return `${input}.${encodeBytes(new Uint8Array(signature))}`;
 };

@@ -1,4 +1,4 @@
-import { describe, fail } from "./errors.js";
+import { fail, invalid } from "./errors.js";
 
 /**
  * The clock a token is dated by: a function returning epoch milliseconds (like `Date.now`), or a
@@ -8,9 +8,9 @@ export type Clock = (() => number) | Date;
 
 /** Current time in whole epoch seconds from `now` (validated). */
 export const epochSeconds = (now: Clock | undefined): number => {
-  const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : now instanceof Date ? now.getTime() : NaN;
+  const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : now instanceof Date ? +now : NaN;
   if (!Number.isFinite(ms) || ms < 0) {
-    throw fail("INVALID_NOW", "now must be a Date or a function returning epoch ms, like Date.now");
+    throw fail("INVALID_NOW", "now must be a Date or return epoch ms");
   }
   return Math.floor(ms / 1000);
 };
@@ -24,8 +24,6 @@ export const wholeSeconds = (
   name: string,
 ): number => {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw fail(code, `${name} must be whole seconds >= ${String(min)}; got ${typeof value === "number" ? String(value) : describe(value)}`);
-  }
-  return value;
+  if (!Number.isSafeInteger(value) || (value as number) < min) throw invalid(code, name, `whole seconds >= ${min}`, value);
+  return value as number;
 };

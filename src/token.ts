@@ -1,8 +1,8 @@
 // token: the App Store Connect flow, key → claims → sign → token.
 
 import { type AscTokenOptions, ascClaims, ascHeader } from "./claims.js";
-import { describe, fail } from "./errors.js";
-import { importAscKey } from "./key.js";
+import { invalid } from "./errors.js";
+import { keyFor } from "./key.js";
 import { signJwt } from "./sign.js";
 
 /**
@@ -28,9 +28,10 @@ import { signJwt } from "./sign.js";
  */
 export const createAscToken = async (options: AscTokenOptions): Promise<string> => {
   if (typeof options !== "object" || options === null) {
-    throw fail("INVALID_OPTIONS", `options must be an object { keyId, issuerId, privateKey }; got ${describe(options)}`);
+    throw invalid("INVALID_OPTIONS", "options", "an object", options);
   }
   const header = ascHeader(options.keyId);
   const claims = ascClaims(options);
-  return signJwt(header, claims, await importAscKey(options.privateKey));
+  const key = keyFor(options.privateKey);
+  return signJwt(header, claims, key instanceof Promise ? await key : key);
 };
