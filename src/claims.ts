@@ -46,12 +46,24 @@ export const DEFAULT_CLOCK_TOLERANCE = 60;
 const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
 const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
 
-/** The JWS header Apple wants: exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`. */
-export const ascHeader = (keyId: unknown) => {
-  if (typeof keyId !== "string" || !/^[A-Z0-9]{10}$/.test(keyId)) {
-    throw invalid("INVALID_KEY_ID", "keyId", "the 10-character key ID (A-Z, 0-9)", keyId);
+/** The JWS header of an App Store Connect token. */
+export type AscHeader = Readonly<{ alg: "ES256"; kid: string; typ: "JWT" }>;
+
+/** Headers by key ID, frozen, so that signJwt can reuse their encoding (at most 16 kept). */
+const headers = new Map<unknown, AscHeader>();
+
+/** The JWS header Apple wants: exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`, frozen. */
+export const ascHeader = (keyId: unknown): AscHeader => {
+  let header = headers.get(keyId);
+  if (!header) {
+    if (typeof keyId !== "string" || !/^[A-Z0-9]{10}$/.test(keyId)) {
+      throw invalid("INVALID_KEY_ID", "keyId", "the 10-character key ID (A-Z, 0-9)", keyId);
+    }
+    header = Object.freeze({ alg: "ES256", kid: keyId, typ: "JWT" });
+    if (headers.size > 15) headers.clear();
+    headers.set(keyId, header);
   }
-  return { alg: "ES256", kid: keyId, typ: "JWT" } as const;
+  return header;
 };
 
 /** The claims Apple documents for App Store Connect, in its order: iss|sub, iat, exp, aud, scope. */

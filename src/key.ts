@@ -57,15 +57,16 @@ export const importAscKey = async (privateKey: AscPrivateKey): Promise<CryptoKey
  * not reject) on input it can tell is wrong without WebCrypto.
  */
 export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey> => {
-  if (typeof privateKey === "object" && privateKey !== null && "usages" in privateKey) {
-    if (!checked.has(privateKey)) {
-      const algorithm = privateKey.algorithm as Partial<EcKeyAlgorithm>;
-      if (privateKey.type !== "private" || algorithm.name !== "ECDSA" || algorithm.namedCurve !== "P-256" || !privateKey.usages.includes("sign")) {
+  if ((privateKey as Partial<CryptoKey> | null)?.usages) {
+    const key = privateKey as CryptoKey;
+    if (!checked.has(key)) {
+      const { name, namedCurve } = key.algorithm as Partial<EcKeyAlgorithm>;
+      if (`${key.type} ${name} ${namedCurve}` !== "private ECDSA P-256" || !key.usages.includes("sign")) {
         throw keyError("KEY_INVALID_CRYPTOKEY", "is not a private P-256 ECDSA CryptoKey with sign usage");
       }
-      checked.add(privateKey);
+      checked.add(key);
     }
-    return privateKey;
+    return key;
   }
   const view = ArrayBuffer.isView(privateKey);
   const source =
