@@ -7,7 +7,7 @@ export const utf8 = (text: string): Uint8Array<ArrayBuffer> => (encoder ??= new 
 
 /** base64url without padding (RFC 7515 §2) of a binary string (one character per byte). */
 const fromBinary = (binary: string): string =>
-  btoa(binary).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
+  btoa(binary).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
 
 /** base64url without padding of `bytes`. */
 export const encodeBytes = (bytes: Uint8Array): string => {

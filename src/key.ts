@@ -57,16 +57,16 @@ export const importAscKey = async (privateKey: AscPrivateKey): Promise<CryptoKey
  * not reject) on input it can tell is wrong without WebCrypto.
  */
 export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey> => {
-  if ((privateKey as Partial<CryptoKey> | null)?.usages) {
-    const key = privateKey as CryptoKey;
-    if (!checked.has(key)) {
-      const { name, namedCurve } = key.algorithm as Partial<EcKeyAlgorithm>;
-      if (`${key.type} ${name} ${namedCurve}` !== "private ECDSA P-256" || !key.usages.includes("sign")) {
-        throw keyError("KEY_INVALID_CRYPTOKEY", "is not a private P-256 ECDSA CryptoKey with sign usage");
-      }
-      checked.add(key);
+  // A CryptoKey: checked once (its getters cost; Node's `usages` copies an array each time).
+  const given = privateKey as CryptoKey;
+  if (checked.has(given)) return given;
+  if ((given as Partial<CryptoKey> | null)?.usages) {
+    const { name, namedCurve } = given.algorithm as Partial<EcKeyAlgorithm>;
+    if (`${given.type} ${name} ${namedCurve}` !== "private ECDSA P-256" || !given.usages.includes("sign")) {
+      throw keyError("KEY_INVALID_CRYPTOKEY", "is not a private P-256 ECDSA CryptoKey with sign usage");
     }
-    return key;
+    checked.add(given);
+    return given;
   }
   const view = ArrayBuffer.isView(privateKey);
   const source =
