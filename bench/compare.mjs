@@ -1,28 +1,36 @@
 // Compares builds of asc-token side by side in one process run, each against the same floors:
 //
-//   node bench/compare.mjs old=path/to/old/index.js new=dist/index.js [--rounds 9]
+//   node bench/compare.mjs old=path/to/old/index.js new=dist/index.js [--calls 6000]
 //
 // To measure a change, keep a copy of dist/index.js from before it (or build an older commit in
-// a `git worktree`), rebuild, and pass both. Reports the three asc-token cases of `npm run bench`
-// (imported key, PEM string every call, cold) as ratios to their floors, and the JS work per
-// token with WebCrypto's sign replaced by an instant stub (CPU µs, the part a library controls).
-// `--rounds 0` measures only the JS work (quick, and steadier on a busy machine).
+// a `git worktree`), rebuild, and pass both. For A/B work this is steadier than `npm run bench`:
+// the cases take turns call by call, in a shuffled order, so a burst of load from another
+// process hits all of them alike, and each is summarised by the median of its per-call latencies
+// divided by the floor's. The run is cut into 5 blocks; min–max is over them.
+//
+// Reports, per build: an imported CryptoKey and the PEM string every call (× crypto.subtle.sign),
+// a new PEM every call (× importKey + sign), and the JS work per token with WebCrypto answering
+// at once (CPU µs with sign and importKey stubbed: the part a library controls).
 import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { ES256, fmtUs, fmtX, makeKey, median, minimalToken, runRounds, summarize } from "./harness.mjs";
+import { ES256, fmtUs, fmtX, makeKey, median, minimalToken } from "./harness.mjs";
 
 const args = process.argv.slice(2);
-const roundsIndex = args.indexOf("--rounds");
-const rounds = roundsIndex >= 0 ? Number(args[roundsIndex + 1]) : 9;
+const callsIndex = args.indexOf("--calls");
+const calls = callsIndex >= 0 ? Number(args[callsIndex + 1]) : 6000;
 const builds = args.filter((a) => a.includes("=")).map((a) => {
   const [label, path] = a.split("=");
-  return { label, path: resolve(path) };
+  return { label, url: pathToFileURL(resolve(path)).href };
 });
 if (builds.length === 0) {
-  console.error("usage: node bench/compare.mjs label=path/to/index.js [label=...] [--rounds N]");
+  console.error("usage: node bench/compare.mjs label=path/to/index.js [label=...] [--calls N]");
   process.exit(2);
 }
-for (const build of builds) build.api = await import(pathToFileURL(build.path).href);
+// The first module loaded measured ~2 % slower than an identical copy loaded after it: load a
+// throwaway copy first so that no build is the first.
+await import(`${builds[0].url}?throwaway`);
+for (const build of builds) build.api = await import(build.url);
 
 const { subtle } = globalThis.crypto;
 const key = makeKey();
@@ -35,64 +43,97 @@ const claims = () => {
   const iat = Math.floor(Date.now() / 1000) - 60;
   return { iss: options.issuerId, iat, exp: iat + 1140, aud: "appstoreconnect-v1" };
 };
-const sample = await builds[0].api.createAscToken({ ...options, privateKey: cryptoKey });
+const sample = await minimalToken(cryptoKey, options.keyId, claims());
 const input = new TextEncoder().encode(sample.split(".").slice(0, 2).join("."));
 
-const WARM = "floor: subtle.sign";
-const COLD = "floor: importKey + sign";
-const cases = [
-  { name: WARM, floor: WARM, fn: () => subtle.sign(ES256, cryptoKey, input) },
-  { name: "minimal hand-written token", floor: WARM, fn: () => minimalToken(cryptoKey, options.keyId, claims()) },
-  { name: COLD, floor: COLD, fn: async () => subtle.sign(ES256, await subtle.importKey("pkcs8", coldKey().der, ES256, false, ["sign"]), input), slow: true },
-  ...builds.flatMap(({ label, api }) => [
-    { name: `${label}: imported CryptoKey`, floor: WARM, fn: () => api.createAscToken({ ...options, privateKey: cryptoKey }) },
-    { name: `${label}: PEM string every call`, floor: WARM, fn: () => api.createAscToken({ ...options, privateKey: key.pem }) },
-    { name: `${label}: cold, new PEM every call`, floor: COLD, fn: () => api.createAscToken({ ...options, privateKey: coldKey().pem }), slow: true },
-  ]),
-];
-const budget = (c) => ({ time: c.slow ? 250 : 200, iterations: 32, warmupTime: 40, warmupIterations: 8 });
-const samples = rounds > 0 ? await runRounds(cases, rounds, budget, (round, s) => process.stderr.write(`round ${round}/${rounds} (${s.toFixed(0)} s)\n`)) : undefined;
+/** A small seeded PRNG (mulberry32): the same order of turns on every run. */
+let seed = 7;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 
-// JS work per token: the same calls with crypto.subtle.sign answering at once.
+/**
+ * Per-call latencies (ms) of `cases`, taking turns call by call in a new random order each turn
+ * (a fixed order would give every case the same predecessor, and a predecessor's after-effects
+ * bias the next call), in 5 blocks.
+ */
+const interleave = async (cases, n) => {
+  const blocks = Array.from({ length: 5 }, () => new Map(cases.map(([name]) => [name, []])));
+  const order = [...cases];
+  for (let i = 0; i < n; i++) {
+    const block = blocks[Math.floor((i * 5) / n)];
+    for (let j = order.length - 1; j > 0; j--) {
+      const k = Math.floor(random() * (j + 1));
+      [order[j], order[k]] = [order[k], order[j]];
+    }
+    for (const [name, fn] of order) {
+      const t0 = performance.now();
+      await fn();
+      if (i >= n / 10) block.get(name).push(performance.now() - t0); // the first tenth warms up
+    }
+  }
+  return blocks.filter((block) => block.values().next().value.length > 0);
+};
+const ratio = (blocks, name, floor) => {
+  const ratios = blocks.map((block) => median(block.get(name)) / median(block.get(floor)));
+  return `${fmtX(median(ratios))} (${fmtX(Math.min(...ratios))}–${fmtX(Math.max(...ratios))})`;
+};
+
+const warm = await interleave(
+  [
+    ["floor", () => subtle.sign(ES256, cryptoKey, input)],
+    ["minimal", () => minimalToken(cryptoKey, options.keyId, claims())],
+    ...builds.flatMap(({ label, api }) => [
+      [`${label}/key`, () => api.createAscToken({ ...options, privateKey: cryptoKey })],
+      [`${label}/pem`, () => api.createAscToken({ ...options, privateKey: key.pem })],
+    ]),
+  ],
+  calls,
+);
+const cold = await interleave(
+  [
+    ["floor", async () => subtle.sign(ES256, await subtle.importKey("pkcs8", coldKey().der, ES256, false, ["sign"]), input)],
+    ...builds.map(({ label, api }) => [`${label}/cold`, () => api.createAscToken({ ...options, privateKey: coldKey().pem })]),
+  ],
+  Math.ceil(calls / 8),
+);
+
+// JS work per token: the same calls with WebCrypto answering at once.
 const signature = new Uint8Array(64).buffer;
-const realSign = subtle.sign;
+const { sign: realSign, importKey: realImport } = subtle;
 const jsWork = new Map();
 try {
   subtle.sign = () => Promise.resolve(signature);
+  subtle.importKey = () => Promise.resolve(cryptoKey);
+  const runs = [...builds, { label: "minimal", api: { createAscToken: ({ privateKey }) => minimalToken(privateKey, options.keyId, claims()) } }];
   for (let round = 0; round < 5; round++) {
-    for (const { label, api } of [...builds, { label: "minimal", api: { createAscToken: ({ privateKey }) => minimalToken(privateKey, options.keyId, claims()) } }]) {
-      for (const [kind, privateKey] of [["imported", cryptoKey], ["pem", label === "minimal" ? cryptoKey : key.pem]]) {
-        const fn = () => api.createAscToken({ ...options, privateKey });
-        for (let i = 0; i < 2000; i++) await fn();
-        // CPU time of this thread, not wall time: steadier when other processes share the cores.
+    for (const { label, api } of runs) {
+      const kinds = label === "minimal" ? [["key", () => cryptoKey]] : [["key", () => cryptoKey], ["pem", () => key.pem], ["cold", () => coldKey().pem]];
+      for (const [kind, privateKey] of kinds) {
+        const fn = () => api.createAscToken({ ...options, privateKey: privateKey() });
+        for (let i = 0; i < 1000; i++) await fn();
+        // CPU time, not wall time: steadier when other processes share the cores.
         const t0 = process.cpuUsage();
-        for (let i = 0; i < 20000; i++) await fn();
+        for (let i = 0; i < 10000; i++) await fn();
         const { user, system } = process.cpuUsage(t0);
-        const list = jsWork.get(`${label}/${kind}`) ?? [];
-        list.push((user + system) / 20000);
-        jsWork.set(`${label}/${kind}`, list);
+        jsWork.set(`${label}/${kind}`, [...(jsWork.get(`${label}/${kind}`) ?? []), (user + system) / 10000]);
       }
     }
   }
 } finally {
-  subtle.sign = realSign;
+  Object.assign(subtle, { sign: realSign, importKey: realImport });
 }
+const js = (name) => (jsWork.has(name) ? fmtUs(median(jsWork.get(name))) : "–");
 
-if (!samples) {
-  console.log("\n| build | JS µs/token, key / PEM (sign stubbed) |\n|---|---:|");
-  for (const { label } of [...builds, { label: "minimal" }]) console.log(`| ${label} | ${fmtUs(median(jsWork.get(`${label}/imported`)))} / ${fmtUs(median(jsWork.get(`${label}/pem`)))} |`);
-  process.exit(0);
-}
-console.log(`\n${rounds} rounds. Ratios: median (min–max) over rounds, to the floor of the same round.\n`);
-console.log("| build | imported key × sign | PEM every call × sign | cold × import+sign | JS µs/token, key / PEM (sign stubbed) |");
+console.log(`\n${calls} warm and ${Math.ceil(calls / 8)} cold calls per case, interleaved call by call. Ratios: median (min–max over 5 blocks).\n`);
+console.log("| build | imported key × sign | PEM every call × sign | new PEM every call × import+sign | JS µs/token: key / PEM / new PEM |");
 console.log("|---|---:|---:|---:|---:|");
-const cell = (name) => {
-  const { ratio, min, max } = summarize(samples, cases.find((c) => c.name === name));
-  return `${fmtX(ratio)} (${fmtX(min)}–${fmtX(max)})`;
-};
 for (const { label } of builds) {
-  console.log(`| ${label} | ${cell(`${label}: imported CryptoKey`)} | ${cell(`${label}: PEM string every call`)} | ${cell(`${label}: cold, new PEM every call`)} | ${fmtUs(median(jsWork.get(`${label}/imported`)))} / ${fmtUs(median(jsWork.get(`${label}/pem`)))} |`);
+  console.log(`| ${label} | ${ratio(warm, `${label}/key`, "floor")} | ${ratio(warm, `${label}/pem`, "floor")} | ${ratio(cold, `${label}/cold`, "floor")} | ${js(`${label}/key`)} / ${js(`${label}/pem`)} / ${js(`${label}/cold`)} |`);
 }
-const minimal = summarize(samples, cases.find((c) => c.name === "minimal hand-written token"));
-console.log(`| minimal hand-written token (reference) | ${fmtX(minimal.ratio)} (${fmtX(minimal.min)}–${fmtX(minimal.max)}) | | | ${fmtUs(median(jsWork.get("minimal/imported")))} |`);
-console.log(`\nfloors: subtle.sign ${fmtUs(median(samples.get(WARM)))} µs, importKey + sign ${fmtUs(median(samples.get(COLD)))} µs (medians)`);
+console.log(`| minimal hand-written token, no checks | ${ratio(warm, "minimal", "floor")} | | | ${js("minimal/key")} |`);
+const floorUs = (blocks) => fmtUs(median(blocks.map((block) => median(block.get("floor")))) * 1000);
+console.log(`\nfloors (median µs): crypto.subtle.sign ${floorUs(warm)}, importKey + sign ${floorUs(cold)}`);

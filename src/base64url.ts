@@ -1,6 +1,9 @@
-// base64 and base64url on top of the Web-standard btoa/atob: no Buffer, no dependencies.
+// base64url and base64 on Web standards (btoa) and by hand: no Buffer, no dependencies.
 
 let encoder: TextEncoder | undefined;
+
+/** The base64 digits in value order, then base64url's two (62 and 63 again: index − 2). */
+const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
 
 /** UTF-8 bytes of `text` (one shared TextEncoder, created on first use, not at import). */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => (encoder ??= new TextEncoder()).encode(text);
@@ -31,13 +34,17 @@ export const encodeJson = (value: unknown): string => encodeText(JSON.stringify(
  * Returns undefined when `text` is not valid base64 in either alphabet.
  */
 export const decodeBase64 = (text: string): Uint8Array<ArrayBuffer> | undefined => {
-  // atob checks the rest: the length, and that `=` comes only as padding at the end.
-  if (/^[\w+/-]*={0,2}$/.test(text)) {
-    try {
-      return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (char) => char.charCodeAt(0));
-    } catch {
-      // not base64 after all
-    }
+  const data = text.replace(/={1,2}$/, "");
+  // Digits of either alphabet only, and never 4n+1 of them (padding is optional, as for Node).
+  if (/[^\w+/-]/.test(data) || data.length % 4 === 1) return undefined;
+  // By hand, not atob: Node 20 runs atob in JavaScript with an array search per character, which
+  // was a third of the JS work of a cold import.
+  const bytes = new Uint8Array((data.length * 3) >> 2);
+  for (let i = 0, bits = 0, at = 0; i < data.length; i++) {
+    const value = DIGITS.indexOf(data.charAt(i));
+    bits = (bits << 6) | (value > 63 ? value - 2 : value);
+    // Each digit but the first of a group of four completes a byte (the array keeps its low 8 bits).
+    if (i % 4) bytes[at++] = bits >> (6 - 2 * (i % 4));
   }
-  return undefined;
+  return bytes;
 };
