@@ -14,7 +14,7 @@
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { ES256, fmtUs, fmtX, makeKey, median, minimalToken } from "./harness.mjs";
+import { ES256, fmtUs, fmtX, makeKey, median, minimalToken, seeded, shuffle } from "./harness.mjs";
 
 const args = process.argv.slice(2);
 const callsIndex = args.indexOf("--calls");
@@ -46,15 +46,6 @@ const claims = () => {
 const sample = await minimalToken(cryptoKey, options.keyId, claims());
 const input = new TextEncoder().encode(sample.split(".").slice(0, 2).join("."));
 
-/** A small seeded PRNG (mulberry32): the same order of turns on every run. */
-let seed = 7;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
 /**
  * Per-call latencies (ms) of `cases`, taking turns call by call in a new random order each turn
  * (a fixed order would give every case the same predecessor, and a predecessor's after-effects
@@ -62,14 +53,10 @@ const random = () => {
  */
 const interleave = async (cases, n) => {
   const blocks = Array.from({ length: 5 }, () => new Map(cases.map(([name]) => [name, []])));
-  const order = [...cases];
+  const random = seeded(7);
   for (let i = 0; i < n; i++) {
     const block = blocks[Math.floor((i * 5) / n)];
-    for (let j = order.length - 1; j > 0; j--) {
-      const k = Math.floor(random() * (j + 1));
-      [order[j], order[k]] = [order[k], order[j]];
-    }
-    for (const [name, fn] of order) {
+    for (const [name, fn] of shuffle([...cases], random)) {
       const t0 = performance.now();
       await fn();
       if (i >= n / 10) block.get(name).push(performance.now() - t0); // the first tenth warms up

@@ -26,19 +26,34 @@ export const median = (values) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
+/** A seeded PRNG (mulberry32): the same sequence of orders on every run. */
+export const seeded = (seed) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+/** Shuffles `items` in place (Fisher–Yates) with `random`. */
+export const shuffle = (items, random) => {
+  for (let j = items.length - 1; j > 0; j--) {
+    const k = Math.floor(random() * (j + 1));
+    [items[j], items[k]] = [items[k], items[j]];
+  }
+  return items;
+};
+
 /**
- * Runs every case once per round for `rounds` rounds, in a rotated (and every other round
- * reversed) order, each as a short tinybench run. Returns µs per op (divided by `case.per` for
- * batches) by case name, one value per round.
+ * Runs every case once per round for `rounds` rounds, in a new shuffled order each round, each
+ * as a short tinybench run. Returns µs per op (divided by `case.per` for batches) by case name,
+ * one value per round.
  */
 export const runRounds = async (cases, rounds, budget, progress = () => {}) => {
   const samples = new Map(cases.map((c) => [c.name, []]));
   const started = performance.now();
+  const random = seeded(1);
   for (let round = 0; round < rounds; round++) {
-    const shift = (round * 5) % cases.length;
-    const order = [...cases.slice(shift), ...cases.slice(0, shift)];
-    if (round % 2 === 1) order.reverse();
-    for (const c of order) {
+    for (const c of shuffle([...cases], random)) {
       const bench = new Bench({ ...budget(c), throws: true });
       bench.add(c.name, c.fn);
       await bench.run();

@@ -6,11 +6,12 @@
 //                                 fails on speed, never writes RESULTS.md
 //   npm run bench -- --only asc   only the cases whose name contains one of the comma-separated
 //                                 words (their floors are always kept); prints, does not write
+//   npm run bench -- --rounds 5   fewer (or more) rounds than the default 11
 //
 // This machine kind is shared and noisy: absolute times wander by ±25 % between runs, so every
 // case is compared with a floor measured in the same round, the cases are interleaved over
-// several short rounds (in a different order each round), and the table reports the median over
-// rounds of each case's ratio to its floor, with the min–max of those ratios.
+// several short rounds (in a new shuffled order each round), and the table reports the median
+// over rounds of each case's ratio to its floor, with the min–max of those ratios.
 //
 // Imports the BUILT package (dist/index.js), as a user gets it: `npm run bench` builds first.
 
@@ -123,15 +124,16 @@ for (const c of active.filter((c) => c.token)) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rounds: each case gets a short tinybench run per round, in a rotated order.
+// Rounds: each case gets a short tinybench run per round, in a new shuffled order each round.
 
-const ROUNDS = quick ? 1 : 7;
+const roundsIndex = args.indexOf("--rounds");
+const ROUNDS = quick ? 1 : roundsIndex >= 0 ? Number(args[roundsIndex + 1]) : 11;
 const budget = (c) =>
   quick
     ? { time: 10, iterations: c.batch ? 1 : 4, warmupTime: 5, warmupIterations: 1 }
     : c.batch
       ? { time: 250, iterations: 5, warmupTime: 50, warmupIterations: 1 }
-      : { time: c.slow ? 250 : 200, iterations: 32, warmupTime: 40, warmupIterations: 8 };
+      : { time: c.slow ? 200 : 150, iterations: 32, warmupTime: 30, warmupIterations: 8 };
 
 const samples = await runRounds(active, ROUNDS, budget, (round, seconds) => {
   if (!quick) process.stderr.write(`round ${round}/${ROUNDS} done (${seconds.toFixed(0)} s)\n`);
@@ -160,7 +162,7 @@ const env = [
   `- Node ${process.versions.node} (V8 ${process.versions.v8}, OpenSSL ${process.versions.openssl}), ${process.platform} ${process.arch}`,
   `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores (shared)`,
   `- Packages: asc-token ${own.version} (this tree), jose ${version("jose")}, jsonwebtoken ${version("jsonwebtoken")}, fast-jwt ${version("fast-jwt")}, @tsndr/cloudflare-worker-jwt ${version("@tsndr/cloudflare-worker-jwt")}, tinybench ${version("tinybench")}`,
-  `- ${ROUNDS} rounds, cases interleaved in a rotated order; per round each case is a tinybench run (median latency); the ratio is taken per round against the floor of the same round.`,
+  `- ${ROUNDS} rounds, cases interleaved in a new shuffled order each round; per round each case is a short tinybench run (its median latency); each ratio is taken per round against the floor of the same round, then the median over rounds is reported, with the min–max.`,
   `- Same header \`{alg, kid, typ}\` and claims \`{iss, iat, exp, aud}\` everywhere, one P-256 key in Apple's 150-byte .p8 form; cold cases cycle through ${pool.length} distinct keys (asc-token caches 16).`,
   provider ? "" : "- The token provider (`createAscTokenProvider`) is not in this build: its case is skipped.",
 ].filter(Boolean).join("\n");
