@@ -12,9 +12,8 @@
 // a new PEM every call (× importKey + sign), and the JS work per token with WebCrypto answering
 // at once (CPU µs with sign and importKey stubbed: the part a library controls).
 import { resolve } from "node:path";
-import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { ES256, fmtUs, fmtX, makeKey, median, minimalToken, seeded, shuffle } from "./harness.mjs";
+import { blockRatio, ES256, fmtUs, fmtX, interleave, makeKey, median, minimalToken } from "./harness.mjs";
 
 const args = process.argv.slice(2);
 const callsIndex = args.indexOf("--calls");
@@ -46,27 +45,9 @@ const claims = () => {
 const sample = await minimalToken(cryptoKey, options.keyId, claims());
 const input = new TextEncoder().encode(sample.split(".").slice(0, 2).join("."));
 
-/**
- * Per-call latencies (ms) of `cases`, taking turns call by call in a new random order each turn
- * (a fixed order would give every case the same predecessor, and a predecessor's after-effects
- * bias the next call), in 5 blocks.
- */
-const interleave = async (cases, n) => {
-  const blocks = Array.from({ length: 5 }, () => new Map(cases.map(([name]) => [name, []])));
-  const random = seeded(7);
-  for (let i = 0; i < n; i++) {
-    const block = blocks[Math.floor((i * 5) / n)];
-    for (const [name, fn] of shuffle([...cases], random)) {
-      const t0 = performance.now();
-      await fn();
-      if (i >= n / 10) block.get(name).push(performance.now() - t0); // the first tenth warms up
-    }
-  }
-  return blocks.filter((block) => block.values().next().value.length > 0);
-};
 const ratio = (blocks, name, floor) => {
-  const ratios = blocks.map((block) => median(block.get(name)) / median(block.get(floor)));
-  return `${fmtX(median(ratios))} (${fmtX(Math.min(...ratios))}–${fmtX(Math.max(...ratios))})`;
+  const { ratio: x, min, max } = blockRatio(blocks, name, floor);
+  return `${fmtX(x)} (${fmtX(min)}–${fmtX(max)})`;
 };
 
 const warm = await interleave(

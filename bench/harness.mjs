@@ -64,6 +64,32 @@ export const runRounds = async (cases, rounds, budget, progress = () => {}) => {
   return samples;
 };
 
+/**
+ * Per-call latencies (ms) of `cases` ([name, fn] pairs), taking turns call by call in a new
+ * shuffled order each turn, `n` turns, in 5 blocks (the first tenth of the turns is warm-up).
+ * Every case then sees the same machine, however the load of other processes comes and goes; a
+ * fixed order would give each case the same predecessor, whose after-effects bias the next call.
+ */
+export const interleave = async (cases, n) => {
+  const blocks = Array.from({ length: 5 }, () => new Map(cases.map(([name]) => [name, []])));
+  const random = seeded(7);
+  for (let i = 0; i < n; i++) {
+    const block = blocks[Math.floor((i * 5) / n)];
+    for (const [name, fn] of shuffle([...cases], random)) {
+      const t0 = performance.now();
+      await fn();
+      if (i >= n / 10) block.get(name).push(performance.now() - t0);
+    }
+  }
+  return blocks.filter((block) => block.values().next().value.length > 0);
+};
+
+/** Median over blocks of (median latency of `name`) / (median latency of `floor`), and min–max. */
+export const blockRatio = (blocks, name, floor) => {
+  const ratios = blocks.map((block) => median(block.get(name)) / median(block.get(floor)));
+  return { us: median(blocks.map((block) => median(block.get(name)))) * 1000, ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+};
+
 /** Median µs, and the median and min–max of the per-round ratios to the case's floor. */
 export const summarize = (samples, c) => {
   const own = samples.get(c.name);
