@@ -114,7 +114,7 @@ export const missing = () => keyError("KEY_MISSING", "is empty");
 /** @internal */
 export const malformed = () => keyError("KEY_MALFORMED", "is not PEM, base64 or DER");
 /** @internal */
-export const encrypted = () => keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it: openssl pkcs8 -nocrypt");
+export const encrypted = () => keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it with openssl pkcs8 -nocrypt");
 
 /**
  * @internal Describes a value for an error message without echoing it (it may be a secret):
