@@ -10,6 +10,11 @@ import { type Clock, epochSeconds } from "./time.js";
 /**
  * Stable codes of the problems {@link checkAscToken} finds. Match on these, not on messages.
  * Each appears at most once per token.
+ *
+ * @example
+ * ```ts
+ * const expired = checkAscToken(token).some((f) => f.code === "EXPIRED");
+ * ```
  */
 export type AscTokenFindingCode =
   /** Header `alg` is not `"ES256"`. */
@@ -63,7 +68,14 @@ export interface AscTokenFinding {
   message: string;
 }
 
-/** Options for {@link checkAscToken}. */
+/**
+ * Options for {@link checkAscToken}.
+ *
+ * @example
+ * ```ts
+ * checkAscToken(token, { now: () => Date.now() + 30_000 }); // as if 30 s from now
+ * ```
+ */
 export interface AscTokenCheckOptions {
   /** The clock to judge `iat` and `exp` by (epoch ms function or a `Date`). Default `Date.now`. */
   now?: Clock | undefined;

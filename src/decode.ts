@@ -3,7 +3,14 @@
 import { decodeBase64 } from "./base64url.js";
 import { describe, fail } from "./errors.js";
 
-/** What {@link decodeAscToken} returns. Fresh objects: changing them changes nothing else. */
+/**
+ * What {@link decodeAscToken} returns. Fresh objects: changing them changes nothing else.
+ *
+ * @example
+ * ```ts
+ * const { claims }: DecodedAscToken = decodeAscToken(token);
+ * ```
+ */
 export interface DecodedAscToken {
   /** The JOSE header, e.g. `{ alg: "ES256", kid: "2X9R4HXF34", typ: "JWT" }`. */
   header: Record<string, unknown>;
