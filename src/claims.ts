@@ -43,9 +43,12 @@ export const DEFAULT_EXPIRES_IN = 1140;
 /** Default backdating of `iat`, in seconds. */
 export const DEFAULT_CLOCK_TOLERANCE = 60;
 
-const KEY_ID = /^[A-Z0-9]{10}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
+/** An App Store Connect key ID: 10 characters `A-Z0-9`. */
+export const KEY_ID = /^[A-Z0-9]{10}$/;
+/** An issuer ID: a UUID. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Every {@link AscAudience}. */
+export const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
 
 /** The JWS header Apple wants: exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`. */
 export const ascHeader = (keyId: unknown) => {

@@ -40,7 +40,13 @@ export type AscTokenErrorCode =
   /** `crypto.subtle` is missing (an insecure browser context, or a very old runtime). */
   | "CRYPTO_UNAVAILABLE"
   /** WebCrypto failed to sign. */
-  | "SIGN_FAILED";
+  | "SIGN_FAILED"
+  /** The string given as a token is not a compact JWT: three base64url parts, a JSON object header and claims. */
+  | "TOKEN_MALFORMED"
+  /** `refreshBefore` is not whole seconds >= 0, or leaves a freshly minted token no time to be reused. */
+  | "INVALID_REFRESH_BEFORE"
+  /** `maxAge` is not whole seconds >= 1, or is missing for a token that has no `exp` claim. */
+  | "INVALID_MAX_AGE";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and

@@ -54,19 +54,20 @@ export const checkScope = (scope: unknown): string[] | undefined => {
 };
 
 /**
- * Checks `lifetime` (`exp − iat`) against Apple's rules: at most 20 minutes, or up to six months
- * when every scope entry is a GET of a resource on Apple's long-lived list.
+ * Why `lifetime` (`exp − iat`, seconds) breaks Apple's rules, as a phrase to follow "lifetime"
+ * or "expiresIn"; undefined when it is fine: at most 20 minutes, or up to six months when every
+ * scope entry is a GET of a resource on Apple's long-lived list.
  */
-export const checkLifetime = (lifetime: number, scope: readonly string[] | undefined): void => {
-  if (lifetime <= MAX_LIFETIME) return;
-  if (lifetime > MAX_LONG_LIFETIME) {
-    throw fail("LIFETIME_TOO_LONG", `expiresIn must be <= ${String(MAX_LONG_LIFETIME)} s (six months)`);
-  }
-  if (!scope) {
-    throw fail("LIFETIME_TOO_LONG", "expiresIn over 1200 s needs a scope of GET requests to resources that allow long-lived tokens");
-  }
+export const lifetimeProblem = (lifetime: number, scope: readonly string[] | undefined): string | undefined => {
+  if (lifetime <= MAX_LIFETIME) return undefined;
+  if (lifetime > MAX_LONG_LIFETIME) return `must be <= ${String(MAX_LONG_LIFETIME)} s (six months)`;
+  if (!scope) return "over 1200 s needs a scope of GET requests to resources that allow long-lived tokens";
   const bad = scope.find((entry) => !LONG_LIVED.test(entry));
-  if (bad !== undefined) {
-    throw fail("LIFETIME_TOO_LONG", `expiresIn over 1200 s: scope entry ${quote(bad)} is not a GET of a resource that allows long-lived tokens`);
-  }
+  return bad === undefined ? undefined : `over 1200 s: scope entry ${quote(bad)} is not a GET of a resource that allows long-lived tokens`;
+};
+
+/** Throws `LIFETIME_TOO_LONG` when {@link lifetimeProblem} finds one. */
+export const checkLifetime = (lifetime: number, scope: readonly string[] | undefined): void => {
+  const problem = lifetimeProblem(lifetime, scope);
+  if (problem !== undefined) throw fail("LIFETIME_TOO_LONG", `expiresIn ${problem}`);
 };

@@ -1,4 +1,4 @@
-import { describe, fail } from "./errors.js";
+import { type AscTokenErrorCode, describe, fail } from "./errors.js";
 
 /**
  * The clock a token is dated by: a function returning epoch milliseconds (like `Date.now`), or a
@@ -20,7 +20,7 @@ export const wholeSeconds = (
   value: unknown,
   fallback: number,
   min: number,
-  code: "INVALID_EXPIRES_IN" | "INVALID_CLOCK_TOLERANCE",
+  code: AscTokenErrorCode,
   name: string,
 ): number => {
   if (value === undefined) return fallback;
