@@ -84,7 +84,7 @@ const randomNonce = (): string => {
  *   audience: "promotional-offer",
  *   claims: { productId: "com.example.monthly", offerIdentifier: "WINBACK50", transactionId },
  * });
- * // Send `signature` to the app for Product.PurchaseOption.promotionalOffer(_:compactJWS:)
+ * // Return `signature` to the app, which passes it to StoreKit as a purchase option
  * ```
  */
 export const createInAppSignature = async (options: InAppSignatureOptions): Promise<string> => {
