@@ -1,7 +1,8 @@
 // check: the "doctor". Reads a token (without verifying it) and lists every reason App Store
 // Connect would answer it with 401 NOT_AUTHORIZED, in plain English.
 
-import { AUDIENCES, KEY_ID, UUID } from "./claims.js";
+import { AUDIENCES } from "./claims.js";
+import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
 import { decodeAscToken } from "./decode.js";
 import { describe, isAscTokenError } from "./errors.js";
 import { checkScope, lifetimeProblem } from "./scope.js";

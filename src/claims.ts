@@ -1,9 +1,10 @@
 // claims: validates App Store Connect token options and builds the JWT header and payload.
 
+import { UUID, checkKeyId, matches } from "./validate.js";
 import { describe, fail } from "./errors.js";
 import type { AscPrivateKey } from "./key.js";
 import { checkLifetime, checkScope } from "./scope.js";
-import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
+import { type Clock, issuedAt, wholeSeconds } from "./time.js";
 
 /** Audiences Apple's `.p8` team and individual API keys sign for. */
 export type AscAudience = "appstoreconnect-v1" | "apple-developer-enterprise-v1";
@@ -40,23 +41,11 @@ export interface AscTokenOptions {
 
 /** Default lifetime: 20 minutes less 60 s of margin; see README "Lifetime and clock skew". */
 export const DEFAULT_EXPIRES_IN = 1140;
-/** Default backdating of `iat`, in seconds. */
-export const DEFAULT_CLOCK_TOLERANCE = 60;
-
-/** An App Store Connect key ID: 10 characters `A-Z0-9`. */
-export const KEY_ID = /^[A-Z0-9]{10}$/;
-/** An issuer ID: a UUID. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Every {@link AscAudience}. */
 export const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
 
 /** The JWS header Apple wants: exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`. */
-export const ascHeader = (keyId: unknown) => {
-  if (typeof keyId !== "string" || !KEY_ID.test(keyId)) {
-    throw fail("INVALID_KEY_ID", `keyId must be the 10-character key ID (A-Z, 0-9) from App Store Connect; got ${describe(keyId)}`);
-  }
-  return { alg: "ES256", kid: keyId, typ: "JWT" } as const;
-};
+export const ascHeader = (keyId: unknown) => ({ alg: "ES256", kid: checkKeyId(keyId), typ: "JWT" }) as const;
 
 /** The claims Apple documents for App Store Connect, in its order: iss|sub, iat, exp, aud, scope. */
 export interface AscClaims {
@@ -71,7 +60,7 @@ export interface AscClaims {
 /** Validates every option but the key, and builds the token's claims. */
 export const ascClaims = (options: AscTokenOptions): AscClaims => {
   const { issuerId, audience = "appstoreconnect-v1" } = options;
-  if (issuerId !== undefined && (typeof issuerId !== "string" || !UUID.test(issuerId))) {
+  if (issuerId !== undefined && !matches(issuerId, UUID)) {
     throw fail("INVALID_ISSUER_ID", `issuerId must be a UUID, or left out for an individual key; got ${describe(issuerId)}`);
   }
   if (!AUDIENCES.includes(audience)) {
@@ -80,11 +69,7 @@ export const ascClaims = (options: AscTokenOptions): AscClaims => {
   const lifetime = wholeSeconds(options.expiresIn, DEFAULT_EXPIRES_IN, 1, "INVALID_EXPIRES_IN", "expiresIn");
   const scope = checkScope(options.scope);
   checkLifetime(lifetime, scope);
-  const tolerance = wholeSeconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 0, "INVALID_CLOCK_TOLERANCE", "clockTolerance");
-  if (tolerance >= lifetime) {
-    throw fail("INVALID_CLOCK_TOLERANCE", "clockTolerance must be less than expiresIn");
-  }
-  const iat = epochSeconds(options.now) - tolerance;
+  const iat = issuedAt(options, lifetime, "expiresIn");
   const subject: Pick<AscClaims, "iss" | "sub"> = issuerId === undefined ? { sub: "user" } : { iss: issuerId };
   return { ...subject, iat, exp: iat + lifetime, aud: audience, ...(scope && { scope }) };
 };

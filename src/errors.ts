@@ -5,10 +5,24 @@
 export type AscTokenErrorCode =
   /** `options` is not an object. */
   | "INVALID_OPTIONS"
-  /** `keyId` is not a 10-character App Store Connect key ID. */
+  /** `keyId` is not a 10-character key ID (`A-Z0-9`) of a `.p8` key. */
   | "INVALID_KEY_ID"
-  /** `issuerId` is not a UUID. */
+  /** `issuerId` is not a UUID (or is missing where the token needs one). */
   | "INVALID_ISSUER_ID"
+  /** `teamId` is not a 10-character Apple Developer Team ID (`A-Z0-9`). */
+  | "INVALID_TEAM_ID"
+  /** `bundleId` is not a bundle ID (letters, digits, hyphens and periods, e.g. `com.example.app`). */
+  | "INVALID_BUNDLE_ID"
+  /** `clientId` (Sign in with Apple) is not an App ID or Services ID like `com.example.web`. */
+  | "INVALID_CLIENT_ID"
+  /** `serviceId` (WeatherKit) is not a Services ID like `com.example.weather`. */
+  | "INVALID_SERVICE_ID"
+  /** `nonce` (in-app JWS) is not a UUID. */
+  | "INVALID_NONCE"
+  /** `claims` (in-app JWS) is not a plain object of JSON values, or sets a claim asc-token sets (`iss`, `iat`, `aud`, `bid`, `nonce`) or `exp`. */
+  | "INVALID_CLAIMS"
+  /** `origin` is not a non-empty list of origins like `https://example.com` (or is missing where the MapKit scope needs one). */
+  | "INVALID_ORIGIN"
   /** `audience` is not one Apple accepts for this token. */
   | "INVALID_AUDIENCE"
   /** `expiresIn` is not a positive whole number of seconds. */
@@ -17,7 +31,10 @@ export type AscTokenErrorCode =
   | "INVALID_CLOCK_TOLERANCE"
   /** `now` is not a `Date` or a function returning epoch milliseconds. */
   | "INVALID_NOW"
-  /** `scope` is not a non-empty array of `"METHOD /vN/path?query"` strings. */
+  /**
+   * `scope` is not a non-empty array of `"METHOD /vN/path?query"` strings (App Store Connect), or
+   * of Apple Maps scopes like `"server_api"` (MapKit).
+   */
   | "INVALID_SCOPE"
   /** The lifetime is longer than Apple accepts for this token (and scope). */
   | "LIFETIME_TOO_LONG"

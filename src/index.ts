@@ -14,3 +14,12 @@ export {
 export { createAuthorizedFetch, type FetchLike } from "./fetch.js";
 export { decodeAscToken, type DecodedAscToken } from "./decode.js";
 export { checkAscToken, type AscTokenCheckOptions, type AscTokenFinding, type AscTokenFindingCode } from "./check.js";
+export type { AppleKeyOptions, TeamKeyOptions } from "./kinds/common.js";
+export { createAppStoreServerToken, type AppStoreServerTokenOptions } from "./kinds/app-store-server.js";
+export { createInAppSignature, type InAppSignatureOptions, type InAppAudience } from "./kinds/in-app.js";
+export { createApnsToken, type ApnsTokenOptions } from "./kinds/apns.js";
+export { createSignInWithAppleSecret, type SignInWithAppleSecretOptions } from "./kinds/sign-in-with-apple.js";
+export { createMusicKitToken, type MusicKitTokenOptions } from "./kinds/musickit.js";
+export { createWeatherKitToken, type WeatherKitTokenOptions } from "./kinds/weatherkit.js";
+export { createMapKitToken, type MapKitTokenOptions, type MapKitScope } from "./kinds/mapkit.js";
+export { createDeviceCheckToken, type DeviceCheckTokenOptions } from "./kinds/devicecheck.js";

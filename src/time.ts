@@ -29,3 +29,24 @@ export const wholeSeconds = (
   }
   return value;
 };
+
+/** Default backdating of `iat`, in seconds (README "Lifetime and clock skew"). */
+export const DEFAULT_CLOCK_TOLERANCE = 60;
+
+/**
+ * `iat`: the clock's now less `clockTolerance` (whole seconds, default 60), so that a clock
+ * running ahead of Apple's does not date a token in Apple's future. The backdating must stay
+ * below `limit` seconds (the lifetime, or the age at which Apple stops accepting the token),
+ * which `limitName` names in the error.
+ */
+export const issuedAt = (
+  options: { readonly clockTolerance?: number | undefined; readonly now?: Clock | undefined },
+  limit: number,
+  limitName: string,
+): number => {
+  const tolerance = wholeSeconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 0, "INVALID_CLOCK_TOLERANCE", "clockTolerance");
+  if (tolerance >= limit) {
+    throw fail("INVALID_CLOCK_TOLERANCE", `clockTolerance must be less than ${limitName}`);
+  }
+  return epochSeconds(options.now) - tolerance;
+};

@@ -1,7 +1,7 @@
 // token: the App Store Connect flow, key → claims → sign → token.
 
+import { checkOptions } from "./validate.js";
 import { type AscTokenOptions, ascClaims, ascHeader } from "./claims.js";
-import { describe, fail } from "./errors.js";
 import { importAscKey } from "./key.js";
 import { signJwt } from "./sign.js";
 
@@ -27,9 +27,7 @@ import { signJwt } from "./sign.js";
  * ```
  */
 export const createAscToken = async (options: AscTokenOptions): Promise<string> => {
-  if (typeof options !== "object" || options === null) {
-    throw fail("INVALID_OPTIONS", `options must be an object { keyId, issuerId, privateKey }; got ${describe(options)}`);
-  }
+  checkOptions(options, "{ keyId, issuerId, privateKey }");
   const header = ascHeader(options.keyId);
   const claims = ascClaims(options);
   return signJwt(header, claims, await importAscKey(options.privateKey));
