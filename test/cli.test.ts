@@ -163,9 +163,9 @@ describe("asc-token errors", () => {
     ["--expires-in not a number", ["--expires-in", "20m", "--individual", "--key-id", keyId], { ASC_PRIVATE_KEY: "x" }, 2, /--expires-in must be a whole number of seconds/],
     ["--json with --header", ["--json", "--header"], {}, 2, /cannot be used together/],
     ["--individual with --issuer-id", ["--individual", "--issuer-id", issuerId, "--key-id", keyId], { ASC_PRIVATE_KEY: "x" }, 2, /contradict/],
-    ["a damaged key in the environment", ["--key-id", keyId, "--issuer-id", issuerId], { ASC_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nMIGTAgEA!!\n-----END PRIVATE KEY-----" }, 1, /\(KEY_MALFORMED\)\n  check ASC_PRIVATE_KEY/],
-    ["a bad key ID", ["--key-id", "abc", "--issuer-id", issuerId], { ASC_PRIVATE_KEY: "x" }, 1, /\(INVALID_KEY_ID\)\n  check --key-id/],
-    ["a lifetime over 20 minutes", ["--expires-in", "5000", "--issuer-id", issuerId, "--key-id", keyId], { ASC_PRIVATE_KEY: "x" }, 1, /\(LIFETIME_TOO_LONG\)\n  check --expires-in/],
+    ["a damaged key in the environment", ["--key-id", keyId, "--issuer-id", issuerId], { ASC_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nMIGTAgEA!!\n-----END PRIVATE KEY-----" }, 1, /\(KEY_MALFORMED\)\n {2}check ASC_PRIVATE_KEY/],
+    ["a bad key ID", ["--key-id", "abc", "--issuer-id", issuerId], { ASC_PRIVATE_KEY: "x" }, 1, /\(INVALID_KEY_ID\)\n {2}check --key-id/],
+    ["a lifetime over 20 minutes", ["--expires-in", "5000", "--issuer-id", issuerId, "--key-id", keyId], { ASC_PRIVATE_KEY: "x" }, 1, /\(LIFETIME_TOO_LONG\)\n {2}check --expires-in/],
   ];
 
   it.each(cases)("%s", (_, args, env, status, message) => {
@@ -231,6 +231,15 @@ describe("decode, doctor, demo, help, version", () => {
     expect(result.stdout).toMatch(/verified with node:crypto: OK/);
     expect(result.stdout).toMatch(/"kid": "DEMO123456"/);
     expect(result.stdout).toMatch(/ASC_PRIVATE_KEY/);
+  });
+
+  it("demo with a key in the environment prints a real token", () => {
+    const result = run(["demo"], { ASC_KEY_ID: keyId, ASC_ISSUER_ID: issuerId, ASC_PRIVATE_KEY: key.applePem });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(verifies(result.stdout.trim(), key.publicKey)).toBe(true);
+    expect(result.stderr).toMatch(/minted a real token with the key from ASC_PRIVATE_KEY/);
+    noKeyMaterial(result.stderr);
   });
 
   it("--help names every flag and variable; --version prints the package version", () => {

@@ -10,7 +10,7 @@ export const demo = async (): Promise<{ text: string; ok: boolean }> => {
   const token = await createAscToken({
     keyId: "DEMO123456",
     issuerId: "57246542-96fe-1a63-e053-0824d011072a",
-    privateKey: pair.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+    privateKey: pair.privateKey.export({ type: "pkcs8", format: "pem" }),
   });
   const [header = "", claims = "", signature = ""] = token.split(".");
   const sig = Buffer.from(signature, "base64url");

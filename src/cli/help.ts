@@ -7,6 +7,7 @@ Usage:
   asc-token decode <token|->     print a token's header and claims as JSON, with readable times
   asc-token doctor <token|->     list what Apple would reject in a token; exit 1 if anything
   asc-token demo                 mint, decode and verify a token with a throwaway key
+                                 (with a key configured in the environment: print a real token)
   asc-token --help | --version
 
 Options (flags beat --api-key-json, which beats the environment):
