@@ -43,7 +43,7 @@ const serve = (ctx) => {
   });
 };
 
-/** Opens the page in `page`-like `open(url)` and waits for the suite's outcome. */
+/** Runs `drive(url, profileDir)` with the site up and a fresh, empty browser profile directory. */
 const withServer = async (ctx, drive) => {
   const site = await serve(ctx);
   const profile = mkdtempSync(join(tmpdir(), "asc-token-profile-"));
@@ -55,6 +55,7 @@ const withServer = async (ctx, drive) => {
   }
 };
 
+/** Opens the page (Playwright and Puppeteer pages share these calls) and reads the suite's outcome. */
 const outcomeOf = async (page, url) => {
   const errors = [];
   page.on("pageerror", (error) => errors.push(String(error?.message ?? error)));
