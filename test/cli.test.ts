@@ -187,6 +187,25 @@ describe("asc-token errors", () => {
   });
 });
 
+describe("the same command under Deno and Bun", () => {
+  const runtimes = [
+    ["deno", ["run", "-A"]],
+    ["bun", []],
+  ] as const;
+  it.each(runtimes)("%s runs the packed CLI: mint, and an error with its exit code", (name, flags) => {
+    const runtime = join(root, "node_modules", ".bin", name);
+    const cli = join(dir, "consumer", "node_modules", "asc-token", "dist", "cli.js");
+    const env = { PATH: process.env.PATH ?? "", HOME: dir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", DO_NOT_TRACK: "1" };
+    const ok = spawnSync(runtime, [...flags, cli, "--issuer-id", issuerId, "--key-file", keyFile], { encoding: "utf8", env, timeout: 30_000 });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(verifies(ok.stdout.trim(), key.publicKey)).toBe(true);
+    const bad = spawnSync(runtime, [...flags, cli, "--kid", "x"], { encoding: "utf8", env, timeout: 30_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^asc-token: /);
+  });
+});
+
 describe("decode, doctor, demo, help, version", () => {
   const handMade = (claims: object) => {
     const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
