@@ -9,7 +9,7 @@ export default tseslint.config(
     extends: [...tseslint.configs.strictTypeChecked, ...tseslint.configs.stylisticTypeChecked],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.config.ts"] },
+        projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },
     },
