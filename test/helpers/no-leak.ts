@@ -38,11 +38,8 @@ export const visibleTexts = (error: unknown): string[] => {
   const texts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
-    if (current instanceof Error) {
-      texts.push(current.message, current.stack ?? "", String(current));
-    } else {
-      texts.push(String(current));
-    }
+    if (current instanceof Error) texts.push(current.message, current.stack ?? "", String(current));
+    else if (typeof current === "string") texts.push(current);
     texts.push(JSON.stringify(current) ?? "");
     current = (current as { cause?: unknown }).cause;
   }
