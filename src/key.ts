@@ -34,11 +34,13 @@ const fingerprint = (input: string | Uint8Array): string => {
 };
 
 const checkCryptoKey = (key: CryptoKey): CryptoKey => {
-  const algorithm = key.algorithm as Partial<EcKeyAlgorithm>;
+  // Look-alike objects (null fields, usages not an array) must get this error too, not a TypeError.
+  const algorithm = key.algorithm as Partial<EcKeyAlgorithm> | null;
   if (
     key.type !== "private" ||
-    algorithm.name !== "ECDSA" ||
+    algorithm?.name !== "ECDSA" ||
     algorithm.namedCurve !== "P-256" ||
+    !Array.isArray(key.usages) ||
     !key.usages.includes("sign")
   ) {
     throw fail("KEY_INVALID_CRYPTOKEY", 'privateKey must be a private ECDSA P-256 CryptoKey with "sign" usage');

@@ -9,7 +9,9 @@ export type Clock = (() => number) | Date;
 /** Current time in whole epoch seconds from `now` (validated). */
 export const epochSeconds = (now: Clock | undefined): number => {
   const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : now instanceof Date ? now.getTime() : NaN;
-  if (!Number.isFinite(ms) || ms < 0) {
+  // 8.64e15 ms is the last valid Date: a clock past it is broken (and far past it, exp − iat
+  // would no longer be exactly expiresIn).
+  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) {
     throw fail("INVALID_NOW", "now must be a Date or a function returning epoch ms, like Date.now");
   }
   return Math.floor(ms / 1000);
