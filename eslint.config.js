@@ -9,7 +9,7 @@ export default tseslint.config(
     extends: [...tseslint.configs.strictTypeChecked, ...tseslint.configs.stylisticTypeChecked],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.config.ts"] },
+        projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -28,5 +28,10 @@ export default tseslint.config(
     languageOptions: {
       globals: { console: "readonly", process: "readonly", URL: "readonly", globalThis: "readonly", fetch: "readonly", setTimeout: "readonly", TextEncoder: "readonly", TextDecoder: "readonly", crypto: "readonly", atob: "readonly", btoa: "readonly", Buffer: "readonly" },
     },
+  },
+  {
+    // The runtime matrix: Node drivers, and runners that run in browsers and workers.
+    files: ["test/runtimes/**/*.mjs"],
+    languageOptions: { globals: { clearTimeout: "readonly", Response: "readonly", window: "readonly" } },
   },
 );

@@ -1,13 +1,25 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  target: "es2022",
-  platform: "neutral",
-  treeshake: true,
-  clean: true,
-  sourcemap: false,
-  minify: false,
-});
+export default defineConfig([
+  {
+    // The library: platform-neutral ESM + CJS with declarations.
+    entry: { index: "src/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    tsconfig: "tsconfig.lib.json",
+    target: "es2022",
+    platform: "neutral",
+    treeshake: true,
+    sourcemap: false,
+    minify: false,
+  },
+  {
+    // The command: Node only, ESM, keeps its #! line.
+    entry: { cli: "src/cli.ts" },
+    format: ["esm"],
+    target: "node20",
+    platform: "node",
+    treeshake: true,
+    sourcemap: false,
+  },
+]);

@@ -3,7 +3,8 @@
 import { invalid } from "./errors.js";
 import type { AscPrivateKey } from "./key.js";
 import { checkLifetime, checkScope } from "./scope.js";
-import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
+import { type Clock, issuedAt, wholeSeconds } from "./time.js";
+import { UUID, checkKeyId, matches } from "./validate.js";
 
 /** Audiences Apple's `.p8` team and individual API keys sign for. */
 export type AscAudience = "appstoreconnect-v1" | "apple-developer-enterprise-v1";
@@ -40,11 +41,8 @@ export interface AscTokenOptions {
 
 /** Default lifetime: 20 minutes less 60 s of margin; see README "Lifetime and clock skew". */
 export const DEFAULT_EXPIRES_IN = 1140;
-/** Default backdating of `iat`, in seconds. */
-export const DEFAULT_CLOCK_TOLERANCE = 60;
-
-const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
-const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
+/** Every {@link AscAudience}. */
+export const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
 
 /** The JWS header of an App Store Connect token. */
 export type AscHeader = Readonly<{ alg: "ES256"; kid: string; typ: "JWT" }>;
@@ -56,10 +54,7 @@ const headers = new Map<unknown, AscHeader>();
 export const ascHeader = (keyId: unknown): AscHeader => {
   let header = headers.get(keyId);
   if (!header) {
-    if (typeof keyId !== "string" || !/^[A-Z0-9]{10}$/.test(keyId)) {
-      throw invalid("INVALID_KEY_ID", "keyId", "the 10-character key ID (A-Z, 0-9)", keyId);
-    }
-    header = Object.freeze({ alg: "ES256", kid: keyId, typ: "JWT" });
+    header = Object.freeze({ alg: "ES256", kid: checkKeyId(keyId), typ: "JWT" });
     if (headers.size > 15) headers.clear();
     headers.set(keyId, header);
   }
@@ -79,7 +74,7 @@ export interface AscClaims {
 /** Validates every option but the key, and builds the token's claims. */
 export const ascClaims = (options: AscTokenOptions): AscClaims => {
   const { issuerId, audience = "appstoreconnect-v1" } = options;
-  if (issuerId !== undefined && (typeof issuerId !== "string" || !UUID.test(issuerId))) {
+  if (issuerId !== undefined && !matches(issuerId, UUID)) {
     throw invalid("INVALID_ISSUER_ID", "issuerId", "a UUID (or left out)", issuerId);
   }
   if (!AUDIENCES.includes(audience)) {
@@ -88,11 +83,7 @@ export const ascClaims = (options: AscTokenOptions): AscClaims => {
   const lifetime = wholeSeconds(options.expiresIn, DEFAULT_EXPIRES_IN, 1, "INVALID_EXPIRES_IN", "expiresIn");
   const scope = checkScope(options.scope);
   checkLifetime(lifetime, scope);
-  const tolerance = wholeSeconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 0, "INVALID_CLOCK_TOLERANCE", "clockTolerance");
-  if (tolerance >= lifetime) {
-    throw invalid("INVALID_CLOCK_TOLERANCE", "clockTolerance", "less than expiresIn", tolerance);
-  }
-  const iat = epochSeconds(options.now) - tolerance;
+  const iat = issuedAt(options, lifetime, "expiresIn");
   // Built literally, not by spreading: a fixed property order and shape, and faster.
   const claims: AscClaims = issuerId === undefined ? { sub: "user", iat, exp: iat + lifetime, aud: audience } : { iss: issuerId, iat, exp: iat + lifetime, aud: audience };
   if (scope) claims.scope = scope;

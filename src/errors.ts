@@ -5,10 +5,24 @@
 export type AscTokenErrorCode =
   /** `options` is not an object. */
   | "INVALID_OPTIONS"
-  /** `keyId` is not a 10-character App Store Connect key ID. */
+  /** `keyId` is not a 10-character key ID (`A-Z0-9`) of a `.p8` key. */
   | "INVALID_KEY_ID"
-  /** `issuerId` is not a UUID. */
+  /** `issuerId` is not a UUID (or is missing where the token needs one). */
   | "INVALID_ISSUER_ID"
+  /** `teamId` is not a 10-character Apple Developer Team ID (`A-Z0-9`). */
+  | "INVALID_TEAM_ID"
+  /** `bundleId` is not a bundle ID (letters, digits, hyphens and periods, e.g. `com.example.app`). */
+  | "INVALID_BUNDLE_ID"
+  /** `clientId` (Sign in with Apple) is not an App ID or Services ID like `com.example.web`. */
+  | "INVALID_CLIENT_ID"
+  /** `serviceId` (WeatherKit) is not a Services ID like `com.example.weather`. */
+  | "INVALID_SERVICE_ID"
+  /** `nonce` (in-app JWS) is not a UUID. */
+  | "INVALID_NONCE"
+  /** `claims` (in-app JWS) is not a plain object of JSON values, or sets a claim asc-token sets (`iss`, `iat`, `aud`, `bid`, `nonce`) or `exp`. */
+  | "INVALID_CLAIMS"
+  /** `origin` is not a non-empty list of origins like `https://example.com` (or is missing where the MapKit scope needs one). */
+  | "INVALID_ORIGIN"
   /** `audience` is not one Apple accepts for this token. */
   | "INVALID_AUDIENCE"
   /** `expiresIn` is not a positive whole number of seconds. */
@@ -17,7 +31,10 @@ export type AscTokenErrorCode =
   | "INVALID_CLOCK_TOLERANCE"
   /** `now` is not a `Date` or a function returning epoch milliseconds. */
   | "INVALID_NOW"
-  /** `scope` is not a non-empty array of `"METHOD /vN/path?query"` strings. */
+  /**
+   * `scope` is not a non-empty array of `"METHOD /vN/path?query"` strings (App Store Connect), or
+   * of Apple Maps scopes like `"server_api"` (MapKit).
+   */
   | "INVALID_SCOPE"
   /** The lifetime is longer than Apple accepts for this token (and scope). */
   | "LIFETIME_TOO_LONG"
@@ -40,7 +57,13 @@ export type AscTokenErrorCode =
   /** `crypto.subtle` is missing (an insecure browser context, or a very old runtime). */
   | "CRYPTO_UNAVAILABLE"
   /** WebCrypto failed to sign. */
-  | "SIGN_FAILED";
+  | "SIGN_FAILED"
+  /** The string given as a token is not a compact JWT: three base64url parts, a JSON object header and claims. */
+  | "TOKEN_MALFORMED"
+  /** `refreshBefore` is not whole seconds >= 0, or leaves a freshly minted token no time to be reused. */
+  | "INVALID_REFRESH_BEFORE"
+  /** `maxAge` is not whole seconds >= 1, or is missing for a token that has no `exp` claim. */
+  | "INVALID_MAX_AGE";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and
@@ -116,13 +139,12 @@ export const malformed = () => keyError("KEY_MALFORMED", "is not PEM, base64 or 
 /** @internal */
 export const encrypted = () => keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it with openssl pkcs8 -nocrypt");
 
-/**
- * @internal Describes a value for an error message without echoing it (it may be a secret):
- * a string or an array by its length, a number as itself, anything else by its type.
- */
+/** @internal Describes a value for an error message without echoing it (it may be a secret). */
 export const describe = (value: unknown): string =>
-  typeof value === "string" || Array.isArray(value)
-    ? `${Array.isArray(value) ? "an array" : "a string"} of length ${value.length}`
-    : typeof value === "number" || value === null
-      ? String(value)
-      : typeof value;
+  typeof value === "string"
+    ? `a string of ${value.length} characters`
+    : value === null
+      ? "null"
+      : Array.isArray(value)
+        ? value.length ? "an array" : "an empty array"
+        : typeof value;

@@ -17,7 +17,7 @@ const checked = new WeakSet<CryptoKey>();
 
 /**
  * Imports by fingerprint of the input (never the key text itself): the pending import, then the
- * CryptoKey once it is done, so that a cached key costs no promise. The oldest goes first.
+ * CryptoKey once it is done, so that a cached key costs no promise. The least recently used goes first.
  */
 const cache = new Map<string, CryptoKey | Promise<CryptoKey>>();
 
@@ -60,9 +60,10 @@ export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey
   // A CryptoKey: checked once (its getters cost; Node's `usages` copies an array each time).
   const given = privateKey as CryptoKey;
   if (checked.has(given)) return given;
-  if ((given as Partial<CryptoKey> | null)?.usages) {
-    const { name, namedCurve } = given.algorithm as Partial<EcKeyAlgorithm>;
-    if (`${given.type} ${name} ${namedCurve}` !== "private ECDSA P-256" || !given.usages.includes("sign")) {
+  if (typeof given === "object" && given !== null && "usages" in given) {
+    // Look-alike objects (null fields, usages not an array) must get this error too, not a TypeError.
+    const algorithm = given.algorithm as Partial<EcKeyAlgorithm> | null;
+    if (`${given.type} ${algorithm?.name} ${algorithm?.namedCurve}` !== "private ECDSA P-256" || !Array.isArray(given.usages) || !given.usages.includes("sign")) {
       throw keyError("KEY_INVALID_CRYPTOKEY", "is not a private P-256 ECDSA CryptoKey with sign usage");
     }
     checked.add(given);
@@ -81,7 +82,11 @@ export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey
   }
   const id = fingerprint(source);
   let key = cache.get(id);
-  if (!key) {
+  if (key) {
+    // Most recently used last: eviction takes the least recently used.
+    cache.delete(id);
+    cache.set(id, key);
+  } else {
     // Read and check the key before anything is cached: bad input never evicts a good key.
     const der = toPkcs8(typeof source === "string" ? textToDer(source) : bytesToDer(source));
     const pending = subtle()

@@ -42,7 +42,7 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   }
   throw /^02010(104|[01]30..06072a8648ce3d0201)/.test(body)
     ? keyError("KEY_UNSUPPORTED_CURVE", "is not on curve P-256") // SEC1, or PKCS#8 with id-ecPublicKey
-    : /^02010[01](02|30)/.test(body)
+    : /^02010([01]30..06|002)/.test(body)
       ? keyError("KEY_UNSUPPORTED_TYPE", "is not an EC key") // PKCS#8 of RSA, Ed25519...; PKCS#1 RSA
       : malformed();
 };

@@ -44,23 +44,29 @@ export const checkScope = (scope: unknown): string[] | undefined => {
   if (!Array.isArray(scope) || scope.length === 0) {
     throw invalid("INVALID_SCOPE", "scope", `a non-empty array of ${SHAPE}`, scope);
   }
-  return (scope as unknown[]).map((entry, index) => {
+  // Array.from, not map: a hole in the array must be checked (as undefined), not skipped.
+  return Array.from(scope as unknown[], (entry, index) => {
     if (typeof entry !== "string" || !ENTRY.test(entry)) throw invalid("INVALID_SCOPE", `scope[${index}]`, SHAPE, entry);
     return entry;
   });
 };
 
 /**
- * Checks `lifetime` (`exp − iat`) against Apple's rules: at most 20 minutes, or up to six months
- * when every scope entry is a GET of a resource on Apple's long-lived list.
+ * Why `lifetime` (`exp − iat`, seconds) breaks Apple's rules, as a phrase to follow "lifetime"
+ * or "expiresIn"; undefined when it is fine: at most 20 minutes, or up to six months when every
+ * scope entry is a GET of a resource on Apple's long-lived list.
  */
-export const checkLifetime = (lifetime: number, scope: readonly string[] | undefined): void => {
-  if (lifetime <= MAX_LIFETIME) return;
+export const lifetimeProblem = (lifetime: number, scope: readonly string[] | undefined): string | undefined => {
+  if (lifetime <= MAX_LIFETIME) return undefined;
+  if (lifetime > MAX_LONG_LIFETIME) return `must be <= ${MAX_LONG_LIFETIME} s (six months)`;
   const bad = scope?.find((entry) => !LONG_LIVED.test(entry));
-  if (lifetime > MAX_LONG_LIFETIME || !scope || bad !== undefined) {
-    throw fail(
-      "LIFETIME_TOO_LONG",
-      `expiresIn over ${MAX_LIFETIME} needs a scope of GETs of long-lived resources only (up to ${MAX_LONG_LIFETIME})${bad === undefined ? "" : `, not "${bad}"`}`,
-    );
-  }
+  return scope && bad === undefined
+    ? undefined
+    : `over ${MAX_LIFETIME} s needs a scope of GETs of resources that allow long-lived tokens${bad === undefined ? "" : `: scope entry ${JSON.stringify(bad.length > 80 ? `${bad.slice(0, 80)}…` : bad)} is not one`}`;
+};
+
+/** Throws `LIFETIME_TOO_LONG` when {@link lifetimeProblem} finds one. */
+export const checkLifetime = (lifetime: number, scope: readonly string[] | undefined): void => {
+  const problem = lifetimeProblem(lifetime, scope);
+  if (problem !== undefined) throw fail("LIFETIME_TOO_LONG", `expiresIn ${problem}`);
 };

@@ -1,7 +1,7 @@
 // token: the App Store Connect flow, key → claims → sign → token.
 
+import { checkOptions } from "./validate.js";
 import { type AscTokenOptions, ascClaims, ascHeader } from "./claims.js";
-import { invalid } from "./errors.js";
 import { keyFor } from "./key.js";
 import { signJwt } from "./sign.js";
 
@@ -27,11 +27,10 @@ import { signJwt } from "./sign.js";
  * ```
  */
 export const createAscToken = async (options: AscTokenOptions): Promise<string> => {
-  if (typeof options !== "object" || options === null) {
-    throw invalid("INVALID_OPTIONS", "options", "an object", options);
-  }
+  checkOptions(options, "{ keyId, issuerId, privateKey }");
   const header = ascHeader(options.keyId);
   const claims = ascClaims(options);
-  const key = keyFor(options.privateKey);
-  return signJwt(header, claims, key instanceof Promise ? await key : key);
+  // `await`, not an instanceof Promise test: in some runtimes (edge-runtime) WebCrypto's promises
+  // come from another realm. Awaiting a CryptoKey that is already there costs one microtask.
+  return signJwt(header, claims, await keyFor(options.privateKey));
 };

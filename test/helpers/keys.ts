@@ -4,6 +4,8 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+// Apple's 150-byte PKCS#8, built by hand from a SEC1 export (shared with the runtime matrix).
+import { appleFormFromSec1 } from "../runtimes/fixtures.mjs";
 
 export interface P256Fixture {
   privateKey: KeyObject;
@@ -24,13 +26,6 @@ export interface P256Fixture {
 const pem = (label: string, der: Buffer): string =>
   `-----BEGIN ${label}-----\n${(der.toString("base64").match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----\n`;
 
-/** Builds Apple's 150-byte PKCS#8 by wrapping a SEC1 export by hand (independent of src/). */
-export const appleFormFromSec1 = (sec1Der: Buffer): Buffer => {
-  const algorithmId = Buffer.from("301306072a8648ce3d020106082a8648ce3d030107", "hex");
-  const octet = Buffer.concat([Buffer.from([0x04, sec1Der.length]), sec1Der]);
-  const content = Buffer.concat([Buffer.from("020100", "hex"), algorithmId, octet]);
-  return Buffer.concat([Buffer.from([0x30, 0x81, content.length]), content]);
-};
 
 export const makeP256 = (): P256Fixture => {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });

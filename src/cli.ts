@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// The asc-token command. The only file (with src/cli/) that may use Node APIs.
+
+import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { parseArgs } from "node:util";
+import { checkAscToken, createAscToken, decodeAscToken, isAscTokenError } from "./index.js";
+import { demo } from "./cli/demo.js";
+import { describeToken } from "./cli/format.js";
+import { HELP } from "./cli/help.js";
+import { resolveSettings, UsageError, type Settings } from "./cli/settings.js";
+
+/** Variables that hold a real key; when one is set, `demo` mints with it. */
+const KEY_VARIABLES = ["ASC_PRIVATE_KEY", "ASC_PRIVATE_KEY_PATH", "APP_STORE_CONNECT_API_KEY_KEY", "APP_STORE_CONNECT_API_KEY_KEY_FILEPATH"];
+
+const USAGE = 2;
+const FAILURE = 1;
+
+const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+const err = (text: string) => process.stderr.write(`asc-token: ${text}\n`);
+
+const readText = (path: string) => readFileSync(path, "utf8");
+
+/** The token argument of decode/doctor: the text itself, or "-" for stdin. */
+const tokenArgument = (args: string[], command: string): string => {
+  const [arg] = args;
+  if (arg === undefined || args.length > 1) throw new UsageError(`${command} takes one token, or - to read it from stdin`);
+  return (arg === "-" ? readFileSync(0, "utf8") : arg).trim();
+};
+
+/** Warns, as ssh does, when the key file can be read by group or others. */
+const checkPermissions = (path: string) => {
+  if (process.platform === "win32") return;
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) {
+      err(`warning: ${path} is readable by group or others; run chmod 600 ${path}`);
+    }
+  } catch {
+    // unreadable files were reported already
+  }
+};
+
+const mint = async (settings: Settings, format: "token" | "json" | "header") => {
+  if (settings.keyFile) checkPermissions(settings.keyFile);
+  const token = await createAscToken(settings.options);
+  if (format === "json") {
+    const { claims } = decodeAscToken(token);
+    out(JSON.stringify({ token, issuedAt: claims.iat, expiresAt: claims.exp }));
+  } else {
+    out(format === "header" ? `Authorization: Bearer ${token}` : token);
+  }
+};
+
+/** The setting behind an error code, to name it in the message. */
+const settingFor = (code: string, sources: Settings["sources"]): string | undefined => {
+  if (code.startsWith("KEY_")) return sources.privateKey;
+  const field = ({ INVALID_KEY_ID: "keyId", INVALID_ISSUER_ID: "issuerId", INVALID_EXPIRES_IN: "expiresIn", LIFETIME_TOO_LONG: "expiresIn", INVALID_SCOPE: "scope", INVALID_AUDIENCE: "audience" } as const)[code];
+  return field && sources[field];
+};
+
+const main = async (argv: string[]): Promise<number> => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        "key-id": { type: "string" },
+        "issuer-id": { type: "string" },
+        "key-file": { type: "string" },
+        individual: { type: "boolean" },
+        "expires-in": { type: "string" },
+        scope: { type: "string", multiple: true },
+        enterprise: { type: "boolean" },
+        "api-key-json": { type: "string" },
+        json: { type: "boolean" },
+        header: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+      },
+    });
+  } catch (error) {
+    err(`${(error as Error).message.replace(/\. To specify.*$/s, "")}\nRun asc-token --help for the options.`);
+    return USAGE;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+
+  if (values.help) return out(HELP), 0;
+  if (values.version) {
+    const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+    return out(version), 0;
+  }
+
+  let sources: Settings["sources"] = {};
+  try {
+    switch (command) {
+      case undefined: {
+        if (values.json && values.header) throw new UsageError("--json and --header cannot be used together");
+        const settings = resolveSettings(values, process.env, readText);
+        sources = settings.sources;
+        await mint(settings, values.json ? "json" : values.header ? "header" : "token");
+        return 0;
+      }
+      case "decode":
+        out(JSON.stringify(describeToken(tokenArgument(rest, "decode")), null, 2));
+        return 0;
+      case "doctor": {
+        const findings = checkAscToken(tokenArgument(rest, "doctor"));
+        if (findings.length === 0) return out("No problems found: Apple should accept this token's shape and times."), 0;
+        for (const finding of findings) out(`${finding.code}: ${finding.message}`);
+        return FAILURE;
+      }
+      case "demo": {
+        // With a key configured in the environment, the demo is the real thing: print a real token.
+        if (KEY_VARIABLES.some((name) => process.env[name])) {
+          const settings = resolveSettings({}, process.env, readText);
+          sources = settings.sources;
+          await mint(settings, "token");
+          err(`demo: minted a real token with the key from ${settings.sources.privateKey ?? "the environment"}`);
+          return 0;
+        }
+        const result = await demo();
+        out(result.text);
+        return result.ok ? 0 : FAILURE;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}": use decode, doctor, demo, or no command to mint`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`${error.message}\nRun asc-token --help for the options.`);
+      return USAGE;
+    }
+    if (isAscTokenError(error)) {
+      const setting = settingFor(error.code, sources);
+      err(`${error.message} (${error.code})${setting ? `\n  check ${setting}` : ""}`);
+      return FAILURE;
+    }
+    err(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    return FAILURE;
+  }
+};
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,143 @@
+// settings: where the CLI's options come from. Pure (no I/O of its own: files are read through
+// the injected `readFile`), so every precedence rule is unit-testable.
+//
+// Precedence, highest first: command-line flags, --api-key-json, ASC_* variables, fastlane's
+// APP_STORE_CONNECT_API_KEY_* variables.
+
+import type { AscTokenOptions } from "../index.js";
+
+/** Parsed command-line flags of the mint command (all optional). */
+export interface MintFlags {
+  "key-id"?: string | undefined;
+  "issuer-id"?: string | undefined;
+  "key-file"?: string | undefined;
+  individual?: boolean | undefined;
+  "expires-in"?: string | undefined;
+  scope?: string[] | undefined;
+  enterprise?: boolean | undefined;
+  "api-key-json"?: string | undefined;
+}
+
+/** A setting that is wrong or missing: the CLI prints it and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Options for createAscToken, plus where each came from (to name the setting in errors). */
+export interface Settings {
+  options: AscTokenOptions;
+  sources: Partial<Record<"keyId" | "issuerId" | "privateKey" | "expiresIn" | "scope" | "audience", string>>;
+  /** The key file read, if any (the CLI checks its permissions). */
+  keyFile?: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+type ReadFile = (path: string) => string;
+
+const FASTLANE = "APP_STORE_CONNECT_API_KEY_";
+
+/** First defined, non-empty value with its source name. */
+const pick = (...candidates: [string, unknown][]): [string, string] | undefined => {
+  for (const [source, value] of candidates) {
+    if (typeof value === "string" && value.trim() !== "") return [source, value];
+    if (typeof value === "number" || typeof value === "boolean") return [source, String(value)];
+  }
+  return undefined;
+};
+
+const truthy = (value: string | undefined): boolean => value !== undefined && /^(1|true|yes)$/i.test(value.trim());
+
+/** The key ID in a file name like AuthKey_2X9R4HXF34.p8. */
+export const keyIdFromFileName = (path: string): string | undefined => /AuthKey_([A-Z0-9]{10})\.p8$/.exec(path)?.[1];
+
+const readJson = (path: string, readFile: ReadFile): Record<string, unknown> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFile(path));
+  } catch (error) {
+    throw new UsageError(`--api-key-json ${path}: ${error instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`--api-key-json ${path}: expected an object like { "key_id": …, "issuer_id": …, "key": … }`);
+  }
+  return parsed as Record<string, unknown>;
+};
+
+/** Resolves the mint command's options from flags, an optional fastlane JSON file and the environment. */
+export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile): Settings => {
+  const json = flags["api-key-json"] ? readJson(flags["api-key-json"], readFile) : {};
+  const sources: Settings["sources"] = {};
+
+  // The key, first found wins: a file flag, then content or a path from each source in turn.
+  const keyCandidates: [source: string, value: unknown, isPath: boolean][] = [
+    ["--key-file", flags["key-file"], true],
+    ["api-key-json key", json.key, false],
+    ["ASC_PRIVATE_KEY", env.ASC_PRIVATE_KEY, false],
+    ["ASC_PRIVATE_KEY_PATH", env.ASC_PRIVATE_KEY_PATH, true],
+    [`${FASTLANE}KEY`, env[`${FASTLANE}KEY`], false],
+    [`${FASTLANE}KEY_FILEPATH`, env[`${FASTLANE}KEY_FILEPATH`], true],
+  ];
+  const found = keyCandidates.find(([, value]) => typeof value === "string" && value.trim() !== "");
+  let privateKey: string | undefined;
+  let keyFile: string | undefined;
+  if (found) {
+    const [source, value, isPath] = found as [string, string, boolean];
+    if (isPath) {
+      keyFile = value;
+      sources.privateKey = `${source} ${value}`;
+      try {
+        privateKey = readFile(value);
+      } catch {
+        throw new UsageError(`cannot read the key file ${value} (from ${source}): check the path`);
+      }
+    } else {
+      sources.privateKey = source;
+      privateKey = value;
+    }
+  }
+  if (privateKey === undefined) {
+    throw new UsageError("no private key: pass --key-file AuthKey_XXXXXXXXXX.p8, or set ASC_PRIVATE_KEY (the .p8 contents) or ASC_PRIVATE_KEY_PATH");
+  }
+
+  const keyId =
+    pick(["--key-id", flags["key-id"]], ["api-key-json key_id", json.key_id], ["ASC_KEY_ID", env.ASC_KEY_ID], [`${FASTLANE}KEY_ID`, env[`${FASTLANE}KEY_ID`]]) ??
+    (keyFile && keyIdFromFileName(keyFile) ? ([`the file name ${keyFile}`, keyIdFromFileName(keyFile)] as [string, string]) : undefined);
+  if (!keyId) {
+    throw new UsageError("no key ID: pass --key-id or set ASC_KEY_ID (or keep the key file's name AuthKey_<KEYID>.p8)");
+  }
+  sources.keyId = keyId[0];
+
+  const issuer = flags.individual
+    ? undefined
+    : pick(["--issuer-id", flags["issuer-id"]], ["api-key-json issuer_id", json.issuer_id], ["ASC_ISSUER_ID", env.ASC_ISSUER_ID], [`${FASTLANE}ISSUER_ID`, env[`${FASTLANE}ISSUER_ID`]]);
+  if (flags.individual && flags["issuer-id"]) throw new UsageError("--individual and --issuer-id contradict each other: an individual key has no issuer ID");
+  if (!issuer && !flags.individual) {
+    throw new UsageError("no issuer ID: pass --issuer-id or set ASC_ISSUER_ID, or pass --individual for an individual key");
+  }
+  if (issuer) sources.issuerId = issuer[0];
+
+  const duration = pick(["--expires-in", flags["expires-in"]], ["api-key-json duration", json.duration], [`${FASTLANE}DURATION`, env[`${FASTLANE}DURATION`]]);
+  let expiresIn: number | undefined;
+  if (duration) {
+    if (!/^\d+$/.test(duration[1].trim())) throw new UsageError(`${duration[0]} must be a whole number of seconds, e.g. 600`);
+    expiresIn = Number(duration[1]);
+    sources.expiresIn = duration[0];
+  }
+
+  const inHouse = flags.enterprise ?? (json.in_house === true || truthy(typeof json.in_house === "string" ? json.in_house : undefined) || truthy(env[`${FASTLANE}IN_HOUSE`]));
+  if (inHouse) sources.audience = flags.enterprise ? "--enterprise" : "in_house";
+  if (flags.scope?.length) sources.scope = "--scope";
+
+  return {
+    options: {
+      keyId: keyId[1].trim(),
+      issuerId: issuer?.[1].trim(),
+      privateKey,
+      expiresIn,
+      scope: flags.scope?.length ? flags.scope : undefined,
+      audience: inHouse ? "apple-developer-enterprise-v1" : undefined,
+    },
+    sources,
+    keyFile,
+  };
+};

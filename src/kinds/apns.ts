@@ -1,0 +1,40 @@
+// apns: provider authentication tokens for Apple Push Notification service.
+//
+// Apple, "Establishing a token-based connection to APNs",
+// https://developer.apple.com/documentation/usernotifications/establishing-a-token-based-connection-to-apns :
+// header alg "ES256" ("APNs supports only the ES256 algorithm"), kid; claims iss (the 10-character
+// Team ID) and iat, nothing else: no exp, no aud. "If the value in the iat field is more than one
+// hour old, APNs rejects any notifications containing the token"; "Refresh your token no more than
+// once every 20 minutes and no less than once every 60 minutes."
+
+import { checkOptions } from "../validate.js";
+import { type TeamKeyOptions, checkTeamId, es256Header, issuedAtOnly, mint } from "./common.js";
+
+/** Options for {@link createApnsToken}. Nothing here is mutated or kept. */
+export type ApnsTokenOptions = TeamKeyOptions;
+
+/**
+ * Mints an APNs provider token: header `{alg, kid}`, claims `iss` (Team ID) and `iat` (backdated
+ * by `clockTolerance`, 60 s). There is no `exp`: APNs refuses a token whose `iat` is over an hour
+ * old, and one replaced more often than every 20 minutes, so mint one and reuse it for 20 to 50
+ * minutes.
+ *
+ * @example
+ * ```ts
+ * import { createApnsToken } from "asc-token";
+ * const token = await createApnsToken({
+ *   keyId: "2X9R4HXF34",
+ *   teamId: "DEF123GHIJ",
+ *   privateKey: process.env.APNS_PRIVATE_KEY!, // contents of AuthKey_2X9R4HXF34.p8
+ * });
+ * // HTTP/2 POST https://api.push.apple.com/3/device/<device token>
+ * // headers: { authorization: `bearer ${token}`, "apns-topic": "com.example.app" }
+ * ```
+ */
+export const createApnsToken = async (options: ApnsTokenOptions): Promise<string> => {
+  checkOptions(options, "{ keyId, teamId, privateKey }");
+  const header = es256Header(options.keyId, {});
+  const iss = checkTeamId(options.teamId);
+  const iat = issuedAtOnly(options);
+  return mint(options.privateKey, header, { iss, iat });
+};

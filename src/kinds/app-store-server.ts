@@ -1,0 +1,52 @@
+// app-store-server: tokens for the App Store Server API (the External Purchase Server API and the
+// Retention Messaging API take the same token).
+//
+// Apple, "Generating JSON Web Tokens for API requests",
+// https://developer.apple.com/documentation/appstoreserverapi/generating-json-web-tokens-for-api-requests :
+// header alg "ES256" ("All JWTs must be signed with ES256 encryption"), kid, typ "JWT"; claims iss
+// (issuer ID), iat, exp, aud "appstoreconnect-v1", bid (bundle ID). "Tokens that expire more than
+// 60 minutes after the time in iat are not valid." "Generate a new signed JWT for each new
+// request": hence a short default of 5 minutes, enough for one request and its retries.
+
+import { checkOptions } from "../validate.js";
+import { type AppleKeyOptions, checkIdentifier, checkIssuerId, es256Header, mint, validity } from "./common.js";
+
+/** Options for {@link createAppStoreServerToken}. Nothing here is mutated or kept. */
+export interface AppStoreServerTokenOptions extends AppleKeyOptions {
+  /** Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations. Claim `iss`. */
+  issuerId: string;
+  /** Your app's bundle ID, e.g. `com.example.app`. Claim `bid`. */
+  bundleId: string;
+  /** Lifetime in seconds, `exp − iat`. Default 300; at most 3600 (Apple's limit). */
+  expiresIn?: number | undefined;
+}
+
+const LIFETIME = { fallback: 300, max: 3600, reason: "App Store Server API tokens expire at most 60 minutes after iat" };
+
+/**
+ * Mints an App Store Server API token: header `{alg, kid, typ}`, claims `iss` (issuer ID), `iat`,
+ * `exp`, `aud: "appstoreconnect-v1"` and `bid` (bundle ID). `exp − iat` is `expiresIn` (default
+ * 300 s, at most 3600 s); `iat` is backdated by `clockTolerance` (60 s).
+ *
+ * @example
+ * ```ts
+ * import { createAppStoreServerToken } from "asc-token";
+ * const token = await createAppStoreServerToken({
+ *   keyId: "2X9R4HXF34",
+ *   issuerId: "57246542-96fe-1a63-e053-0824d011072a",
+ *   bundleId: "com.example.app",
+ *   privateKey: process.env.IAP_PRIVATE_KEY!, // contents of SubscriptionKey_2X9R4HXF34.p8
+ * });
+ * await fetch(`https://api.storekit.itunes.apple.com/inApps/v1/history/${transactionId}`, {
+ *   headers: { Authorization: `Bearer ${token}` },
+ * });
+ * ```
+ */
+export const createAppStoreServerToken = async (options: AppStoreServerTokenOptions): Promise<string> => {
+  checkOptions(options, "{ keyId, issuerId, bundleId, privateKey }");
+  const header = es256Header(options.keyId, { typ: "JWT" });
+  const iss = checkIssuerId(options.issuerId);
+  const bid = checkIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
+  const { iat, exp } = validity(options, LIFETIME);
+  return mint(options.privateKey, header, { iss, iat, exp, aud: "appstoreconnect-v1", bid });
+};

@@ -1,0 +1,106 @@
+// in-app: the JWS your server signs for StoreKit to send to the App Store (Advanced Commerce API
+// in-app requests, promotional offer signatures, introductory offer eligibility).
+//
+// Apple, "Generating JWS to sign App Store requests",
+// https://developer.apple.com/documentation/storekit/generating-jws-to-sign-app-store-requests :
+// header alg "ES256", kid, typ "JWT"; base claims iss (issuer ID), iat, aud, bid, nonce ("A
+// one-time-use UUID that identifies this request"), then the feature's own claims (request;
+// productId, offerIdentifier, transactionId; productId, allowIntroductoryOffer, transactionId).
+// aud is "advanced-commerce-api", "promotional-offer" or "introductory-offer-eligibility".
+// "Don't include an exp field in your payload, because including it makes the request fail. The
+// App Store server enforces an expiration time based on your iat value." Apple does not say how
+// long that is, so iat is backdated as everywhere else (60 s) and never by an hour or more.
+
+import { UUID, checkOptions, matches } from "../validate.js";
+import { describe, fail } from "../errors.js";
+import { type AppleKeyOptions, checkIdentifier, checkIssuerId, es256Header, issuedAtOnly, mint } from "./common.js";
+
+/** What the in-app JWS authorizes; its claim `aud`. */
+export type InAppAudience = "advanced-commerce-api" | "promotional-offer" | "introductory-offer-eligibility";
+
+/** Options for {@link createInAppSignature}. Nothing here is mutated or kept. */
+export interface InAppSignatureOptions extends AppleKeyOptions {
+  /** Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations. Claim `iss`. */
+  issuerId: string;
+  /** Your app's bundle ID, e.g. `com.example.app`. Claim `bid`. */
+  bundleId: string;
+  /** The feature: `"advanced-commerce-api"`, `"promotional-offer"` or `"introductory-offer-eligibility"`. Claim `aud`. */
+  audience: InAppAudience;
+  /** A one-time UUID for this request. Default: a fresh `crypto.randomUUID()`. Claim `nonce`. */
+  nonce?: string | undefined;
+  /**
+   * The feature's own claims, copied after the base claims: `{ request }` (Advanced Commerce),
+   * `{ productId, offerIdentifier, transactionId }` (promotional offer), or `{ productId,
+   * allowIntroductoryOffer, transactionId }` (introductory offer eligibility). May not set `iss`,
+   * `iat`, `aud`, `bid`, `nonce` or `exp`.
+   */
+  claims?: Readonly<Record<string, unknown>> | undefined;
+}
+
+const AUDIENCES: readonly string[] = ["advanced-commerce-api", "promotional-offer", "introductory-offer-eligibility"];
+const RESERVED: readonly string[] = ["iss", "iat", "exp", "aud", "bid", "nonce"];
+
+/** The caller's feature claims, checked and copied. */
+const featureClaims = (claims: unknown): Record<string, unknown> => {
+  if (claims === undefined) return {};
+  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) {
+    throw fail("INVALID_CLAIMS", `claims must be an object such as { productId, offerIdentifier }; got ${describe(claims)}`);
+  }
+  const taken = Object.keys(claims).find((name) => RESERVED.includes(name));
+  if (taken !== undefined) {
+    throw fail("INVALID_CLAIMS", taken === "exp" ? "claims must not set exp: Apple fails an in-app JWS that has one" : `claims must not set ${taken}: it comes from the options`);
+  }
+  const copy: Record<string, unknown> = { ...claims };
+  try {
+    JSON.stringify(copy);
+  } catch (cause) {
+    throw fail("INVALID_CLAIMS", "claims must hold JSON values only (no BigInt, no cycles)", cause);
+  }
+  return copy;
+};
+
+const randomNonce = (): string => {
+  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (typeof crypto?.randomUUID !== "function") {
+    throw fail("CRYPTO_UNAVAILABLE", "crypto.randomUUID is missing: pass nonce, or use a secure context (https) or Node >= 20");
+  }
+  return crypto.randomUUID();
+};
+
+/**
+ * Signs the JWS StoreKit sends with an Advanced Commerce API in-app request, a promotional offer,
+ * or an introductory offer eligibility check: header `{alg, kid, typ}`, claims `iss` (issuer ID),
+ * `iat`, `aud` (the feature), `bid`, `nonce` and then your feature claims. No `exp`: Apple
+ * refuses one and dates the JWS by `iat` (backdated by `clockTolerance`, 60 s).
+ *
+ * @example
+ * ```ts
+ * import { createInAppSignature } from "asc-token";
+ * const signature = await createInAppSignature({
+ *   keyId: "2X9R4HXF34",
+ *   issuerId: "57246542-96fe-1a63-e053-0824d011072a",
+ *   bundleId: "com.example.app",
+ *   privateKey: process.env.IAP_PRIVATE_KEY!,
+ *   audience: "promotional-offer",
+ *   claims: { productId: "com.example.monthly", offerIdentifier: "WINBACK50", transactionId },
+ * });
+ * // Return `signature` to the app, which passes it to StoreKit as a purchase option
+ * ```
+ */
+export const createInAppSignature = async (options: InAppSignatureOptions): Promise<string> => {
+  checkOptions(options, "{ keyId, issuerId, bundleId, audience, privateKey }");
+  const header = es256Header(options.keyId, { typ: "JWT" });
+  const iss = checkIssuerId(options.issuerId);
+  const bid = checkIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
+  const aud = options.audience;
+  if (!AUDIENCES.includes(aud)) {
+    throw fail("INVALID_AUDIENCE", 'audience must be "advanced-commerce-api", "promotional-offer" or "introductory-offer-eligibility"');
+  }
+  if (options.nonce !== undefined && !matches(options.nonce, UUID)) {
+    throw fail("INVALID_NONCE", `nonce must be a UUID, or left out for a random one; got ${describe(options.nonce)}`);
+  }
+  const extra = featureClaims(options.claims);
+  const iat = issuedAtOnly(options);
+  const nonce = options.nonce ?? randomNonce();
+  return mint(options.privateKey, header, { iss, iat, aud, bid, nonce, ...extra });
+};

@@ -1,0 +1,51 @@
+// musickit: Apple Music API / MusicKit developer tokens.
+//
+// Apple, "Generating developer tokens",
+// https://developer.apple.com/documentation/applemusicapi/generating-developer-tokens :
+// header alg "ES256" ("Apple Music supports only developer tokens signed with the ES256
+// algorithm"), kid; claims iss (Team ID), iat, exp, whose "value must not be greater than 15777000
+// (6 months in seconds) from the current Unix time on the server", and the optional origin
+// ("Optional, but recommended for web clients ... Only use this JWT if the origin header of the
+// request matches one of the values in the array"). The default is an hour; pass expiresIn for
+// longer-lived tokens you embed.
+
+import { checkOptions } from "../validate.js";
+import { type TeamKeyOptions, checkOrigins, checkTeamId, es256Header, mint, validity } from "./common.js";
+
+/** Options for {@link createMusicKitToken}. Nothing here is mutated or kept. */
+export interface MusicKitTokenOptions extends TeamKeyOptions {
+  /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (six months, Apple's limit). */
+  expiresIn?: number | undefined;
+  /** Web origins allowed to use the token, e.g. `["https://example.com"]`. Claim `origin` (an array). */
+  origin?: string | readonly string[] | undefined;
+}
+
+const LIFETIME = { fallback: 3600, max: 15_777_000, reason: "Apple refuses developer tokens that expire more than six months ahead" };
+
+/**
+ * Mints an Apple Music API / MusicKit developer token: header `{alg, kid}`, claims `iss` (Team
+ * ID), `iat`, `exp` and, if given, `origin` (an array). `exp − iat` is `expiresIn` (default
+ * 3600 s, at most 15,777,000 s); `iat` is backdated by `clockTolerance` (60 s).
+ *
+ * @example
+ * ```ts
+ * import { createMusicKitToken } from "asc-token";
+ * const developerToken = await createMusicKitToken({
+ *   keyId: "2X9R4HXF34",
+ *   teamId: "DEF123GHIJ",
+ *   privateKey: process.env.MUSICKIT_PRIVATE_KEY!,
+ *   origin: ["https://music.example.com"],
+ * });
+ * await fetch("https://api.music.apple.com/v1/catalog/us/songs/203709340", {
+ *   headers: { Authorization: `Bearer ${developerToken}` },
+ * });
+ * ```
+ */
+export const createMusicKitToken = async (options: MusicKitTokenOptions): Promise<string> => {
+  checkOptions(options, "{ keyId, teamId, privateKey }");
+  const header = es256Header(options.keyId, {});
+  const iss = checkTeamId(options.teamId);
+  const origin = checkOrigins(options.origin);
+  const { iat, exp } = validity(options, LIFETIME);
+  return mint(options.privateKey, header, { iss, iat, exp, ...(origin && { origin }) });
+};

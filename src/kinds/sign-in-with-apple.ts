@@ -1,0 +1,52 @@
+// sign-in-with-apple: the client secret your server sends to Apple's token endpoint.
+//
+// Apple, "Creating a client secret",
+// https://developer.apple.com/documentation/accountorganizationaldatasharing/creating-a-client-secret
+// (and the older https://developer.apple.com/documentation/sign_in_with_apple/generate_and_validate_tokens):
+// header alg "ES256", kid; claims iss (Team ID), iat, exp, aud "https://appleid.apple.com", sub
+// (the App ID or Services ID "that you use as the client_id"). "It's an error to request an
+// expiration time more than 15777000 seconds (six months) in the future, as measured by the clock
+// on Apple's servers." The default is an hour: mint secrets as you need them rather than keeping
+// one for six months.
+
+import { checkOptions } from "../validate.js";
+import { type TeamKeyOptions, checkIdentifier, checkTeamId, es256Header, mint, validity } from "./common.js";
+
+/** Options for {@link createSignInWithAppleSecret}. Nothing here is mutated or kept. */
+export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
+  /** The App ID or Services ID you send as `client_id`, e.g. `com.example.web`. Claim `sub`. */
+  clientId: string;
+  /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (six months, Apple's limit). */
+  expiresIn?: number | undefined;
+}
+
+const LIFETIME = { fallback: 3600, max: 15_777_000, reason: "Apple refuses client secrets that expire more than six months ahead" };
+
+/**
+ * Mints a Sign in with Apple client secret: header `{alg, kid}`, claims `iss` (Team ID), `iat`,
+ * `exp`, `aud: "https://appleid.apple.com"` and `sub` (your client ID). `exp − iat` is
+ * `expiresIn` (default 3600 s, at most 15,777,000 s); `iat` is backdated by `clockTolerance` (60 s).
+ *
+ * @example
+ * ```ts
+ * import { createSignInWithAppleSecret } from "asc-token";
+ * const clientSecret = await createSignInWithAppleSecret({
+ *   keyId: "2X9R4HXF34",
+ *   teamId: "DEF123GHIJ",
+ *   clientId: "com.example.web",
+ *   privateKey: process.env.SIWA_PRIVATE_KEY!,
+ * });
+ * await fetch("https://appleid.apple.com/auth/token", {
+ *   method: "POST",
+ *   body: new URLSearchParams({ client_id: "com.example.web", client_secret: clientSecret, code, grant_type: "authorization_code" }),
+ * });
+ * ```
+ */
+export const createSignInWithAppleSecret = async (options: SignInWithAppleSecretOptions): Promise<string> => {
+  checkOptions(options, "{ keyId, teamId, clientId, privateKey }");
+  const header = es256Header(options.keyId, {});
+  const iss = checkTeamId(options.teamId);
+  const sub = checkIdentifier(options.clientId, "clientId", "the App ID or Services ID you use as client_id");
+  const { iat, exp } = validity(options, LIFETIME);
+  return mint(options.privateKey, header, { iss, iat, exp, aud: "https://appleid.apple.com", sub });
+};

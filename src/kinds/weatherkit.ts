@@ -1,0 +1,52 @@
+// weatherkit: WeatherKit REST API tokens.
+//
+// Apple, "Request authentication for WeatherKit REST API",
+// https://developer.apple.com/documentation/weatherkitrestapi/request-authentication-for-weatherkit-rest-api :
+// header alg "ES256" ("WeatherKit only supports developer tokens signed with the ES256
+// algorithm"), kid, and id: "An identifier that consists of your 10-character Team ID and Service
+// ID, separated by a period"; claims iss (Team ID), iat, exp, sub ("your registered Service ID"),
+// and "Ensure that the token contains only the claims listed". Apple states no maximum lifetime
+// ("Longer times require less overhead, but shorter times ensure a higher level of security"), so
+// we default to an hour and cap at six months, the longest Apple allows any other developer token
+// signed by these keys (Apple Music, Sign in with Apple).
+
+import { checkOptions } from "../validate.js";
+import { type TeamKeyOptions, checkIdentifier, checkTeamId, es256Header, mint, validity } from "./common.js";
+
+/** Options for {@link createWeatherKitToken}. Nothing here is mutated or kept. */
+export interface WeatherKitTokenOptions extends TeamKeyOptions {
+  /** Your WeatherKit Services ID, e.g. `com.example.weather`. Claim `sub`, and after the period in the header's `id`. */
+  serviceId: string;
+  /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (Apple states no limit; ours). */
+  expiresIn?: number | undefined;
+}
+
+const LIFETIME = { fallback: 3600, max: 15_777_000, reason: "Apple states no limit for WeatherKit, asc-token caps it at six months" };
+
+/**
+ * Mints a WeatherKit REST API token: header `{alg, kid, id: "TEAMID.SERVICEID"}`, claims `iss`
+ * (Team ID), `iat`, `exp` and `sub` (Services ID), nothing else. `exp − iat` is `expiresIn`
+ * (default 3600 s, at most 15,777,000 s); `iat` is backdated by `clockTolerance` (60 s).
+ *
+ * @example
+ * ```ts
+ * import { createWeatherKitToken } from "asc-token";
+ * const token = await createWeatherKitToken({
+ *   keyId: "2X9R4HXF34",
+ *   teamId: "DEF123GHIJ",
+ *   serviceId: "com.example.weather",
+ *   privateKey: process.env.WEATHERKIT_PRIVATE_KEY!,
+ * });
+ * await fetch("https://weatherkit.apple.com/api/v1/weather/en/51.5/-0.12?dataSets=currentWeather", {
+ *   headers: { Authorization: `Bearer ${token}` },
+ * });
+ * ```
+ */
+export const createWeatherKitToken = async (options: WeatherKitTokenOptions): Promise<string> => {
+  checkOptions(options, "{ keyId, teamId, serviceId, privateKey }");
+  const iss = checkTeamId(options.teamId);
+  const sub = checkIdentifier(options.serviceId, "serviceId", "your WeatherKit Services ID");
+  const header = es256Header(options.keyId, { id: `${iss}.${sub}` });
+  const { iat, exp } = validity(options, LIFETIME);
+  return mint(options.privateKey, header, { iss, iat, exp, sub });
+};

@@ -1,0 +1,229 @@
+// provider: a thin cache over any mint function. The key is imported once, one token is reused
+// until `refreshBefore` seconds before it expires, and any number of concurrent callers share one
+// signing.
+
+import { type AscTokenOptions, ascClaims, ascHeader } from "./claims.js";
+import { decodeAscToken } from "./decode.js";
+import { describe, fail } from "./errors.js";
+import { type AscPrivateKey, importAscKey } from "./key.js";
+import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
+import { createAscToken } from "./token.js";
+
+/**
+ * Default `refreshBefore`, in seconds. With `createAscToken`'s defaults a fresh token has
+ * 1080 s left (1140 s lifetime, `iat` backdated 60 s), so it is reused for 780 s (13 minutes) and
+ * replaced with 5 minutes still to go: room for a slow request, a retry, or a clock a little off.
+ *
+ * @example
+ * ```ts
+ * createAscTokenProvider({ ...options, refreshBefore: DEFAULT_REFRESH_BEFORE * 2 }); // 10 minutes
+ * ```
+ */
+export const DEFAULT_REFRESH_BEFORE = 300;
+
+/**
+ * A token and when it was issued and stops being used, in epoch seconds. Frozen.
+ *
+ * @example
+ * ```ts
+ * const { token, expiresAt } = await provider.getTokenInfo();
+ * setTimeout(renewSession, (expiresAt - 300) * 1000 - Date.now());
+ * ```
+ */
+export interface TokenInfo {
+  /** The compact JWT. */
+  readonly token: string;
+  /** Its `iat` claim. */
+  readonly issuedAt: number;
+  /** Its `exp` claim, or `iat + maxAge` when that is earlier or there is no `exp`. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Hands out one cached token until it nears expiry. Every method is a bound function, so it can
+ * be passed around on its own (`const { getToken } = provider`).
+ *
+ * @example
+ * ```ts
+ * const provider = createAscTokenProvider({ keyId, issuerId, privateKey });
+ * const res = await fetch(url, { headers: { Authorization: await provider.authorization() } });
+ * if (res.status === 401) provider.invalidate();
+ * ```
+ */
+export interface TokenProvider {
+  /** The cached token, or a freshly minted one when less than `refreshBefore` seconds are left. */
+  getToken(): Promise<string>;
+  /** Like {@link TokenProvider.getToken}, with the token's `issuedAt` and `expiresAt` (epoch seconds). */
+  getTokenInfo(): Promise<TokenInfo>;
+  /**
+   * Drops the cached token, so the next call mints a new one (call it after a 401). A mint already
+   * in flight still answers the callers waiting for it but is not cached. With `token`, drops
+   * only if that token is still the cached one, so several requests that failed with the same
+   * token cause one new signing, not one each.
+   */
+  invalidate(token?: string): void;
+  /** `"Bearer <token>"`, the value of an `Authorization` header. */
+  authorization(): Promise<string>;
+}
+
+/**
+ * Options every provider takes on top of its mint function's own.
+ *
+ * @example
+ * ```ts
+ * const extra: TokenProviderOptions = { refreshBefore: 120, maxAge: 3000 };
+ * ```
+ */
+export interface TokenProviderOptions {
+  /**
+   * Seconds before `expiresAt` at which the cached token is replaced. Whole seconds `>= 0`,
+   * default {@link DEFAULT_REFRESH_BEFORE} (300). Must leave a freshly minted token some time to
+   * be reused: the first `getToken` rejects with `INVALID_REFRESH_BEFORE` otherwise.
+   */
+  refreshBefore?: number | undefined;
+  /**
+   * Seconds after `iat` a token may be used. Required for tokens without an `exp` claim (APNs
+   * provider tokens: Apple wants them replaced within 60 minutes); caps `exp` when both are there.
+   */
+  maxAge?: number | undefined;
+}
+
+/** Reads `iat` and `exp` from a token just minted. */
+const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
+  const { iat, exp } = decodeAscToken(token).claims;
+  if (typeof iat !== "number" || !Number.isSafeInteger(iat)) {
+    throw fail("TOKEN_MALFORMED", `the minted token's iat is ${describe(iat)}, not whole epoch seconds, so its age is unknown`);
+  }
+  if (exp !== undefined && (typeof exp !== "number" || !Number.isSafeInteger(exp))) {
+    throw fail("TOKEN_MALFORMED", `the minted token's exp is ${describe(exp)}, not whole epoch seconds`);
+  }
+  if (exp === undefined && maxAge === undefined) {
+    throw fail("INVALID_MAX_AGE", "the minted token has no exp claim: pass maxAge, the seconds after iat a token may be used (e.g. 3000 for APNs)");
+  }
+  const expiresAt = Math.min(exp ?? Infinity, maxAge === undefined ? Infinity : iat + maxAge);
+  return Object.freeze({ token, issuedAt: iat, expiresAt });
+};
+
+/**
+ * Wraps any token mint function (`createAscToken`, or another Apple token kind that takes
+ * `privateKey` and `now`) in a {@link TokenProvider}: the key is imported once, on the first
+ * `getToken`, and each mint gets a copy of `options` holding the imported `CryptoKey`; one token is
+ * reused until `refreshBefore` seconds before it expires; concurrent callers share one signing;
+ * a failed mint rejects its callers and the next call tries again.
+ *
+ * `options` are copied and checked now (`refreshBefore`, `maxAge`, `now`): a mistake throws an
+ * {@link AscTokenError} here, not on the first request. The key is read on the first `getToken`.
+ *
+ * @example
+ * ```ts
+ * import { createAscToken, createTokenProvider } from "asc-token";
+ * const provider = createTokenProvider(createAscToken, { keyId, issuerId, privateKey, refreshBefore: 120 });
+ * const token = await provider.getToken();
+ * ```
+ */
+export const createTokenProvider = <O extends { privateKey: AscPrivateKey; now?: Clock | undefined }>(
+  mint: (options: O) => Promise<string>,
+  options: O & TokenProviderOptions,
+): TokenProvider => {
+  if (typeof mint !== "function") {
+    throw fail("INVALID_OPTIONS", `mint must be a function like createAscToken; got ${describe(mint)}`);
+  }
+  if (typeof options !== "object" || options === null) {
+    throw fail("INVALID_OPTIONS", `options must be an object { privateKey, … }; got ${describe(options)}`);
+  }
+  const base = { ...options };
+  const refreshBefore = wholeSeconds(base.refreshBefore, DEFAULT_REFRESH_BEFORE, 0, "INVALID_REFRESH_BEFORE", "refreshBefore");
+  const maxAge = base.maxAge === undefined ? undefined : wholeSeconds(base.maxAge, 0, 1, "INVALID_MAX_AGE", "maxAge");
+  epochSeconds(base.now); // throws INVALID_NOW for a bad clock now rather than on first use
+
+  let key: Promise<CryptoKey> | undefined;
+  let cached: TokenInfo | undefined;
+  let pending: Promise<TokenInfo> | undefined;
+  /** Bumped by invalidate(): a mint started under an older generation is never cached. */
+  let generation = 0;
+
+  const importOnce = (): Promise<CryptoKey> => {
+    if (!key) {
+      const attempt = importAscKey(base.privateKey);
+      key = attempt;
+      void attempt.catch(() => {
+        if (key === attempt) key = undefined; // a failed import is retried on the next call
+      });
+    }
+    return key;
+  };
+
+  const mintInfo = async (): Promise<TokenInfo> => {
+    const privateKey = await importOnce();
+    const info = infoOf(await mint({ ...base, privateKey }), maxAge);
+    const left = info.expiresAt - epochSeconds(base.now);
+    if (left <= refreshBefore) {
+      throw fail("INVALID_REFRESH_BEFORE", `refreshBefore is ${String(refreshBefore)} s but a fresh token has ${String(left)} s left, so it could never be reused: lower refreshBefore or lengthen the token's lifetime`);
+    }
+    return info;
+  };
+
+  const getTokenInfo = async (): Promise<TokenInfo> => {
+    if (cached && cached.expiresAt - epochSeconds(base.now) > refreshBefore) return cached;
+    if (!pending) {
+      const started = generation;
+      const flight = mintInfo();
+      pending = flight;
+      // Registered before any caller awaits `flight`, so the cache is updated before they resume.
+      void flight.then(
+        (info) => {
+          if (started !== generation) return;
+          cached = info;
+          pending = undefined;
+        },
+        () => {
+          if (started === generation) pending = undefined;
+        },
+      );
+    }
+    return pending;
+  };
+
+  const getToken = async (): Promise<string> => (await getTokenInfo()).token;
+
+  return Object.freeze({
+    getToken,
+    getTokenInfo,
+    invalidate: (token?: string): void => {
+      if (token !== undefined && token !== cached?.token) return;
+      cached = undefined;
+      pending = undefined;
+      generation++;
+    },
+    authorization: async (): Promise<string> => `Bearer ${await getToken()}`,
+  });
+};
+
+/**
+ * A {@link TokenProvider} of App Store Connect tokens: `createTokenProvider(createAscToken, options)`.
+ * Takes `createAscToken`'s options plus `refreshBefore` (default 300 s: with the default lifetime a
+ * token is reused for 13 minutes). Every option but the key is checked now, so a wrong `keyId`
+ * throws here; key problems reject the first `getToken`. Apple: "reuse the same signed token for
+ * multiple requests until it expires".
+ *
+ * @example
+ * ```ts
+ * import { createAscTokenProvider } from "asc-token";
+ * const asc = createAscTokenProvider({
+ *   keyId: "2X9R4HXF34",
+ *   issuerId: "57246542-96fe-1a63-e053-0824d011072a",
+ *   privateKey: process.env.ASC_PRIVATE_KEY!,
+ * });
+ * const res = await fetch("https://api.appstoreconnect.apple.com/v1/apps", {
+ *   headers: { Authorization: await asc.authorization() },
+ * });
+ * ```
+ */
+export const createAscTokenProvider = (
+  options: AscTokenOptions & { refreshBefore?: number | undefined },
+): TokenProvider => {
+  const provider = createTokenProvider(createAscToken, options);
+  ascHeader(options.keyId);
+  ascClaims(options);
+  return provider;
+};

@@ -1,0 +1,26 @@
+// validate: option checks every token kind shares, App Store Connect's and the other Apple APIs'.
+
+import { invalid } from "./errors.js";
+
+/** Apple's 10-character identifiers: key IDs (e.g. `2X9R4HXF34`) and Team IDs. */
+export const TEN_CHARS = /^[A-Z0-9]{10}$/;
+/** A UUID (8-4-4-4-12 hex digits, either case): issuer IDs and nonces. */
+export const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
+
+/** True when `value` is a string `pattern` matches. */
+export const matches = (value: unknown, pattern: RegExp): value is string => typeof value === "string" && pattern.test(value);
+
+/** Refuses anything but an object; `shape` names the required options for the message. */
+export const checkOptions = (options: unknown, shape: string): void => {
+  if (typeof options !== "object" || options === null) {
+    throw invalid("INVALID_OPTIONS", "options", `an object ${shape}`, options);
+  }
+};
+
+/** The key ID, checked: it goes into every header's `kid`. */
+export const checkKeyId = (keyId: unknown): string => {
+  if (!matches(keyId, TEN_CHARS)) {
+    throw invalid("INVALID_KEY_ID", "keyId", "the 10-character key ID (A-Z, 0-9) of the .p8 key", keyId);
+  }
+  return keyId;
+};

@@ -1,0 +1,157 @@
+// The portable conformance suite: plain ESM that runs unchanged in every runtime of the matrix
+// (Node, Deno, Bun, browsers, workerd, edge-runtime, a bundle). No test-runner globals, no Node
+// APIs: only the library handed in, `crypto.subtle` (to import a CryptoKey) and `atob`.
+//
+// It exercises the public API only (createAscToken, importAscKey, isAscTokenError, AscTokenError)
+// on key data generated in Node (test/runtimes/fixtures.mjs) and passed in as plain strings. It
+// reports what it saw; the tokens go back to Node, which verifies them with node:crypto and checks
+// their claims against TOKEN_CASES (test/runtimes/grade.mjs): a runtime never grades its own tokens.
+
+/**
+ * Every token the suite mints. `key` names the fixture key pair ("team" or "individual"), `form`
+ * a string form of it in `fixtures[key].text`, `bytes` a DER form in `fixtures[key].der` (base64)
+ * handed over `as` a given byte container, `cryptoKey` how a CryptoKey is made from the Apple PEM.
+ * `options` are passed to createAscToken as they are; `clock: "system"` leaves `now` out.
+ */
+export const TOKEN_CASES = [
+  { name: "team key: Apple 150-byte PKCS#8 PEM", key: "team", form: "applePem" },
+  { name: "team key: Node 138-byte PKCS#8 PEM", key: "team", form: "pkcs8Pem" },
+  { name: "PEM with CRLF line endings", key: "team", form: "crlfPem" },
+  { name: "PEM with literal \\n escapes (env var)", key: "team", form: "escapedPem" },
+  { name: "bare base64 body, no armor", key: "team", form: "body" },
+  { name: "base64 of the whole .p8 file", key: "team", form: "wholeFileBase64" },
+  { name: "SEC1 EC PRIVATE KEY PEM", key: "team", form: "sec1Pem" },
+  { name: "DER Uint8Array (Node 138-byte)", key: "team", bytes: "pkcs8", as: "Uint8Array" },
+  { name: "DER ArrayBuffer (Apple 150-byte)", key: "team", bytes: "apple", as: "ArrayBuffer" },
+  { name: "DER DataView (SEC1)", key: "team", bytes: "sec1", as: "DataView" },
+  { name: "file bytes of the .p8 (UTF-8 PEM)", key: "team", form: "applePem", as: "utf8" },
+  { name: "CryptoKey from importAscKey", key: "team", cryptoKey: "importAscKey" },
+  { name: "CryptoKey from crypto.subtle.importKey", key: "team", cryptoKey: "subtle" },
+  { name: "individual key: sub user, no iss", key: "individual", form: "applePem", individual: true },
+  { name: "lifetime 1200 s is accepted", key: "team", form: "applePem", options: { expiresIn: 1200 } },
+  { name: "enterprise audience", key: "team", form: "applePem", options: { audience: "apple-developer-enterprise-v1" } },
+  { name: "scope", key: "team", form: "applePem", options: { scope: ["GET /v1/apps?filter[platform]=IOS", "GET /v1/builds"] } },
+  { name: "long-lived scoped token (30 days)", key: "team", form: "applePem", options: { expiresIn: 2_592_000, scope: ["GET /v1/ciProducts"] } },
+  { name: "system clock (no now option)", key: "team", form: "applePem", clock: "system" },
+];
+
+/** Inputs that must be refused, with the `code` the library must give. */
+export const REJECT_CASES = [
+  { name: "RSA key", code: "KEY_UNSUPPORTED_TYPE", privateKey: "rsa" },
+  { name: "P-384 key", code: "KEY_UNSUPPORTED_CURVE", privateKey: "p384" },
+  { name: "public key", code: "KEY_NOT_PRIVATE", privateKey: "publicKey" },
+  { name: "encrypted key", code: "KEY_ENCRYPTED", privateKey: "encrypted" },
+  { name: "garbage", code: "KEY_MALFORMED", privateKey: "garbage" },
+  { name: "empty string", code: "KEY_MISSING", privateKey: "empty" },
+  { name: "lifetime 1201 s", code: "LIFETIME_TOO_LONG", options: { expiresIn: 1201 } },
+  { name: "keyId not 10 characters", code: "INVALID_KEY_ID", options: { keyId: "ABC" } },
+  { name: "CryptoKey for verifying, not signing", code: "KEY_INVALID_CRYPTOKEY", cryptoKey: "public" },
+];
+
+/** Checks run once per runtime, beside the token and reject cases. */
+export const OTHER_CHECKS = ["public API exports", "importAscKey returns a non-extractable private key"];
+
+/** Every result name a complete run reports, in order. */
+export const RESULT_NAMES = [
+  ...OTHER_CHECKS,
+  ...TOKEN_CASES.map((c) => `token: ${c.name}`),
+  ...REJECT_CASES.map((c) => `reject: ${c.name}`),
+];
+
+const ES256 = { name: "ECDSA", namedCurve: "P-256" };
+
+const fromBase64 = (text) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+
+/** The key as `testCase` hands it over: a string, some byte container, or a CryptoKey. */
+const privateKeyFor = async (lib, testCase, set) => {
+  if (testCase.cryptoKey === "importAscKey") return lib.importAscKey(set.text.applePem);
+  if (testCase.cryptoKey === "subtle") {
+    return crypto.subtle.importKey("pkcs8", fromBase64(set.der.apple), ES256, false, ["sign"]);
+  }
+  if (testCase.cryptoKey === "public") {
+    return crypto.subtle.importKey("spki", fromBase64(set.der.spki), ES256, true, ["verify"]);
+  }
+  if (testCase.as === "utf8") return new TextEncoder().encode(set.text[testCase.form]);
+  if (testCase.bytes !== undefined) {
+    const bytes = fromBase64(set.der[testCase.bytes]);
+    if (testCase.as === "ArrayBuffer") return bytes.buffer;
+    if (testCase.as === "DataView") return new DataView(bytes.buffer);
+    return bytes;
+  }
+  return set.text[testCase.form];
+};
+
+const check = async (results, name, body) => {
+  try {
+    const detail = await body();
+    results.push({ name, ok: true, ...detail });
+  } catch (error) {
+    const code = typeof error?.code === "string" ? error.code : undefined;
+    results.push({ name, ok: false, error: String(error?.message ?? error), ...(code && { code }) });
+  }
+};
+
+const expect = (condition, message) => {
+  if (!condition) throw new Error(message);
+};
+
+/**
+ * Runs every case against `lib` (the library module as the runtime loaded it) with `fixtures`
+ * (plain data from test/runtimes/fixtures.mjs). Never throws: each failure is a result.
+ * @returns {Promise<{ results: { name: string, ok: boolean, error?: string, code?: string }[],
+ *   tokens: { name: string, token: string }[] }>}
+ */
+export async function run(lib, fixtures) {
+  const results = [];
+  const tokens = [];
+  const fixedNow = new Date(fixtures.now);
+
+  await check(results, OTHER_CHECKS[0], () => {
+    for (const name of ["createAscToken", "importAscKey", "isAscTokenError", "AscTokenError"]) {
+      expect(typeof lib[name] === "function", `${name} is not exported as a function`);
+    }
+  });
+  await check(results, OTHER_CHECKS[1], async () => {
+    const key = await lib.importAscKey(fixtures.team.text.applePem);
+    expect(key.type === "private" && key.extractable === false, "the key is extractable or not private");
+    expect(key.algorithm.name === "ECDSA" && key.algorithm.namedCurve === "P-256", "the key is not ECDSA P-256");
+    expect(key.usages.length === 1 && key.usages[0] === "sign", `usages are ${key.usages.join(",")}, not sign`);
+  });
+
+  for (const testCase of TOKEN_CASES) {
+    await check(results, `token: ${testCase.name}`, async () => {
+      const set = fixtures[testCase.key];
+      const token = await lib.createAscToken({
+        keyId: set.keyId,
+        ...(!testCase.individual && { issuerId: fixtures.issuerId }),
+        privateKey: await privateKeyFor(lib, testCase, set),
+        ...(testCase.clock !== "system" && { now: fixedNow }),
+        ...testCase.options,
+      });
+      expect(typeof token === "string" && token.split(".").length === 3, "did not return a compact JWS");
+      tokens.push({ name: testCase.name, token });
+    });
+  }
+
+  for (const testCase of REJECT_CASES) {
+    await check(results, `reject: ${testCase.name}`, async () => {
+      const privateKey = testCase.cryptoKey
+        ? await privateKeyFor(lib, testCase, fixtures.team)
+        : (fixtures.reject[testCase.privateKey] ?? fixtures.team.text.applePem);
+      let error;
+      try {
+        await lib.createAscToken({ keyId: fixtures.team.keyId, issuerId: fixtures.issuerId, privateKey, now: fixedNow, ...testCase.options });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error !== undefined, "was accepted");
+      expect(lib.isAscTokenError(error), `threw something other than an AscTokenError: ${String(error)}`);
+      expect(error instanceof lib.AscTokenError, "is not an instance of the build's AscTokenError");
+      expect(error.code === testCase.code, `code ${String(error.code)}, expected ${testCase.code}`);
+      const secret = typeof privateKey === "string" ? privateKey.replace(/-----[^-]+-----|\s/g, "").slice(20, 60) : "";
+      expect(secret === "" || !error.message.includes(secret), "the message echoes key material");
+      return { code: error.code };
+    });
+  }
+  return { results, tokens };
+}

@@ -1,0 +1,69 @@
+// Verifiers from outside JavaScript: the openssl command line and Python's PyJWT (Debian's
+// python3-jwt, run with /usr/bin/python3). A missing tool fails the test that needs it, with
+// the command that installs it; .ci/run installs both on a fresh machine.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { p1363ToDer } from "./der-signature.js";
+
+export const PYTHON = "/usr/bin/python3";
+const INSTALL = "apt-get install -y --no-install-recommends openssl python3-jwt python3-cryptography";
+
+/** Why a tool cannot run here, or undefined when it can. */
+export const missingTool = (tool: "openssl" | "pyjwt"): string | undefined => {
+  const [command, args] = tool === "openssl" ? ["openssl", ["version"]] : [PYTHON, ["-c", "import jwt, cryptography"]];
+  if (tool === "pyjwt" && !existsSync(PYTHON)) return `${PYTHON} is missing: ${INSTALL}`;
+  const run = spawnSync(command, args, { encoding: "utf8" });
+  return run.status === 0 ? undefined : `${tool} cannot run (${run.error?.message ?? run.stderr.trim()}): ${INSTALL}`;
+};
+
+/**
+ * Verifies a compact JWS's signature with `openssl dgst -sha256 -verify`, after converting its
+ * raw r||s signature to DER. True when openssl prints "Verified OK".
+ */
+export const opensslVerifies = (token: string, publicKeyPem: string): boolean => {
+  const dir = mkdtempSync(join(tmpdir(), "asc-token-openssl-"));
+  const [header = "", claims = "", signature = ""] = token.split(".");
+  const raw = Buffer.from(signature, "base64url");
+  if (raw.length !== 64) return false;
+  writeFileSync(join(dir, "pub.pem"), publicKeyPem);
+  writeFileSync(join(dir, "data"), `${header}.${claims}`);
+  writeFileSync(join(dir, "sig.der"), p1363ToDer(raw));
+  try {
+    const out = execFileSync("openssl", ["dgst", "-sha256", "-verify", join(dir, "pub.pem"), "-signature", join(dir, "sig.der"), join(dir, "data")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return out.trim() === "Verified OK";
+  } catch {
+    return false; // openssl exits 1 with "Verification failure"
+  }
+};
+
+export interface PyJwtRequest {
+  token: string;
+  publicKeyPem: string;
+  audience: string;
+  issuer?: string;
+}
+export type PyJwtResult = { ok: true; header: Record<string, unknown>; payload: Record<string, unknown> } | { ok: false; error: string };
+
+const SCRIPT = `
+import json, sys, jwt
+out = []
+for r in json.load(sys.stdin):
+    try:
+        kw = {"algorithms": ["ES256"], "audience": r["audience"], "options": {"require": ["exp", "iat", "aud"]}}
+        if r.get("issuer"):
+            kw["issuer"] = r["issuer"]
+        payload = jwt.decode(r["token"], r["publicKeyPem"], **kw)
+        out.append({"ok": True, "header": jwt.get_unverified_header(r["token"]), "payload": payload})
+    except Exception as e:
+        out.append({"ok": False, "error": type(e).__name__ + ": " + str(e)})
+print(json.dumps({"version": jwt.__version__, "results": out}))
+`;
+
+/** Decodes and verifies each token with PyJWT (`jwt.decode` with ES256, audience, issuer), in one process. */
+export const pyjwtVerify = (requests: readonly PyJwtRequest[]): { version: string; results: PyJwtResult[] } => {
+  const run = spawnSync(PYTHON, ["-c", SCRIPT], { input: JSON.stringify(requests), encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`PyJWT failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as { version: string; results: PyJwtResult[] };
+};

@@ -1,0 +1,28 @@
+// Fixtures shared by the tests of Apple's other token kinds (test/kinds/*.test.ts).
+import { makeP256, type P256Fixture } from "./keys.js";
+import { decodeToken, verifies } from "./verify.js";
+
+export const keyId = "2X9R4HXF34";
+export const teamId = "DEF123GHIJ";
+export const issuerId = "57246542-96fe-1a63-e053-0824d011072a";
+export const bundleId = "com.example.app";
+export const NOW = Date.UTC(2026, 10, 28, 12, 0, 0); // ms
+export const nowS = NOW / 1000;
+
+let fixture: P256Fixture | undefined;
+/** One generated P-256 key for the whole file (never a real key). */
+export const key = (): P256Fixture => (fixture ??= makeP256());
+
+/** Decodes `token` and checks with node:crypto that `key()` signed it; returns its parts. */
+export const opened = (token: string) => {
+  if (!verifies(token, key().publicKey)) throw new Error("signature does not verify with node:crypto");
+  return decodeToken(token);
+};
+
+/** Deep-freezes a plain options object (arrays and nested objects included), as a caller might. */
+export const frozen = <T extends object>(value: T): T => {
+  for (const inner of Object.values(value)) {
+    if (typeof inner === "object" && inner !== null && !ArrayBuffer.isView(inner)) frozen(inner as object);
+  }
+  return Object.freeze(value);
+};

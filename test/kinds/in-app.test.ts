@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type InAppSignatureOptions, createInAppSignature } from "../../src/index.js";
+import { NOW, bundleId, frozen, issuerId, key, keyId, nowS, opened } from "../helpers/kinds.js";
+
+const nonce = "6584bedf-2ed0-4c01-93ed-c0c64a1670cc";
+const mint = (extra: Partial<Record<keyof InAppSignatureOptions, unknown>> = {}) =>
+  createInAppSignature({ keyId, issuerId, bundleId, audience: "promotional-offer", nonce, privateKey: key().applePem, now: () => NOW, ...extra } as InAppSignatureOptions);
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("createInAppSignature", () => {
+  it("exact header and base claims in Apple's order, then the feature claims; no exp", async () => {
+    const claims = { productId: "com.example.monthly", offerIdentifier: "WINBACK50", transactionId: "1000011859217" };
+    const token = opened(await mint({ claims }));
+    expect(token.headerText).toBe('{"alg":"ES256","kid":"2X9R4HXF34","typ":"JWT"}');
+    expect(token.claims).toStrictEqual({ iss: issuerId, iat: nowS - 60, aud: "promotional-offer", bid: bundleId, nonce, ...claims });
+    expect(Object.keys(token.claims)).toStrictEqual(["iss", "iat", "aud", "bid", "nonce", "productId", "offerIdentifier", "transactionId"]);
+    expect(token.claims).not.toHaveProperty("exp");
+  });
+
+  it.each(["advanced-commerce-api", "promotional-offer", "introductory-offer-eligibility"])("audience %s", async (audience) => {
+    expect(opened(await mint({ audience, claims: { request: "eyJhIjoxfQ==" } })).claims).toMatchObject({ aud: audience, request: "eyJhIjoxfQ==" });
+  });
+
+  it("passes feature claims of any JSON type through unchanged", async () => {
+    const claims = { productId: "p", allowIntroductoryOffer: false, count: 0, nested: { a: [1, "b", null] } };
+    expect(opened(await mint({ audience: "introductory-offer-eligibility", claims: frozen(claims) })).claims).toMatchObject(claims);
+  });
+
+  it("generates a fresh UUID nonce with crypto.randomUUID when none is given", async () => {
+    const a = opened(await mint({ nonce: undefined })).claims.nonce as string;
+    const b = opened(await mint({ nonce: undefined })).claims.nonce as string;
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it("CRYPTO_UNAVAILABLE without crypto.randomUUID, unless a nonce is given", async () => {
+    vi.stubGlobal("crypto", { subtle: globalThis.crypto.subtle });
+    await expect(mint({ nonce: undefined })).rejects.toMatchObject({ code: "CRYPTO_UNAVAILABLE" });
+    expect(opened(await mint()).claims.nonce).toBe(nonce);
+  });
+
+  it.each([
+    ["issuerId missing", { issuerId: undefined }, "INVALID_ISSUER_ID"],
+    ["bundleId missing", { bundleId: undefined }, "INVALID_BUNDLE_ID"],
+    ["audience missing", { audience: undefined }, "INVALID_AUDIENCE"],
+    ["audience of the App Store Server API", { audience: "appstoreconnect-v1" }, "INVALID_AUDIENCE"],
+    ["nonce not a UUID", { nonce: "nonce-1" }, "INVALID_NONCE"],
+    ["nonce empty", { nonce: "" }, "INVALID_NONCE"],
+    ["claims an array", { claims: [1] }, "INVALID_CLAIMS"],
+    ["claims a string", { claims: "productId=p" }, "INVALID_CLAIMS"],
+    ["claims null", { claims: null }, "INVALID_CLAIMS"],
+    ["claims with exp", { claims: { exp: NOW / 1000 + 60 } }, "INVALID_CLAIMS"],
+    ["claims overriding iss", { claims: { iss: "someone else" } }, "INVALID_CLAIMS"],
+    ["claims overriding aud", { claims: { aud: "advanced-commerce-api" } }, "INVALID_CLAIMS"],
+    ["claims overriding nonce", { claims: { nonce } }, "INVALID_CLAIMS"],
+    ["claims overriding bid", { claims: { bid: "com.other" } }, "INVALID_CLAIMS"],
+    ["claims overriding iat", { claims: { iat: 0 } }, "INVALID_CLAIMS"],
+    ["claims with a BigInt", { claims: { transactionId: 1n } }, "INVALID_CLAIMS"],
+  ])("%s → %s", async (_, extra, code) => {
+    await expect(mint(extra)).rejects.toMatchObject({ code });
+  });
+
+  it("says why exp is refused", async () => {
+    await expect(mint({ claims: { exp: 1 } })).rejects.toThrow(/Apple fails an in-app JWS/);
+  });
+
+  it("refuses cyclic claims", async () => {
+    const cyclic: Record<string, unknown> = { productId: "p" };
+    cyclic.self = { back: cyclic };
+    await expect(mint({ claims: cyclic })).rejects.toMatchObject({ code: "INVALID_CLAIMS" });
+  });
+});

@@ -1,0 +1,73 @@
+// Tree-shaking: a bundle that takes only createAscToken from the built package must not carry
+// Apple's other token kinds. Compared with a bundle of the core source alone (src/token.ts), it
+// may differ by a few bytes of bundler noise, not by the kinds.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const built = existsSync(new URL("../dist/index.js", import.meta.url));
+
+/** Minified browser ESM bundle of `contents` (resolved from the package root), as text. */
+const bundle = async (contents: string, loader: "js" | "ts" = "js"): Promise<string> => {
+  const result = await build({ bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent", stdin: { contents, resolveDir: root, loader } });
+  return result.outputFiles[0]!.text;
+};
+const gzipped = (text: string): number => gzipSync(text, { level: 9 }).length;
+
+/** Strings only the other kinds have: their audiences, claims, scopes and error codes. */
+const KIND_MARKERS = [
+  "appleid.apple.com",
+  "advanced-commerce-api",
+  "promotional-offer",
+  "introductory-offer-eligibility",
+  "server_api",
+  "mapkit_js",
+  "randomUUID",
+  "INVALID_TEAM_ID",
+  "INVALID_BUNDLE_ID",
+  "INVALID_ORIGIN",
+  "teamId",
+  "bundleId",
+];
+
+describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => {
+  let coreOnly: string;
+  let fromIndex: string;
+  let fromPackage: string;
+  let withKind: string;
+  beforeAll(async () => {
+    coreOnly = await bundle('export { createAscToken } from "./src/token.ts";', "ts");
+    fromIndex = await bundle('export { createAscToken } from "./src/index.ts";', "ts");
+    fromPackage = await bundle('export { createAscToken } from "./dist/index.js";');
+    withKind = await bundle('export { createAscToken, createAppStoreServerToken } from "./dist/index.js";');
+  });
+
+  it("a createAscToken-only bundle holds none of the other kinds' strings", () => {
+    for (const text of [fromPackage, fromIndex]) {
+      expect(KIND_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
+      expect(/\bbid\b/.test(text), "the claim name bid").toBe(false);
+    }
+  });
+
+  it("from the built package it is no more than 16 B (gzip) bigger than the core source alone", () => {
+    // dist/ is already transpiled by tsup, so it tends to come out a few bytes smaller.
+    expect(gzipped(fromPackage) - gzipped(coreOnly)).toBeLessThanOrEqual(16);
+  });
+
+  it("from src/index.ts it is within 16 B (gzip) of the core source alone", () => {
+    expect(Math.abs(gzipped(fromIndex) - gzipped(coreOnly))).toBeLessThanOrEqual(16);
+  });
+
+  it("the check can fail: importing one kind brings its strings and bytes in", () => {
+    expect(withKind).toMatch(/\bbid\b/);
+    expect(withKind).toContain("INVALID_BUNDLE_ID");
+    expect(gzipped(withKind)).toBeGreaterThan(gzipped(coreOnly) + 16);
+  });
+});
+
+it("the package has been built for the tree-shaking test", () => {
+  expect(built, "dist/ is missing: run npm run build").toBe(true);
+});
