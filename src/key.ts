@@ -20,6 +20,8 @@ const checked = new WeakSet<CryptoKey>();
  * CryptoKey once it is done, so that a cached key costs no promise. The least recently used goes first.
  */
 const cache = new Map<string, CryptoKey | Promise<CryptoKey>>();
+/** The fingerprint last put at the end of `cache`: using that key again needs no reordering. */
+let newest = "";
 
 /**
  * Two 32-bit FNV-1a style hashes with different multipliers, the length and the input's kind, as
@@ -84,8 +86,10 @@ export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey
   let key = cache.get(id);
   if (key) {
     // Most recently used last: eviction takes the least recently used.
-    cache.delete(id);
-    cache.set(id, key);
+    if (id !== newest) {
+      cache.delete(id);
+      cache.set((newest = id), key);
+    }
   } else {
     // Read and check the key before anything is cached: bad input never evicts a good key.
     const der = toPkcs8(typeof source === "string" ? textToDer(source) : bytesToDer(source));
@@ -102,7 +106,7 @@ export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey
         },
       );
     if (cache.size > 15) cache.delete(cache.keys().next().value ?? "");
-    cache.set(id, (key = pending));
+    cache.set((newest = id), (key = pending));
   }
   return key;
 };
