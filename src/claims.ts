@@ -1,10 +1,10 @@
 // claims: validates App Store Connect token options and builds the JWT header and payload.
 
-import { UUID, checkKeyId, matches } from "./validate.js";
-import { describe, fail } from "./errors.js";
+import { invalid } from "./errors.js";
 import type { AscPrivateKey } from "./key.js";
 import { checkLifetime, checkScope } from "./scope.js";
 import { type Clock, issuedAt, wholeSeconds } from "./time.js";
+import { UUID, checkKeyId, matches } from "./validate.js";
 
 /** Audiences Apple's `.p8` team and individual API keys sign for. */
 export type AscAudience = "appstoreconnect-v1" | "apple-developer-enterprise-v1";
@@ -44,8 +44,22 @@ export const DEFAULT_EXPIRES_IN = 1140;
 /** Every {@link AscAudience}. */
 export const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
 
-/** The JWS header Apple wants: exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`. */
-export const ascHeader = (keyId: unknown) => ({ alg: "ES256", kid: checkKeyId(keyId), typ: "JWT" }) as const;
+/** The JWS header of an App Store Connect token. */
+export type AscHeader = Readonly<{ alg: "ES256"; kid: string; typ: "JWT" }>;
+
+/** Headers by key ID, frozen, so that signJwt can reuse their encoding (at most 16 kept). */
+const headers = new Map<unknown, AscHeader>();
+
+/** The JWS header Apple wants: exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`, frozen. */
+export const ascHeader = (keyId: unknown): AscHeader => {
+  let header = headers.get(keyId);
+  if (!header) {
+    header = Object.freeze({ alg: "ES256", kid: checkKeyId(keyId), typ: "JWT" });
+    if (headers.size > 15) headers.clear();
+    headers.set(keyId, header);
+  }
+  return header;
+};
 
 /** The claims Apple documents for App Store Connect, in its order: iss|sub, iat, exp, aud, scope. */
 export interface AscClaims {
@@ -61,15 +75,17 @@ export interface AscClaims {
 export const ascClaims = (options: AscTokenOptions): AscClaims => {
   const { issuerId, audience = "appstoreconnect-v1" } = options;
   if (issuerId !== undefined && !matches(issuerId, UUID)) {
-    throw fail("INVALID_ISSUER_ID", `issuerId must be a UUID, or left out for an individual key; got ${describe(issuerId)}`);
+    throw invalid("INVALID_ISSUER_ID", "issuerId", "a UUID (or left out)", issuerId);
   }
   if (!AUDIENCES.includes(audience)) {
-    throw fail("INVALID_AUDIENCE", 'audience must be "appstoreconnect-v1" or "apple-developer-enterprise-v1"');
+    throw invalid("INVALID_AUDIENCE", "audience", AUDIENCES.join(" or "), audience);
   }
   const lifetime = wholeSeconds(options.expiresIn, DEFAULT_EXPIRES_IN, 1, "INVALID_EXPIRES_IN", "expiresIn");
   const scope = checkScope(options.scope);
   checkLifetime(lifetime, scope);
   const iat = issuedAt(options, lifetime, "expiresIn");
-  const subject: Pick<AscClaims, "iss" | "sub"> = issuerId === undefined ? { sub: "user" } : { iss: issuerId };
-  return { ...subject, iat, exp: iat + lifetime, aud: audience, ...(scope && { scope }) };
+  // Built literally, not by spreading: a fixed property order and shape, and faster.
+  const claims: AscClaims = issuerId === undefined ? { sub: "user", iat, exp: iat + lifetime, aud: audience } : { iss: issuerId, iat, exp: iat + lifetime, aud: audience };
+  if (scope) claims.scope = scope;
+  return claims;
 };

@@ -87,7 +87,7 @@ export type AscTokenErrorCode =
  */
 export class AscTokenError extends Error {
   /** Stable, documented reason for the failure. */
-  readonly code: AscTokenErrorCode;
+  declare readonly code: AscTokenErrorCode;
 
   constructor(code: AscTokenErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -120,19 +120,31 @@ export function isAscTokenError(error: unknown): error is AscTokenError {
 export const fail = (code: AscTokenErrorCode, message: string, cause?: unknown): AscTokenError =>
   new AscTokenError(code, message, cause === undefined ? undefined : { cause });
 
+/** @internal The shape of the option errors: `${name} must be ${expected}; got ${describe(value)}`. */
+export const invalid = (code: AscTokenErrorCode, name: string, expected: string, value: unknown): AscTokenError =>
+  fail(code, `${name} must be ${expected}; got ${describe(value)}`);
+
+/**
+ * @internal The shape of the key errors: `privateKey ${problem}: ${fix}`, the fix defaulting to
+ * the one that always works. Kept short on purpose (every byte ships to browsers); the README's
+ * Errors table explains each code at length.
+ */
+export const keyError = (code: AscTokenErrorCode, problem: string, fix = "pass the .p8 file's contents"): AscTokenError =>
+  fail(code, `privateKey ${problem}: ${fix}`);
+
 /** @internal Errors raised from more than one place. */
-export const missing = () => fail("KEY_MISSING", "privateKey is empty: pass the contents of AuthKey_XXXXXXXXXX.p8");
+export const missing = () => keyError("KEY_MISSING", "is empty");
 /** @internal */
-export const encrypted = () => fail("KEY_ENCRYPTED", "privateKey is encrypted: decrypt it with openssl pkcs8 -nocrypt");
+export const malformed = () => keyError("KEY_MALFORMED", "is not PEM, base64 or DER");
 /** @internal */
-export const notPrivate = () => fail("KEY_NOT_PRIVATE", "privateKey is a public key or certificate: pass the .p8 private key");
+export const encrypted = () => keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it with openssl pkcs8 -nocrypt");
 
 /** @internal Describes a value for an error message without echoing it (it may be a secret). */
 export const describe = (value: unknown): string =>
   typeof value === "string"
-    ? `a string of ${String(value.length)} characters`
+    ? `a string of ${value.length} characters`
     : value === null
       ? "null"
       : Array.isArray(value)
-        ? "an array"
+        ? value.length ? "an array" : "an empty array"
         : typeof value;

@@ -1,6 +1,6 @@
 // key: turns whatever the caller holds into a non-extractable ECDSA P-256 CryptoKey, once.
 
-import { describe, fail, missing } from "./errors.js";
+import { fail, invalid, keyError, missing } from "./errors.js";
 import { bytesToDer, textToDer } from "./pem.js";
 import { toPkcs8 } from "./pkcs8.js";
 import { ES256, subtle } from "./subtle.js";
@@ -12,53 +12,31 @@ import { ES256, subtle } from "./subtle.js";
  */
 export type AscPrivateKey = string | ArrayBuffer | ArrayBufferView | CryptoKey;
 
-const CACHE_SIZE = 16;
-/** Imports by fingerprint of the input (never the key text itself), most recently used last. */
-const cache = new Map<string, Promise<CryptoKey>>();
+/** CryptoKeys already checked: a key's type, algorithm and usages never change. */
+const checked = new WeakSet<CryptoKey>();
 
 /**
- * Two independent 32-bit FNV-1a style hashes with different seeds, as a cache key. Keeping a
- * fingerprint rather than the key text means the cache holds no readable key material.
+ * Imports by fingerprint of the input (never the key text itself): the pending import, then the
+ * CryptoKey once it is done, so that a cached key costs no promise. The least recently used goes first.
+ */
+const cache = new Map<string, CryptoKey | Promise<CryptoKey>>();
+/** The fingerprint last put at the end of `cache`: using that key again needs no reordering. */
+let newest = "";
+
+/**
+ * Two 32-bit FNV-1a style hashes with different multipliers, the length and the input's kind, as
+ * a cache key. Keeping a fingerprint rather than the key text means the cache holds no readable
+ * key material.
  */
 const fingerprint = (input: string | Uint8Array): string => {
   let a = 0x811c9dc5;
-  let b = 0x9e3779b9;
-  const text = typeof input === "string";
+  let b = 0;
   for (let i = 0; i < input.length; i++) {
-    const unit = text ? input.charCodeAt(i) : (input[i] ?? 0);
+    const unit = typeof input === "string" ? input.charCodeAt(i) : (input[i] ?? 0);
     a = Math.imul(a ^ unit, 0x01000193);
-    b = Math.imul(b ^ unit, 0x5bd1e995);
-    b ^= b >>> 15;
+    b = Math.imul(b ^ unit, 0x5bd1e995) ^ (b >>> 15);
   }
-  return `${String(input.length)}:${String(a >>> 0)}:${String(b >>> 0)}:${text ? "s" : "b"}`;
-};
-
-const checkCryptoKey = (key: CryptoKey): CryptoKey => {
-  // Look-alike objects (null fields, usages not an array) must get this error too, not a TypeError.
-  const algorithm = key.algorithm as Partial<EcKeyAlgorithm> | null;
-  if (
-    key.type !== "private" ||
-    algorithm?.name !== "ECDSA" ||
-    algorithm.namedCurve !== "P-256" ||
-    !Array.isArray(key.usages) ||
-    !key.usages.includes("sign")
-  ) {
-    throw fail("KEY_INVALID_CRYPTOKEY", 'privateKey must be a private ECDSA P-256 CryptoKey with "sign" usage');
-  }
-  return key;
-};
-
-const isCryptoKey = (value: object): value is CryptoKey =>
-  "algorithm" in value && "usages" in value && "type" in value;
-
-const load = async (source: string | Uint8Array): Promise<CryptoKey> => {
-  const der = toPkcs8(typeof source === "string" ? textToDer(source) : bytesToDer(source));
-  const crypto = subtle();
-  try {
-    return await crypto.importKey("pkcs8", der, ES256, false, ["sign"]);
-  } catch (cause) {
-    throw fail("KEY_IMPORT_FAILED", "WebCrypto could not import privateKey: the key data is damaged", cause);
-  }
+  return `${typeof input}${a}.${b}.${input.length}`;
 };
 
 /**
@@ -73,28 +51,62 @@ const load = async (source: string | Uint8Array): Promise<CryptoKey> => {
  * const token = await createAscToken({ keyId: "2X9R4HXF34", issuerId, privateKey });
  * ```
  */
-export const importAscKey = async (privateKey: AscPrivateKey): Promise<CryptoKey> => {
-  if (typeof privateKey === "object" && privateKey !== null && isCryptoKey(privateKey)) {
-    return checkCryptoKey(privateKey);
+export const importAscKey = async (privateKey: AscPrivateKey): Promise<CryptoKey> => keyFor(privateKey);
+
+/**
+ * @internal What {@link importAscKey} does, but synchronous where it can be: the CryptoKey at
+ * once when `privateKey` is one or was imported before, otherwise a promise of it. Throws (does
+ * not reject) on input it can tell is wrong without WebCrypto.
+ */
+export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey> => {
+  // A CryptoKey: checked once (its getters cost; Node's `usages` copies an array each time).
+  const given = privateKey as CryptoKey;
+  if (checked.has(given)) return given;
+  if (typeof given === "object" && given !== null && "usages" in given) {
+    // Look-alike objects (null fields, usages not an array) must get this error too, not a TypeError.
+    const algorithm = given.algorithm as Partial<EcKeyAlgorithm> | null;
+    if (`${given.type} ${algorithm?.name} ${algorithm?.namedCurve}` !== "private ECDSA P-256" || !Array.isArray(given.usages) || !given.usages.includes("sign")) {
+      throw keyError("KEY_INVALID_CRYPTOKEY", "is not a private P-256 ECDSA CryptoKey with sign usage");
+    }
+    checked.add(given);
+    return given;
   }
-  let source: string | Uint8Array;
-  if (typeof privateKey === "string") source = privateKey;
-  else if (privateKey instanceof ArrayBuffer) source = new Uint8Array(privateKey);
-  else if (ArrayBuffer.isView(privateKey)) {
-    source = new Uint8Array(privateKey.buffer, privateKey.byteOffset, privateKey.byteLength);
-  } else {
-    throw privateKey == null ? missing() : fail("KEY_MALFORMED", `privateKey must be .p8 text, bytes or a CryptoKey; got ${describe(privateKey)}`);
+  const view = ArrayBuffer.isView(privateKey);
+  const source =
+    typeof privateKey === "string"
+      ? privateKey
+      : view || privateKey instanceof ArrayBuffer
+        ? // An ArrayBuffer has no byteOffset: `undefined` reads as 0.
+          new Uint8Array(view ? privateKey.buffer : privateKey, (privateKey as Partial<ArrayBufferView>).byteOffset, privateKey.byteLength)
+        : undefined;
+  if (source === undefined) {
+    throw privateKey == null ? missing() : invalid("KEY_MALFORMED", "privateKey", "text, bytes or a CryptoKey", privateKey);
   }
   const id = fingerprint(source);
-  let pending = cache.get(id);
-  if (pending) {
-    cache.delete(id); // re-inserted below: most recently used last
+  let key = cache.get(id);
+  if (key) {
+    // Most recently used last: eviction takes the least recently used.
+    if (id !== newest) {
+      cache.delete(id);
+      cache.set((newest = id), key);
+    }
   } else {
-    pending = load(source);
-    void pending.catch(() => cache.get(id) === pending && cache.delete(id));
+    // Read and check the key before anything is cached: bad input never evicts a good key.
+    const der = toPkcs8(typeof source === "string" ? textToDer(source) : bytesToDer(source));
+    const pending = subtle()
+      .importKey("pkcs8", der, ES256, false, ["sign"])
+      .then(
+        (imported) => {
+          if (cache.get(id) === pending) cache.set(id, imported);
+          return imported;
+        },
+        (cause: unknown) => {
+          cache.delete(id);
+          throw fail("KEY_IMPORT_FAILED", "privateKey is damaged: WebCrypto refused it", cause);
+        },
+      );
+    if (cache.size > 15) cache.delete(cache.keys().next().value ?? "");
+    cache.set((newest = id), (key = pending));
   }
-  cache.set(id, pending);
-  const oldest = cache.keys().next().value;
-  if (cache.size > CACHE_SIZE && oldest !== undefined) cache.delete(oldest);
-  return pending;
+  return key;
 };

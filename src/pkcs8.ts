@@ -1,101 +1,48 @@
 // Reads just enough DER to tell what kind of key we were given, so that the error says so
-// ("this is an RSA key") instead of WebCrypto's generic DataError, and wraps a SEC1
-// `EC PRIVATE KEY` into the PKCS#8 envelope WebCrypto imports.
+// ("not an EC key") instead of WebCrypto's generic DataError, and wraps a SEC1 `EC PRIVATE KEY`
+// into the PKCS#8 envelope WebCrypto imports. Rather than parsing every field, it compares the
+// hex of the DER with the fixed prefixes of P-256 keys and with the OIDs that identify the rest.
 
-import { encrypted, fail, notPrivate } from "./errors.js";
+import { encrypted, keyError, malformed } from "./errors.js";
 
-interface Tlv {
-  tag: number;
-  /** Offset of the first value byte. */
-  start: number;
-  /** Offset just past the value. */
-  end: number;
-}
-
-/** Reads the tag-length-value at `pos`; undefined when it does not fit inside `der`. */
-const tlv = (der: Uint8Array, pos: number): Tlv | undefined => {
-  const tag = der[pos];
-  let len = der[pos + 1];
-  let start = pos + 2;
-  if (tag === undefined || len === undefined) return undefined;
-  if (len > 0x80) {
-    const count = len - 0x80;
-    if (count > 3) return undefined;
-    len = 0;
-    for (let i = 0; i < count; i++) len = len * 256 + (der[start++] ?? NaN);
-  } else if (len === 0x80) return undefined;
-  const end = start + len;
-  return end <= der.length ? { tag, start, end } : undefined;
+/** Lower-case hex of `bytes`, two digits a byte. */
+const hex = (bytes: Iterable<number>): string => {
+  let text = "";
+  for (const byte of bytes) text += (byte | 256).toString(16).slice(1);
+  return text;
 };
 
-const hex = (der: Uint8Array, { start, end }: Tlv): string => {
-  let out = "";
-  for (let i = start; i < end; i++) out += (der[i] ?? 0).toString(16).padStart(2, "0");
-  return out;
-};
-
-// Object identifiers, hex of the value bytes.
-const EC_PUBLIC_KEY = "2a8648ce3d0201"; // 1.2.840.10045.2.1
-const P256 = "2a8648ce3d030107"; // 1.2.840.10045.3.1.7 (prime256v1 / secp256r1)
-
-/** DER length bytes for `n` (SEC1 P-256 keys are at most 121 bytes; two bytes cover anything). */
-const length = (n: number): number[] => (n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff]);
-
-/** A DER SEQUENCE around the concatenated `parts`. */
-const sequence = (...parts: number[][]): number[] => {
-  const content = parts.flat();
-  return [0x30, ...length(content.length), ...content];
-};
-
-const malformed = () =>
-  fail("KEY_MALFORMED", "privateKey is truncated or damaged: paste the whole .p8 file");
-const notEc = () => fail("KEY_UNSUPPORTED_TYPE", "privateKey is not an EC key (RSA?): use Apple's P-256 .p8 key");
-const notP256 = () =>
-  fail("KEY_UNSUPPORTED_CURVE", "privateKey is not on curve P-256: use Apple's .p8 key");
+/** AlgorithmIdentifier { id-ecPublicKey 1.2.840.10045.2.1, prime256v1 1.2.840.10045.3.1.7 }. */
+const P256 = "301306072a8648ce3d020106082a8648ce3d030107";
 
 /**
  * Checks that `der` is an unencrypted P-256 private key, as PKCS#8 or SEC1, and returns it as
  * PKCS#8. Throws an {@link AscTokenError} naming what it is otherwise.
  */
 export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
-  const top = tlv(der, 0);
-  if (top?.tag !== 0x30 || top.end !== der.length) throw malformed();
-  const first = tlv(der, top.start);
-  const second = first && tlv(der, first.end);
-  if (!first || !second) throw malformed();
-
-  if (first.tag === 0x02 && second.tag === 0x30) {
-    // PKCS#8 PrivateKeyInfo: version, AlgorithmIdentifier { algorithm, parameters }, key.
-    const algorithm = tlv(der, second.start);
-    const parameters = algorithm && tlv(der, algorithm.end);
-    if (algorithm?.tag !== 0x06) throw malformed();
-    if (hex(der, algorithm) !== EC_PUBLIC_KEY) {
-      throw notEc();
-    }
-    if (parameters?.tag !== 0x06 || hex(der, parameters) !== P256) throw notP256();
-    return der;
+  // The outer SEQUENCE (30) and its length, short (< 0x80) or long (81 xx, 82 xx xx), must
+  // cover exactly `der`: a truncated or padded key stops here.
+  const lengthByte = der[1] ?? 0;
+  const head = lengthByte < 0x80 ? 2 : lengthByte - 0x7e;
+  if (der[0] !== 0x30 || head + parseInt(hex(head > 2 ? der.subarray(2, head) : [lengthByte]), 16) !== der.length) throw malformed();
+  // The hex of what follows, as far as any check below looks (5 + 32 + 12 bytes of SEC1).
+  const body = hex(der.subarray(head, head + 49));
+  // A SEQUENCE first: a public key or certificate, or an encrypted key (PKCS#5 or PKCS#12
+  // password-based encryption, OIDs 1.2.840.113549.1.5.x and 1.2.840.113549.1.12.1.x).
+  if (body.startsWith("30")) {
+    throw /2a864886f70d010(5|c01)/.test(body) ? encrypted() : keyError("KEY_NOT_PRIVATE", "is a public key or certificate");
   }
-  if (first.tag === 0x02 && second.tag === 0x04) {
-    // SEC1 ECPrivateKey: version 1, privateKey OCTET STRING, [0] curve OID, [1] public key.
-    const field = tlv(der, second.end);
-    if (field?.tag === 0xa0) {
-      const curve = tlv(der, field.start);
-      if (curve?.tag !== 0x06 || hex(der, curve) !== P256) throw notP256();
-    } else if (second.end - second.start !== 32) throw notP256();
-    const algorithmId = sequence([0x06, 7, ...fromHex(EC_PUBLIC_KEY)], [0x06, 8, ...fromHex(P256)]);
-    return Uint8Array.from(sequence([0x02, 1, 0], algorithmId, [0x04, ...length(der.length), ...der]));
+  // PKCS#8 (version 0, or 1 with the public key) of a P-256 key: WebCrypto's own format.
+  if (/^02010[01]/.test(body) && body.startsWith(P256, 6)) return der;
+  // SEC1 ECPrivateKey: version 1, a 32-byte key, then no parameters or exactly [0] prime256v1.
+  // Wrapped as PrivateKeyInfo { version 0, P256, OCTET STRING { der } }; lengths fit one byte.
+  if (der.length < 128 && /^0201010420.{64}(a00a06082a8648ce3d030107|(?!a0))/.test(body)) {
+    const pkcs8 = `30${der.length < 102 ? "" : "81"}${hex([der.length + 26])}020100${P256}04${hex([der.length])}${hex(der)}`;
+    return Uint8Array.from(pkcs8.match(/../g) ?? [], (pair) => parseInt(pair, 16));
   }
-  if (first.tag === 0x02 && second.tag === 0x02) {
-    throw notEc();
-  }
-  if (first.tag === 0x30 && second.tag === 0x04) {
-    throw encrypted();
-  }
-  if (first.tag === 0x30) {
-    throw notPrivate();
-  }
-  throw malformed();
+  throw /^02010(104|[01]30..06072a8648ce3d0201)/.test(body)
+    ? keyError("KEY_UNSUPPORTED_CURVE", "is not on curve P-256") // SEC1, or PKCS#8 with id-ecPublicKey
+    : /^02010([01]30..06|002)/.test(body)
+      ? keyError("KEY_UNSUPPORTED_TYPE", "is not an EC key") // PKCS#8 of RSA, Ed25519...; PKCS#1 RSA
+      : malformed();
 };
-
-const fromHex = (hexText: string): number[] =>
-  Array.from(hexText.match(/../g) ?? [], (pair) => parseInt(pair, 16));

@@ -1,7 +1,7 @@
 // scope: the optional list of requests an App Store Connect token is limited to, and Apple's
 // rule for tokens that live longer than 20 minutes.
 
-import { describe, fail } from "./errors.js";
+import { fail, invalid } from "./errors.js";
 
 /** Apple's limit for ordinary App Store Connect tokens: `exp − iat` at most 20 minutes. */
 export const MAX_LIFETIME = 1200;
@@ -33,24 +33,22 @@ const ENTRY = /^[A-Z]+ \/v\d+\/\S*$/;
  * Paths under other resources (e.g. /v1/apps/{id}/ciProduct) are not listed, so we refuse them.
  */
 const LONG_LIVED =
-  /^GET \/v\d+\/(?:(?:ci(?:Artifacts|BuildActions|BuildRuns|Issues|MacOsVersions|Products|TestResults|Workflows|XcodeVersions)|scm(?:GitReferences|Providers|PullRequests|Repositories))(?:[/?]|$)|(?:apps|builds)\/[^/?]+\/perfPowerMetrics(?:\?|$)|builds\/[^/?]+\/diagnosticSignatures(?:\?|$)|diagnosticSignatures\/[^/?]+\/logs(?:\?|$))/;
+  /^GET \/v\d+\/(?:(?:ci(?:Artifacts|BuildActions|BuildRuns|Issues|MacOsVersions|Products|TestResults|Workflows|XcodeVersions)|scm(?:GitReferences|Providers|PullRequests|Repositories))(?:[/?]|$)|(?:(?:apps|builds)\/[^/?]+\/perfPowerMetrics|builds\/[^/?]+\/diagnosticSignatures|diagnosticSignatures\/[^/?]+\/logs)(?:\?|$))/;
 
-const quote = (entry: string): string => JSON.stringify(entry.length > 80 ? `${entry.slice(0, 80)}…` : entry);
+/** What a scope entry looks like, for the error messages. */
+const SHAPE = '"METHOD /v1/path?query"';
 
 /** Validates `scope` and returns a copy (never the caller's array), or undefined when absent. */
 export const checkScope = (scope: unknown): string[] | undefined => {
   if (scope === undefined) return undefined;
   if (!Array.isArray(scope) || scope.length === 0) {
-    throw fail("INVALID_SCOPE", `scope must be a non-empty array of "GET /v1/path?query" strings; got ${Array.isArray(scope) ? "[]" : describe(scope)}`);
+    throw invalid("INVALID_SCOPE", "scope", `a non-empty array of ${SHAPE}`, scope);
   }
-  const copy: string[] = [];
-  for (const [index, entry] of (scope as unknown[]).entries()) {
-    if (typeof entry !== "string" || !ENTRY.test(entry)) {
-      throw fail("INVALID_SCOPE", `scope[${String(index)}] must be "METHOD /vN/path?query", e.g. "GET /v1/apps"; got ${describe(entry)}`);
-    }
-    copy.push(entry);
-  }
-  return copy;
+  // Array.from, not map: a hole in the array must be checked (as undefined), not skipped.
+  return Array.from(scope as unknown[], (entry, index) => {
+    if (typeof entry !== "string" || !ENTRY.test(entry)) throw invalid("INVALID_SCOPE", `scope[${index}]`, SHAPE, entry);
+    return entry;
+  });
 };
 
 /**
@@ -60,10 +58,11 @@ export const checkScope = (scope: unknown): string[] | undefined => {
  */
 export const lifetimeProblem = (lifetime: number, scope: readonly string[] | undefined): string | undefined => {
   if (lifetime <= MAX_LIFETIME) return undefined;
-  if (lifetime > MAX_LONG_LIFETIME) return `must be <= ${String(MAX_LONG_LIFETIME)} s (six months)`;
-  if (!scope) return "over 1200 s needs a scope of GET requests to resources that allow long-lived tokens";
-  const bad = scope.find((entry) => !LONG_LIVED.test(entry));
-  return bad === undefined ? undefined : `over 1200 s: scope entry ${quote(bad)} is not a GET of a resource that allows long-lived tokens`;
+  if (lifetime > MAX_LONG_LIFETIME) return `must be <= ${MAX_LONG_LIFETIME} s (six months)`;
+  const bad = scope?.find((entry) => !LONG_LIVED.test(entry));
+  return scope && bad === undefined
+    ? undefined
+    : `over ${MAX_LIFETIME} s needs a scope of GETs of resources that allow long-lived tokens${bad === undefined ? "" : `: scope entry ${JSON.stringify(bad.length > 80 ? `${bad.slice(0, 80)}…` : bad)} is not one`}`;
 };
 
 /** Throws `LIFETIME_TOO_LONG` when {@link lifetimeProblem} finds one. */

@@ -4,7 +4,7 @@ import { fail } from "./errors.js";
 export const subtle = (): SubtleCrypto => {
   const found = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
   if (!found) {
-    throw fail("CRYPTO_UNAVAILABLE", "crypto.subtle is missing: use a secure context (https) or Node >= 20");
+    throw fail("CRYPTO_UNAVAILABLE", "crypto.subtle is missing: use https or Node >= 20");
   }
   return found;
 };

@@ -1,4 +1,4 @@
-import { type AscTokenErrorCode, describe, fail } from "./errors.js";
+import { type AscTokenErrorCode, describe, fail, invalid } from "./errors.js";
 
 /**
  * The clock a token is dated by: a function returning epoch milliseconds (like `Date.now`), or a
@@ -8,28 +8,22 @@ export type Clock = (() => number) | Date;
 
 /** Current time in whole epoch seconds from `now` (validated). */
 export const epochSeconds = (now: Clock | undefined): number => {
-  const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : now instanceof Date ? now.getTime() : NaN;
+  const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : now instanceof Date ? +now : NaN;
   // 8.64e15 ms is the last valid Date: a clock past it is broken (and far past it, exp − iat
   // would no longer be exactly expiresIn).
   if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) {
-    throw fail("INVALID_NOW", "now must be a Date or a function returning epoch ms, like Date.now");
+    throw fail("INVALID_NOW", "now must be a Date or return epoch ms");
   }
   return Math.floor(ms / 1000);
 };
 
 /** A whole number of seconds `≥ min`, or `fallback` when undefined; otherwise the `code` error. */
-export const wholeSeconds = (
-  value: unknown,
-  fallback: number,
-  min: number,
-  code: AscTokenErrorCode,
-  name: string,
-): number => {
+export const wholeSeconds = (value: unknown, fallback: number, min: number, code: AscTokenErrorCode, name: string): number => {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw fail(code, `${name} must be whole seconds >= ${String(min)}; got ${typeof value === "number" ? String(value) : describe(value)}`);
+  if (!Number.isSafeInteger(value) || (value as number) < min) {
+    throw fail(code, `${name} must be whole seconds >= ${min}; got ${typeof value === "number" ? value : describe(value)}`);
   }
-  return value;
+  return value as number;
 };
 
 /** Default backdating of `iat`, in seconds (README "Lifetime and clock skew"). */
@@ -47,8 +41,6 @@ export const issuedAt = (
   limitName: string,
 ): number => {
   const tolerance = wholeSeconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 0, "INVALID_CLOCK_TOLERANCE", "clockTolerance");
-  if (tolerance >= limit) {
-    throw fail("INVALID_CLOCK_TOLERANCE", `clockTolerance must be less than ${limitName}`);
-  }
+  if (tolerance >= limit) throw invalid("INVALID_CLOCK_TOLERANCE", "clockTolerance", `less than ${limitName}`, tolerance);
   return epochSeconds(options.now) - tolerance;
 };

@@ -2,7 +2,7 @@
 
 import { checkOptions } from "./validate.js";
 import { type AscTokenOptions, ascClaims, ascHeader } from "./claims.js";
-import { importAscKey } from "./key.js";
+import { keyFor } from "./key.js";
 import { signJwt } from "./sign.js";
 
 /**
@@ -30,5 +30,7 @@ export const createAscToken = async (options: AscTokenOptions): Promise<string> 
   checkOptions(options, "{ keyId, issuerId, privateKey }");
   const header = ascHeader(options.keyId);
   const claims = ascClaims(options);
-  return signJwt(header, claims, await importAscKey(options.privateKey));
+  // `await`, not an instanceof Promise test: in some runtimes (edge-runtime) WebCrypto's promises
+  // come from another realm. Awaiting a CryptoKey that is already there costs one microtask.
+  return signJwt(header, claims, await keyFor(options.privateKey));
 };

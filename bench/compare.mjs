@@ -1,0 +1,107 @@
+// Compares builds of asc-token side by side in one process run, each against the same floors:
+//
+//   node bench/compare.mjs old=path/to/old/index.js new=dist/index.js [--calls 6000]
+//
+// To measure a change, keep a copy of dist/index.js from before it (or build an older commit in
+// a `git worktree`), rebuild, and pass both. For A/B work this is steadier than `npm run bench`:
+// the cases take turns call by call, in a shuffled order, so a burst of load from another
+// process hits all of them alike, and each is summarised by the median of its per-call latencies
+// divided by the floor's. The run is cut into 5 blocks; min–max is over them.
+//
+// Reports, per build: an imported CryptoKey and the PEM string every call (× crypto.subtle.sign),
+// a new PEM every call (× importKey + sign), and the JS work per token with WebCrypto answering
+// at once (CPU µs with sign and importKey stubbed: the part a library controls).
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { blockRatio, ES256, fmtUs, fmtX, interleave, makeKey, median, minimalToken } from "./harness.mjs";
+
+const args = process.argv.slice(2);
+const callsIndex = args.indexOf("--calls");
+const calls = callsIndex >= 0 ? Number(args[callsIndex + 1]) : 6000;
+const builds = args.filter((a) => a.includes("=")).map((a) => {
+  const [label, path] = a.split("=");
+  return { label, url: pathToFileURL(resolve(path)).href };
+});
+if (builds.length === 0) {
+  console.error("usage: node bench/compare.mjs label=path/to/index.js [label=...] [--calls N]");
+  process.exit(2);
+}
+// The first module loaded measured ~2 % slower than an identical copy loaded after it: load a
+// throwaway copy first so that no build is the first.
+await import(`${builds[0].url}?throwaway`);
+for (const build of builds) build.api = await import(build.url);
+
+const { subtle } = globalThis.crypto;
+const key = makeKey();
+const cryptoKey = await subtle.importKey("pkcs8", key.der, ES256, false, ["sign"]);
+const pool = Array.from({ length: 48 }, makeKey);
+let next = 0;
+const coldKey = () => pool[(next = (next + 1) % pool.length)];
+const options = { keyId: "2X9R4HXF34", issuerId: "57246542-96fe-1a63-e053-0824d011072a" };
+const claims = () => {
+  const iat = Math.floor(Date.now() / 1000) - 60;
+  return { iss: options.issuerId, iat, exp: iat + 1140, aud: "appstoreconnect-v1" };
+};
+const sample = await minimalToken(cryptoKey, options.keyId, claims());
+const input = new TextEncoder().encode(sample.split(".").slice(0, 2).join("."));
+
+const ratio = (blocks, name, floor) => {
+  const { ratio: x, min, max } = blockRatio(blocks, name, floor);
+  return `${fmtX(x)} (${fmtX(min)}–${fmtX(max)})`;
+};
+
+const warm = await interleave(
+  [
+    ["floor", () => subtle.sign(ES256, cryptoKey, input)],
+    ["minimal", () => minimalToken(cryptoKey, options.keyId, claims())],
+    ...builds.flatMap(({ label, api }) => [
+      [`${label}/key`, () => api.createAscToken({ ...options, privateKey: cryptoKey })],
+      [`${label}/pem`, () => api.createAscToken({ ...options, privateKey: key.pem })],
+    ]),
+  ],
+  calls,
+);
+const cold = await interleave(
+  [
+    ["floor", async () => subtle.sign(ES256, await subtle.importKey("pkcs8", coldKey().der, ES256, false, ["sign"]), input)],
+    ...builds.map(({ label, api }) => [`${label}/cold`, () => api.createAscToken({ ...options, privateKey: coldKey().pem })]),
+  ],
+  Math.ceil(calls / 8),
+);
+
+// JS work per token: the same calls with WebCrypto answering at once.
+const signature = new Uint8Array(64).buffer;
+const { sign: realSign, importKey: realImport } = subtle;
+const jsWork = new Map();
+try {
+  subtle.sign = () => Promise.resolve(signature);
+  subtle.importKey = () => Promise.resolve(cryptoKey);
+  const runs = [...builds, { label: "minimal", api: { createAscToken: ({ privateKey }) => minimalToken(privateKey, options.keyId, claims()) } }];
+  for (let round = 0; round < 5; round++) {
+    for (const { label, api } of runs) {
+      const kinds = label === "minimal" ? [["key", () => cryptoKey]] : [["key", () => cryptoKey], ["pem", () => key.pem], ["cold", () => coldKey().pem]];
+      for (const [kind, privateKey] of kinds) {
+        const fn = () => api.createAscToken({ ...options, privateKey: privateKey() });
+        for (let i = 0; i < 1000; i++) await fn();
+        // CPU time, not wall time: steadier when other processes share the cores.
+        const t0 = process.cpuUsage();
+        for (let i = 0; i < 10000; i++) await fn();
+        const { user, system } = process.cpuUsage(t0);
+        jsWork.set(`${label}/${kind}`, [...(jsWork.get(`${label}/${kind}`) ?? []), (user + system) / 10000]);
+      }
+    }
+  }
+} finally {
+  Object.assign(subtle, { sign: realSign, importKey: realImport });
+}
+const js = (name) => (jsWork.has(name) ? fmtUs(median(jsWork.get(name))) : "–");
+
+console.log(`\n${calls} warm and ${Math.ceil(calls / 8)} cold calls per case, interleaved call by call. Ratios: median (min–max over 5 blocks).\n`);
+console.log("| build | imported key × sign | PEM every call × sign | new PEM every call × import+sign | JS µs/token: key / PEM / new PEM |");
+console.log("|---|---:|---:|---:|---:|");
+for (const { label } of builds) {
+  console.log(`| ${label} | ${ratio(warm, `${label}/key`, "floor")} | ${ratio(warm, `${label}/pem`, "floor")} | ${ratio(cold, `${label}/cold`, "floor")} | ${js(`${label}/key`)} / ${js(`${label}/pem`)} / ${js(`${label}/cold`)} |`);
+}
+console.log(`| minimal hand-written token, no checks | ${ratio(warm, "minimal", "floor")} | | | ${js("minimal/key")} |`);
+const floorUs = (blocks) => fmtUs(median(blocks.map((block) => median(block.get("floor")))) * 1000);
+console.log(`\nfloors (median µs): crypto.subtle.sign ${floorUs(warm)}, importKey + sign ${floorUs(cold)}`);
