@@ -6,10 +6,24 @@ import { checkLifetime, checkScope } from "./scope.js";
 import { type Clock, issuedAt, wholeSeconds } from "./time.js";
 import { UUID, checkKeyId, matches } from "./validate.js";
 
-/** Audiences Apple's `.p8` team and individual API keys sign for. */
+/**
+ * Audiences Apple's `.p8` team and individual API keys sign for.
+ *
+ * @example
+ * ```ts
+ * const audience: AscAudience = "apple-developer-enterprise-v1"; // Enterprise Program API
+ * ```
+ */
 export type AscAudience = "appstoreconnect-v1" | "apple-developer-enterprise-v1";
 
-/** Options for {@link createAscToken}. Nothing here is mutated or kept. */
+/**
+ * Options for {@link createAscToken}. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const options: AscTokenOptions = { keyId: "2X9R4HXF34", issuerId, privateKey: pem, scope: ["GET /v1/apps"] };
+ * ```
+ */
 export interface AscTokenOptions {
   /** The key ID shown beside the key in App Store Connect (10 characters, `A-Z0-9`). Goes into the header's `kid`. */
   keyId: string;

@@ -1,6 +1,11 @@
 /**
  * Every failure asc-token reports has one of these stable codes. Match on `code`, not on the
  * message text (messages may be reworded; codes never change within a major version).
+ *
+ * @example
+ * ```ts
+ * if (isAscTokenError(err) && err.code === "LIFETIME_TOO_LONG") console.error("lower expiresIn");
+ * ```
  */
 export type AscTokenErrorCode =
   /** `options` is not an object. */

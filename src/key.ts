@@ -9,6 +9,11 @@ import { ES256, subtle } from "./subtle.js";
  * An Apple `.p8` private key in any form it usually reaches a program in: the PEM text (LF, CRLF,
  * or literal `\n` escapes from an env var; quoted or not), the bare base64 body, base64 of the
  * whole file, SEC1 `EC PRIVATE KEY` PEM, DER or file bytes, or an imported `CryptoKey`.
+ *
+ * @example
+ * ```ts
+ * const privateKey: AscPrivateKey = readFileSync("AuthKey_2X9R4HXF34.p8"); // or the text, or a CryptoKey
+ * ```
  */
 export type AscPrivateKey = string | ArrayBuffer | ArrayBufferView | CryptoKey;
 

@@ -3,6 +3,11 @@ import { type AscTokenErrorCode, describe, fail, invalid } from "./errors.js";
 /**
  * The clock a token is dated by: a function returning epoch milliseconds (like `Date.now`), or a
  * fixed `Date`. Defaults to `Date.now`. Inject it in tests, or to correct a known clock offset.
+ *
+ * @example
+ * ```ts
+ * const now: Clock = () => Date.now() + serverOffsetMs; // or new Date("2026-11-28T12:00:00Z")
+ * ```
  */
 export type Clock = (() => number) | Date;
 

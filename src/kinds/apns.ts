@@ -10,7 +10,14 @@
 import { checkOptions } from "../validate.js";
 import { type TeamKeyOptions, checkTeamId, es256Header, issuedAtOnly, mint } from "./common.js";
 
-/** Options for {@link createApnsToken}. Nothing here is mutated or kept. */
+/**
+ * Options for {@link createApnsToken}. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const options: ApnsTokenOptions = { keyId: "2X9R4HXF34", teamId: "DEF123GHIJ", privateKey: pem };
+ * ```
+ */
 export type ApnsTokenOptions = TeamKeyOptions;
 
 /**

@@ -11,7 +11,14 @@
 import { checkOptions } from "../validate.js";
 import { type AppleKeyOptions, checkIdentifier, checkIssuerId, es256Header, mint, validity } from "./common.js";
 
-/** Options for {@link createAppStoreServerToken}. Nothing here is mutated or kept. */
+/**
+ * Options for {@link createAppStoreServerToken}. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const options: AppStoreServerTokenOptions = { keyId, issuerId, bundleId: "com.example.app", privateKey: pem };
+ * ```
+ */
 export interface AppStoreServerTokenOptions extends AppleKeyOptions {
   /** Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations. Claim `iss`. */
   issuerId: string;

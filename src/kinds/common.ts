@@ -8,7 +8,14 @@ import { type AscPrivateKey, importAscKey } from "../key.js";
 import { signJwt } from "../sign.js";
 import { type Clock, issuedAt, wholeSeconds } from "../time.js";
 
-/** Options every Apple `.p8` token function takes. Nothing here is mutated or kept. */
+/**
+ * Options every Apple `.p8` token function takes. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const base: AppleKeyOptions = { keyId: "2X9R4HXF34", privateKey: pem, clockTolerance: 30 };
+ * ```
+ */
 export interface AppleKeyOptions {
   /** The key's 10-character key ID (`A-Z0-9`), as in `AuthKey_<keyId>.p8`. Goes into the header's `kid`. */
   keyId: string;
@@ -23,7 +30,14 @@ export interface AppleKeyOptions {
   now?: Clock | undefined;
 }
 
-/** Options of the tokens a developer account's key signs for its team (APNs, MusicKit, ...). */
+/**
+ * Options of the tokens a developer account's key signs for its team (APNs, MusicKit, ...).
+ *
+ * @example
+ * ```ts
+ * const team: TeamKeyOptions = { keyId: "2X9R4HXF34", teamId: "DEF123GHIJ", privateKey: pem };
+ * ```
+ */
 export interface TeamKeyOptions extends AppleKeyOptions {
   /** Your 10-character Team ID (`A-Z0-9`), from developer.apple.com → Account → Membership. Claim `iss`. */
   teamId: string;

@@ -9,7 +9,14 @@
 import { createApnsToken } from "./apns.js";
 import type { TeamKeyOptions } from "./common.js";
 
-/** Options for {@link createDeviceCheckToken}. Nothing here is mutated or kept. */
+/**
+ * Options for {@link createDeviceCheckToken}. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const options: DeviceCheckTokenOptions = { keyId: "2X9R4HXF34", teamId: "DEF123GHIJ", privateKey: pem };
+ * ```
+ */
 export type DeviceCheckTokenOptions = TeamKeyOptions;
 
 /**

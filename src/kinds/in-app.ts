@@ -15,10 +15,24 @@ import { UUID, checkOptions, matches } from "../validate.js";
 import { describe, fail } from "../errors.js";
 import { type AppleKeyOptions, checkIdentifier, checkIssuerId, es256Header, issuedAtOnly, mint } from "./common.js";
 
-/** What the in-app JWS authorizes; its claim `aud`. */
+/**
+ * What the in-app JWS authorizes; its claim `aud`.
+ *
+ * @example
+ * ```ts
+ * const audience: InAppAudience = "promotional-offer";
+ * ```
+ */
 export type InAppAudience = "advanced-commerce-api" | "promotional-offer" | "introductory-offer-eligibility";
 
-/** Options for {@link createInAppSignature}. Nothing here is mutated or kept. */
+/**
+ * Options for {@link createInAppSignature}. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const options: InAppSignatureOptions = { keyId, issuerId, bundleId: "com.example.app", audience: "promotional-offer", privateKey: pem, claims: { productId: "com.example.pro" } };
+ * ```
+ */
 export interface InAppSignatureOptions extends AppleKeyOptions {
   /** Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations. Claim `iss`. */
   issuerId: string;

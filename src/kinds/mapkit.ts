@@ -16,10 +16,24 @@ import { checkOptions } from "../validate.js";
 import { fail } from "../errors.js";
 import { type TeamKeyOptions, checkOrigins, checkTeamId, es256Header, mint, oneOrMany, validity } from "./common.js";
 
-/** An Apple Maps framework a token may be used for; its claim `scope` lists them. */
+/**
+ * An Apple Maps framework a token may be used for; its claim `scope` lists them.
+ *
+ * @example
+ * ```ts
+ * const scope: MapKitScope[] = ["mapkit_js", "web_snapshots"];
+ * ```
+ */
 export type MapKitScope = "server_api" | "mapkit_js" | "web_snapshots" | "embed_api";
 
-/** Options for {@link createMapKitToken}. Nothing here is mutated or kept. */
+/**
+ * Options for {@link createMapKitToken}. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const options: MapKitTokenOptions = { keyId, teamId, privateKey: pem, scope: "mapkit_js", origin: "https://example.com" };
+ * ```
+ */
 export interface MapKitTokenOptions extends TeamKeyOptions {
   /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (Apple states no limit; ours). */
   expiresIn?: number | undefined;

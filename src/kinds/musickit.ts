@@ -12,7 +12,14 @@
 import { checkOptions } from "../validate.js";
 import { type TeamKeyOptions, checkOrigins, checkTeamId, es256Header, mint, validity } from "./common.js";
 
-/** Options for {@link createMusicKitToken}. Nothing here is mutated or kept. */
+/**
+ * Options for {@link createMusicKitToken}. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const options: MusicKitTokenOptions = { keyId, teamId, privateKey: pem, expiresIn: 86_400, origin: ["https://example.com"] };
+ * ```
+ */
 export interface MusicKitTokenOptions extends TeamKeyOptions {
   /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (six months, Apple's limit). */
   expiresIn?: number | undefined;

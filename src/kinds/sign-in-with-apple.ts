@@ -12,7 +12,14 @@
 import { checkOptions } from "../validate.js";
 import { type TeamKeyOptions, checkIdentifier, checkTeamId, es256Header, mint, validity } from "./common.js";
 
-/** Options for {@link createSignInWithAppleSecret}. Nothing here is mutated or kept. */
+/**
+ * Options for {@link createSignInWithAppleSecret}. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const options: SignInWithAppleSecretOptions = { keyId, teamId, clientId: "com.example.web", privateKey: pem };
+ * ```
+ */
 export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
   /** The App ID or Services ID you send as `client_id`, e.g. `com.example.web`. Claim `sub`. */
   clientId: string;

@@ -13,7 +13,14 @@
 import { checkOptions } from "../validate.js";
 import { type TeamKeyOptions, checkIdentifier, checkTeamId, es256Header, mint, validity } from "./common.js";
 
-/** Options for {@link createWeatherKitToken}. Nothing here is mutated or kept. */
+/**
+ * Options for {@link createWeatherKitToken}. Nothing here is mutated or kept.
+ *
+ * @example
+ * ```ts
+ * const options: WeatherKitTokenOptions = { keyId, teamId, serviceId: "com.example.weather", privateKey: pem };
+ * ```
+ */
 export interface WeatherKitTokenOptions extends TeamKeyOptions {
   /** Your WeatherKit Services ID, e.g. `com.example.weather`. Claim `sub`, and after the period in the header's `id`. */
   serviceId: string;
