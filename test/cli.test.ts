@@ -19,7 +19,7 @@ let keyFile: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "asc-token-cli-"));
-  const packed = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: root, encoding: "utf8" }).trim().split("\n").at(-1)!;
+  const packed = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], { cwd: root, encoding: "utf8" }).trim().split("\n").at(-1)!;
   const consumer = join(dir, "consumer");
   mkdirSync(consumer);
   writeFileSync(join(consumer, "package.json"), '{ "name": "consumer", "private": true }');

@@ -11,7 +11,7 @@ export const prepareConsumer = (root, work) => {
   rmSync(work, { recursive: true, force: true });
   const consumer = join(work, "consumer");
   mkdirSync(consumer, { recursive: true });
-  const output = execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, encoding: "utf8" });
+  const output = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", work], { cwd: root, encoding: "utf8" });
   const tarball = join(work, output.trim().split("\n").pop());
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "asc-token-consumer", private: true, type: "module" }));
   execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", tarball], { cwd: consumer, stdio: "ignore" });
