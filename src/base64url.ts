@@ -1,4 +1,4 @@
-// base64url and base64 on Web standards (btoa) and by hand: no Buffer, no dependencies.
+// base64url and base64 by hand, with TextEncoder for UTF-8: no Buffer, no dependencies.
 
 let encoder: TextEncoder | undefined;
 
@@ -8,23 +8,26 @@ const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 /** UTF-8 bytes of `text` (one shared TextEncoder, created on first use, not at import). */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => (encoder ??= new TextEncoder()).encode(text);
 
-/** base64url without padding (RFC 7515 §2) of a binary string (one character per byte). */
-const fromBinary = (binary: string): string =>
-  btoa(binary).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
-
-/** base64url without padding of `bytes`. */
+/**
+ * base64url without padding (RFC 7515 §2) of `bytes`, by table: no binary string, no `btoa`, no
+ * replacing of `+`, `/` and `=` afterwards (for a signature, half the JS time spent after
+ * WebCrypto answers).
+ */
 export const encodeBytes = (bytes: Uint8Array): string => {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return fromBinary(binary);
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const group = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    // Four digits per three bytes, less those that would only carry padding bits.
+    for (let shift = 18; shift >= 0 && i + (18 - shift) / 8 < bytes.length; shift -= 6) {
+      const digit = (group >> shift) & 63;
+      text += DIGITS.charAt(digit < 62 ? digit : digit + 2);
+    }
+  }
+  return text;
 };
 
-/**
- * base64url without padding of the UTF-8 bytes of `text`. ASCII text (every JSON this library
- * builds, unless a scope holds non-ASCII) is its own UTF-8, so it skips the TextEncoder.
- */
-export const encodeText = (text: string): string =>
-  /^[\0-\x7f]*$/.test(text) ? fromBinary(text) : encodeBytes(utf8(text));
+/** base64url without padding of the UTF-8 bytes of `text`. */
+export const encodeText = (text: string): string => encodeBytes(utf8(text));
 
 /** base64url of the JSON of `value`. */
 export const encodeJson = (value: unknown): string => encodeText(JSON.stringify(value));

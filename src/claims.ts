@@ -1,5 +1,6 @@
 // claims: validates App Store Connect token options and builds the JWT header and payload.
 
+import { encodeText } from "./base64url.js";
 import { invalid } from "./errors.js";
 import type { AscPrivateKey } from "./key.js";
 import { checkLifetime, checkScope } from "./scope.js";
@@ -58,48 +59,48 @@ export const DEFAULT_EXPIRES_IN = 1140;
 /** Every {@link AscAudience}. */
 export const AUDIENCES: readonly string[] = ["appstoreconnect-v1", "apple-developer-enterprise-v1"];
 
-/** The JWS header of an App Store Connect token. */
-export type AscHeader = Readonly<{ alg: "ES256"; kid: string; typ: "JWT" }>;
+/** base64url of the JWS header by key ID (at most 16 kept): the header never changes for a key. */
+const headers = new Map<unknown, string>();
 
-/** Headers by key ID, frozen, so that signJwt can reuse their encoding (at most 16 kept). */
-const headers = new Map<unknown, AscHeader>();
-
-/** The JWS header Apple wants: exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`, frozen. */
-export const ascHeader = (keyId: unknown): AscHeader => {
+/**
+ * The JWS header Apple wants, exactly `{"alg":"ES256","kid":…,"typ":"JWT"}`, base64url-encoded.
+ * Validates the key ID first (10 characters `A-Z0-9`: nothing to escape in JSON).
+ */
+export const ascHeader = (keyId: unknown): string => {
   let header = headers.get(keyId);
-  if (!header) {
-    header = Object.freeze({ alg: "ES256", kid: checkKeyId(keyId), typ: "JWT" });
+  if (header === undefined) {
+    header = encodeText(`{"alg":"ES256","kid":"${checkKeyId(keyId)}","typ":"JWT"}`);
     if (headers.size > 15) headers.clear();
     headers.set(keyId, header);
   }
   return header;
 };
 
-/** The claims Apple documents for App Store Connect, in its order: iss|sub, iat, exp, aud, scope. */
-export interface AscClaims {
-  iss?: string;
-  sub?: "user";
-  iat: number;
-  exp: number;
-  aud: AscAudience;
-  scope?: string[];
-}
+/** The last issuer ID that passed the UUID check: callers pass the same one over and over. */
+let checkedIssuer: unknown;
 
-/** Validates every option but the key, and builds the token's claims. */
-export const ascClaims = (options: AscTokenOptions): AscClaims => {
+/**
+ * Validates every option but the key, and returns the token's claims as JSON text, in the order
+ * Apple documents: `iss` (or `sub: "user"`), `iat`, `exp`, `aud`, then `scope` if given.
+ *
+ * Written as a template, not by `JSON.stringify` of an object (a third of the JS time per token):
+ * every value in it is checked first and needs no escaping (a UUID, integers, one of two
+ * audiences), except the scope entries, which go through `JSON.stringify`.
+ */
+export const ascPayload = (options: AscTokenOptions): string => {
   const { issuerId, audience = "appstoreconnect-v1" } = options;
-  if (issuerId !== undefined && !matches(issuerId, UUID)) {
-    throw invalid("INVALID_ISSUER_ID", "issuerId", "a UUID (or left out)", issuerId);
+  if (issuerId !== checkedIssuer) {
+    if (issuerId !== undefined && !matches(issuerId, UUID)) {
+      throw invalid("INVALID_ISSUER_ID", "issuerId", "a UUID (or left out)", issuerId);
+    }
+    checkedIssuer = issuerId;
   }
-  if (!AUDIENCES.includes(audience)) {
+  if (audience !== "appstoreconnect-v1" && audience !== "apple-developer-enterprise-v1") {
     throw invalid("INVALID_AUDIENCE", "audience", AUDIENCES.join(" or "), audience);
   }
   const lifetime = wholeSeconds(options.expiresIn, DEFAULT_EXPIRES_IN, 1, "INVALID_EXPIRES_IN", "expiresIn");
   const scope = checkScope(options.scope);
   checkLifetime(lifetime, scope);
   const iat = issuedAt(options, lifetime, "expiresIn");
-  // Built literally, not by spreading: a fixed property order and shape, and faster.
-  const claims: AscClaims = issuerId === undefined ? { sub: "user", iat, exp: iat + lifetime, aud: audience } : { iss: issuerId, iat, exp: iat + lifetime, aud: audience };
-  if (scope) claims.scope = scope;
-  return claims;
+  return `{${issuerId === undefined ? '"sub":"user"' : `"iss":"${issuerId}"`},"iat":${iat},"exp":${iat + lifetime},"aud":"${audience}"${scope ? `,"scope":${JSON.stringify(scope)}` : ""}}`;
 };

@@ -31,13 +31,15 @@ let newest = "";
 /**
  * Two 32-bit FNV-1a style hashes with different multipliers, the length and the input's kind, as
  * a cache key. Keeping a fingerprint rather than the key text means the cache holds no readable
- * key material.
+ * key material. Two characters (or bytes) per step: half the multiplies of one at a time.
  */
 const fingerprint = (input: string | Uint8Array): string => {
   let a = 0x811c9dc5;
   let b = 0;
-  for (let i = 0; i < input.length; i++) {
-    const unit = typeof input === "string" ? input.charCodeAt(i) : (input[i] ?? 0);
+  const text = typeof input === "string";
+  for (let i = 0; i < input.length; i += 2) {
+    // Past the end, charCodeAt gives NaN and a Uint8Array undefined: both shift to 0.
+    const unit = text ? input.charCodeAt(i) | (input.charCodeAt(i + 1) << 16) : (input[i] ?? 0) | ((input[i + 1] ?? 0) << 8);
     a = Math.imul(a ^ unit, 0x01000193);
     b = Math.imul(b ^ unit, 0x5bd1e995) ^ (b >>> 15);
   }

@@ -2,7 +2,7 @@
 // until `refreshBefore` seconds before it expires, and any number of concurrent callers share one
 // signing.
 
-import { type AscTokenOptions, ascClaims, ascHeader } from "./claims.js";
+import { type AscTokenOptions, ascHeader, ascPayload } from "./claims.js";
 import { decodeAscToken } from "./decode.js";
 import { describe, fail } from "./errors.js";
 import { type AscPrivateKey, importAscKey } from "./key.js";
@@ -224,6 +224,6 @@ export const createAscTokenProvider = (
 ): TokenProvider => {
   const provider = createTokenProvider(createAscToken, options);
   ascHeader(options.keyId);
-  ascClaims(options);
+  ascPayload(options);
   return provider;
 };

@@ -1,9 +1,9 @@
 // token: the App Store Connect flow, key → claims → sign → token.
 
 import { checkOptions } from "./validate.js";
-import { type AscTokenOptions, ascClaims, ascHeader } from "./claims.js";
+import { type AscTokenOptions, ascHeader, ascPayload } from "./claims.js";
 import { keyFor } from "./key.js";
-import { signJwt } from "./sign.js";
+import { signJws } from "./sign.js";
 
 /**
  * Mints an App Store Connect API token: an ES256 JWT with header `{alg, kid, typ}` and claims
@@ -29,8 +29,8 @@ import { signJwt } from "./sign.js";
 export const createAscToken = async (options: AscTokenOptions): Promise<string> => {
   checkOptions(options, "{ keyId, issuerId, privateKey }");
   const header = ascHeader(options.keyId);
-  const claims = ascClaims(options);
+  const claims = ascPayload(options);
   // `await`, not an instanceof Promise test: in some runtimes (edge-runtime) WebCrypto's promises
   // come from another realm. Awaiting a CryptoKey that is already there costs one microtask.
-  return signJwt(header, claims, await keyFor(options.privateKey));
+  return signJws(header, claims, await keyFor(options.privateKey));
 };
