@@ -95,7 +95,7 @@ export const ascPayload = (options: AscTokenOptions): string => {
     }
     checkedIssuer = issuerId;
   }
-  if (audience !== "appstoreconnect-v1" && audience !== "apple-developer-enterprise-v1") {
+  if (!AUDIENCES.includes(audience)) {
     throw invalid("INVALID_AUDIENCE", "audience", AUDIENCES.join(" or "), audience);
   }
   const lifetime = wholeSeconds(options.expiresIn, DEFAULT_EXPIRES_IN, 1, "INVALID_EXPIRES_IN", "expiresIn");
