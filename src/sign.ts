@@ -5,9 +5,6 @@ import { encodeBytes, encodeJson, encodeText, utf8 } from "./base64url.js";
 import { fail } from "./errors.js";
 import { ES256, subtle } from "./subtle.js";
 
-/** base64url JSON of frozen headers (a frozen flat object cannot change). */
-const encodedHeaders = new WeakMap<object, string>();
-
 /**
  * The last signing input, as the encoded header, the claims' JSON, and the bytes signed. Tokens
  * minted in the same second with the same options have the same input: reusing it skips the
@@ -42,12 +39,6 @@ export const signJws = async (header: string, claims: string, key: CryptoKey): P
   return `${input}.${encodeBytes(new Uint8Array(signature))}`;
 };
 
-/** {@link signJws} of a header and claims given as objects (a frozen header's encoding is kept). */
-export const signJwt = (header: object, claims: object, key: CryptoKey): Promise<string> => {
-  let encoded = encodedHeaders.get(header);
-  if (encoded === undefined) {
-    encoded = encodeJson(header);
-    if (Object.isFrozen(header)) encodedHeaders.set(header, encoded);
-  }
-  return signJws(encoded, JSON.stringify(claims), key);
-};
+/** {@link signJws} of a header and claims given as objects (the other Apple token kinds). */
+export const signJwt = (header: object, claims: object, key: CryptoKey): Promise<string> =>
+  signJws(encodeJson(header), JSON.stringify(claims), key);

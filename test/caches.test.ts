@@ -33,7 +33,7 @@ describe("header cache", () => {
     }
   });
 
-  it("signJwt encodes a header that is not frozen afresh every time", async () => {
+  it("signJwt encodes the header afresh every time: a changed header is signed as it now is", async () => {
     const header = { alg: "ES256", kid: "AAAAAAAAAA", typ: "JWT" };
     const first = await signJwt(header, { n: 1 }, cryptoKey);
     header.kid = "BBBBBBBBBB";
