@@ -1,20 +1,10 @@
 import { fail } from "./errors.js";
 
-/** The `crypto` object `subtle()` last looked at, and its `subtle`. */
-let seen: unknown;
-let found: SubtleCrypto | undefined;
-
-/**
- * WebCrypto's SubtleCrypto, looked up when first needed (never at import time), and again
- * whenever `globalThis.crypto` is another object: reading `crypto.subtle` goes through a getter
- * that was a measurable part of a token's JS time.
- */
+/** WebCrypto's SubtleCrypto, looked up when first needed (never at import time). */
 export const subtle = (): SubtleCrypto => {
-  const crypto = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto;
-  if (crypto !== seen || !found) {
-    seen = crypto;
-    found = crypto?.subtle;
-    if (!found) throw fail("CRYPTO_UNAVAILABLE", "crypto.subtle is missing: use https or Node >= 20");
+  const found = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  if (!found) {
+    throw fail("CRYPTO_UNAVAILABLE", "crypto.subtle is missing: use https or Node >= 20");
   }
   return found;
 };
