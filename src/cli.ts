@@ -42,6 +42,7 @@ const checkPermissions = (path: string) => {
 
 const mint = async (settings: Settings, format: "token" | "json" | "header") => {
   if (settings.keyFile) checkPermissions(settings.keyFile);
+  for (const warning of settings.warnings) err(`warning: ${warning}`);
   const token = await createAscToken(settings.options);
   if (format === "json") {
     const { claims } = decodeAscToken(token);
@@ -54,7 +55,7 @@ const mint = async (settings: Settings, format: "token" | "json" | "header") => 
 /** The setting behind an error code, to name it in the message. */
 const settingFor = (code: string, sources: Settings["sources"]): string | undefined => {
   if (code.startsWith("KEY_")) return sources.privateKey;
-  const field = ({ INVALID_KEY_ID: "keyId", INVALID_ISSUER_ID: "issuerId", INVALID_EXPIRES_IN: "expiresIn", LIFETIME_TOO_LONG: "expiresIn", INVALID_SCOPE: "scope", INVALID_AUDIENCE: "audience" } as const)[code];
+  const field = ({ INVALID_KEY_ID: "keyId", INVALID_ISSUER_ID: "issuerId", INVALID_EXPIRES_IN: "expiresIn", INVALID_CLOCK_TOLERANCE: "expiresIn", LIFETIME_TOO_LONG: "expiresIn", INVALID_SCOPE: "scope", INVALID_AUDIENCE: "audience" } as const)[code];
   return field && sources[field];
 };
 

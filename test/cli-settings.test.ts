@@ -52,6 +52,27 @@ describe("resolveSettings", () => {
     expect(resolve({ "key-file": "/keys/AuthKey_FILEKEY123.p8", individual: true, "key-id": "FLAGKEY123" }).options.keyId).toBe("FLAGKEY123");
   });
 
+  it("warns when the key ID given is not the one in the key file's name", () => {
+    expect(resolve({ "key-file": "/keys/AuthKey_FILEKEY123.p8", individual: true }).warnings).toStrictEqual([]);
+    expect(resolve({ "key-file": "/keys/AuthKey_FILEKEY123.p8", individual: true, "key-id": "FILEKEY123" }).warnings).toStrictEqual([]);
+    expect(resolve({ "key-file": "/keys/other.p8", individual: true, "key-id": "FLAGKEY123" }).warnings).toStrictEqual([]);
+    const [warning, ...more] = resolve({ "key-file": "/keys/AuthKey_FILEKEY123.p8", individual: true, "key-id": "FLAGKEY123" }).warnings;
+    expect(more).toStrictEqual([]);
+    expect(warning).toBe("the key ID FLAGKEY123 (from --key-id) is not the one in the key file's name, FILEKEY123: Apple refuses a token whose kid is not the key's ID");
+  });
+
+  it("a key variable holding a path instead of the key is a usage error that names the fix", () => {
+    const env = { ASC_KEY_ID: "ENVKEY1234" };
+    for (const path of ["/keys/AuthKey_2X9R4HXF34.p8", "./AuthKey_2X9R4HXF34.p8", "~/keys/key.p8", "AuthKey_2X9R4HXF34.p8", "/run/secrets/asc_key"]) {
+      expect(() => resolve({ individual: true }, { ...env, ASC_PRIVATE_KEY: path }), path).toThrow(/ASC_PRIVATE_KEY looks like a file path, .*set ASC_PRIVATE_KEY_PATH/);
+    }
+    expect(() => resolve({ individual: true }, { ...env, APP_STORE_CONNECT_API_KEY_KEY: "/keys/k.p8" })).toThrow(/APP_STORE_CONNECT_API_KEY_KEY looks like a file path/);
+    // The key itself, in any form, is passed on untouched.
+    for (const key of ["-----BEGIN PRIVATE KEY-----\\nMIGTAgEA/x\\n-----END PRIVATE KEY-----", "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg/abc+def", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"]) {
+      expect(resolve({ individual: true }, { ...env, ASC_PRIVATE_KEY: key }).options.privateKey).toBe(key);
+    }
+  });
+
   it("fastlane's duration and in-house flags", () => {
     const env = { ASC_KEY_ID: "ENVKEY1234", ASC_PRIVATE_KEY: "k", APP_STORE_CONNECT_API_KEY_DURATION: "900", APP_STORE_CONNECT_API_KEY_IN_HOUSE: "1" };
     expect(resolve({ individual: true }, env).options).toMatchObject({ expiresIn: 900, audience: "apple-developer-enterprise-v1", issuerId: undefined });

@@ -29,6 +29,8 @@ export interface Settings {
   sources: Partial<Record<"keyId" | "issuerId" | "privateKey" | "expiresIn" | "scope" | "audience", string>>;
   /** The key file read, if any (the CLI checks its permissions). */
   keyFile?: string | undefined;
+  /** Likely mistakes that do not stop the token from being minted; the CLI prints them. */
+  warnings: string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -91,6 +93,10 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
         throw new UsageError(`cannot read the key file ${value} (from ${source}): check the path`);
       }
     } else {
+      // A path where the contents belong is a common slip: say so, rather than "not PEM".
+      if (!value.includes("-----") && /^\s*(~|\.{1,2})?\/\S*\s*$|\.p8\s*$/.test(value)) {
+        throw new UsageError(`${source} looks like a file path, but holds the key itself: set ASC_PRIVATE_KEY_PATH (or pass --key-file) to the path instead`);
+      }
       sources.privateKey = source;
       privateKey = value;
     }
@@ -106,6 +112,12 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
     throw new UsageError("no key ID: pass --key-id or set ASC_KEY_ID (or keep the key file's name AuthKey_<KEYID>.p8)");
   }
   sources.keyId = keyId[0];
+  const warnings: string[] = [];
+  const fileKeyId = keyFile && keyIdFromFileName(keyFile);
+  if (fileKeyId && fileKeyId !== keyId[1].trim()) {
+    // Apple answers a key ID that is not the key's with a bare 401.
+    warnings.push(`the key ID ${keyId[1].trim()} (from ${keyId[0]}) is not the one in the key file's name, ${fileKeyId}: Apple refuses a token whose kid is not the key's ID`);
+  }
 
   const issuer = flags.individual
     ? undefined
@@ -139,5 +151,6 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
     },
     sources,
     keyFile,
+    warnings,
   };
 };
