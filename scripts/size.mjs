@@ -14,11 +14,13 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 /**
- * Gzip bytes allowed for the createAscToken-only bundle. The issue asked for 1,200; the errors,
- * key formats and checks the tests require take about 3,500 on their own (bench/RESULTS.md,
- * "Bundle size", says where the bytes go), so the gate is the size reached plus ~3 %.
+ * Gzip bytes allowed for the createAscToken-only bundle. Issue 7 asked for 1,200; the errors,
+ * key formats and checks issue 2 requires take about 3,600 on their own (bench/RESULTS.md,
+ * "Where the bytes go"), so the gate is the size reached plus ~1 %: any growth is a decision.
+ * Raised from 3,600 on 2026-11-28 for the review fixes (keys and clocks from other realms,
+ * detached buffers, messages that name the actual mistake: +161 B).
  */
-export const BUDGET = 3600;
+export const BUDGET = 3800;
 
 const root = new URL("../", import.meta.url);
 const dist = fileURLToPath(new URL("dist/index.js", root));

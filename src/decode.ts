@@ -41,7 +41,7 @@ const objectOf = (part: string, name: string): Record<string, unknown> => {
     throw malformed(`the token's ${name} is not UTF-8 JSON`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw malformed(`the token's ${name} is JSON but not an object (it is ${describe(value)})`);
+    throw malformed(`the token's ${name} is JSON but not an object (it is ${typeof value === "number" || typeof value === "boolean" ? `a ${typeof value}` : describe(value)})`);
   }
   return value as Record<string, unknown>;
 };

@@ -125,9 +125,12 @@ export function isAscTokenError(error: unknown): error is AscTokenError {
 export const fail = (code: AscTokenErrorCode, message: string, cause?: unknown): AscTokenError =>
   new AscTokenError(code, message, cause === undefined ? undefined : { cause });
 
-/** @internal The shape of the option errors: `${name} must be ${expected}; got ${describe(value)}`. */
-export const invalid = (code: AscTokenErrorCode, name: string, expected: string, value: unknown): AscTokenError =>
-  fail(code, `${name} must be ${expected}; got ${describe(value)}`);
+/**
+ * @internal The shape of the option errors: `${name} must be ${expected}; got ${got}`, where `got`
+ * describes the value without echoing it (or says more, where that is known to be safe).
+ */
+export const invalid = (code: AscTokenErrorCode, name: string, expected: string, value: unknown, got = describe(value)): AscTokenError =>
+  fail(code, `${name} must be ${expected}; got ${got}`);
 
 /**
  * @internal The shape of the key errors: `privateKey ${problem}: ${fix}`, the fix defaulting to
@@ -144,12 +147,17 @@ export const malformed = () => keyError("KEY_MALFORMED", "is not PEM, base64 or 
 /** @internal */
 export const encrypted = () => keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it with openssl pkcs8 -nocrypt");
 
-/** @internal Describes a value for an error message without echoing it (it may be a secret). */
+/**
+ * @internal Describes a value for an error message without echoing a string (it may be a
+ * secret); numbers are shown, since none is.
+ */
 export const describe = (value: unknown): string =>
   typeof value === "string"
     ? `a string of ${value.length} characters`
-    : value === null
-      ? "null"
-      : Array.isArray(value)
-        ? value.length ? "an array" : "an empty array"
-        : typeof value;
+    : typeof value === "number"
+      ? `${value}`
+      : value === null
+        ? "null"
+        : Array.isArray(value)
+          ? value.length ? "an array" : "an empty array"
+          : typeof value;

@@ -47,6 +47,21 @@ const fingerprint = (input: string | Uint8Array): string => {
 };
 
 /**
+ * The bytes of an ArrayBuffer, SharedArrayBuffer or view of one, from this realm or another (a
+ * `vm` context, an iframe: where `instanceof ArrayBuffer` is false); undefined for anything else.
+ * A detached buffer, or a view of one, reads as no bytes (the "empty key" error), not a TypeError.
+ */
+const bytesOf = (value: unknown): Uint8Array | undefined => {
+  try {
+    // DataView takes an ArrayBuffer or SharedArrayBuffer of any realm, and throws for anything
+    // else; both throw for a detached buffer.
+    return ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(new DataView(value as ArrayBuffer).buffer);
+  } catch {
+    return ArrayBuffer.isView(value) || Object.prototype.toString.call(value).endsWith("ArrayBuffer]") ? new Uint8Array(0) : undefined;
+  }
+};
+
+/**
  * Imports an Apple `.p8` private key once, for callers who sign many tokens. The result is a
  * non-extractable `CryptoKey` usable as `privateKey` in every asc-token function. Imports are
  * cached (up to 16 distinct keys), so passing the same key text again costs no re-import.
@@ -78,14 +93,7 @@ export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey
     checked.add(given);
     return given;
   }
-  const view = ArrayBuffer.isView(privateKey);
-  const source =
-    typeof privateKey === "string"
-      ? privateKey
-      : view || privateKey instanceof ArrayBuffer
-        ? // An ArrayBuffer has no byteOffset: `undefined` reads as 0.
-          new Uint8Array(view ? privateKey.buffer : privateKey, (privateKey as Partial<ArrayBufferView>).byteOffset, privateKey.byteLength)
-        : undefined;
+  const source = typeof privateKey === "string" ? privateKey : bytesOf(privateKey);
   if (source === undefined) {
     throw privateKey == null ? missing() : invalid("KEY_MALFORMED", "privateKey", "text, bytes or a CryptoKey", privateKey);
   }

@@ -17,7 +17,7 @@ const BLOCK = /-----BEGIN ((?!EC PARAMETERS)[A-Z0-9 ]+)-----((?:(?!-----)[^])*)-
 /** DER bytes of a private key given as text in any of the forms listed at the top of this file. */
 export const textToDer = (input: string): Uint8Array<ArrayBuffer> => {
   // trim() also drops a BOM; then surrounding quotes, then literal \n and \r escapes.
-  const text = input.trim().replace(/^(["'`])([^]*)\1$/, "$2").replace(/\\[nr]/g, "\n").trim();
+  const text = input.trim().replace(/^(["'`])([^]*)\1$/, "$2").replace(/\\+[nr]/g, "\n").trim();
   if (!text) throw missing();
   const armored = text.includes("-----");
   // "ENCRYPTED PRIVATE KEY", or the "Proc-Type: 4,ENCRYPTED" header of an encrypted SEC1 PEM.
@@ -30,4 +30,5 @@ export const textToDer = (input: string): Uint8Array<ArrayBuffer> => {
 
 /** DER bytes of a private key given as bytes: DER itself, or the bytes of a PEM/base64 text file. */
 export const bytesToDer = (bytes: Uint8Array): Uint8Array<ArrayBuffer> =>
-  bytes[0] === 0x30 ? bytes.slice() : textToDer(new TextDecoder().decode(bytes));
+  // Copies: WebCrypto and browsers' TextDecoder refuse views of a SharedArrayBuffer.
+  bytes[0] === 0x30 ? bytes.slice() : textToDer(new TextDecoder().decode(bytes.slice()));

@@ -11,13 +11,30 @@ import { type AscTokenErrorCode, describe, fail, invalid } from "./errors.js";
  */
 export type Clock = (() => number) | Date;
 
+/**
+ * Epoch ms of a `Date` from this realm or another (where `instanceof Date` is false); NaN for
+ * anything else. `getTime` checks for a real Date, whatever its prototype or `toStringTag` say.
+ */
+const dateMs = (value: unknown): number => {
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return NaN;
+  }
+};
+
 /** Current time in whole epoch seconds from `now` (validated). */
 export const epochSeconds = (now: Clock | undefined): number => {
-  const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : now instanceof Date ? +now : NaN;
+  const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : dateMs(now);
   // 8.64e15 ms is the last valid Date: a clock past it is broken (and far past it, exp − iat
   // would no longer be exactly expiresIn).
   if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) {
     throw fail("INVALID_NOW", "now must be a Date or return epoch ms");
+  }
+  // A clock function before 1973 is one returning seconds (`Date.now() / 1000`): JWTs count in
+  // seconds, Date.now() in milliseconds. (A Date says what it means.)
+  if (typeof now === "function" && ms < 1e11) {
+    throw fail("INVALID_NOW", `now must return ms, not seconds; got ${ms}`);
   }
   return Math.floor(ms / 1000);
 };
@@ -26,7 +43,7 @@ export const epochSeconds = (now: Clock | undefined): number => {
 export const wholeSeconds = (value: unknown, fallback: number, min: number, code: AscTokenErrorCode, name: string): number => {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || (value as number) < min) {
-    throw fail(code, `${name} must be whole seconds >= ${min}; got ${typeof value === "number" ? value : describe(value)}`);
+    throw fail(code, `${name} must be whole seconds >= ${min}; got ${describe(value)}`);
   }
   return value as number;
 };
@@ -46,6 +63,10 @@ export const issuedAt = (
   limitName: string,
 ): number => {
   const tolerance = wholeSeconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 0, "INVALID_CLOCK_TOLERANCE", "clockTolerance");
-  if (tolerance >= limit) throw invalid("INVALID_CLOCK_TOLERANCE", "clockTolerance", `less than ${limitName}`, tolerance);
+  if (tolerance >= limit) {
+    // Say which of the two the caller set: with the default tolerance, the fix is expiresIn.
+    const got = `${tolerance} s${options.clockTolerance === undefined ? ", the default" : ""}`;
+    throw invalid("INVALID_CLOCK_TOLERANCE", "clockTolerance", `less than ${limitName} (${limit} s)`, tolerance, got);
+  }
   return epochSeconds(options.now) - tolerance;
 };

@@ -20,7 +20,9 @@ export const checkOptions = (options: unknown, shape: string): void => {
 /** The key ID, checked: it goes into every header's `kid`. */
 export const checkKeyId = (keyId: unknown): string => {
   if (!matches(keyId, TEN_CHARS)) {
-    throw invalid("INVALID_KEY_ID", "keyId", "the 10-character key ID (A-Z, 0-9) of the .p8 key", keyId);
+    // A key ID in the wrong case is a common slip: say so (a key ID is not a secret).
+    const got = matches(keyId, /^[A-Za-z0-9]{10}$/) ? "lower case" : undefined;
+    throw invalid("INVALID_KEY_ID", "keyId", "the 10-character key ID (A-Z, 0-9) of the .p8 key", keyId, got);
   }
   return keyId;
 };

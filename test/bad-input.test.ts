@@ -34,6 +34,12 @@ import { makeP256, makeRejects, type P256Fixture } from "./helpers/keys.js";
 import { expectNoKeyMaterial, forbiddenRuns } from "./helpers/no-leak.js";
 
 const KEY_ID = "2X9R4HXF34";
+
+/** `buffer`, detached (its memory transferred away, as postMessage does): byteLength 0. */
+const detach = (buffer: ArrayBuffer): ArrayBuffer => {
+  structuredClone(buffer, { transfer: [buffer] });
+  return buffer;
+};
 const ISSUER_ID = "57246542-96fe-1a63-e053-0824d011072a";
 const MB = 1024 * 1024;
 /** Generous: every row, 1 MB inputs included, must be refused well within this. */
@@ -223,6 +229,7 @@ const optionRows: OptionRow[] = [
   ["now returning a string", set({ now: () => "1764331200000" }), "INVALID_NOW"],
   ["now returning seconds as a BigInt", set({ now: () => 1764331200n }), "INVALID_NOW"],
   ["now returning a time past the last valid Date", set({ now: () => 8.64e15 + 1 }), "INVALID_NOW"],
+  ["now returning seconds", set({ now: () => 1764331200 }), "INVALID_NOW"],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -242,6 +249,8 @@ const keyRows: KeyRow[] = [
   ["key a BOM only", () => "\uFEFF", "KEY_MISSING"],
   ["key empty bytes", () => new Uint8Array(0), "KEY_MISSING"],
   ["key an empty ArrayBuffer", () => new ArrayBuffer(0), "KEY_MISSING"],
+  ["key a detached ArrayBuffer (transferred away)", () => detach(new ArrayBuffer(150)), "KEY_MISSING"],
+  ["key a view of a detached ArrayBuffer", () => { const buffer = new ArrayBuffer(150); const view = new Uint8Array(buffer); detach(buffer); return view; }, "KEY_MISSING"],
 
   ["key a number", () => 42, "KEY_MALFORMED"],
   ["key a boolean", () => true, "KEY_MALFORMED"],

@@ -64,7 +64,7 @@ describe("decodeAscToken: malformed tokens throw TOKEN_MALFORMED without echoing
     ["header a JSON array", () => { const [, c, s] = token.split("."); return `${b64('["ES256"]')}.${c!}.${s!}`; }, /header is JSON but not an object \(it is an array\)/],
     ["header JSON null", () => { const [, c, s] = token.split("."); return `${b64("null")}.${c!}.${s!}`; }, /not an object \(it is null\)/],
     ["claims a JSON string", () => { const [h, , s] = token.split("."); return `${h!}.${b64('"claims"')}.${s!}`; }, /claims is JSON but not an object \(it is a string/],
-    ["claims a JSON number", () => { const [h, , s] = token.split("."); return `${h!}.${b64("1764331200")}.${s!}`; }, /claims is JSON but not an object \(it is number\)/],
+    ["claims a JSON number", () => { const [h, , s] = token.split("."); return `${h!}.${b64("1764331200")}.${s!}`; }, /claims is JSON but not an object \(it is a number\)/],
     ["claims not UTF-8", () => { const [h, , s] = token.split("."); return `${h!}.${Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")}.${s!}`; }, /claims is not UTF-8 JSON/],
     ["claims truncated JSON", () => { const [h, , s] = token.split("."); return `${h!}.${b64('{"iss":"57246542-96fe')}.${s!}`; }, /claims is not UTF-8 JSON/],
     ["signature with a bad character", () => `${token.slice(0, -2)}!!`, /signature is not base64url/],

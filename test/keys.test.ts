@@ -1,4 +1,5 @@
 import { webcrypto } from "node:crypto";
+import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AscPrivateKey, createAscToken, importAscKey, isAscTokenError } from "../src/index.js";
 import { makeP256, makeRejects, type P256Fixture } from "./helpers/keys.js";
@@ -32,6 +33,13 @@ const expectNoKeyMaterial = (error: unknown, secrets: string[]) => {
   for (const text of texts) for (const run of runs(text)) expect(forbidden.has(run), `key material in: ${text}`).toBe(false);
 };
 
+/** `bytes` copied into a new SharedArrayBuffer. */
+const shared = (bytes: Uint8Array): SharedArrayBuffer => {
+  const buffer = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(buffer).set(bytes);
+  return buffer;
+};
+
 describe("accepted key formats", () => {
   const forms: [string, (k: P256Fixture) => unknown][] = [
     ["Apple's 150-byte .p8 PEM (MIGTAgEA…)", (k) => k.applePem],
@@ -58,6 +66,10 @@ describe("accepted key formats", () => {
     ["PKCS#8 DER at an offset in a larger buffer", (k) => new Uint8Array([9, 9, ...k.appleDer, 9]).subarray(2, 2 + k.appleDer.length)],
     ["SEC1 DER bytes", (k) => k.sec1Der],
     ["the file's bytes (readFileSync without encoding)", (k) => Buffer.from(k.applePem)],
+    ["double-escaped \\\\n (a secret escaped twice)", (k) => k.applePem.replace(/\n/g, "\\\\n")],
+    ["PKCS#8 DER in a SharedArrayBuffer", (k) => shared(k.appleDer)],
+    ["the file's bytes in a view of a SharedArrayBuffer", (k) => new Uint8Array(shared(Buffer.from(k.applePem)))],
+    ["an ArrayBuffer from another realm (a vm context, an iframe)", (k) => runInNewContext("new Uint8Array(bytes).buffer", { bytes: [...k.appleDer] }) as ArrayBuffer],
   ];
 
   it.each(forms)("%s", async (_, form) => {

@@ -148,10 +148,12 @@ describe("random valid options", () => {
         const lifetime = expiresIn ?? 1140;
         const tolerance = clockTolerance ?? 60;
         const tooLong = lifetime > 1200 && scope === undefined;
-        if (tooLong || tolerance >= lifetime) {
-          // The two ways valid-looking options are still refused: a long lifetime without a
-          // long-lived scope, and the default 60 s tolerance with expiresIn <= 60.
-          expect(result).toStrictEqual({ code: tooLong ? "LIFETIME_TOO_LONG" : "INVALID_CLOCK_TOLERANCE" });
+        const secondsClock = !o.clockAsDate && o.nowMs < 1e11;
+        if (tooLong || tolerance >= lifetime || secondsClock) {
+          // The three ways valid-looking options are still refused, checked in this order: a long
+          // lifetime without a long-lived scope, the default 60 s tolerance with expiresIn <= 60,
+          // and a clock function before 1973 (taken for one returning seconds).
+          expect(result).toStrictEqual({ code: tooLong ? "LIFETIME_TOO_LONG" : tolerance >= lifetime ? "INVALID_CLOCK_TOLERANCE" : "INVALID_NOW" });
           return;
         }
         expect(result).toHaveProperty("token");

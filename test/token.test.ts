@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AscTokenOptions, createAscToken } from "../src/index.js";
@@ -64,6 +65,8 @@ describe("createAscToken: header and claims", () => {
   it("clock injection: a function, a Date, and the real clock", async () => {
     expect(decodeToken(await mint({ now: new Date(NOW) })).claims.iat).toBe(nowS - 60);
     expect(decodeToken(await mint({ now: () => NOW + 999 })).claims.iat).toBe(nowS - 60);
+    // A Date from another realm (a vm context, an iframe), where instanceof Date is false.
+    expect(decodeToken(await mint({ now: runInNewContext(`new Date(${NOW})`) as Date })).claims.iat).toBe(nowS - 60);
     const before = Math.floor(Date.now() / 1000);
     const real = decodeToken(await mint({ now: undefined })).claims.iat as number;
     expect(real).toBeGreaterThanOrEqual(before - 60);
@@ -179,12 +182,24 @@ describe("createAscToken: option errors", () => {
     ["now NaN", { now: () => Number.NaN }, "INVALID_NOW"],
     ["now invalid Date", { now: new Date("nope") }, "INVALID_NOW"],
     ["now a number", { now: NOW }, "INVALID_NOW"],
+    ["now returning seconds", { now: () => Math.floor(NOW / 1000) }, "INVALID_NOW"],
   ])("%s", async (_, extra, code) => {
     await expect(mint(extra as Partial<AscTokenOptions>)).rejects.toMatchObject({ name: "AscTokenError", code });
   });
 
   it.each([undefined, null, "options", 42])("options %s", async (options) => {
     await expect(createAscToken(options as unknown as AscTokenOptions)).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
+  });
+
+  it("messages point at the actual mistake", async () => {
+    const message = async (extra: Record<string, unknown>) => ((await mint(extra).catch((e: unknown) => e)) as Error).message;
+    expect(await message({ keyId: "2x9r4hxf34" })).toBe("keyId must be the 10-character key ID (A-Z, 0-9) of the .p8 key; got lower case");
+    expect(await message({ issuerId: "2X9R4HXF34" })).toMatch(/issuerId must be a UUID .*; got a key ID or Team ID$/);
+    // The default clockTolerance, not the caller's: the message says so, and gives both numbers.
+    expect(await message({ expiresIn: 60 })).toBe("clockTolerance must be less than expiresIn (60 s); got 60 s, the default");
+    expect(await message({ expiresIn: 120, clockTolerance: 300 })).toBe("clockTolerance must be less than expiresIn (120 s); got 300 s");
+    expect(await message({ now: () => Math.floor(NOW / 1000) })).toBe(`now must return ms, not seconds; got ${Math.floor(NOW / 1000)}`);
+    expect(await message({ expiresIn: 1.5 })).toBe("expiresIn must be whole seconds >= 1; got 1.5");
   });
 
   it("never echoes the values it refuses", async () => {

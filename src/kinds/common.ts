@@ -106,7 +106,7 @@ export const validity = (
  * counts from `iat`. APNs refuses a token whose `iat` is more than an hour old, so backdating
  * must stay below an hour.
  */
-export const issuedAtOnly = (options: AppleKeyOptions): number => issuedAt(options, 3600, "3600 s (Apple refuses a token whose iat is an hour old)");
+export const issuedAtOnly = (options: AppleKeyOptions): number => issuedAt(options, 3600, "the hour Apple accepts a token for");
 
 /** An option given as one string or an array: its entries (a copy), or none for anything else. */
 export const oneOrMany = (value: unknown): readonly unknown[] =>
