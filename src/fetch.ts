@@ -14,11 +14,21 @@ import type { TokenProvider } from "./provider.js";
  */
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
+/** True for a body `fetch` can send again: text, bytes, a Blob, form data or search params. */
+const replayable = (body: unknown): boolean =>
+  typeof body === "string" || ArrayBuffer.isView(body) || ["ArrayBuffer", "Blob", "File", "FormData", "URLSearchParams"].includes(Object.prototype.toString.call(body).slice(8, -1));
+
+/** A Request of any class or realm (undici's, a polyfill's), where `instanceof Request` fails. */
+const isRequest = (input: unknown): input is Request =>
+  typeof input === "object" && input !== null && "headers" in input && "url" in input && "method" in input;
+
 /**
  * Returns a `fetch` that adds `Authorization: Bearer <token>` from `provider` to every request.
  * When the answer is 401 it invalidates that token and sends the request once more with a fresh
- * one (unless the body is a stream, which cannot be sent twice); the second answer is returned
- * whatever it is. `fetchImpl` defaults to the global `fetch`, looked up at call time.
+ * one; the second answer is returned whatever it is. A `Request` with a body is cloned for the
+ * first try so it can be sent again; a body given in `init` that cannot be sent twice (a stream,
+ * an async iterable) means no retry: the 401 is returned. `fetchImpl` defaults to the global
+ * `fetch`, looked up at call time.
  *
  * @example
  * ```ts
@@ -30,17 +40,17 @@ export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promis
 export const createAuthorizedFetch =
   (provider: TokenProvider, fetchImpl: FetchLike = (input, init) => fetch(input, init)): FetchLike =>
   async (input, init) => {
-    const request = input instanceof Request ? input : undefined;
-    const send = (token: string) => {
+    const request = isRequest(input) ? input : undefined;
+    const ownBody = init?.body != null;
+    const send = (target: RequestInfo | URL, token: string) => {
       const headers = new Headers(init?.headers ?? request?.headers);
       headers.set("Authorization", `Bearer ${token}`);
-      return fetchImpl(input, { ...init, headers });
+      return fetchImpl(target, { ...init, headers });
     };
     const token = await provider.getToken();
-    const response = await send(token);
-    const body = init?.body ?? request?.body;
-    if (response.status !== 401 || body instanceof ReadableStream) return response;
+    const response = await send(!ownBody && request?.body ? request.clone() : input, token);
+    if (response.status !== 401 || (ownBody && !replayable(init.body))) return response;
     await response.body?.cancel();
     provider.invalidate(token);
-    return send(await provider.getToken());
+    return send(input, await provider.getToken());
   };

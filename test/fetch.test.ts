@@ -1,4 +1,5 @@
 // createAuthorizedFetch with a fake fetch: no network.
+import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { createAscTokenProvider, createAuthorizedFetch, type FetchLike, type TokenProvider } from "../src/index.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
@@ -94,6 +95,51 @@ describe("createAuthorizedFetch", () => {
     const response = await createAuthorizedFetch(provider, fake.impl)(url, { method: "POST", body, duplex: "half" } as RequestInit);
     expect(response.status).toBe(401);
     expect(fake.impl).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ["an async iterable", () => (async function* () { await Promise.resolve(); yield new TextEncoder().encode("{}"); })()],
+    ["a Node Readable", () => Readable.from([new TextEncoder().encode("{}")])],
+  ])("does not retry a request whose body is %s (it cannot be sent twice)", async (_, body) => {
+    const fake = fakeFetch(401);
+    const response = await createAuthorizedFetch(provider, fake.impl)(url, { method: "POST", body: body(), duplex: "half" } as unknown as RequestInit);
+    expect(response.status).toBe(401);
+    expect(fake.impl).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ["URLSearchParams", () => new URLSearchParams({ a: "1" }), "a=1"],
+    ["bytes", () => new TextEncoder().encode("{}"), "{}"],
+    ["a Blob", () => new Blob(["{}"]), "{}"],
+  ])("retries a request whose body is %s, sending it again", async (_, body, text) => {
+    const fake = fakeFetch(401);
+    const response = await createAuthorizedFetch(provider, fake.impl)(url, { method: "POST", body: body() });
+    expect(response.status).toBe(200);
+    expect(fake.impl).toHaveBeenCalledTimes(2);
+    expect(await new Request(url, { method: "POST", body: fake.calls[1]!.init!.body! }).text()).toBe(text);
+  });
+
+  it("retries a Request with a body: the first try sends a clone, the retry the Request itself", async () => {
+    const bodies: string[] = [];
+    const impl = vi.fn<FetchLike>(async (input, init) => {
+      bodies.push(await new Request(input, init).text());
+      return new Response(null, { status: bodies.length === 1 ? 401 : 201 });
+    });
+    const request = new Request(url, { method: "POST", body: '{"data":{}}', headers: { "Content-Type": "application/json" } });
+    const response = await createAuthorizedFetch(provider, impl)(request);
+    expect(response.status).toBe(201);
+    expect(bodies).toStrictEqual(['{"data":{}}', '{"data":{}}']);
+  });
+
+  it("keeps the headers of a Request of another class or realm (a polyfill's, undici's)", async () => {
+    const fake = fakeFetch();
+    const real = new Request(url, { headers: { "X-Trace": "1" } });
+    // Not a global Request: instanceof fails, as for undici's Request or another realm's.
+    const foreign = { url: real.url, method: real.method, headers: real.headers, body: null, clone: () => foreign };
+    expect(foreign instanceof Request).toBe(false);
+    await createAuthorizedFetch(provider, fake.impl)(foreign as unknown as Request);
+    expect(fake.calls[0]!.headers.get("x-trace")).toBe("1");
+    expect(fake.calls[0]!.headers.get("authorization")).toMatch(/^Bearer /);
   });
 
   it("concurrent 401s for the same token cause one new signature, not one each", async () => {
