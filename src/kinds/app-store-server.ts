@@ -33,7 +33,9 @@ const LIFETIME = { fallback: 300, max: 3600, reason: "App Store Server API token
 /**
  * Mints an App Store Server API token: header `{alg, kid, typ}`, claims `iss` (issuer ID), `iat`,
  * `exp`, `aud: "appstoreconnect-v1"` and `bid` (bundle ID). `exp − iat` is `expiresIn` (default
- * 300 s, at most 3600 s); `iat` is backdated by `clockTolerance` (60 s).
+ * 300 s, at most 3600 s); `iat` is backdated by `clockTolerance` (60 s). Mint one per request:
+ * Apple's page says "Generate a new signed JWT for each new request" (the key import is cached,
+ * so that costs one signature).
  *
  * @example
  * ```ts

@@ -57,14 +57,19 @@ const RESERVED: readonly string[] = ["iss", "iat", "exp", "aud", "bid", "nonce"]
 /** The caller's feature claims, checked and copied. */
 const featureClaims = (claims: unknown): Record<string, unknown> => {
   if (claims === undefined) return {};
-  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) {
-    throw fail("INVALID_CLAIMS", `claims must be an object such as { productId, offerIdentifier }; got ${describe(claims)}`);
+  // A plain object only: a Map, a Date or a class instance would spread to {} and lose its data.
+  if (typeof claims !== "object" || claims === null || ![Object.prototype, null].includes(Object.getPrototypeOf(claims) as object | null)) {
+    const kind = typeof claims === "object" && claims !== null && !Array.isArray(claims) ? `a ${Object.prototype.toString.call(claims).slice(8, -1)}` : describe(claims);
+    throw fail("INVALID_CLAIMS", `claims must be a plain object such as { productId, offerIdentifier }; got ${kind}`);
   }
   const taken = Object.keys(claims).find((name) => RESERVED.includes(name));
   if (taken !== undefined) {
     throw fail("INVALID_CLAIMS", taken === "exp" ? "claims must not set exp: Apple fails an in-app JWS that has one" : `claims must not set ${taken}: it comes from the options`);
   }
   const copy: Record<string, unknown> = { ...claims };
+  // Functions and symbols would vanish from the JSON without a word (undefined may: it means "no claim").
+  const dropped = Object.keys(copy).find((name) => typeof copy[name] === "function" || typeof copy[name] === "symbol");
+  if (dropped !== undefined) throw fail("INVALID_CLAIMS", `claims.${dropped} must be a JSON value; got a ${typeof copy[dropped]}`);
   try {
     JSON.stringify(copy);
   } catch (cause) {
@@ -115,6 +120,7 @@ export const createInAppSignature = async (options: InAppSignatureOptions): Prom
   }
   const extra = featureClaims(options.claims);
   const iat = issuedAtOnly(options);
-  const nonce = options.nonce ?? randomNonce();
+  // Lower case, as Apple's own libraries write it (and StoreKit's older offer signature requires).
+  const nonce = (options.nonce ?? randomNonce()).toLowerCase();
   return mint(options.privateKey, header, { iss, iat, aud, bid, nonce, ...extra });
 };

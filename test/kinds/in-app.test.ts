@@ -59,8 +59,27 @@ describe("createInAppSignature", () => {
     ["claims overriding bid", { claims: { bid: "com.other" } }, "INVALID_CLAIMS"],
     ["claims overriding iat", { claims: { iat: 0 } }, "INVALID_CLAIMS"],
     ["claims with a BigInt", { claims: { transactionId: 1n } }, "INVALID_CLAIMS"],
+    ["claims a Map (would spread to {})", { claims: new Map([["productId", "p"]]) }, "INVALID_CLAIMS"],
+    ["claims a Date", { claims: new Date(NOW) }, "INVALID_CLAIMS"],
+    ["claims with a function (would vanish from the JSON)", { claims: { productId: () => "p" } }, "INVALID_CLAIMS"],
+    ["claims with a symbol", { claims: { productId: Symbol("p") } }, "INVALID_CLAIMS"],
   ])("%s → %s", async (_, extra, code) => {
     await expect(mint(extra)).rejects.toMatchObject({ code });
+  });
+
+  it("says what the claims were instead of a plain object", async () => {
+    await expect(mint({ claims: new Map() })).rejects.toThrow(/claims must be a plain object .*; got a Map$/);
+    await expect(mint({ claims: { productId: () => "p" } })).rejects.toThrow(/claims.productId must be a JSON value; got a function/);
+  });
+
+  it("takes claims without a prototype, and leaves out undefined ones", async () => {
+    const claims = Object.assign(Object.create(null) as Record<string, unknown>, { productId: "p", transactionId: undefined });
+    expect(opened(await mint({ claims })).claims).toMatchObject({ productId: "p" });
+    expect(opened(await mint({ claims })).claims).not.toHaveProperty("transactionId");
+  });
+
+  it("writes the nonce in lower case, as Apple's libraries do", async () => {
+    expect(opened(await mint({ nonce: nonce.toUpperCase() })).claims.nonce).toBe(nonce);
   });
 
   it("says why exp is refused", async () => {
