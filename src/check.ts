@@ -142,16 +142,20 @@ const timing = (c: Record<string, unknown>, now: number, add: (code: AscTokenFin
     if (!isAscTokenError(error)) throw error;
     add("SCOPE_INVALID", `${error.message}. Apple answers a token whose scope matches no request with 401. Fix the entry, or drop scope to allow every request the key's role allows.`);
   }
-  if (typeof iat !== "number" || typeof exp !== "number" || !Number.isFinite(iat) || !Number.isFinite(exp)) return;
-  const problem = lifetimeProblem(exp - iat, scope);
+  // Each time check runs on what is there: a token missing iat can still be expired.
+  const iatKnown = typeof iat === "number" && Number.isFinite(iat);
+  const expKnown = typeof exp === "number" && Number.isFinite(exp);
+  const lifetime = iatKnown && expKnown ? exp - iat : undefined;
+  const problem = lifetime === undefined ? undefined : lifetimeProblem(lifetime, scope, c.aud);
   if (problem !== undefined) {
-    add("LIFETIME_TOO_LONG", `exp − iat is ${String(exp - iat)} s, and a lifetime ${problem}. Apple answers such a token with 401. Keep exp − iat at 1200 s or less (asc-token's default is 1140), or scope a long-lived token to GETs of the resources Apple lists.`);
+    const longLived = c.aud === "apple-developer-enterprise-v1" ? "" : ", or scope a long-lived token to GETs of the resources Apple lists";
+    add("LIFETIME_TOO_LONG", `exp − iat is ${String(lifetime)} s, and a lifetime ${problem}. Apple answers such a token with 401. Keep exp − iat at 1200 s or less (asc-token's default is 1140)${longLived}.`);
   }
-  if (iat > now) {
+  if (iatKnown && iat > now) {
     const millis = iat > 1e11 ? " (iat looks like milliseconds: divide Date.now() by 1000)" : "";
     add("IAT_IN_FUTURE", `iat is ${String(iat - now)} s after now${millis}: the clock that made the token runs ahead, and Apple answers "issued-at-time is in the future" with 401. Sync the clock, or backdate iat by a minute (asc-token's clockTolerance does).`);
   }
-  if (exp <= now) {
+  if (expKnown && exp <= now) {
     add("EXPIRED", `the token expired ${String(now - exp)} s ago, and Apple answers an expired token with 401. Mint a new one; reuse a token only until shortly before exp (createAscTokenProvider does this for you).`);
   }
 };

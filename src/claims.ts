@@ -102,7 +102,7 @@ export const ascPayload = (options: AscTokenOptions): string => {
   }
   const lifetime = wholeSeconds(options.expiresIn, DEFAULT_EXPIRES_IN, 1, "INVALID_EXPIRES_IN", "expiresIn");
   const scope = checkScope(options.scope);
-  checkLifetime(lifetime, scope);
+  checkLifetime(lifetime, scope, audience);
   const iat = issuedAt(options, lifetime, "expiresIn");
   return `{${issuerId === undefined ? '"sub":"user"' : `"iss":"${issuerId}"`},"iat":${iat},"exp":${iat + lifetime},"aud":"${audience}"${scope ? `,"scope":${JSON.stringify(scope)}` : ""}}`;
 };

@@ -54,10 +54,13 @@ export const checkScope = (scope: unknown): string[] | undefined => {
 /**
  * Why `lifetime` (`exp − iat`, seconds) breaks Apple's rules, as a phrase to follow "lifetime"
  * or "expiresIn"; undefined when it is fine: at most 20 minutes, or up to six months when every
- * scope entry is a GET of a resource on Apple's long-lived list.
+ * scope entry is a GET of a resource on Apple's long-lived list. Those resources are App Store
+ * Connect's: the Enterprise Program API allows 20 minutes, no more (Apple, "Generating tokens
+ * for API requests", https://developer.apple.com/documentation/enterpriseprogramapi/generating-tokens-for-api-requests).
  */
-export const lifetimeProblem = (lifetime: number, scope: readonly string[] | undefined): string | undefined => {
+export const lifetimeProblem = (lifetime: number, scope: readonly string[] | undefined, audience?: unknown): string | undefined => {
   if (lifetime <= MAX_LIFETIME) return undefined;
+  if (audience === "apple-developer-enterprise-v1") return `must be <= ${MAX_LIFETIME} s for the Enterprise Program API`;
   if (lifetime > MAX_LONG_LIFETIME) return `must be <= ${MAX_LONG_LIFETIME} s (six months)`;
   const bad = scope?.find((entry) => !LONG_LIVED.test(entry));
   return scope && bad === undefined
@@ -66,7 +69,7 @@ export const lifetimeProblem = (lifetime: number, scope: readonly string[] | und
 };
 
 /** Throws `LIFETIME_TOO_LONG` when {@link lifetimeProblem} finds one. */
-export const checkLifetime = (lifetime: number, scope: readonly string[] | undefined): void => {
-  const problem = lifetimeProblem(lifetime, scope);
+export const checkLifetime = (lifetime: number, scope: readonly string[] | undefined, audience?: unknown): void => {
+  const problem = lifetimeProblem(lifetime, scope, audience);
   if (problem !== undefined) throw fail("LIFETIME_TOO_LONG", `expiresIn ${problem}`);
 };

@@ -117,6 +117,15 @@ describe("checkAscToken: variants and combinations", () => {
     expect(find(goodHeader, { ...goodClaims, exp: nowS - 60 + 1201 })).toStrictEqual(["LIFETIME_TOO_LONG"]);
   });
 
+  it("LIFETIME_TOO_LONG for a long-lived Enterprise Program API token: long-lived scopes are App Store Connect's", () => {
+    const enterprise = { ...goodClaims, aud: "apple-developer-enterprise-v1", exp: nowS + 86_400, scope: ["GET /v1/ciProducts"] };
+    const findings = check(handToken(goodHeader, enterprise, key.privateKey));
+    expect(codes(findings)).toStrictEqual(["LIFETIME_TOO_LONG"]);
+    expect(findings[0]!.message).toMatch(/must be <= 1200 s for the Enterprise Program API/);
+    expect(findings[0]!.message).not.toMatch(/long-lived/);
+    expect(find(goodHeader, { ...enterprise, aud: "appstoreconnect-v1" })).toStrictEqual([]);
+  });
+
   it("exactly at exp is expired; a second before is not", () => {
     expect(find(goodHeader, { ...goodClaims, iat: nowS - 1140, exp: nowS })).toStrictEqual(["EXPIRED"]);
     expect(find(goodHeader, { ...goodClaims, iat: nowS - 1139, exp: nowS + 1 })).toStrictEqual([]);
@@ -141,8 +150,13 @@ describe("checkAscToken: variants and combinations", () => {
     const findings = check(handToken({ alg: "RS256" }, { iat: nowS + 5000.5, scope: [] }, key.privateKey, { der: true }));
     expect(codes(findings)).toStrictEqual([
       "ALG_NOT_ES256", "KID_MISSING", "TYP_MISSING", "ISS_AND_SUB_MISSING", "AUD_WRONG",
-      "EXP_MISSING", "TIMESTAMP_NOT_INTEGER", "SCOPE_INVALID", "SIGNATURE_NOT_RAW",
+      "EXP_MISSING", "TIMESTAMP_NOT_INTEGER", "SCOPE_INVALID", "IAT_IN_FUTURE", "SIGNATURE_NOT_RAW",
     ]);
+  });
+
+  it("checks the times that are there: a token without iat can still be expired, one without exp early", () => {
+    expect(find(goodHeader, { ...goodClaims, iat: undefined, exp: nowS - 5000 })).toStrictEqual(["IAT_MISSING", "EXPIRED"]);
+    expect(find(goodHeader, { ...goodClaims, exp: undefined, iat: nowS + 600 })).toStrictEqual(["EXP_MISSING", "IAT_IN_FUTURE"]);
   });
 
   it("a malformed token throws TOKEN_MALFORMED; a bad clock throws INVALID_NOW", () => {

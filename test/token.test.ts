@@ -137,6 +137,12 @@ describe("createAscToken: lifetime rules", () => {
     await expect(mint({ expiresIn: 15_777_001, scope: longScope })).rejects.toMatchObject({ code: "LIFETIME_TOO_LONG" });
   });
 
+  it("refuses a long-lived token for the Enterprise Program API (20 minutes at most)", async () => {
+    const error = await mint({ audience: "apple-developer-enterprise-v1", expiresIn: 3600, scope: longScope }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "LIFETIME_TOO_LONG", message: "expiresIn must be <= 1200 s for the Enterprise Program API" });
+    await expect(mint({ audience: "apple-developer-enterprise-v1", expiresIn: 1200, scope: longScope })).resolves.toBeTypeOf("string");
+  });
+
   it.each([
     ["a POST entry", ["GET /v1/ciProducts", "POST /v1/ciBuildRuns"]],
     ["a resource not on Apple's list", ["GET /v1/apps"]],
