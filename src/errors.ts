@@ -102,7 +102,8 @@ export class AscTokenError extends Error {
 }
 
 /**
- * True when `error` is an {@link AscTokenError}, from either the ESM or the CJS build.
+ * True when `error` is an {@link AscTokenError}, from either the ESM or the CJS build, or from a
+ * copy of asc-token loaded in another realm (a `vm` context, an iframe, a worker's clone).
  *
  * @example
  * ```ts
@@ -114,9 +115,10 @@ export class AscTokenError extends Error {
  * ```
  */
 export function isAscTokenError(error: unknown): error is AscTokenError {
+  // An Error of any realm: "[object Error]" comes from the object's internal slot, not its prototype.
   return (
-    error instanceof Error &&
-    error.name === "AscTokenError" &&
+    Object.prototype.toString.call(error) === "[object Error]" &&
+    (error as Error).name === "AscTokenError" &&
     typeof (error as { code?: unknown }).code === "string"
   );
 }

@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { AscTokenError, createAscToken, isAscTokenError } from "../src/index.js";
 
@@ -19,6 +20,11 @@ describe("AscTokenError", () => {
     expect(isAscTokenError(Object.assign(new Error("x"), { code: "X" }))).toBe(false);
     expect(isAscTokenError({ name: "AscTokenError", code: "X", message: "" })).toBe(false);
     expect(isAscTokenError(undefined)).toBe(false);
+    expect(isAscTokenError({ name: "AscTokenError", code: "X", message: "", stack: "" })).toBe(false);
+    // An AscTokenError made in another realm (asc-token loaded in a vm context, an iframe).
+    const foreign: unknown = runInNewContext('Object.assign(new Error("m"), { name: "AscTokenError", code: "KEY_MISSING" })');
+    expect(foreign instanceof Error).toBe(false);
+    expect(isAscTokenError(foreign)).toBe(true);
   });
 
   it("validates options before touching the key (no import for a bad keyId)", async () => {

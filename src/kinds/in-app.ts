@@ -54,11 +54,18 @@ export interface InAppSignatureOptions extends AppleKeyOptions {
 const AUDIENCES: readonly string[] = ["advanced-commerce-api", "promotional-offer", "introductory-offer-eligibility"];
 const RESERVED: readonly string[] = ["iss", "iat", "exp", "aud", "bid", "nonce"];
 
+/** True for an object literal, from this realm or another, or an object without a prototype. */
+const isPlain = (value: object): boolean => {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+};
+
 /** The caller's feature claims, checked and copied. */
 const featureClaims = (claims: unknown): Record<string, unknown> => {
   if (claims === undefined) return {};
   // A plain object only: a Map, a Date or a class instance would spread to {} and lose its data.
-  if (typeof claims !== "object" || claims === null || ![Object.prototype, null].includes(Object.getPrototypeOf(claims) as object | null)) {
+  // Plain means a prototype that is a root (Object.prototype of any realm) or none at all.
+  if (typeof claims !== "object" || claims === null || !isPlain(claims)) {
     const kind = typeof claims === "object" && claims !== null && !Array.isArray(claims) ? `a ${Object.prototype.toString.call(claims).slice(8, -1)}` : describe(claims);
     throw fail("INVALID_CLAIMS", `claims must be a plain object such as { productId, offerIdentifier }; got ${kind}`);
   }

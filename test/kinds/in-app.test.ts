@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type InAppSignatureOptions, createInAppSignature } from "../../src/index.js";
 import { NOW, bundleId, frozen, issuerId, key, keyId, nowS, opened } from "../helpers/kinds.js";
@@ -70,6 +71,11 @@ describe("createInAppSignature", () => {
   it("says what the claims were instead of a plain object", async () => {
     await expect(mint({ claims: new Map() })).rejects.toThrow(/claims must be a plain object .*; got a Map$/);
     await expect(mint({ claims: { productId: () => "p" } })).rejects.toThrow(/claims.productId must be a JSON value; got a function/);
+  });
+
+  it("takes claims from another realm (a vm context, an iframe)", async () => {
+    const claims = runInNewContext('({ productId: "p", offerIdentifier: "o" })') as Record<string, unknown>;
+    expect(opened(await mint({ claims })).claims).toMatchObject({ productId: "p", offerIdentifier: "o" });
   });
 
   it("takes claims without a prototype, and leaves out undefined ones", async () => {
