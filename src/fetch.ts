@@ -25,10 +25,11 @@ const isRequest = (input: unknown): input is Request =>
 /**
  * Returns a `fetch` that adds `Authorization: Bearer <token>` from `provider` to every request.
  * When the answer is 401 it invalidates that token and sends the request once more with a fresh
- * one; the second answer is returned whatever it is. A `Request` with a body is cloned for the
- * first try so it can be sent again; a body given in `init` that cannot be sent twice (a stream,
- * an async iterable) means no retry: the 401 is returned. `fetchImpl` defaults to the global
- * `fetch`, looked up at call time.
+ * one; the second answer is returned whatever it is. A body that cannot be sent twice means no
+ * retry, and the 401 is returned: a stream or an async iterable in `init.body`, or the body of a
+ * `Request` (a stream: keeping a copy to send again would hold the whole upload in memory). To
+ * have a POST retried, pass its body in `init` as text, bytes, a `Blob`, `FormData` or
+ * `URLSearchParams`. `fetchImpl` defaults to the global `fetch`, looked up at call time.
  *
  * @example
  * ```ts
@@ -48,8 +49,8 @@ export const createAuthorizedFetch =
       return fetchImpl(target, { ...init, headers });
     };
     const token = await provider.getToken();
-    const response = await send(!ownBody && request?.body ? request.clone() : input, token);
-    if (response.status !== 401 || (ownBody && !replayable(init.body))) return response;
+    const response = await send(input, token);
+    if (response.status !== 401 || (ownBody ? !replayable(init.body) : request?.body != null)) return response;
     await response.body?.cancel();
     provider.invalidate(token);
     return send(input, await provider.getToken());
