@@ -40,7 +40,7 @@ export interface InAppSignatureOptions extends AppleKeyOptions {
   bundleId: string;
   /** The feature: `"advanced-commerce-api"`, `"promotional-offer"` or `"introductory-offer-eligibility"`. Claim `aud`. */
   audience: InAppAudience;
-  /** A one-time UUID for this request. Default: a fresh `crypto.randomUUID()`. Claim `nonce`. */
+  /** A one-time UUID for this request. Default: a fresh `crypto.randomUUID()`. Claim `nonce`, written in lower case (as Apple's libraries write it): keep `nonce.toLowerCase()` if you store it to match later. */
   nonce?: string | undefined;
   /**
    * The feature's own claims, copied after the base claims: `{ request }` (Advanced Commerce),
@@ -60,6 +60,24 @@ const isPlain = (value: object): boolean => {
   return proto === null || Object.getPrototypeOf(proto) === null;
 };
 
+/**
+ * The first value in `value` (free of cycles) that JSON would silently drop or change, with its
+ * path: a function, a symbol, a Map, a Date, NaN, `undefined` in an array. An `undefined` property
+ * is fine: it means "no such claim".
+ */
+const lossy = (value: unknown, path: string): { path: string; kind: string } | undefined => {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return undefined;
+  if (typeof value === "number") return Number.isFinite(value) ? undefined : { path, kind: String(value) };
+  if (typeof value !== "object") return { path, kind: value === undefined ? "undefined" : `a ${typeof value}` };
+  if (!Array.isArray(value) && !isPlain(value)) return { path, kind: `a ${Object.prototype.toString.call(value).slice(8, -1)}` };
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((item, i) => [`[${i}]`, item]) : Object.entries(value).filter(([, item]) => item !== undefined).map(([name, item]) => [`.${name}`, item]);
+  for (const [step, item] of entries) {
+    const found = lossy(item, path + step);
+    if (found) return found;
+  }
+  return undefined;
+};
+
 /** The caller's feature claims, checked and copied. */
 const featureClaims = (claims: unknown): Record<string, unknown> => {
   if (claims === undefined) return {};
@@ -74,14 +92,13 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
     throw fail("INVALID_CLAIMS", taken === "exp" ? "claims must not set exp: Apple fails an in-app JWS that has one" : `claims must not set ${taken}: it comes from the options`);
   }
   const copy: Record<string, unknown> = { ...claims };
-  // Functions and symbols would vanish from the JSON without a word (undefined may: it means "no claim").
-  const dropped = Object.keys(copy).find((name) => typeof copy[name] === "function" || typeof copy[name] === "symbol");
-  if (dropped !== undefined) throw fail("INVALID_CLAIMS", `claims.${dropped} must be a JSON value; got a ${typeof copy[dropped]}`);
   try {
     JSON.stringify(copy);
   } catch (cause) {
     throw fail("INVALID_CLAIMS", "claims must hold JSON values only (no BigInt, no cycles)", cause);
   }
+  const lost = lossy(copy, "claims");
+  if (lost !== undefined) throw fail("INVALID_CLAIMS", `${lost.path} must be a JSON value (JSON would drop or change it); got ${lost.kind}`);
   return copy;
 };
 

@@ -70,7 +70,16 @@ describe("createInAppSignature", () => {
 
   it("says what the claims were instead of a plain object", async () => {
     await expect(mint({ claims: new Map() })).rejects.toThrow(/claims must be a plain object .*; got a Map$/);
-    await expect(mint({ claims: { productId: () => "p" } })).rejects.toThrow(/claims.productId must be a JSON value; got a function/);
+    await expect(mint({ claims: { productId: () => "p" } })).rejects.toThrow(/claims.productId must be a JSON value .*; got a function$/);
+    await expect(mint({ claims: { request: { items: [{ when: new Date(NOW) }] } } })).rejects.toThrow(/claims.request.items\[0\].when must be a JSON value .*; got a Date$/);
+    await expect(mint({ claims: { request: { sizes: new Map([[1, 2]]) } } })).rejects.toThrow(/claims.request.sizes must .*; got a Map$/);
+    await expect(mint({ claims: { price: Number.NaN } })).rejects.toThrow(/claims.price must .*; got NaN$/);
+    await expect(mint({ claims: { list: [1, undefined] } })).rejects.toThrow(/claims.list\[1\] must .*; got undefined$/);
+  });
+
+  it("takes nested JSON: objects, arrays, strings, numbers, booleans, null", async () => {
+    const claims = { request: { items: [{ sku: "a", price: 1.5, gift: false, note: null }], nested: { deep: [[1], []] } } };
+    expect(opened(await mint({ claims })).claims).toMatchObject(claims);
   });
 
   it("takes claims from another realm (a vm context, an iframe)", async () => {
