@@ -31,9 +31,10 @@ export const epochSeconds = (now: Clock | undefined): number => {
   if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) {
     throw fail("INVALID_NOW", "now must be a Date or return epoch ms");
   }
-  // A clock function before 1973 is one returning seconds (`Date.now() / 1000`): JWTs count in
-  // seconds, Date.now() in milliseconds. (A Date says what it means.)
-  if (typeof now === "function" && ms < 1e11) {
+  // A clock function in 1970-01-12 .. 1973-03-03 is one returning seconds of 2001 .. 5138
+  // (`Date.now() / 1000`): JWTs count in seconds, Date.now() in milliseconds. Below that range it
+  // is a fake clock started at 0, as test timers do; a Date says what it means.
+  if (typeof now === "function" && ms >= 1e9 && ms < 1e11) {
     throw fail("INVALID_NOW", `now must return ms, not seconds; got ${ms}`);
   }
   return Math.floor(ms / 1000);

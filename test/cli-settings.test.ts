@@ -63,10 +63,10 @@ describe("resolveSettings", () => {
 
   it("a key variable holding a path instead of the key is a usage error that names the fix", () => {
     const env = { ASC_KEY_ID: "ENVKEY1234" };
-    for (const path of ["/keys/AuthKey_2X9R4HXF34.p8", "./AuthKey_2X9R4HXF34.p8", "~/keys/key.p8", "AuthKey_2X9R4HXF34.p8", "/run/secrets/asc_key"]) {
-      expect(() => resolve({ individual: true }, { ...env, ASC_PRIVATE_KEY: path }), path).toThrow(/ASC_PRIVATE_KEY looks like a file path, .*set ASC_PRIVATE_KEY_PATH/);
+    for (const path of ["/keys/AuthKey_2X9R4HXF34.p8", "./AuthKey_2X9R4HXF34.p8", "~/keys/key.p8", "AuthKey_2X9R4HXF34.p8", "AUTHKEY_2X9R4HXF34.P8", "/run/secrets/asc_key"]) {
+      expect(() => resolve({ individual: true }, { ...env, ASC_PRIVATE_KEY: path }), path).toThrow(/ASC_PRIVATE_KEY holds a file path, not the key: put the path in ASC_PRIVATE_KEY_PATH/);
     }
-    expect(() => resolve({ individual: true }, { ...env, APP_STORE_CONNECT_API_KEY_KEY: "/keys/k.p8" })).toThrow(/APP_STORE_CONNECT_API_KEY_KEY looks like a file path/);
+    expect(() => resolve({ individual: true }, { ...env, APP_STORE_CONNECT_API_KEY_KEY: "/keys/k.p8" })).toThrow(/APP_STORE_CONNECT_API_KEY_KEY holds a file path/);
     // The key itself, in any form, is passed on untouched.
     for (const key of ["-----BEGIN PRIVATE KEY-----\\nMIGTAgEA/x\\n-----END PRIVATE KEY-----", "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg/abc+def", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"]) {
       expect(resolve({ individual: true }, { ...env, ASC_PRIVATE_KEY: key }).options.privateKey).toBe(key);

@@ -65,6 +65,8 @@ describe("createAscToken: header and claims", () => {
   it("clock injection: a function, a Date, and the real clock", async () => {
     expect(decodeToken(await mint({ now: new Date(NOW) })).claims.iat).toBe(nowS - 60);
     expect(decodeToken(await mint({ now: () => NOW + 999 })).claims.iat).toBe(nowS - 60);
+    // A fake clock started at 0 (as test timers are) is taken as it is.
+    expect(decodeToken(await mint({ now: () => 5000 })).claims.iat).toBe(5 - 60);
     // A Date from another realm (a vm context, an iframe), where instanceof Date is false.
     expect(decodeToken(await mint({ now: runInNewContext(`new Date(${NOW})`) as Date })).claims.iat).toBe(nowS - 60);
     const before = Math.floor(Date.now() / 1000);

@@ -18,7 +18,8 @@ Options (flags beat --api-key-json, which beats the environment):
                          (or the key itself in env ASC_PRIVATE_KEY, any format: PEM,
                          literal \\n escapes, bare base64, base64 of the whole file)
   --expires-in <s>       lifetime exp - iat in seconds (default 1140, max 1200; up to
-                         six months for a --scope of GETs Apple allows long-lived tokens for)
+                         six months for a --scope of GETs Apple allows long-lived tokens
+                         for, except with --enterprise)
   --scope <entry>        limit the token, e.g. "GET /v1/apps" (repeatable)
   --enterprise           Enterprise Program API audience (apple-developer-enterprise-v1)
   --api-key-json <path>  fastlane's API key JSON: key_id, issuer_id, key, duration, in_house

@@ -94,8 +94,8 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
       }
     } else {
       // A path where the contents belong is a common slip: say so, rather than "not PEM".
-      if (!value.includes("-----") && /^\s*(~|\.{1,2})?\/\S*\s*$|\.p8\s*$/.test(value)) {
-        throw new UsageError(`${source} looks like a file path, but holds the key itself: set ASC_PRIVATE_KEY_PATH (or pass --key-file) to the path instead`);
+      if (!value.includes("-----") && /^\s*(~|\.{1,2})?\/\S*\s*$|\.p8\s*$/i.test(value)) {
+        throw new UsageError(`${source} holds a file path, not the key: put the path in ASC_PRIVATE_KEY_PATH (or pass --key-file), or the file's contents in ${source}`);
       }
       sources.privateKey = source;
       privateKey = value;
