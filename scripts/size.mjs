@@ -18,9 +18,10 @@ import { build } from "esbuild";
  * key formats and checks issue 2 requires take about 3,600 on their own (bench/RESULTS.md,
  * "Where the bytes go"), so the gate is the size reached plus ~1 %: any growth is a decision.
  * Raised from 3,600 on 2026-11-28 for the review fixes (keys and clocks from other realms,
- * detached buffers, messages that name the actual mistake, the Enterprise lifetime limit: +197 B).
+ * detached buffers, messages that name the actual mistake, the Enterprise lifetime limit, the
+ * seconds-clock check: +202 B).
  */
-export const BUDGET = 3800;
+export const BUDGET = 3850;
 
 const root = new URL("../", import.meta.url);
 const dist = fileURLToPath(new URL("dist/index.js", root));
