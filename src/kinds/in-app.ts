@@ -60,6 +60,12 @@ const isPlain = (value: object): boolean => {
   return proto === null || Object.getPrototypeOf(proto) === null;
 };
 
+/** What a non-plain object is, for a message: "a Map", "a Date", "a class instance". */
+const kindOf = (value: object): string => {
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  return tag === "Object" ? "a class instance" : `a ${tag}`;
+};
+
 /**
  * The first value in `value` (free of cycles) that JSON would silently drop or change, with its
  * path: a function, a symbol, a Map, a Date, NaN, `undefined` in an array. An `undefined` property
@@ -69,7 +75,7 @@ const lossy = (value: unknown, path: string): { path: string; kind: string } | u
   if (value === null || typeof value === "string" || typeof value === "boolean") return undefined;
   if (typeof value === "number") return Number.isFinite(value) ? undefined : { path, kind: String(value) };
   if (typeof value !== "object") return { path, kind: value === undefined ? "undefined" : `a ${typeof value}` };
-  if (!Array.isArray(value) && !isPlain(value)) return { path, kind: `a ${Object.prototype.toString.call(value).slice(8, -1)}` };
+  if (!Array.isArray(value) && !isPlain(value)) return { path, kind: kindOf(value) };
   const entries: [string, unknown][] = Array.isArray(value) ? value.map((item, i) => [`[${i}]`, item]) : Object.entries(value).filter(([, item]) => item !== undefined).map(([name, item]) => [`.${name}`, item]);
   for (const [step, item] of entries) {
     const found = lossy(item, path + step);
@@ -84,7 +90,7 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
   // A plain object only: a Map, a Date or a class instance would spread to {} and lose its data.
   // Plain means a prototype that is a root (Object.prototype of any realm) or none at all.
   if (typeof claims !== "object" || claims === null || !isPlain(claims)) {
-    const kind = typeof claims === "object" && claims !== null && !Array.isArray(claims) ? `a ${Object.prototype.toString.call(claims).slice(8, -1)}` : describe(claims);
+    const kind = typeof claims === "object" && claims !== null && !Array.isArray(claims) ? kindOf(claims) : describe(claims);
     throw fail("INVALID_CLAIMS", `claims must be a plain object such as { productId, offerIdentifier }; got ${kind}`);
   }
   const taken = Object.keys(claims).find((name) => RESERVED.includes(name));

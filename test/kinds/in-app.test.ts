@@ -74,6 +74,10 @@ describe("createInAppSignature", () => {
     await expect(mint({ claims: { request: { items: [{ when: new Date(NOW) }] } } })).rejects.toThrow(/claims.request.items\[0\].when must be a JSON value .*; got a Date$/);
     await expect(mint({ claims: { request: { sizes: new Map([[1, 2]]) } } })).rejects.toThrow(/claims.request.sizes must .*; got a Map$/);
     await expect(mint({ claims: { price: Number.NaN } })).rejects.toThrow(/claims.price must .*; got NaN$/);
+    class Offer {
+      productId = "p";
+    }
+    await expect(mint({ claims: new Offer() as unknown as Record<string, unknown> })).rejects.toThrow(/claims must be a plain object .*; got a class instance$/);
     await expect(mint({ claims: { list: [1, undefined] } })).rejects.toThrow(/claims.list\[1\] must .*; got undefined$/);
   });
 
