@@ -4,7 +4,7 @@
 //
 //   node bench/size-parts.mjs
 //
-// Builds (esbuild --bundle --minify --format=esm --platform=browser, gzip level 9, as size.mjs):
+// Builds (scripts/bundle.mjs: esbuild --bundle --minify --format=esm --platform=browser, gzip -9):
 //   as is          src/ unchanged
 //   no strings     every string literal and template text blanked: messages, error codes,
 //                  audiences (the strings the code works with are kept: PEM armor, hex
@@ -14,9 +14,8 @@
 // The blanked builds do not work; they only show what the code alone weighs.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
 import ts from "typescript";
+import { weigh } from "../scripts/bundle.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const KEEP = /^(sign|pkcs8|string|function|object|number|usages|ECDSA|P-256|SHA-256|ES256|"|\n|\\n)$/;
@@ -51,17 +50,8 @@ const measure = async (label, parts) => {
   for (const file of readdirSync(`${root}src`).filter((name) => name.endsWith(".ts"))) {
     writeFileSync(dir + file, blank(file, readFileSync(`${root}src/${file}`, "utf8"), parts));
   }
-  const result = await build({
-    stdin: { contents: 'export { createAscToken } from "./token.ts";', resolveDir: dir, loader: "ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    write: false,
-    logLevel: "silent",
-  });
-  const bytes = result.outputFiles[0].contents;
-  return `| ${label} | ${bytes.length.toLocaleString("en")} | ${gzipSync(bytes, { level: 9 }).length.toLocaleString("en")} |`;
+  const { minified, gzip } = await weigh({ contents: 'export { createAscToken } from "./token.ts";', resolveDir: dir, loader: "ts" });
+  return `| ${label} | ${minified.toLocaleString("en")} | ${gzip.toLocaleString("en")} |`;
 };
 
 console.log("| createAscToken bundle, built from src/ | minified B | gzip B |\n|---|---:|---:|");

@@ -10,8 +10,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { weigh } from "./bundle.mjs";
 
 /**
  * Gzip bytes allowed for the createAscToken-only bundle. Issue 7 asked for 1,200; the errors,
@@ -37,20 +36,7 @@ const entries = [
   { name: "@tsndr/cloudflare-worker-jwt `sign`", code: 'export { sign } from "@tsndr/cloudflare-worker-jwt";' },
 ];
 
-const measure = async (code) => {
-  const result = await build({
-    stdin: { contents: code, resolveDir: fileURLToPath(root), loader: "js" },
-    alias: { "asc-token": dist },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    write: false,
-    logLevel: "silent",
-  });
-  const bytes = result.outputFiles[0].contents;
-  return { minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-};
+const measure = (code) => weigh({ contents: code, resolveDir: fileURLToPath(root), loader: "js" }, { alias: { "asc-token": dist } });
 
 const rows = [];
 let failed = false;
@@ -62,16 +48,7 @@ for (const entry of entries) {
   rows.push(`| ${entry.name} | ${minified.toLocaleString("en")} | ${gzip.toLocaleString("en")} | ${verdict} |`);
 }
 // Where the bytes go: the same bundle built from src/, minified bytes per source file.
-const parts = await build({
-  stdin: { contents: 'export { createAscToken } from "./src/index.ts";', resolveDir: fileURLToPath(root), loader: "ts" },
-  bundle: true,
-  minify: true,
-  format: "esm",
-  platform: "browser",
-  write: false,
-  metafile: true,
-  logLevel: "silent",
-});
+const parts = await weigh({ contents: 'export { createAscToken } from "./src/index.ts";', resolveDir: fileURLToPath(root), loader: "ts" }, { metafile: true });
 const [output] = Object.values(parts.metafile.outputs);
 const byFile = Object.entries(output.inputs)
   .filter(([file]) => file.startsWith("src/"))
