@@ -5,7 +5,7 @@ import { invalid } from "./errors.js";
 import type { AscPrivateKey } from "./key.js";
 import { checkLifetime, checkScope } from "./scope.js";
 import { type Clock, issuedAt, wholeSeconds } from "./time.js";
-import { TEN_CHARS, UUID, checkKeyId, matches } from "./validate.js";
+import { checkIssuerId, checkKeyId } from "./validate.js";
 
 /**
  * Audiences Apple's `.p8` team and individual API keys sign for.
@@ -90,11 +90,7 @@ let checkedIssuer: unknown;
 export const ascPayload = (options: AscTokenOptions): string => {
   const { issuerId, audience = "appstoreconnect-v1" } = options;
   if (issuerId !== checkedIssuer) {
-    if (issuerId !== undefined && !matches(issuerId, UUID)) {
-      // A 10-character ID here is the key ID or the Team ID, given for the issuer ID.
-      const got = matches(issuerId, TEN_CHARS) ? "a key ID or Team ID" : undefined;
-      throw invalid("INVALID_ISSUER_ID", "issuerId", "a UUID (or left out)", issuerId, got);
-    }
+    if (issuerId !== undefined) checkIssuerId(issuerId, "a UUID (or left out)");
     checkedIssuer = issuerId;
   }
   if (!AUDIENCES.includes(audience)) {

@@ -17,6 +17,17 @@ export const checkOptions = (options: unknown, shape: string): void => {
   }
 };
 
+/**
+ * The issuer ID, checked: a UUID. `expected` says what it should be, for the message; a
+ * 10-character ID (the key ID or the Team ID, given for the issuer ID) is named as such.
+ */
+export const checkIssuerId = (issuerId: unknown, expected: string): string => {
+  if (!matches(issuerId, UUID)) {
+    throw invalid("INVALID_ISSUER_ID", "issuerId", expected, issuerId, matches(issuerId, TEN_CHARS) ? "a key ID or Team ID" : undefined);
+  }
+  return issuerId;
+};
+
 /** The key ID, checked: it goes into every header's `kid`. */
 export const checkKeyId = (keyId: unknown): string => {
   if (!matches(keyId, TEN_CHARS)) {

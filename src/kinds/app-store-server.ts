@@ -8,8 +8,8 @@
 // 60 minutes after the time in iat are not valid." "Generate a new signed JWT for each new
 // request": hence a short default of 5 minutes, enough for one request and its retries.
 
-import { checkOptions } from "../validate.js";
-import { type AppleKeyOptions, checkIdentifier, checkIssuerId, es256Header, mint, validity } from "./common.js";
+import { checkIssuerId, checkOptions } from "../validate.js";
+import { type AppleKeyOptions, ISSUER_ID, checkIdentifier, es256Header, mint, validity } from "./common.js";
 
 /**
  * Options for {@link createAppStoreServerToken}. Nothing here is mutated or kept.
@@ -54,7 +54,7 @@ const LIFETIME = { fallback: 300, max: 3600, reason: "App Store Server API token
 export const createAppStoreServerToken = async (options: AppStoreServerTokenOptions): Promise<string> => {
   checkOptions(options, "{ keyId, issuerId, bundleId, privateKey }");
   const header = es256Header(options.keyId, { typ: "JWT" });
-  const iss = checkIssuerId(options.issuerId);
+  const iss = checkIssuerId(options.issuerId, ISSUER_ID);
   const bid = checkIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
   const { iat, exp } = validity(options, LIFETIME);
   return mint(options.privateKey, header, { iss, iat, exp, aud: "appstoreconnect-v1", bid });

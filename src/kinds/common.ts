@@ -2,7 +2,7 @@
 // ID and identifier checks, lifetimes with a per-kind maximum, origins), and the one path every
 // kind mints through: the core's key import and signer.
 
-import { TEN_CHARS, UUID, checkKeyId, matches } from "../validate.js";
+import { TEN_CHARS, checkKeyId, matches } from "../validate.js";
 import { describe, fail } from "../errors.js";
 import { type AscPrivateKey, importAscKey } from "../key.js";
 import { signJwt } from "../sign.js";
@@ -49,6 +49,9 @@ export interface TeamKeyOptions extends AppleKeyOptions {
  * (https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleidentifier);
  * we also refuse empty parts between periods, which no registered identifier has.
  */
+/** What an issuer ID is, for the message of the kinds that require one. */
+export const ISSUER_ID = "the issuer ID (a UUID) from App Store Connect → Users and Access → Integrations";
+
 const IDENTIFIER = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
 const IDENTIFIER_CODES = { bundleId: "INVALID_BUNDLE_ID", clientId: "INVALID_CLIENT_ID", serviceId: "INVALID_SERVICE_ID" } as const;
 /** One origin or origin pattern (`https://example.com`, `*.example.com`): no whitespace, no commas. */
@@ -63,14 +66,6 @@ export const checkTeamId = (teamId: unknown): string => {
     throw fail("INVALID_TEAM_ID", `teamId must be your 10-character Team ID (A-Z, 0-9) from developer.apple.com → Account → Membership; got ${describe(teamId)}`);
   }
   return teamId;
-};
-
-/** The issuer ID, required: claim `iss` of the App Store Server API and in-app tokens. */
-export const checkIssuerId = (issuerId: unknown): string => {
-  if (!matches(issuerId, UUID)) {
-    throw fail("INVALID_ISSUER_ID", `issuerId must be the issuer ID (a UUID) from App Store Connect → Users and Access → Integrations; got ${describe(issuerId)}`);
-  }
-  return issuerId;
 };
 
 /** A bundle ID, App ID or Services ID option, checked; `what` tells the caller which one to pass. */

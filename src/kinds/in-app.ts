@@ -11,9 +11,9 @@
 // App Store server enforces an expiration time based on your iat value." Apple does not say how
 // long that is, so iat is backdated as everywhere else (60 s) and never by an hour or more.
 
-import { UUID, checkOptions, matches } from "../validate.js";
+import { UUID, checkIssuerId, checkOptions, matches } from "../validate.js";
 import { describe, fail } from "../errors.js";
-import { type AppleKeyOptions, checkIdentifier, checkIssuerId, es256Header, issuedAtOnly, mint } from "./common.js";
+import { type AppleKeyOptions, ISSUER_ID, checkIdentifier, es256Header, issuedAtOnly, mint } from "./common.js";
 
 /**
  * What the in-app JWS authorizes; its claim `aud`.
@@ -139,7 +139,7 @@ const randomNonce = (): string => {
 export const createInAppSignature = async (options: InAppSignatureOptions): Promise<string> => {
   checkOptions(options, "{ keyId, issuerId, bundleId, audience, privateKey }");
   const header = es256Header(options.keyId, { typ: "JWT" });
-  const iss = checkIssuerId(options.issuerId);
+  const iss = checkIssuerId(options.issuerId, ISSUER_ID);
   const bid = checkIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
   const aud = options.audience;
   if (!AUDIENCES.includes(aud)) {

@@ -24,6 +24,13 @@ describe("createAppStoreServerToken", () => {
     await expect(mint(extra)).rejects.toMatchObject({ code });
   });
 
+  it("names a key ID or Team ID given as the issuer ID, as createAscToken does", async () => {
+    await expect(mint({ issuerId: "DEF123GHIJ" })).rejects.toThrow(
+      "issuerId must be the issuer ID (a UUID) from App Store Connect → Users and Access → Integrations; got a key ID or Team ID",
+    );
+    await expect(mint({ issuerId: "team" })).rejects.toThrow(/; got a string of 4 characters$/);
+  });
+
   it("accepts bundle IDs of letters, digits, hyphens and periods", async () => {
     expect(opened(await mint({ bundleId: "com.Example-2.app" })).claims.bid).toBe("com.Example-2.app");
   });
