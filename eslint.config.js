@@ -26,12 +26,27 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: {
-      globals: { console: "readonly", process: "readonly", URL: "readonly", globalThis: "readonly", fetch: "readonly", setTimeout: "readonly", TextEncoder: "readonly", TextDecoder: "readonly", crypto: "readonly", atob: "readonly", btoa: "readonly", Buffer: "readonly" },
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        URL: "readonly",
+        globalThis: "readonly",
+        fetch: "readonly",
+        setTimeout: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
+        crypto: "readonly",
+        atob: "readonly",
+        btoa: "readonly",
+        Buffer: "readonly",
+      },
     },
   },
   {
     // The runtime matrix: Node drivers, and runners that run in browsers and workers.
     files: ["test/runtimes/**/*.mjs"],
-    languageOptions: { globals: { clearTimeout: "readonly", Response: "readonly", window: "readonly" } },
+    languageOptions: {
+      globals: { clearTimeout: "readonly", Response: "readonly", window: "readonly" },
+    },
   },
 );

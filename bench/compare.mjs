@@ -13,15 +13,26 @@
 // at once (CPU µs with sign and importKey stubbed: the part a library controls).
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { blockRatio, ES256, fmtUs, fmtX, interleave, makeKey, median, minimalToken } from "./harness.mjs";
+import {
+  blockRatio,
+  ES256,
+  fmtUs,
+  fmtX,
+  interleave,
+  makeKey,
+  median,
+  minimalToken,
+} from "./harness.mjs";
 
 const args = process.argv.slice(2);
 const callsIndex = args.indexOf("--calls");
 const calls = callsIndex >= 0 ? Number(args[callsIndex + 1]) : 6000;
-const builds = args.filter((a) => a.includes("=")).map((a) => {
-  const [label, path] = a.split("=");
-  return { label, url: pathToFileURL(resolve(path)).href };
-});
+const builds = args
+  .filter((a) => a.includes("="))
+  .map((a) => {
+    const [label, path] = a.split("=");
+    return { label, url: pathToFileURL(resolve(path)).href };
+  });
 if (builds.length === 0) {
   console.error("usage: node bench/compare.mjs label=path/to/index.js [label=...] [--calls N]");
   process.exit(2);
@@ -63,8 +74,19 @@ const warm = await interleave(
 );
 const cold = await interleave(
   [
-    ["floor", async () => subtle.sign(ES256, await subtle.importKey("pkcs8", coldKey().der, ES256, false, ["sign"]), input)],
-    ...builds.map(({ label, api }) => [`${label}/cold`, () => api.createAscToken({ ...options, privateKey: coldKey().pem })]),
+    [
+      "floor",
+      async () =>
+        subtle.sign(
+          ES256,
+          await subtle.importKey("pkcs8", coldKey().der, ES256, false, ["sign"]),
+          input,
+        ),
+    ],
+    ...builds.map(({ label, api }) => [
+      `${label}/cold`,
+      () => api.createAscToken({ ...options, privateKey: coldKey().pem }),
+    ]),
   ],
   Math.ceil(calls / 8),
 );
@@ -76,10 +98,25 @@ const jsWork = new Map();
 try {
   subtle.sign = () => Promise.resolve(signature);
   subtle.importKey = () => Promise.resolve(cryptoKey);
-  const runs = [...builds, { label: "minimal", api: { createAscToken: ({ privateKey }) => minimalToken(privateKey, options.keyId, claims()) } }];
+  const runs = [
+    ...builds,
+    {
+      label: "minimal",
+      api: {
+        createAscToken: ({ privateKey }) => minimalToken(privateKey, options.keyId, claims()),
+      },
+    },
+  ];
   for (let round = 0; round < 5; round++) {
     for (const { label, api } of runs) {
-      const kinds = label === "minimal" ? [["key", () => cryptoKey]] : [["key", () => cryptoKey], ["pem", () => key.pem], ["cold", () => coldKey().pem]];
+      const kinds =
+        label === "minimal"
+          ? [["key", () => cryptoKey]]
+          : [
+              ["key", () => cryptoKey],
+              ["pem", () => key.pem],
+              ["cold", () => coldKey().pem],
+            ];
       for (const [kind, privateKey] of kinds) {
         const fn = () => api.createAscToken({ ...options, privateKey: privateKey() });
         for (let i = 0; i < 1000; i++) await fn();
@@ -87,7 +124,10 @@ try {
         const t0 = process.cpuUsage();
         for (let i = 0; i < 10000; i++) await fn();
         const { user, system } = process.cpuUsage(t0);
-        jsWork.set(`${label}/${kind}`, [...(jsWork.get(`${label}/${kind}`) ?? []), (user + system) / 10000]);
+        jsWork.set(`${label}/${kind}`, [
+          ...(jsWork.get(`${label}/${kind}`) ?? []),
+          (user + system) / 10000,
+        ]);
       }
     }
   }
@@ -96,12 +136,22 @@ try {
 }
 const js = (name) => (jsWork.has(name) ? fmtUs(median(jsWork.get(name))) : "–");
 
-console.log(`\n${calls} warm and ${Math.ceil(calls / 8)} cold calls per case, interleaved call by call. Ratios: median (min–max over 5 blocks).\n`);
-console.log("| build | imported key × sign | PEM every call × sign | new PEM every call × import+sign | JS µs/token: key / PEM / new PEM |");
+console.log(
+  `\n${calls} warm and ${Math.ceil(calls / 8)} cold calls per case, interleaved call by call. Ratios: median (min–max over 5 blocks).\n`,
+);
+console.log(
+  "| build | imported key × sign | PEM every call × sign | new PEM every call × import+sign | JS µs/token: key / PEM / new PEM |",
+);
 console.log("|---|---:|---:|---:|---:|");
 for (const { label } of builds) {
-  console.log(`| ${label} | ${ratio(warm, `${label}/key`, "floor")} | ${ratio(warm, `${label}/pem`, "floor")} | ${ratio(cold, `${label}/cold`, "floor")} | ${js(`${label}/key`)} / ${js(`${label}/pem`)} / ${js(`${label}/cold`)} |`);
+  console.log(
+    `| ${label} | ${ratio(warm, `${label}/key`, "floor")} | ${ratio(warm, `${label}/pem`, "floor")} | ${ratio(cold, `${label}/cold`, "floor")} | ${js(`${label}/key`)} / ${js(`${label}/pem`)} / ${js(`${label}/cold`)} |`,
+  );
 }
-console.log(`| minimal hand-written token, no checks | ${ratio(warm, "minimal", "floor")} | | | ${js("minimal/key")} |`);
+console.log(
+  `| minimal hand-written token, no checks | ${ratio(warm, "minimal", "floor")} | | | ${js("minimal/key")} |`,
+);
 const floorUs = (blocks) => fmtUs(median(blocks.map((block) => median(block.get("floor")))) * 1000);
-console.log(`\nfloors (median µs): crypto.subtle.sign ${floorUs(warm)}, importKey + sign ${floorUs(cold)}`);
+console.log(
+  `\nfloors (median µs): crypto.subtle.sign ${floorUs(warm)}, importKey + sign ${floorUs(cold)}`,
+);

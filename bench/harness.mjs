@@ -8,10 +8,19 @@ export const ES256 = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 /** Apple's .p8 PKCS#8 form (150 bytes, with the public key), built from the SEC1 export. */
 const applePkcs8 = (sec1) => {
   const algorithmId = Buffer.from("301306072a8648ce3d020106082a8648ce3d030107", "hex");
-  const content = Buffer.concat([Buffer.from("020100", "hex"), algorithmId, Buffer.from([0x04, sec1.length]), sec1]);
+  const content = Buffer.concat([
+    Buffer.from("020100", "hex"),
+    algorithmId,
+    Buffer.from([0x04, sec1.length]),
+    sec1,
+  ]);
   return Buffer.concat([Buffer.from([0x30, 0x81, content.length]), content]);
 };
-const pem = (der) => `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").match(/.{1,64}/g).join("\n")}\n-----END PRIVATE KEY-----\n`;
+const pem = (der) =>
+  `-----BEGIN PRIVATE KEY-----\n${der
+    .toString("base64")
+    .match(/.{1,64}/g)
+    .join("\n")}\n-----END PRIVATE KEY-----\n`;
 
 /** A fresh P-256 key: Apple-form DER and PEM, a node KeyObject, and the public key. */
 export const makeKey = () => {
@@ -87,7 +96,12 @@ export const interleave = async (cases, n) => {
 /** Median over blocks of (median latency of `name`) / (median latency of `floor`), and min–max. */
 export const blockRatio = (blocks, name, floor) => {
   const ratios = blocks.map((block) => median(block.get(name)) / median(block.get(floor)));
-  return { us: median(blocks.map((block) => median(block.get(name)))) * 1000, ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+  return {
+    us: median(blocks.map((block) => median(block.get(name)))) * 1000,
+    ratio: median(ratios),
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+  };
 };
 
 /** Median µs, and the median and min–max of the per-round ratios to the case's floor. */
@@ -95,7 +109,12 @@ export const summarize = (samples, c) => {
   const own = samples.get(c.name);
   const base = samples.get(c.floor);
   const ratios = own.map((v, i) => v / base[i]);
-  return { us: median(own), ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+  return {
+    us: median(own),
+    ratio: median(ratios),
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+  };
 };
 
 export const fmtUs = (us) => (us >= 100 ? us.toFixed(0) : us.toFixed(1));

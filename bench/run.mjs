@@ -18,7 +18,17 @@
 import { sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { blockRatio, ES256, fmtUs, fmtX, interleave, makeKey, minimalToken, runRounds, summarize } from "./harness.mjs";
+import {
+  blockRatio,
+  ES256,
+  fmtUs,
+  fmtX,
+  interleave,
+  makeKey,
+  minimalToken,
+  runRounds,
+  summarize,
+} from "./harness.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -65,7 +75,11 @@ const inputBuffer = Buffer.from(input);
 
 const fastSigner = createSigner({ key: key.pem, algorithm: "ES256", kid: keyId });
 const signJose = (k, c = claims()) =>
-  new jose.SignJWT({ iss: c.iss, aud: c.aud }).setProtectedHeader({ alg: "ES256", kid: keyId, typ: "JWT" }).setIssuedAt(c.iat).setExpirationTime(c.exp).sign(k);
+  new jose.SignJWT({ iss: c.iss, aud: c.aud })
+    .setProtectedHeader({ alg: "ES256", kid: keyId, typ: "JWT" })
+    .setIssuedAt(c.iat)
+    .setExpirationTime(c.exp)
+    .sign(k);
 const tsndrOptions = { algorithm: "ES256", header: { kid: keyId, typ: "JWT" } };
 const BATCH = 1000;
 const batch = (fn) => () => Promise.all(Array.from({ length: BATCH }, fn));
@@ -79,28 +93,129 @@ const sequential = (fn) => async () => {
 const WARM = "floor: crypto.subtle.sign, imported key";
 const COLD = "floor: importKey + crypto.subtle.sign (cold)";
 const BATCH_FLOOR = "floor: 1,000 × crypto.subtle.sign, Promise.all";
-const provider = typeof api.createAscTokenProvider === "function" ? api.createAscTokenProvider({ ...options, privateKey: key.pem }) : undefined;
+const provider =
+  typeof api.createAscTokenProvider === "function"
+    ? api.createAscTokenProvider({ ...options, privateKey: key.pem })
+    : undefined;
 
 const cases = [
   { name: WARM, floor: WARM, fn: () => subtle.sign(ES256, cryptoKey, input) },
-  { name: "asc-token, imported CryptoKey", floor: WARM, fn: () => api.createAscToken({ ...options, privateKey: cryptoKey }), token: true },
-  { name: "asc-token, PEM string every call (key cache)", floor: WARM, fn: () => api.createAscToken({ ...options, privateKey: key.pem }), token: true },
-  provider && { name: "asc-token provider, cached getToken()", floor: WARM, fn: () => provider.getToken(), token: true },
-  { name: "reference: minimal hand-written WebCrypto token, no checks", floor: WARM, fn: () => minimalToken(cryptoKey, keyId, claims()), token: true },
+  {
+    name: "asc-token, imported CryptoKey",
+    floor: WARM,
+    fn: () => api.createAscToken({ ...options, privateKey: cryptoKey }),
+    token: true,
+  },
+  {
+    name: "asc-token, PEM string every call (key cache)",
+    floor: WARM,
+    fn: () => api.createAscToken({ ...options, privateKey: key.pem }),
+    token: true,
+  },
+  provider && {
+    name: "asc-token provider, cached getToken()",
+    floor: WARM,
+    fn: () => provider.getToken(),
+    token: true,
+  },
+  {
+    name: "reference: minimal hand-written WebCrypto token, no checks",
+    floor: WARM,
+    fn: () => minimalToken(cryptoKey, keyId, claims()),
+    token: true,
+  },
   { name: "jose SignJWT, CryptoKey", floor: WARM, fn: () => signJose(cryptoKey), token: true },
-  { name: "tsndr sign, CryptoKey", floor: WARM, fn: () => tsndr.sign(claims(), cryptoKey, tsndrOptions), token: true },
-  { name: "tsndr sign, PEM string (imports every call)", floor: WARM, fn: () => tsndr.sign(claims(), key.pem, tsndrOptions), token: true, slow: true },
-  { name: "jsonwebtoken, PEM string", floor: WARM, fn: () => jwt.sign(claims(), key.pem, { algorithm: "ES256", keyid: keyId }), token: true, slow: true },
-  { name: "jsonwebtoken, KeyObject", floor: WARM, fn: () => jwt.sign(claims(), key.keyObject, { algorithm: "ES256", keyid: keyId }), token: true },
-  { name: "fast-jwt createSigner (PEM, key cached)", floor: WARM, fn: () => fastSigner(claims()), token: true },
-  { name: "node crypto.sign ieee-p1363, KeyObject", floor: WARM, fn: () => nodeSign("sha256", inputBuffer, { key: key.keyObject, dsaEncoding: "ieee-p1363" }) },
-  { name: COLD, floor: COLD, fn: async () => subtle.sign(ES256, await subtle.importKey("pkcs8", coldKey().der, ES256, false, ["sign"]), input), slow: true },
-  { name: "asc-token cold: new PEM every call", floor: COLD, fn: () => api.createAscToken({ ...options, privateKey: coldKey().pem }), slow: true },
-  { name: "jose cold: importPKCS8 + SignJWT", floor: COLD, fn: async () => signJose(await jose.importPKCS8(coldKey().pem, "ES256")), slow: true },
-  { name: BATCH_FLOOR, floor: BATCH_FLOOR, fn: batch(() => subtle.sign(ES256, cryptoKey, input)), per: BATCH, batch: true },
-  { name: "asc-token 1,000 tokens, Promise.all", floor: BATCH_FLOOR, fn: batch(() => api.createAscToken({ ...options, privateKey: cryptoKey })), per: BATCH, batch: true },
-  { name: "asc-token 1,000 tokens, sequential", floor: BATCH_FLOOR, fn: sequential(() => api.createAscToken({ ...options, privateKey: cryptoKey })), per: BATCH, batch: true },
-  { name: "node crypto.sign 1,000 tokens, sync loop", floor: BATCH_FLOOR, fn: () => { for (let i = 0; i < BATCH; i++) nodeSign("sha256", inputBuffer, { key: key.keyObject, dsaEncoding: "ieee-p1363" }); }, per: BATCH, batch: true },
+  {
+    name: "tsndr sign, CryptoKey",
+    floor: WARM,
+    fn: () => tsndr.sign(claims(), cryptoKey, tsndrOptions),
+    token: true,
+  },
+  {
+    name: "tsndr sign, PEM string (imports every call)",
+    floor: WARM,
+    fn: () => tsndr.sign(claims(), key.pem, tsndrOptions),
+    token: true,
+    slow: true,
+  },
+  {
+    name: "jsonwebtoken, PEM string",
+    floor: WARM,
+    fn: () => jwt.sign(claims(), key.pem, { algorithm: "ES256", keyid: keyId }),
+    token: true,
+    slow: true,
+  },
+  {
+    name: "jsonwebtoken, KeyObject",
+    floor: WARM,
+    fn: () => jwt.sign(claims(), key.keyObject, { algorithm: "ES256", keyid: keyId }),
+    token: true,
+  },
+  {
+    name: "fast-jwt createSigner (PEM, key cached)",
+    floor: WARM,
+    fn: () => fastSigner(claims()),
+    token: true,
+  },
+  {
+    name: "node crypto.sign ieee-p1363, KeyObject",
+    floor: WARM,
+    fn: () => nodeSign("sha256", inputBuffer, { key: key.keyObject, dsaEncoding: "ieee-p1363" }),
+  },
+  {
+    name: COLD,
+    floor: COLD,
+    fn: async () =>
+      subtle.sign(
+        ES256,
+        await subtle.importKey("pkcs8", coldKey().der, ES256, false, ["sign"]),
+        input,
+      ),
+    slow: true,
+  },
+  {
+    name: "asc-token cold: new PEM every call",
+    floor: COLD,
+    fn: () => api.createAscToken({ ...options, privateKey: coldKey().pem }),
+    slow: true,
+  },
+  {
+    name: "jose cold: importPKCS8 + SignJWT",
+    floor: COLD,
+    fn: async () => signJose(await jose.importPKCS8(coldKey().pem, "ES256")),
+    slow: true,
+  },
+  {
+    name: BATCH_FLOOR,
+    floor: BATCH_FLOOR,
+    fn: batch(() => subtle.sign(ES256, cryptoKey, input)),
+    per: BATCH,
+    batch: true,
+  },
+  {
+    name: "asc-token 1,000 tokens, Promise.all",
+    floor: BATCH_FLOOR,
+    fn: batch(() => api.createAscToken({ ...options, privateKey: cryptoKey })),
+    per: BATCH,
+    batch: true,
+  },
+  {
+    name: "asc-token 1,000 tokens, sequential",
+    floor: BATCH_FLOOR,
+    fn: sequential(() => api.createAscToken({ ...options, privateKey: cryptoKey })),
+    per: BATCH,
+    batch: true,
+  },
+  {
+    name: "node crypto.sign 1,000 tokens, sync loop",
+    floor: BATCH_FLOOR,
+    fn: () => {
+      for (let i = 0; i < BATCH; i++)
+        nodeSign("sha256", inputBuffer, { key: key.keyObject, dsaEncoding: "ieee-p1363" });
+    },
+    per: BATCH,
+    batch: true,
+  },
 ].filter(Boolean);
 
 const picked = only ? cases.filter((c) => only.some((word) => c.name.includes(word))) : cases;
@@ -117,10 +232,21 @@ for (const c of active.filter((c) => c.token)) {
   const header = decode(h);
   const payload = decode(p);
   const ok =
-    header.alg === "ES256" && header.kid === keyId && payload.iss === issuerId && payload.aud === aud &&
+    header.alg === "ES256" &&
+    header.kid === keyId &&
+    payload.iss === issuerId &&
+    payload.aud === aud &&
     payload.exp - payload.iat === 1140 &&
-    nodeVerify("sha256", Buffer.from(`${h}.${p}`), { key: key.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"));
-  if (!ok) throw new Error(`bench case "${c.name}" produced a token that does not verify or has other claims`);
+    nodeVerify(
+      "sha256",
+      Buffer.from(`${h}.${p}`),
+      { key: key.publicKey, dsaEncoding: "ieee-p1363" },
+      Buffer.from(s, "base64url"),
+    );
+  if (!ok)
+    throw new Error(
+      `bench case "${c.name}" produced a token that does not verify or has other claims`,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,8 +275,14 @@ const samples = await runRounds(active, ROUNDS, budget, (round, seconds) => {
 const TURNS = quick ? 10 : 2500;
 const single = active.filter((c) => !c.batch);
 const turns = {
-  [WARM]: await interleave(single.filter((c) => c.floor === WARM).map((c) => [c.name, c.fn]), TURNS),
-  [COLD]: await interleave(single.filter((c) => c.floor === COLD).map((c) => [c.name, c.fn]), Math.ceil(TURNS / 8)),
+  [WARM]: await interleave(
+    single.filter((c) => c.floor === WARM).map((c) => [c.name, c.fn]),
+    TURNS,
+  ),
+  [COLD]: await interleave(
+    single.filter((c) => c.floor === COLD).map((c) => [c.name, c.fn]),
+    Math.ceil(TURNS / 8),
+  ),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -164,7 +296,9 @@ const interleavedTable = [
   "",
   "| case | median µs per token | × floor (median) | × floor (min–max over blocks) | floor |",
   "|---|---:|---:|---:|---|",
-  ...single.filter((c) => turns[c.floor]).map((c) => row(c, blockRatio(turns[c.floor], c.name, c.floor))),
+  ...single
+    .filter((c) => turns[c.floor])
+    .map((c) => row(c, blockRatio(turns[c.floor], c.name, c.floor))),
 ].join("\n");
 const roundsTable = [
   `**tinybench rounds** (${ROUNDS} round${ROUNDS === 1 ? "" : "s"}; min–max over rounds):`,
@@ -175,7 +309,8 @@ const roundsTable = [
 ].join("\n");
 const table = `${interleavedTable}\n\n${roundsTable}`;
 
-const version = (name) => JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, root), "utf8")).version;
+const version = (name) =>
+  JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, root), "utf8")).version;
 const own = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
 const cpus = os.cpus();
 const env = [
@@ -185,16 +320,26 @@ const env = [
   `- Packages: asc-token ${own.version} (this tree), jose ${version("jose")}, jsonwebtoken ${version("jsonwebtoken")}, fast-jwt ${version("fast-jwt")}, @tsndr/cloudflare-worker-jwt ${version("@tsndr/cloudflare-worker-jwt")}, tinybench ${version("tinybench")}`,
   "- Two views, both with every ratio taken against a floor measured in the same run. *Calls interleaved one by one*: the single-token cases take turns call by call in a new shuffled order each turn; each case's median latency over a block of turns is divided by the floor's in the same block. *tinybench rounds*: per round, each case is a short tinybench run (its median latency) in a new shuffled order; each ratio is taken against the floor of the same round. Reported: the median of the ratios, and their min–max.",
   `- Same header \`{alg, kid, typ}\` and claims \`{iss, iat, exp, aud}\` everywhere, one P-256 key in Apple's 150-byte .p8 form; cold cases cycle through ${pool.length} distinct keys (asc-token caches 16).`,
-  provider ? "" : "- The token provider (`createAscTokenProvider`) is not in this build: its case is skipped.",
-].filter(Boolean).join("\n");
+  provider
+    ? ""
+    : "- The token provider (`createAscTokenProvider`) is not in this build: its case is skipped.",
+]
+  .filter(Boolean)
+  .join("\n");
 
 const block = `<!-- bench:start (written by \`npm run bench\`; do not edit by hand) -->\n${env}\n\n${table}\n<!-- bench:end -->`;
 console.log(`\n${env}\n\n${table}\n`);
 
 if (quick || only) {
-  console.log(quick ? "--quick: every case ran and every token verified (speed is not checked)." : "--only: RESULTS.md not written.");
+  console.log(
+    quick
+      ? "--quick: every case ran and every token verified (speed is not checked)."
+      : "--only: RESULTS.md not written.",
+  );
 } else {
-  const previous = existsSync(resultsFile) ? readFileSync(resultsFile, "utf8") : "# Benchmark results\n\n";
+  const previous = existsSync(resultsFile)
+    ? readFileSync(resultsFile, "utf8")
+    : "# Benchmark results\n\n";
   const updated = /<!-- bench:start[^]*?<!-- bench:end -->/.test(previous)
     ? previous.replace(/<!-- bench:start[^]*?<!-- bench:end -->/, () => block)
     : `${previous.trimEnd()}\n\n${block}\n`;

@@ -18,7 +18,8 @@ import ts from "typescript";
 import { weigh } from "../scripts/bundle.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const KEEP = /^(sign|pkcs8|string|function|object|number|usages|ECDSA|P-256|SHA-256|ES256|"|\n|\\n)$/;
+const KEEP =
+  /^(sign|pkcs8|string|function|object|number|usages|ECDSA|P-256|SHA-256|ES256|"|\n|\\n)$/;
 
 /** The text of `file` with the chosen parts blanked. */
 const blank = (file, text, { strings, regex }) => {
@@ -27,19 +28,25 @@ const blank = (file, text, { strings, regex }) => {
   const visit = (node) => {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return;
     const literal = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node);
-    const template = ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node);
-    const data = KEEP.test(node.text ?? "") || /^[0-9a-f]+$|^[\w+/-]{64,}$/.test(node.text ?? "") || node.text?.includes("-----");
+    const template =
+      ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node);
+    const data =
+      KEEP.test(node.text ?? "") ||
+      /^[0-9a-f]+$|^[\w+/-]{64,}$/.test(node.text ?? "") ||
+      node.text?.includes("-----");
     if (strings && (literal || template) && node.text && !data) {
       // Keep the delimiters: `"` … `"`, or a template part's `${` / `}` and backticks.
       const start = node.getStart() + 1;
       const end = node.getEnd() - (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) ? 2 : 1);
       edits.push([start, end, ""]);
     }
-    if (regex && ts.isRegularExpressionLiteral(node) && node.text.startsWith("/^GET")) edits.push([node.getStart(), node.getEnd(), "/^GET /"]);
+    if (regex && ts.isRegularExpressionLiteral(node) && node.text.startsWith("/^GET"))
+      edits.push([node.getStart(), node.getEnd(), "/^GET /"]);
     ts.forEachChild(node, visit);
   };
   visit(source);
-  for (const [start, end, replacement] of edits.sort((a, b) => b[0] - a[0])) text = text.slice(0, start) + replacement + text.slice(end);
+  for (const [start, end, replacement] of edits.sort((a, b) => b[0] - a[0]))
+    text = text.slice(0, start) + replacement + text.slice(end);
   return text;
 };
 
@@ -50,7 +57,11 @@ const measure = async (label, parts) => {
   for (const file of readdirSync(`${root}src`).filter((name) => name.endsWith(".ts"))) {
     writeFileSync(dir + file, blank(file, readFileSync(`${root}src/${file}`, "utf8"), parts));
   }
-  const { minified, gzip } = await weigh({ contents: 'export { createAscToken } from "./token.ts";', resolveDir: dir, loader: "ts" });
+  const { minified, gzip } = await weigh({
+    contents: 'export { createAscToken } from "./token.ts";',
+    resolveDir: dir,
+    loader: "ts",
+  });
   return `| ${label} | ${minified.toLocaleString("en")} | ${gzip.toLocaleString("en")} |`;
 };
 

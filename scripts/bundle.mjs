@@ -9,7 +9,20 @@ import { build } from "esbuild";
  * byte counts, plus esbuild's metafile when `extra.metafile` is set.
  */
 export const weigh = async (stdin, extra = {}) => {
-  const result = await build({ stdin, bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent", ...extra });
+  const result = await build({
+    stdin,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    logLevel: "silent",
+    ...extra,
+  });
   const bytes = result.outputFiles[0].contents;
-  return { minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, metafile: result.metafile };
+  return {
+    minified: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    metafile: result.metafile,
+  };
 };

@@ -30,13 +30,24 @@ if (!existsSync(dist)) {
 }
 
 const entries = [
-  { name: "`import { createAscToken }` (the budget)", code: 'export { createAscToken } from "asc-token";', budget: BUDGET },
+  {
+    name: "`import { createAscToken }` (the budget)",
+    code: 'export { createAscToken } from "asc-token";',
+    budget: BUDGET,
+  },
   { name: "`import * from` the whole package", code: 'export * from "asc-token";' },
   { name: "jose `importPKCS8` + `SignJWT`", code: 'export { importPKCS8, SignJWT } from "jose";' },
-  { name: "@tsndr/cloudflare-worker-jwt `sign`", code: 'export { sign } from "@tsndr/cloudflare-worker-jwt";' },
+  {
+    name: "@tsndr/cloudflare-worker-jwt `sign`",
+    code: 'export { sign } from "@tsndr/cloudflare-worker-jwt";',
+  },
 ];
 
-const measure = (code) => weigh({ contents: code, resolveDir: fileURLToPath(root), loader: "js" }, { alias: { "asc-token": dist } });
+const measure = (code) =>
+  weigh(
+    { contents: code, resolveDir: fileURLToPath(root), loader: "js" },
+    { alias: { "asc-token": dist } },
+  );
 
 const rows = [];
 let failed = false;
@@ -44,18 +55,37 @@ for (const entry of entries) {
   const { minified, gzip } = await measure(entry.code);
   const over = entry.budget !== undefined && gzip > entry.budget;
   failed ||= over;
-  const verdict = entry.budget === undefined ? "" : over ? `**over the ${entry.budget} B budget**` : `within the ${entry.budget} B budget`;
-  rows.push(`| ${entry.name} | ${minified.toLocaleString("en")} | ${gzip.toLocaleString("en")} | ${verdict} |`);
+  const verdict =
+    entry.budget === undefined
+      ? ""
+      : over
+        ? `**over the ${entry.budget} B budget**`
+        : `within the ${entry.budget} B budget`;
+  rows.push(
+    `| ${entry.name} | ${minified.toLocaleString("en")} | ${gzip.toLocaleString("en")} | ${verdict} |`,
+  );
 }
 // Where the bytes go: the same bundle built from src/, minified bytes per source file.
-const parts = await weigh({ contents: 'export { createAscToken } from "./src/index.ts";', resolveDir: fileURLToPath(root), loader: "ts" }, { metafile: true });
+const parts = await weigh(
+  {
+    contents: 'export { createAscToken } from "./src/index.ts";',
+    resolveDir: fileURLToPath(root),
+    loader: "ts",
+  },
+  { metafile: true },
+);
 const [output] = Object.values(parts.metafile.outputs);
 const byFile = Object.entries(output.inputs)
   .filter(([file]) => file.startsWith("src/"))
   .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
-  .map(([file, { bytesInOutput }]) => `\`${file.replace("src/", "")}\` ${bytesInOutput.toLocaleString("en")}`);
+  .map(
+    ([file, { bytesInOutput }]) =>
+      `\`${file.replace("src/", "")}\` ${bytesInOutput.toLocaleString("en")}`,
+  );
 
-const esbuildVersion = JSON.parse(readFileSync(new URL("node_modules/esbuild/package.json", root), "utf8")).version;
+const esbuildVersion = JSON.parse(
+  readFileSync(new URL("node_modules/esbuild/package.json", root), "utf8"),
+).version;
 const table = [
   `esbuild ${esbuildVersion} \`--bundle --minify --format=esm --platform=browser\`, gzip level 9 (node:zlib).`,
   "",
@@ -81,7 +111,10 @@ if (process.argv.includes("--write")) {
 
 // One result line for .ci/run's summary ("N passed, N failed").
 mkdirSync(new URL(".tmp/", root), { recursive: true });
-writeFileSync(new URL(".tmp/size-result.json", root), JSON.stringify({ passed: failed ? 0 : 1, failed: failed ? 1 : 0 }));
+writeFileSync(
+  new URL(".tmp/size-result.json", root),
+  JSON.stringify({ passed: failed ? 0 : 1, failed: failed ? 1 : 0 }),
+);
 
 if (failed) {
   console.error(`\nsize check FAILED: the createAscToken bundle is over ${BUDGET} B gzip.`);

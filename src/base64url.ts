@@ -6,7 +6,8 @@ let encoder: TextEncoder | undefined;
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
 
 /** UTF-8 bytes of `text` (one shared TextEncoder, created on first use, not at import). */
-export const utf8 = (text: string): Uint8Array<ArrayBuffer> => (encoder ??= new TextEncoder()).encode(text);
+export const utf8 = (text: string): Uint8Array<ArrayBuffer> =>
+  (encoder ??= new TextEncoder()).encode(text);
 
 /**
  * base64url without padding (RFC 7515 §2) of `bytes`, by table: no binary string, no `btoa`, no

@@ -96,7 +96,13 @@ export const ascPayload = (options: AscTokenOptions): string => {
   if (!AUDIENCES.includes(audience)) {
     throw invalid("INVALID_AUDIENCE", "audience", AUDIENCES.join(" or "), audience);
   }
-  const lifetime = wholeSeconds(options.expiresIn, DEFAULT_EXPIRES_IN, 1, "INVALID_EXPIRES_IN", "expiresIn");
+  const lifetime = wholeSeconds(
+    options.expiresIn,
+    DEFAULT_EXPIRES_IN,
+    1,
+    "INVALID_EXPIRES_IN",
+    "expiresIn",
+  );
   const scope = checkScope(options.scope);
   checkLifetime(lifetime, scope, audience);
   const iat = issuedAt(options, lifetime, "expiresIn");

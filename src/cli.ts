@@ -11,7 +11,12 @@ import { HELP } from "./cli/help.js";
 import { resolveSettings, UsageError, type Settings } from "./cli/settings.js";
 
 /** Variables that hold a real key; when one is set, `demo` mints with it. */
-const KEY_VARIABLES = ["ASC_PRIVATE_KEY", "ASC_PRIVATE_KEY_PATH", "APP_STORE_CONNECT_API_KEY_KEY", "APP_STORE_CONNECT_API_KEY_KEY_FILEPATH"];
+const KEY_VARIABLES = [
+  "ASC_PRIVATE_KEY",
+  "ASC_PRIVATE_KEY_PATH",
+  "APP_STORE_CONNECT_API_KEY_KEY",
+  "APP_STORE_CONNECT_API_KEY_KEY_FILEPATH",
+];
 
 const USAGE = 2;
 const FAILURE = 1;
@@ -24,7 +29,8 @@ const readText = (path: string) => readFileSync(path, "utf8");
 /** The token argument of decode/doctor: the text itself, or "-" for stdin. */
 const tokenArgument = (args: string[], command: string): string => {
   const [arg] = args;
-  if (arg === undefined || args.length > 1) throw new UsageError(`${command} takes one token, or - to read it from stdin`);
+  if (arg === undefined || args.length > 1)
+    throw new UsageError(`${command} takes one token, or - to read it from stdin`);
   return (arg === "-" ? readFileSync(0, "utf8") : arg).trim();
 };
 
@@ -55,7 +61,17 @@ const mint = async (settings: Settings, format: "token" | "json" | "header") => 
 /** The setting behind an error code, to name it in the message. */
 const settingFor = (code: string, sources: Settings["sources"]): string | undefined => {
   if (code.startsWith("KEY_")) return sources.privateKey;
-  const field = ({ INVALID_KEY_ID: "keyId", INVALID_ISSUER_ID: "issuerId", INVALID_EXPIRES_IN: "expiresIn", INVALID_CLOCK_TOLERANCE: "expiresIn", LIFETIME_TOO_LONG: "expiresIn", INVALID_SCOPE: "scope", INVALID_AUDIENCE: "audience" } as const)[code];
+  const field = (
+    {
+      INVALID_KEY_ID: "keyId",
+      INVALID_ISSUER_ID: "issuerId",
+      INVALID_EXPIRES_IN: "expiresIn",
+      INVALID_CLOCK_TOLERANCE: "expiresIn",
+      LIFETIME_TOO_LONG: "expiresIn",
+      INVALID_SCOPE: "scope",
+      INVALID_AUDIENCE: "audience",
+    } as const
+  )[code];
   return field && sources[field];
 };
 
@@ -82,23 +98,26 @@ const main = async (argv: string[]): Promise<number> => {
       },
     });
   } catch (error) {
-    err(`${(error as Error).message.replace(/\. To specify.*$/s, "")}\nRun asc-token --help for the options.`);
+    err(
+      `${(error as Error).message.replace(/\. To specify.*$/s, "")}\nRun asc-token --help for the options.`,
+    );
     return USAGE;
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
 
-  if (values.help) return out(HELP), 0;
+  if (values.help) return (out(HELP), 0);
   if (values.version) {
     const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
-    return out(version), 0;
+    return (out(version), 0);
   }
 
   let sources: Settings["sources"] = {};
   try {
     switch (command) {
       case undefined: {
-        if (values.json && values.header) throw new UsageError("--json and --header cannot be used together");
+        if (values.json && values.header)
+          throw new UsageError("--json and --header cannot be used together");
         const settings = resolveSettings(values, process.env, readText);
         sources = settings.sources;
         await mint(settings, values.json ? "json" : values.header ? "header" : "token");
@@ -109,7 +128,8 @@ const main = async (argv: string[]): Promise<number> => {
         return 0;
       case "doctor": {
         const findings = checkAscToken(tokenArgument(rest, "doctor"));
-        if (findings.length === 0) return out("No problems found: Apple should accept this token's shape and times."), 0;
+        if (findings.length === 0)
+          return (out("No problems found: Apple should accept this token's shape and times."), 0);
         for (const finding of findings) out(`${finding.code}: ${finding.message}`);
         return FAILURE;
       }
@@ -119,7 +139,9 @@ const main = async (argv: string[]): Promise<number> => {
           const settings = resolveSettings({}, process.env, readText);
           sources = settings.sources;
           await mint(settings, "token");
-          err(`demo: minted a real token with the key from ${settings.sources.privateKey ?? "the environment"}`);
+          err(
+            `demo: minted a real token with the key from ${settings.sources.privateKey ?? "the environment"}`,
+          );
           return 0;
         }
         const result = await demo();
@@ -127,7 +149,9 @@ const main = async (argv: string[]): Promise<number> => {
         return result.ok ? 0 : FAILURE;
       }
       default:
-        throw new UsageError(`unknown command "${command}": use decode, doctor, demo, or no command to mint`);
+        throw new UsageError(
+          `unknown command "${command}": use decode, doctor, demo, or no command to mint`,
+        );
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -22,12 +22,14 @@ export interface DecodedAscToken {
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-const malformed = (why: string) => fail("TOKEN_MALFORMED", `${why}; pass the whole token as issued, without "Bearer "`);
+const malformed = (why: string) =>
+  fail("TOKEN_MALFORMED", `${why}; pass the whole token as issued, without "Bearer "`);
 
 /** base64url (RFC 7515: `A-Z a-z 0-9 - _`, no padding) of one part, or TOKEN_MALFORMED. */
 const bytesOf = (part: string, name: string): Uint8Array<ArrayBuffer> => {
   const bytes = BASE64URL.test(part) ? decodeBase64(part) : undefined;
-  if (!bytes) throw malformed(`the token's ${name} is not base64url (A-Z, a-z, 0-9, "-", "_", no padding)`);
+  if (!bytes)
+    throw malformed(`the token's ${name} is not base64url (A-Z, a-z, 0-9, "-", "_", no padding)`);
   return bytes;
 };
 
@@ -41,7 +43,9 @@ const objectOf = (part: string, name: string): Record<string, unknown> => {
     throw malformed(`the token's ${name} is not UTF-8 JSON`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw malformed(`the token's ${name} is JSON but not an object (it is ${typeof value === "number" || typeof value === "boolean" ? `a ${typeof value}` : describe(value)})`);
+    throw malformed(
+      `the token's ${name} is JSON but not an object (it is ${typeof value === "number" || typeof value === "boolean" ? `a ${typeof value}` : describe(value)})`,
+    );
   }
   return value as Record<string, unknown>;
 };
@@ -63,6 +67,13 @@ export const decodeAscToken = (token: string): DecodedAscToken => {
   if (typeof token !== "string") throw malformed(`token must be a string; got ${describe(token)}`);
   const parts = token.split(".");
   const [header = "", claims = "", signature = ""] = parts;
-  if (parts.length !== 3) throw malformed(`token has ${String(parts.length)} part${parts.length === 1 ? "" : "s"}; a JWT has 3 (header.claims.signature)`);
-  return { header: objectOf(header, "header"), claims: objectOf(claims, "claims"), signature: bytesOf(signature, "signature") };
+  if (parts.length !== 3)
+    throw malformed(
+      `token has ${String(parts.length)} part${parts.length === 1 ? "" : "s"}; a JWT has 3 (header.claims.signature)`,
+    );
+  return {
+    header: objectOf(header, "header"),
+    claims: objectOf(claims, "claims"),
+    signature: bytesOf(signature, "signature"),
+  };
 };

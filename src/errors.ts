@@ -131,23 +131,32 @@ export const fail = (code: AscTokenErrorCode, message: string, cause?: unknown):
  * @internal The shape of the option errors: `${name} must be ${expected}; got ${got}`, where `got`
  * describes the value without echoing it (or says more, where that is known to be safe).
  */
-export const invalid = (code: AscTokenErrorCode, name: string, expected: string, value: unknown, got = describe(value)): AscTokenError =>
-  fail(code, `${name} must be ${expected}; got ${got}`);
+export const invalid = (
+  code: AscTokenErrorCode,
+  name: string,
+  expected: string,
+  value: unknown,
+  got = describe(value),
+): AscTokenError => fail(code, `${name} must be ${expected}; got ${got}`);
 
 /**
  * @internal The shape of the key errors: `privateKey ${problem}: ${fix}`, the fix defaulting to
  * the one that always works. Kept short on purpose (every byte ships to browsers); the README's
  * Errors table explains each code at length.
  */
-export const keyError = (code: AscTokenErrorCode, problem: string, fix = "pass the .p8 file's contents"): AscTokenError =>
-  fail(code, `privateKey ${problem}: ${fix}`);
+export const keyError = (
+  code: AscTokenErrorCode,
+  problem: string,
+  fix = "pass the .p8 file's contents",
+): AscTokenError => fail(code, `privateKey ${problem}: ${fix}`);
 
 /** @internal Errors raised from more than one place. */
 export const missing = () => keyError("KEY_MISSING", "is empty");
 /** @internal */
 export const malformed = () => keyError("KEY_MALFORMED", "is not PEM, base64 or DER");
 /** @internal */
-export const encrypted = () => keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it with openssl pkcs8 -nocrypt");
+export const encrypted = () =>
+  keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it with openssl pkcs8 -nocrypt");
 
 /**
  * @internal Describes a value for an error message without echoing a string (it may be a
@@ -161,5 +170,7 @@ export const describe = (value: unknown): string =>
       : value === null
         ? "null"
         : Array.isArray(value)
-          ? value.length ? "an array" : "an empty array"
+          ? value.length
+            ? "an array"
+            : "an empty array"
           : typeof value;

@@ -16,11 +16,19 @@ export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promis
 
 /** True for a body `fetch` can send again: text, bytes, a Blob, form data or search params. */
 const replayable = (body: unknown): boolean =>
-  typeof body === "string" || ArrayBuffer.isView(body) || ["ArrayBuffer", "Blob", "File", "FormData", "URLSearchParams"].includes(Object.prototype.toString.call(body).slice(8, -1));
+  typeof body === "string" ||
+  ArrayBuffer.isView(body) ||
+  ["ArrayBuffer", "Blob", "File", "FormData", "URLSearchParams"].includes(
+    Object.prototype.toString.call(body).slice(8, -1),
+  );
 
 /** A Request of any class or realm (undici's, a polyfill's), where `instanceof Request` fails. */
 const isRequest = (input: unknown): input is Request =>
-  typeof input === "object" && input !== null && "headers" in input && "url" in input && "method" in input;
+  typeof input === "object" &&
+  input !== null &&
+  "headers" in input &&
+  "url" in input &&
+  "method" in input;
 
 /**
  * Returns a `fetch` that adds `Authorization: Bearer <token>` from `provider` to every request.
@@ -39,7 +47,10 @@ const isRequest = (input: unknown): input is Request =>
  * ```
  */
 export const createAuthorizedFetch =
-  (provider: TokenProvider, fetchImpl: FetchLike = (input, init) => fetch(input, init)): FetchLike =>
+  (
+    provider: TokenProvider,
+    fetchImpl: FetchLike = (input, init) => fetch(input, init),
+  ): FetchLike =>
   async (input, init) => {
     const request = isRequest(input) ? input : undefined;
     const ownBody = init?.body != null;
@@ -50,7 +61,8 @@ export const createAuthorizedFetch =
     };
     const token = await provider.getToken();
     const response = await send(input, token);
-    if (response.status !== 401 || (ownBody ? !replayable(init.body) : request?.body != null)) return response;
+    if (response.status !== 401 || (ownBody ? !replayable(init.body) : request?.body != null))
+      return response;
     await response.body?.cancel();
     provider.invalidate(token);
     return send(input, await provider.getToken());

@@ -13,12 +13,27 @@ export {
 } from "./provider.js";
 export { createAuthorizedFetch, type FetchLike } from "./fetch.js";
 export { decodeAscToken, type DecodedAscToken } from "./decode.js";
-export { checkAscToken, type AscTokenCheckOptions, type AscTokenFinding, type AscTokenFindingCode } from "./check.js";
+export {
+  checkAscToken,
+  type AscTokenCheckOptions,
+  type AscTokenFinding,
+  type AscTokenFindingCode,
+} from "./check.js";
 export type { AppleKeyOptions, TeamKeyOptions } from "./kinds/common.js";
-export { createAppStoreServerToken, type AppStoreServerTokenOptions } from "./kinds/app-store-server.js";
-export { createInAppSignature, type InAppSignatureOptions, type InAppAudience } from "./kinds/in-app.js";
+export {
+  createAppStoreServerToken,
+  type AppStoreServerTokenOptions,
+} from "./kinds/app-store-server.js";
+export {
+  createInAppSignature,
+  type InAppSignatureOptions,
+  type InAppAudience,
+} from "./kinds/in-app.js";
 export { createApnsToken, type ApnsTokenOptions } from "./kinds/apns.js";
-export { createSignInWithAppleSecret, type SignInWithAppleSecretOptions } from "./kinds/sign-in-with-apple.js";
+export {
+  createSignInWithAppleSecret,
+  type SignInWithAppleSecretOptions,
+} from "./kinds/sign-in-with-apple.js";
 export { createMusicKitToken, type MusicKitTokenOptions } from "./kinds/musickit.js";
 export { createWeatherKitToken, type WeatherKitTokenOptions } from "./kinds/weatherkit.js";
 export { createMapKitToken, type MapKitTokenOptions, type MapKitScope } from "./kinds/mapkit.js";

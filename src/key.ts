@@ -39,7 +39,9 @@ const fingerprint = (input: string | Uint8Array): string => {
   const text = typeof input === "string";
   for (let i = 0; i < input.length; i += 2) {
     // Past the end, charCodeAt gives NaN and a Uint8Array undefined: both shift to 0.
-    const unit = text ? input.charCodeAt(i) | (input.charCodeAt(i + 1) << 16) : (input[i] ?? 0) | ((input[i + 1] ?? 0) << 8);
+    const unit = text
+      ? input.charCodeAt(i) | (input.charCodeAt(i + 1) << 16)
+      : (input[i] ?? 0) | ((input[i + 1] ?? 0) << 8);
     a = Math.imul(a ^ unit, 0x01000193);
     b = Math.imul(b ^ unit, 0x5bd1e995) ^ (b >>> 15);
   }
@@ -55,9 +57,14 @@ const bytesOf = (value: unknown): Uint8Array | undefined => {
   try {
     // DataView takes an ArrayBuffer or SharedArrayBuffer of any realm, and throws for anything
     // else; both throw for a detached buffer.
-    return ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(new DataView(value as ArrayBuffer).buffer);
+    return ArrayBuffer.isView(value)
+      ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+      : new Uint8Array(new DataView(value as ArrayBuffer).buffer);
   } catch {
-    return ArrayBuffer.isView(value) || Object.prototype.toString.call(value).endsWith("ArrayBuffer]") ? new Uint8Array(0) : undefined;
+    return ArrayBuffer.isView(value) ||
+      Object.prototype.toString.call(value).endsWith("ArrayBuffer]")
+      ? new Uint8Array(0)
+      : undefined;
   }
 };
 
@@ -73,7 +80,8 @@ const bytesOf = (value: unknown): Uint8Array | undefined => {
  * const token = await createAscToken({ keyId: "2X9R4HXF34", issuerId, privateKey });
  * ```
  */
-export const importAscKey = async (privateKey: AscPrivateKey): Promise<CryptoKey> => keyFor(privateKey);
+export const importAscKey = async (privateKey: AscPrivateKey): Promise<CryptoKey> =>
+  keyFor(privateKey);
 
 /**
  * @internal What {@link importAscKey} does, but synchronous where it can be: the CryptoKey at
@@ -87,15 +95,24 @@ export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey
   if (typeof given === "object" && given !== null && "usages" in given) {
     // Look-alike objects (null fields, usages not an array) must get this error too, not a TypeError.
     const algorithm = given.algorithm as Partial<EcKeyAlgorithm> | null;
-    if (`${given.type} ${algorithm?.name} ${algorithm?.namedCurve}` !== "private ECDSA P-256" || !Array.isArray(given.usages) || !given.usages.includes("sign")) {
-      throw keyError("KEY_INVALID_CRYPTOKEY", "is not a private P-256 ECDSA CryptoKey with sign usage");
+    if (
+      `${given.type} ${algorithm?.name} ${algorithm?.namedCurve}` !== "private ECDSA P-256" ||
+      !Array.isArray(given.usages) ||
+      !given.usages.includes("sign")
+    ) {
+      throw keyError(
+        "KEY_INVALID_CRYPTOKEY",
+        "is not a private P-256 ECDSA CryptoKey with sign usage",
+      );
     }
     checked.add(given);
     return given;
   }
   const source = typeof privateKey === "string" ? privateKey : bytesOf(privateKey);
   if (source === undefined) {
-    throw privateKey == null ? missing() : invalid("KEY_MALFORMED", "privateKey", "text, bytes or a CryptoKey", privateKey);
+    throw privateKey == null
+      ? missing()
+      : invalid("KEY_MALFORMED", "privateKey", "text, bytes or a CryptoKey", privateKey);
   }
   const id = fingerprint(source);
   let key = cache.get(id);

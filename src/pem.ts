@@ -17,7 +17,11 @@ const BLOCK = /-----BEGIN ((?!EC PARAMETERS)[A-Z0-9 ]+)-----((?:(?!-----)[^])*)-
 /** DER bytes of a private key given as text in any of the forms listed at the top of this file. */
 export const textToDer = (input: string): Uint8Array<ArrayBuffer> => {
   // trim() also drops a BOM; then surrounding quotes, then literal \n and \r escapes.
-  const text = input.trim().replace(/^(["'`])([^]*)\1$/, "$2").replace(/\\+[nr]/g, "\n").trim();
+  const text = input
+    .trim()
+    .replace(/^(["'`])([^]*)\1$/, "$2")
+    .replace(/\\+[nr]/g, "\n")
+    .trim();
   if (!text) throw missing();
   const armored = text.includes("-----");
   // "ENCRYPTED PRIVATE KEY", or the "Proc-Type: 4,ENCRYPTED" header of an encrypted SEC1 PEM.

@@ -24,13 +24,19 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   // cover exactly `der`: a truncated or padded key stops here.
   const lengthByte = der[1] ?? 0;
   const head = lengthByte < 0x80 ? 2 : lengthByte - 0x7e;
-  if (der[0] !== 0x30 || head + parseInt(hex(head > 2 ? der.subarray(2, head) : [lengthByte]), 16) !== der.length) throw malformed();
+  if (
+    der[0] !== 0x30 ||
+    head + parseInt(hex(head > 2 ? der.subarray(2, head) : [lengthByte]), 16) !== der.length
+  )
+    throw malformed();
   // The hex of what follows, as far as any check below looks (5 + 32 + 12 bytes of SEC1).
   const body = hex(der.subarray(head, head + 49));
   // A SEQUENCE first: a public key or certificate, or an encrypted key (PKCS#5 or PKCS#12
   // password-based encryption, OIDs 1.2.840.113549.1.5.x and 1.2.840.113549.1.12.1.x).
   if (body.startsWith("30")) {
-    throw /2a864886f70d010(5|c01)/.test(body) ? encrypted() : keyError("KEY_NOT_PRIVATE", "is a public key or certificate");
+    throw /2a864886f70d010(5|c01)/.test(body)
+      ? encrypted()
+      : keyError("KEY_NOT_PRIVATE", "is a public key or certificate");
   }
   // PKCS#8 (version 0, or 1 with the public key) of a P-256 key: WebCrypto's own format.
   if (/^02010[01]/.test(body) && body.startsWith(P256, 6)) return der;

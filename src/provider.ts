@@ -92,13 +92,22 @@ export interface TokenProviderOptions {
 const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
   const { iat, exp } = decodeAscToken(token).claims;
   if (typeof iat !== "number" || !Number.isSafeInteger(iat)) {
-    throw fail("TOKEN_MALFORMED", `the minted token's iat is ${describe(iat)}, not whole epoch seconds, so its age is unknown`);
+    throw fail(
+      "TOKEN_MALFORMED",
+      `the minted token's iat is ${describe(iat)}, not whole epoch seconds, so its age is unknown`,
+    );
   }
   if (exp !== undefined && (typeof exp !== "number" || !Number.isSafeInteger(exp))) {
-    throw fail("TOKEN_MALFORMED", `the minted token's exp is ${describe(exp)}, not whole epoch seconds`);
+    throw fail(
+      "TOKEN_MALFORMED",
+      `the minted token's exp is ${describe(exp)}, not whole epoch seconds`,
+    );
   }
   if (exp === undefined && maxAge === undefined) {
-    throw fail("INVALID_MAX_AGE", "the minted token has no exp claim: pass maxAge, the seconds after iat a token may be used (e.g. 3000 for APNs)");
+    throw fail(
+      "INVALID_MAX_AGE",
+      "the minted token has no exp claim: pass maxAge, the seconds after iat a token may be used (e.g. 3000 for APNs)",
+    );
   }
   const expiresAt = Math.min(exp ?? Infinity, maxAge === undefined ? Infinity : iat + maxAge);
   return Object.freeze({ token, issuedAt: iat, expiresAt });
@@ -121,19 +130,36 @@ const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
  * const token = await provider.getToken();
  * ```
  */
-export const createTokenProvider = <O extends { privateKey: AscPrivateKey; now?: Clock | undefined }>(
+export const createTokenProvider = <
+  O extends { privateKey: AscPrivateKey; now?: Clock | undefined },
+>(
   mint: (options: O) => Promise<string>,
   options: O & TokenProviderOptions,
 ): TokenProvider => {
   if (typeof mint !== "function") {
-    throw fail("INVALID_OPTIONS", `mint must be a function like createAscToken; got ${describe(mint)}`);
+    throw fail(
+      "INVALID_OPTIONS",
+      `mint must be a function like createAscToken; got ${describe(mint)}`,
+    );
   }
   if (typeof options !== "object" || options === null) {
-    throw fail("INVALID_OPTIONS", `options must be an object { privateKey, … }; got ${describe(options)}`);
+    throw fail(
+      "INVALID_OPTIONS",
+      `options must be an object { privateKey, … }; got ${describe(options)}`,
+    );
   }
   const base = { ...options };
-  const refreshBefore = wholeSeconds(base.refreshBefore, DEFAULT_REFRESH_BEFORE, 0, "INVALID_REFRESH_BEFORE", "refreshBefore");
-  const maxAge = base.maxAge === undefined ? undefined : wholeSeconds(base.maxAge, 0, 1, "INVALID_MAX_AGE", "maxAge");
+  const refreshBefore = wholeSeconds(
+    base.refreshBefore,
+    DEFAULT_REFRESH_BEFORE,
+    0,
+    "INVALID_REFRESH_BEFORE",
+    "refreshBefore",
+  );
+  const maxAge =
+    base.maxAge === undefined
+      ? undefined
+      : wholeSeconds(base.maxAge, 0, 1, "INVALID_MAX_AGE", "maxAge");
   epochSeconds(base.now); // throws INVALID_NOW for a bad clock now rather than on first use
 
   let key: Promise<CryptoKey> | undefined;
@@ -158,7 +184,10 @@ export const createTokenProvider = <O extends { privateKey: AscPrivateKey; now?:
     const info = infoOf(await mint({ ...base, privateKey }), maxAge);
     const left = info.expiresAt - epochSeconds(base.now);
     if (left <= refreshBefore) {
-      throw fail("INVALID_REFRESH_BEFORE", `refreshBefore is ${String(refreshBefore)} s but a fresh token has ${String(left)} s left, so it could never be reused: lower refreshBefore or lengthen the token's lifetime`);
+      throw fail(
+        "INVALID_REFRESH_BEFORE",
+        `refreshBefore is ${String(refreshBefore)} s but a fresh token has ${String(left)} s left, so it could never be reused: lower refreshBefore or lengthen the token's lifetime`,
+      );
     }
     return info;
   };

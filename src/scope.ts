@@ -46,7 +46,8 @@ export const checkScope = (scope: unknown): string[] | undefined => {
   }
   // Array.from, not map: a hole in the array must be checked (as undefined), not skipped.
   return Array.from(scope as unknown[], (entry, index) => {
-    if (typeof entry !== "string" || !ENTRY.test(entry)) throw invalid("INVALID_SCOPE", `scope[${index}]`, SHAPE, entry);
+    if (typeof entry !== "string" || !ENTRY.test(entry))
+      throw invalid("INVALID_SCOPE", `scope[${index}]`, SHAPE, entry);
     return entry;
   });
 };
@@ -58,9 +59,14 @@ export const checkScope = (scope: unknown): string[] | undefined => {
  * Connect's: the Enterprise Program API allows 20 minutes, no more (Apple, "Generating tokens
  * for API requests", https://developer.apple.com/documentation/enterpriseprogramapi/generating-tokens-for-api-requests).
  */
-export const lifetimeProblem = (lifetime: number, scope: readonly string[] | undefined, audience?: unknown): string | undefined => {
+export const lifetimeProblem = (
+  lifetime: number,
+  scope: readonly string[] | undefined,
+  audience?: unknown,
+): string | undefined => {
   if (lifetime <= MAX_LIFETIME) return undefined;
-  if (audience === "apple-developer-enterprise-v1") return `must be <= ${MAX_LIFETIME} s for the Enterprise Program API`;
+  if (audience === "apple-developer-enterprise-v1")
+    return `must be <= ${MAX_LIFETIME} s for the Enterprise Program API`;
   if (lifetime > MAX_LONG_LIFETIME) return `must be <= ${MAX_LONG_LIFETIME} s (six months)`;
   const bad = scope?.find((entry) => !LONG_LIVED.test(entry));
   return scope && bad === undefined
@@ -69,7 +75,11 @@ export const lifetimeProblem = (lifetime: number, scope: readonly string[] | und
 };
 
 /** Throws `LIFETIME_TOO_LONG` when {@link lifetimeProblem} finds one. */
-export const checkLifetime = (lifetime: number, scope: readonly string[] | undefined, audience?: unknown): void => {
+export const checkLifetime = (
+  lifetime: number,
+  scope: readonly string[] | undefined,
+  audience?: unknown,
+): void => {
   const problem = lifetimeProblem(lifetime, scope, audience);
   if (problem !== undefined) throw fail("LIFETIME_TOO_LONG", `expiresIn ${problem}`);
 };

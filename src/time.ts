@@ -41,7 +41,13 @@ export const epochSeconds = (now: Clock | undefined): number => {
 };
 
 /** A whole number of seconds `≥ min`, or `fallback` when undefined; otherwise the `code` error. */
-export const wholeSeconds = (value: unknown, fallback: number, min: number, code: AscTokenErrorCode, name: string): number => {
+export const wholeSeconds = (
+  value: unknown,
+  fallback: number,
+  min: number,
+  code: AscTokenErrorCode,
+  name: string,
+): number => {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || (value as number) < min) {
     throw fail(code, `${name} must be whole seconds >= ${min}; got ${describe(value)}`);
@@ -63,11 +69,23 @@ export const issuedAt = (
   limit: number,
   limitName: string,
 ): number => {
-  const tolerance = wholeSeconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 0, "INVALID_CLOCK_TOLERANCE", "clockTolerance");
+  const tolerance = wholeSeconds(
+    options.clockTolerance,
+    DEFAULT_CLOCK_TOLERANCE,
+    0,
+    "INVALID_CLOCK_TOLERANCE",
+    "clockTolerance",
+  );
   if (tolerance >= limit) {
     // Say which of the two the caller set: with the default tolerance, the fix is expiresIn.
     const got = `${tolerance} s${options.clockTolerance === undefined ? ", the default" : ""}`;
-    throw invalid("INVALID_CLOCK_TOLERANCE", "clockTolerance", `less than ${limitName} (${limit} s)`, tolerance, got);
+    throw invalid(
+      "INVALID_CLOCK_TOLERANCE",
+      "clockTolerance",
+      `less than ${limitName} (${limit} s)`,
+      tolerance,
+      got,
+    );
   }
   return epochSeconds(options.now) - tolerance;
 };

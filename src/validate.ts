@@ -8,7 +8,8 @@ export const TEN_CHARS = /^[A-Z0-9]{10}$/;
 export const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
 
 /** True when `value` is a string `pattern` matches. */
-export const matches = (value: unknown, pattern: RegExp): value is string => typeof value === "string" && pattern.test(value);
+export const matches = (value: unknown, pattern: RegExp): value is string =>
+  typeof value === "string" && pattern.test(value);
 
 /** Refuses anything but an object; `shape` names the required options for the message. */
 export const checkOptions = (options: unknown, shape: string): void => {
@@ -23,7 +24,13 @@ export const checkOptions = (options: unknown, shape: string): void => {
  */
 export const checkIssuerId = (issuerId: unknown, expected: string): string => {
   if (!matches(issuerId, UUID)) {
-    throw invalid("INVALID_ISSUER_ID", "issuerId", expected, issuerId, matches(issuerId, TEN_CHARS) ? "a key ID or Team ID" : undefined);
+    throw invalid(
+      "INVALID_ISSUER_ID",
+      "issuerId",
+      expected,
+      issuerId,
+      matches(issuerId, TEN_CHARS) ? "a key ID or Team ID" : undefined,
+    );
   }
   return issuerId;
 };
@@ -33,7 +40,13 @@ export const checkKeyId = (keyId: unknown): string => {
   if (!matches(keyId, TEN_CHARS)) {
     // A key ID in the wrong case is a common slip: say so (a key ID is not a secret).
     const got = matches(keyId, /^[A-Za-z0-9]{10}$/) ? "lower case" : undefined;
-    throw invalid("INVALID_KEY_ID", "keyId", "the 10-character key ID (A-Z, 0-9) of the .p8 key", keyId, got);
+    throw invalid(
+      "INVALID_KEY_ID",
+      "keyId",
+      "the 10-character key ID (A-Z, 0-9) of the .p8 key",
+      keyId,
+      got,
+    );
   }
   return keyId;
 };

@@ -11,7 +11,13 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
   const exportList = [...text.matchAll(/export \{([^}]*)\}/g)].at(-1)?.[1] ?? "";
   const names = exportList
     .split(",")
-    .map((entry) => entry.trim().replace(/^type /, "").split(" as ").at(-1)!)
+    .map((entry) =>
+      entry
+        .trim()
+        .replace(/^type /, "")
+        .split(" as ")
+        .at(-1)!,
+    )
     .filter(Boolean);
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
@@ -21,7 +27,9 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
   });
 
   it.each(names)("%s has a JSDoc @example", (name) => {
-    const declaration = new RegExp(`(/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/)\\s*(?:declare )?(?:const|function|class|interface|type) ${name}\\b`);
+    const declaration = new RegExp(
+      `(/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/)\\s*(?:declare )?(?:const|function|class|interface|type) ${name}\\b`,
+    );
     expect(declaration.exec(text)?.[1], `no JSDoc before ${name}`).toMatch(/@example/);
   });
 

@@ -45,7 +45,8 @@ const MB = 1024 * 1024;
 /** Generous: every row, 1 MB inputs included, must be refused well within this. */
 const TIME_LIMIT_MS = 2000;
 
-const derFromPem = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+const derFromPem = (pem: string): Buffer =>
+  Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
 
 /** SEC1 ECPrivateKey with only version and private key (no curve OID, no public key), built by hand. */
 const bareSec1 = (scalar: Buffer): Buffer => {
@@ -62,12 +63,29 @@ const makeFixtures = async () => {
   const zeroScalar = Buffer.from(key.appleDer).fill(0, 36, 68);
   const subtle = webcrypto.subtle;
   const cryptoKeys = {
-    p256Public: (await subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])).publicKey,
-    p384Private: (await subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, false, ["sign"])).privateKey,
+    p256Public: (
+      await subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])
+    ).publicKey,
+    p384Private: (await subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, false, ["sign"]))
+      .privateKey,
     hmac: await subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign"]),
-    ecdhP256: (await subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"])).privateKey,
-    rsa: (await subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, false, ["sign"])).privateKey,
-    ed25519: ((await subtle.generateKey({ name: "Ed25519" }, false, ["sign"])) as CryptoKeyPair).privateKey,
+    ecdhP256: (
+      await subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"])
+    ).privateKey,
+    rsa: (
+      await subtle.generateKey(
+        {
+          name: "RSASSA-PKCS1-v1_5",
+          modulusLength: 2048,
+          publicExponent: new Uint8Array([1, 0, 1]),
+          hash: "SHA-256",
+        },
+        false,
+        ["sign"],
+      )
+    ).privateKey,
+    ed25519: ((await subtle.generateKey({ name: "Ed25519" }, false, ["sign"])) as CryptoKeyPair)
+      .privateKey,
   };
   /** Keys generated while the matrix runs (uncached ones), also checked for leaks. */
   const extraSecrets: Buffer[] = [];
@@ -76,12 +94,31 @@ const makeFixtures = async () => {
     extraSecrets.push(k.appleDer, k.pkcs8Der);
     return k.applePem;
   };
-  const valid: AscTokenOptions = { keyId: KEY_ID, issuerId: ISSUER_ID, privateKey: key.applePem, now: () => Date.UTC(2026, 10, 28) };
+  const valid: AscTokenOptions = {
+    keyId: KEY_ID,
+    issuerId: ISSUER_ID,
+    privateKey: key.applePem,
+    now: () => Date.UTC(2026, 10, 28),
+  };
   const secrets = (): (string | Uint8Array)[] => [
-    key.applePem, key.pkcs8Pem, key.sec1Pem, key.appleDer, key.pkcs8Der, key.sec1Der,
-    rejects.rsaPkcs8, rejects.rsaPkcs1, rejects.p384Pkcs8, rejects.p384Sec1, rejects.p521Pkcs8,
-    rejects.secp256k1Pkcs8, rejects.ed25519Pkcs8, rejects.encryptedPkcs8, rejects.encryptedSec1,
-    p384Scalar, zeroScalar, ...extraSecrets,
+    key.applePem,
+    key.pkcs8Pem,
+    key.sec1Pem,
+    key.appleDer,
+    key.pkcs8Der,
+    key.sec1Der,
+    rejects.rsaPkcs8,
+    rejects.rsaPkcs1,
+    rejects.p384Pkcs8,
+    rejects.p384Sec1,
+    rejects.p521Pkcs8,
+    rejects.secp256k1Pkcs8,
+    rejects.ed25519Pkcs8,
+    rejects.encryptedPkcs8,
+    rejects.encryptedSec1,
+    p384Scalar,
+    zeroScalar,
+    ...extraSecrets,
   ];
   return { key, rejects, p384Scalar, zeroScalar, cryptoKeys, fresh, valid, secrets };
 };
@@ -104,7 +141,11 @@ interface Row {
 // Options: each row is [name, patch over `valid` (or a whole non-object value), expected code].
 
 type Patch = Record<string, unknown>;
-type OptionRow = [name: string, patch: (f: Fixtures) => Patch | { whole: unknown }, code: AscTokenErrorCode];
+type OptionRow = [
+  name: string,
+  patch: (f: Fixtures) => Patch | { whole: unknown },
+  code: AscTokenErrorCode,
+];
 const whole = (value: unknown) => () => ({ whole: value });
 const set = (patch: Patch) => () => patch;
 
@@ -140,10 +181,18 @@ const optionRows: OptionRow[] = [
   ["issuerId empty", set({ issuerId: "" }), "INVALID_ISSUER_ID"],
   ["issuerId whitespace only", set({ issuerId: "   " }), "INVALID_ISSUER_ID"],
   ["issuerId not a UUID", set({ issuerId: "my-team" }), "INVALID_ISSUER_ID"],
-  ["issuerId a UUID without dashes", set({ issuerId: ISSUER_ID.replace(/-/g, "") }), "INVALID_ISSUER_ID"],
+  [
+    "issuerId a UUID without dashes",
+    set({ issuerId: ISSUER_ID.replace(/-/g, "") }),
+    "INVALID_ISSUER_ID",
+  ],
   ["issuerId a UUID in braces", set({ issuerId: `{${ISSUER_ID}}` }), "INVALID_ISSUER_ID"],
   ["issuerId a URN", set({ issuerId: `urn:uuid:${ISSUER_ID}` }), "INVALID_ISSUER_ID"],
-  ["issuerId with a non-hex digit", set({ issuerId: ISSUER_ID.replace("a", "g") }), "INVALID_ISSUER_ID"],
+  [
+    "issuerId with a non-hex digit",
+    set({ issuerId: ISSUER_ID.replace("a", "g") }),
+    "INVALID_ISSUER_ID",
+  ],
   ["issuerId cut short", set({ issuerId: ISSUER_ID.slice(0, -1) }), "INVALID_ISSUER_ID"],
   ["issuerId with a trailing newline", set({ issuerId: `${ISSUER_ID}\n` }), "INVALID_ISSUER_ID"],
   ["issuerId holding the key itself", (f) => ({ issuerId: f.key.body }), "INVALID_ISSUER_ID"],
@@ -171,15 +220,47 @@ const optionRows: OptionRow[] = [
   ["expiresIn 1.5", set({ expiresIn: 1.5 }), "INVALID_EXPIRES_IN"],
   ["expiresIn above 2^53", set({ expiresIn: 2 ** 53 }), "INVALID_EXPIRES_IN"],
   ["expiresIn 1201 without scope", set({ expiresIn: 1201 }), "LIFETIME_TOO_LONG"],
-  ["expiresIn 1201 with an ordinary scope", set({ expiresIn: 1201, scope: ["GET /v1/apps"] }), "LIFETIME_TOO_LONG"],
+  [
+    "expiresIn 1201 with an ordinary scope",
+    set({ expiresIn: 1201, scope: ["GET /v1/apps"] }),
+    "LIFETIME_TOO_LONG",
+  ],
   ["expiresIn 10^10 without scope", set({ expiresIn: 1e10 }), "LIFETIME_TOO_LONG"],
-  ["expiresIn over six months with a long-lived scope", set({ expiresIn: 15_777_001, scope: LONG_LIVED }), "LIFETIME_TOO_LONG"],
-  ["long-lived scope with a POST entry", set({ expiresIn: 3600, scope: [...LONG_LIVED, "POST /v1/ciBuildRuns"] }), "LIFETIME_TOO_LONG"],
-  ["long-lived scope with a DELETE of an allowed resource", set({ expiresIn: 3600, scope: ["DELETE /v1/ciProducts/1"] }), "LIFETIME_TOO_LONG"],
-  ["long-lived scope with a disallowed path", set({ expiresIn: 3600, scope: [...LONG_LIVED, "GET /v1/apps"] }), "LIFETIME_TOO_LONG"],
-  ["long-lived scope with an allowed name under another resource", set({ expiresIn: 3600, scope: ["GET /v1/apps/1/ciProduct"] }), "LIFETIME_TOO_LONG"],
-  ["long-lived scope with a look-alike prefix", set({ expiresIn: 3600, scope: ["GET /v1/ciProductsX"] }), "LIFETIME_TOO_LONG"],
-  ["long-lived scope with a 1 MB entry", set({ expiresIn: 3600, scope: [`GET /v1/apps?q=${"x".repeat(MB)}`] }), "LIFETIME_TOO_LONG"],
+  [
+    "expiresIn over six months with a long-lived scope",
+    set({ expiresIn: 15_777_001, scope: LONG_LIVED }),
+    "LIFETIME_TOO_LONG",
+  ],
+  [
+    "long-lived scope with a POST entry",
+    set({ expiresIn: 3600, scope: [...LONG_LIVED, "POST /v1/ciBuildRuns"] }),
+    "LIFETIME_TOO_LONG",
+  ],
+  [
+    "long-lived scope with a DELETE of an allowed resource",
+    set({ expiresIn: 3600, scope: ["DELETE /v1/ciProducts/1"] }),
+    "LIFETIME_TOO_LONG",
+  ],
+  [
+    "long-lived scope with a disallowed path",
+    set({ expiresIn: 3600, scope: [...LONG_LIVED, "GET /v1/apps"] }),
+    "LIFETIME_TOO_LONG",
+  ],
+  [
+    "long-lived scope with an allowed name under another resource",
+    set({ expiresIn: 3600, scope: ["GET /v1/apps/1/ciProduct"] }),
+    "LIFETIME_TOO_LONG",
+  ],
+  [
+    "long-lived scope with a look-alike prefix",
+    set({ expiresIn: 3600, scope: ["GET /v1/ciProductsX"] }),
+    "LIFETIME_TOO_LONG",
+  ],
+  [
+    "long-lived scope with a 1 MB entry",
+    set({ expiresIn: 3600, scope: [`GET /v1/apps?q=${"x".repeat(MB)}`] }),
+    "LIFETIME_TOO_LONG",
+  ],
 
   ["clockTolerance a string", set({ clockTolerance: "60" }), "INVALID_CLOCK_TOLERANCE"],
   ["clockTolerance null", set({ clockTolerance: null }), "INVALID_CLOCK_TOLERANCE"],
@@ -188,10 +269,26 @@ const optionRows: OptionRow[] = [
   ["clockTolerance −1", set({ clockTolerance: -1 }), "INVALID_CLOCK_TOLERANCE"],
   ["clockTolerance 0.5", set({ clockTolerance: 0.5 }), "INVALID_CLOCK_TOLERANCE"],
   ["clockTolerance NaN", set({ clockTolerance: Number.NaN }), "INVALID_CLOCK_TOLERANCE"],
-  ["clockTolerance Infinity", set({ clockTolerance: Number.POSITIVE_INFINITY }), "INVALID_CLOCK_TOLERANCE"],
-  ["clockTolerance equal to expiresIn", set({ expiresIn: 60, clockTolerance: 60 }), "INVALID_CLOCK_TOLERANCE"],
-  ["clockTolerance above the default expiresIn", set({ clockTolerance: 1200 }), "INVALID_CLOCK_TOLERANCE"],
-  ["the default clockTolerance with expiresIn 60", set({ expiresIn: 60 }), "INVALID_CLOCK_TOLERANCE"],
+  [
+    "clockTolerance Infinity",
+    set({ clockTolerance: Number.POSITIVE_INFINITY }),
+    "INVALID_CLOCK_TOLERANCE",
+  ],
+  [
+    "clockTolerance equal to expiresIn",
+    set({ expiresIn: 60, clockTolerance: 60 }),
+    "INVALID_CLOCK_TOLERANCE",
+  ],
+  [
+    "clockTolerance above the default expiresIn",
+    set({ clockTolerance: 1200 }),
+    "INVALID_CLOCK_TOLERANCE",
+  ],
+  [
+    "the default clockTolerance with expiresIn 60",
+    set({ expiresIn: 60 }),
+    "INVALID_CLOCK_TOLERANCE",
+  ],
 
   ["scope a number", set({ scope: 42 }), "INVALID_SCOPE"],
   ["scope null", set({ scope: null }), "INVALID_SCOPE"],
@@ -204,12 +301,20 @@ const optionRows: OptionRow[] = [
   ["scope entry without a method", set({ scope: ["/v1/apps"] }), "INVALID_SCOPE"],
   ["scope entry without a path", set({ scope: ["GET"] }), "INVALID_SCOPE"],
   ["scope entry with an unversioned path", set({ scope: ["GET /apps"] }), "INVALID_SCOPE"],
-  ["scope entry with a full URL", set({ scope: ["GET https://api.appstoreconnect.apple.com/v1/apps"] }), "INVALID_SCOPE"],
+  [
+    "scope entry with a full URL",
+    set({ scope: ["GET https://api.appstoreconnect.apple.com/v1/apps"] }),
+    "INVALID_SCOPE",
+  ],
   ["scope entry with two spaces", set({ scope: ["GET  /v1/apps"] }), "INVALID_SCOPE"],
   ["scope entry with a tab", set({ scope: ["GET\t/v1/apps"] }), "INVALID_SCOPE"],
   ["scope entry with leading whitespace", set({ scope: [" GET /v1/apps"] }), "INVALID_SCOPE"],
   ["scope entry with trailing whitespace", set({ scope: ["GET /v1/apps "] }), "INVALID_SCOPE"],
-  ["scope entry holding two requests", set({ scope: ["GET /v1/apps\nPOST /v1/apps"] }), "INVALID_SCOPE"],
+  [
+    "scope entry holding two requests",
+    set({ scope: ["GET /v1/apps\nPOST /v1/apps"] }),
+    "INVALID_SCOPE",
+  ],
   ["scope entry a number", set({ scope: [42] }), "INVALID_SCOPE"],
   ["scope entry null", set({ scope: ["GET /v1/apps", null] }), "INVALID_SCOPE"],
   ["scope entry a nested array", set({ scope: [["GET /v1/apps"]] }), "INVALID_SCOPE"],
@@ -249,8 +354,21 @@ const keyRows: KeyRow[] = [
   ["key a BOM only", () => "\uFEFF", "KEY_MISSING"],
   ["key empty bytes", () => new Uint8Array(0), "KEY_MISSING"],
   ["key an empty ArrayBuffer", () => new ArrayBuffer(0), "KEY_MISSING"],
-  ["key a detached ArrayBuffer (transferred away)", () => detach(new ArrayBuffer(150)), "KEY_MISSING"],
-  ["key a view of a detached ArrayBuffer", () => { const buffer = new ArrayBuffer(150); const view = new Uint8Array(buffer); detach(buffer); return view; }, "KEY_MISSING"],
+  [
+    "key a detached ArrayBuffer (transferred away)",
+    () => detach(new ArrayBuffer(150)),
+    "KEY_MISSING",
+  ],
+  [
+    "key a view of a detached ArrayBuffer",
+    () => {
+      const buffer = new ArrayBuffer(150);
+      const view = new Uint8Array(buffer);
+      detach(buffer);
+      return view;
+    },
+    "KEY_MISSING",
+  ],
 
   ["key a number", () => 42, "KEY_MALFORMED"],
   ["key a boolean", () => true, "KEY_MALFORMED"],
@@ -261,30 +379,110 @@ const keyRows: KeyRow[] = [
   ["key the file path instead of its contents", () => "./AuthKey_2X9R4HXF34.p8", "KEY_MALFORMED"],
   ["key truncated base64 body", (f) => f.key.body.slice(0, 101), "KEY_MALFORMED"],
   ["key base64 body missing its last character", (f) => f.key.body.slice(0, -1), "KEY_MALFORMED"],
-  ["key PEM with its last body line cut", (f) => f.key.applePem.replace(/\n[^\n]+\n-----END/, "\n-----END"), "KEY_MALFORMED"],
+  [
+    "key PEM with its last body line cut",
+    (f) => f.key.applePem.replace(/\n[^\n]+\n-----END/, "\n-----END"),
+    "KEY_MALFORMED",
+  ],
   ["key PEM cut in the middle", (f) => f.key.applePem.slice(0, 100), "KEY_MALFORMED"],
   ["key DER bytes cut short", (f) => f.key.appleDer.subarray(0, 149), "KEY_MALFORMED"],
-  ["key DER bytes with a byte appended", (f) => Buffer.concat([f.key.appleDer, Buffer.from([0])]), "KEY_MALFORMED"],
-  ["key base64 with an invalid character", (f) => f.key.applePem.replace("MIG", "M*G"), "KEY_MALFORMED"],
-  ["key base64 with a non-ASCII character", (f) => f.key.applePem.replace("MIG", "MéG"), "KEY_MALFORMED"],
-  ["key base64 with padding in the middle", (f) => f.key.applePem.replace("MIG", "M=G"), "KEY_MALFORMED"],
-  ["key PEM with mismatched armor", (f) => swapArmor(f.key.applePem, "END PRIVATE KEY", "END EC PRIVATE KEY"), "KEY_MALFORMED"],
-  ["key PEM with BEGIN and no END", (f) => f.key.applePem.replace(/-----END[^]*$/, ""), "KEY_MALFORMED"],
-  ["key PEM with END and no BEGIN", (f) => f.key.applePem.replace(/^-----BEGIN[^\n]*\n/, ""), "KEY_MALFORMED"],
-  ["key PEM with lower-case armor", (f) => f.key.applePem.replace(/PRIVATE KEY/g, "private key"), "KEY_MALFORMED"],
-  ["key DER of a bare SEQUENCE", () => new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]), "KEY_MALFORMED"],
-  ["key DER of INTEGER then NULL", () => new Uint8Array([0x30, 0x05, 0x02, 0x01, 0x00, 0x05, 0x00]), "KEY_MALFORMED"],
-  ["key DER of two OCTET STRINGs", () => new Uint8Array([0x30, 0x04, 0x04, 0x00, 0x04, 0x00]), "KEY_MALFORMED"],
-  ["key PKCS#8 whose algorithm is not an OID", () => new Uint8Array([0x30, 0x09, 0x02, 0x01, 0x00, 0x30, 0x02, 0x05, 0x00, 0x04, 0x00]), "KEY_MALFORMED"],
-  ["key DER with an indefinite length", () => new Uint8Array([0x30, 0x80, 0x02, 0x01, 0x00, 0x00, 0x00]), "KEY_MALFORMED"],
-  ["key DER with a 5-byte length", () => new Uint8Array([0x30, 0x85, 1, 0, 0, 0, 0]), "KEY_MALFORMED"],
+  [
+    "key DER bytes with a byte appended",
+    (f) => Buffer.concat([f.key.appleDer, Buffer.from([0])]),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key base64 with an invalid character",
+    (f) => f.key.applePem.replace("MIG", "M*G"),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key base64 with a non-ASCII character",
+    (f) => f.key.applePem.replace("MIG", "MéG"),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key base64 with padding in the middle",
+    (f) => f.key.applePem.replace("MIG", "M=G"),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key PEM with mismatched armor",
+    (f) => swapArmor(f.key.applePem, "END PRIVATE KEY", "END EC PRIVATE KEY"),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key PEM with BEGIN and no END",
+    (f) => f.key.applePem.replace(/-----END[^]*$/, ""),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key PEM with END and no BEGIN",
+    (f) => f.key.applePem.replace(/^-----BEGIN[^\n]*\n/, ""),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key PEM with lower-case armor",
+    (f) => f.key.applePem.replace(/PRIVATE KEY/g, "private key"),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key DER of a bare SEQUENCE",
+    () => new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key DER of INTEGER then NULL",
+    () => new Uint8Array([0x30, 0x05, 0x02, 0x01, 0x00, 0x05, 0x00]),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key DER of two OCTET STRINGs",
+    () => new Uint8Array([0x30, 0x04, 0x04, 0x00, 0x04, 0x00]),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key PKCS#8 whose algorithm is not an OID",
+    () => new Uint8Array([0x30, 0x09, 0x02, 0x01, 0x00, 0x30, 0x02, 0x05, 0x00, 0x04, 0x00]),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key DER with an indefinite length",
+    () => new Uint8Array([0x30, 0x80, 0x02, 0x01, 0x00, 0x00, 0x00]),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key DER with a 5-byte length",
+    () => new Uint8Array([0x30, 0x85, 1, 0, 0, 0, 0]),
+    "KEY_MALFORMED",
+  ],
   ["key 1 MB of garbage text", () => "x!".repeat(MB / 2), "KEY_MALFORMED"],
   ["key 1 MB of valid-looking base64", () => "QUFB".repeat(MB / 4), "KEY_MALFORMED"],
-  ["key 1 MB of random bytes", () => Uint8Array.from({ length: MB }, (_, i) => (i * 7919 + 13) % 251 || 1), "KEY_MALFORMED"],
-  ["key 1 MB of bytes that start like DER", () => Uint8Array.from({ length: MB }, (_, i) => (i === 0 ? 0x30 : i % 256)), "KEY_MALFORMED"],
-  ["key 1 MB of BEGIN lines and no END", () => "-----BEGIN PRIVATE KEY-----\n".repeat(MB / 28), "KEY_MALFORMED"],
-  ["key 1 MB of BEGIN lines after an END", () => `-----END A-----${"-----BEGIN A-----x".repeat(MB / 18)}`, "KEY_MALFORMED"],
-  ["key a PEM with a 1 MB body", () => `-----BEGIN PRIVATE KEY-----\n${"QUFB\n".repeat(MB / 5)}-----END PRIVATE KEY-----\n`, "KEY_MALFORMED"],
+  [
+    "key 1 MB of random bytes",
+    () => Uint8Array.from({ length: MB }, (_, i) => (i * 7919 + 13) % 251 || 1),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key 1 MB of bytes that start like DER",
+    () => Uint8Array.from({ length: MB }, (_, i) => (i === 0 ? 0x30 : i % 256)),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key 1 MB of BEGIN lines and no END",
+    () => "-----BEGIN PRIVATE KEY-----\n".repeat(MB / 28),
+    "KEY_MALFORMED",
+  ],
+  [
+    "key 1 MB of BEGIN lines after an END",
+    () => `-----END A-----${"-----BEGIN A-----x".repeat(MB / 18)}`,
+    "KEY_MALFORMED",
+  ],
+  [
+    "key a PEM with a 1 MB body",
+    () => `-----BEGIN PRIVATE KEY-----\n${"QUFB\n".repeat(MB / 5)}-----END PRIVATE KEY-----\n`,
+    "KEY_MALFORMED",
+  ],
   ["key 1 MB of dashes", () => "-".repeat(MB), "KEY_MALFORMED"],
 
   ["key RSA PKCS#8", (f) => f.rejects.rsaPkcs8, "KEY_UNSUPPORTED_TYPE"],
@@ -295,28 +493,52 @@ const keyRows: KeyRow[] = [
   ["key P-384 SEC1", (f) => f.rejects.p384Sec1, "KEY_UNSUPPORTED_CURVE"],
   ["key P-384 SEC1 without the curve OID", (f) => bareSec1(f.p384Scalar), "KEY_UNSUPPORTED_CURVE"],
   ["key P-521 PKCS#8", (f) => f.rejects.p521Pkcs8, "KEY_UNSUPPORTED_CURVE"],
-  ["key P-521 PKCS#8 as base64", (f) => derFromPem(f.rejects.p521Pkcs8).toString("base64"), "KEY_UNSUPPORTED_CURVE"],
+  [
+    "key P-521 PKCS#8 as base64",
+    (f) => derFromPem(f.rejects.p521Pkcs8).toString("base64"),
+    "KEY_UNSUPPORTED_CURVE",
+  ],
   ["key secp256k1 PKCS#8", (f) => f.rejects.secp256k1Pkcs8, "KEY_UNSUPPORTED_CURVE"],
 
   ["key a public key PEM", (f) => f.rejects.publicKeyPem, "KEY_NOT_PRIVATE"],
   ["key a public key DER", (f) => f.rejects.publicKeyDer, "KEY_NOT_PRIVATE"],
   ["key a certificate PEM (openssl req -x509)", (f) => f.rejects.certificate, "KEY_NOT_PRIVATE"],
   ["key a certificate DER", (f) => derFromPem(f.rejects.certificate), "KEY_NOT_PRIVATE"],
-  ["key a certificate as bare base64", (f) => derFromPem(f.rejects.certificate).toString("base64"), "KEY_NOT_PRIVATE"],
+  [
+    "key a certificate as bare base64",
+    (f) => derFromPem(f.rejects.certificate).toString("base64"),
+    "KEY_NOT_PRIVATE",
+  ],
 
   ["key encrypted PKCS#8 PEM", (f) => f.rejects.encryptedPkcs8, "KEY_ENCRYPTED"],
   ["key encrypted PKCS#8 DER", (f) => f.rejects.encryptedPkcs8Der, "KEY_ENCRYPTED"],
-  ["key encrypted PKCS#8 as bare base64", (f) => f.rejects.encryptedPkcs8Der.toString("base64"), "KEY_ENCRYPTED"],
+  [
+    "key encrypted PKCS#8 as bare base64",
+    (f) => f.rejects.encryptedPkcs8Der.toString("base64"),
+    "KEY_ENCRYPTED",
+  ],
   ["key encrypted SEC1 PEM (Proc-Type header)", (f) => f.rejects.encryptedSec1, "KEY_ENCRYPTED"],
 
   ["key a public ECDSA P-256 CryptoKey", (f) => f.cryptoKeys.p256Public, "KEY_INVALID_CRYPTOKEY"],
   ["key an ECDSA P-384 CryptoKey", (f) => f.cryptoKeys.p384Private, "KEY_INVALID_CRYPTOKEY"],
   ["key an HMAC CryptoKey", (f) => f.cryptoKeys.hmac, "KEY_INVALID_CRYPTOKEY"],
-  ["key an ECDH P-256 CryptoKey (no sign usage)", (f) => f.cryptoKeys.ecdhP256, "KEY_INVALID_CRYPTOKEY"],
+  [
+    "key an ECDH P-256 CryptoKey (no sign usage)",
+    (f) => f.cryptoKeys.ecdhP256,
+    "KEY_INVALID_CRYPTOKEY",
+  ],
   ["key an RSA CryptoKey", (f) => f.cryptoKeys.rsa, "KEY_INVALID_CRYPTOKEY"],
   ["key an Ed25519 CryptoKey", (f) => f.cryptoKeys.ed25519, "KEY_INVALID_CRYPTOKEY"],
-  ["key a CryptoKey look-alike with null fields", () => ({ type: "private", algorithm: null, usages: null }), "KEY_INVALID_CRYPTOKEY"],
-  ["key a CryptoKey look-alike with usages as a string", () => ({ type: "private", algorithm: { name: "ECDSA", namedCurve: "P-256" }, usages: "sign" }), "KEY_INVALID_CRYPTOKEY"],
+  [
+    "key a CryptoKey look-alike with null fields",
+    () => ({ type: "private", algorithm: null, usages: null }),
+    "KEY_INVALID_CRYPTOKEY",
+  ],
+  [
+    "key a CryptoKey look-alike with usages as a string",
+    () => ({ type: "private", algorithm: { name: "ECDSA", namedCurve: "P-256" }, usages: "sign" }),
+    "KEY_INVALID_CRYPTOKEY",
+  ],
 
   ["key with a zero private scalar", (f) => f.zeroScalar, "KEY_IMPORT_FAILED"],
 ];
@@ -330,7 +552,10 @@ const envRows: Row[] = [
     name: "crypto.subtle missing",
     code: "CRYPTO_UNAVAILABLE",
     arrange: () => vi.stubGlobal("crypto", {}),
-    call: (f) => (target === "importAscKey" ? importAscKey(f.fresh()) : createAscToken({ ...f.valid, privateKey: f.fresh() })),
+    call: (f) =>
+      target === "importAscKey"
+        ? importAscKey(f.fresh())
+        : createAscToken({ ...f.valid, privateKey: f.fresh() }),
   })),
   {
     target: "createAscToken",
@@ -346,14 +571,20 @@ const envRows: Row[] = [
     target: "importAscKey",
     name: "WebCrypto refusing the import",
     code: "KEY_IMPORT_FAILED",
-    arrange: () => vi.spyOn(globalThis.crypto.subtle, "importKey").mockRejectedValueOnce(new DOMException("refused", "DataError")),
+    arrange: () =>
+      vi
+        .spyOn(globalThis.crypto.subtle, "importKey")
+        .mockRejectedValueOnce(new DOMException("refused", "DataError")),
     call: (f) => importAscKey(f.fresh()),
   },
   {
     target: "createAscToken",
     name: "WebCrypto failing to sign",
     code: "SIGN_FAILED",
-    arrange: () => vi.spyOn(globalThis.crypto.subtle, "sign").mockRejectedValueOnce(new DOMException("failed", "OperationError")),
+    arrange: () =>
+      vi
+        .spyOn(globalThis.crypto.subtle, "sign")
+        .mockRejectedValueOnce(new DOMException("failed", "OperationError")),
     call: (f) => createAscToken(f.valid),
   },
 ];
@@ -365,13 +596,34 @@ const TEAM_ID = "DEF123GHIJ";
 const NOW = () => Date.UTC(2026, 10, 28);
 /** A valid options object for each other token kind (the key is added per row). */
 const kindOptions = {
-  createAppStoreServerToken: { keyId: KEY_ID, issuerId: ISSUER_ID, bundleId: "com.example.app", now: NOW },
-  createInAppSignature: { keyId: KEY_ID, issuerId: ISSUER_ID, bundleId: "com.example.app", audience: "promotional-offer", now: NOW },
+  createAppStoreServerToken: {
+    keyId: KEY_ID,
+    issuerId: ISSUER_ID,
+    bundleId: "com.example.app",
+    now: NOW,
+  },
+  createInAppSignature: {
+    keyId: KEY_ID,
+    issuerId: ISSUER_ID,
+    bundleId: "com.example.app",
+    audience: "promotional-offer",
+    now: NOW,
+  },
   createApnsToken: { keyId: KEY_ID, teamId: TEAM_ID, now: NOW },
   createDeviceCheckToken: { keyId: KEY_ID, teamId: TEAM_ID, now: NOW },
-  createSignInWithAppleSecret: { keyId: KEY_ID, teamId: TEAM_ID, clientId: "com.example.web", now: NOW },
+  createSignInWithAppleSecret: {
+    keyId: KEY_ID,
+    teamId: TEAM_ID,
+    clientId: "com.example.web",
+    now: NOW,
+  },
   createMusicKitToken: { keyId: KEY_ID, teamId: TEAM_ID, now: NOW },
-  createWeatherKitToken: { keyId: KEY_ID, teamId: TEAM_ID, serviceId: "com.example.weather", now: NOW },
+  createWeatherKitToken: {
+    keyId: KEY_ID,
+    teamId: TEAM_ID,
+    serviceId: "com.example.weather",
+    now: NOW,
+  },
   createMapKitToken: { keyId: KEY_ID, teamId: TEAM_ID, now: NOW },
 } as const;
 type Kind = keyof typeof kindOptions;
@@ -386,7 +638,9 @@ const kinds: Record<Kind, (options: never) => Promise<string>> = {
   createMapKitToken,
 };
 const mintKind = (kind: Kind, f: Fixtures, patch: Patch | { whole: unknown }) =>
-  (kinds[kind] as (options: unknown) => Promise<string>)("whole" in patch ? patch.whole : { ...kindOptions[kind], privateKey: f.key.applePem, ...patch });
+  (kinds[kind] as (options: unknown) => Promise<string>)(
+    "whole" in patch ? patch.whole : { ...kindOptions[kind], privateKey: f.key.applePem, ...patch },
+  );
 
 /** Rows every kind shares: [name, patch, code]. */
 const everyKindRows: [string, Patch | { whole: unknown }, AscTokenErrorCode][] = [
@@ -403,10 +657,20 @@ const everyKindRows: [string, Patch | { whole: unknown }, AscTokenErrorCode][] =
 const kindRows: [Kind, string, Patch, AscTokenErrorCode][] = [
   ["createAppStoreServerToken", "issuerId not a UUID", { issuerId: "team" }, "INVALID_ISSUER_ID"],
   ["createAppStoreServerToken", "bundleId missing", { bundleId: undefined }, "INVALID_BUNDLE_ID"],
-  ["createAppStoreServerToken", "bundleId with a space", { bundleId: "com.example app" }, "INVALID_BUNDLE_ID"],
+  [
+    "createAppStoreServerToken",
+    "bundleId with a space",
+    { bundleId: "com.example app" },
+    "INVALID_BUNDLE_ID",
+  ],
   ["createAppStoreServerToken", "expiresIn 3601", { expiresIn: 3601 }, "LIFETIME_TOO_LONG"],
   ["createAppStoreServerToken", "expiresIn 1.5", { expiresIn: 1.5 }, "INVALID_EXPIRES_IN"],
-  ["createInAppSignature", "audience appstoreconnect-v1", { audience: "appstoreconnect-v1" }, "INVALID_AUDIENCE"],
+  [
+    "createInAppSignature",
+    "audience appstoreconnect-v1",
+    { audience: "appstoreconnect-v1" },
+    "INVALID_AUDIENCE",
+  ],
   ["createInAppSignature", "nonce not a UUID", { nonce: "once" }, "INVALID_NONCE"],
   ["createInAppSignature", "claims an array", { claims: ["productId"] }, "INVALID_CLAIMS"],
   ["createInAppSignature", "claims overriding exp", { claims: { exp: 1 } }, "INVALID_CLAIMS"],
@@ -414,16 +678,41 @@ const kindRows: [Kind, string, Patch, AscTokenErrorCode][] = [
   ["createInAppSignature", "bundleId empty", { bundleId: "" }, "INVALID_BUNDLE_ID"],
   ["createApnsToken", "teamId lower-case", { teamId: "def123ghij" }, "INVALID_TEAM_ID"],
   ["createApnsToken", "teamId an issuer ID", { teamId: ISSUER_ID }, "INVALID_TEAM_ID"],
-  ["createApnsToken", "clockTolerance of an hour", { clockTolerance: 3600 }, "INVALID_CLOCK_TOLERANCE"],
+  [
+    "createApnsToken",
+    "clockTolerance of an hour",
+    { clockTolerance: 3600 },
+    "INVALID_CLOCK_TOLERANCE",
+  ],
   ["createDeviceCheckToken", "teamId missing", { teamId: undefined }, "INVALID_TEAM_ID"],
   ["createSignInWithAppleSecret", "clientId missing", { clientId: undefined }, "INVALID_CLIENT_ID"],
-  ["createSignInWithAppleSecret", "clientId a URL", { clientId: "https://example.com" }, "INVALID_CLIENT_ID"],
-  ["createSignInWithAppleSecret", "expiresIn over six months", { expiresIn: 15_777_001 }, "LIFETIME_TOO_LONG"],
+  [
+    "createSignInWithAppleSecret",
+    "clientId a URL",
+    { clientId: "https://example.com" },
+    "INVALID_CLIENT_ID",
+  ],
+  [
+    "createSignInWithAppleSecret",
+    "expiresIn over six months",
+    { expiresIn: 15_777_001 },
+    "LIFETIME_TOO_LONG",
+  ],
   ["createMusicKitToken", "origin an empty array", { origin: [] }, "INVALID_ORIGIN"],
-  ["createMusicKitToken", "origin with a comma", { origin: "https://a.example, https://b.example" }, "INVALID_ORIGIN"],
+  [
+    "createMusicKitToken",
+    "origin with a comma",
+    { origin: "https://a.example, https://b.example" },
+    "INVALID_ORIGIN",
+  ],
   ["createMusicKitToken", "expiresIn 0", { expiresIn: 0 }, "INVALID_EXPIRES_IN"],
   ["createWeatherKitToken", "serviceId missing", { serviceId: undefined }, "INVALID_SERVICE_ID"],
-  ["createWeatherKitToken", "serviceId with a slash", { serviceId: "com/example" }, "INVALID_SERVICE_ID"],
+  [
+    "createWeatherKitToken",
+    "serviceId with a slash",
+    { serviceId: "com/example" },
+    "INVALID_SERVICE_ID",
+  ],
   ["createMapKitToken", "scope unknown", { scope: "maps" }, "INVALID_SCOPE"],
   ["createMapKitToken", "mapkit_js scope without origin", { scope: "mapkit_js" }, "INVALID_ORIGIN"],
   ["createMapKitToken", "origin a number", { origin: 42 }, "INVALID_ORIGIN"],
@@ -439,27 +728,121 @@ const toolRows: Row[] = [
       ["two parts", () => "eyJhbGciOiJFUzI1NiJ9.e30"],
       ["four parts", () => "a.b.c.d"],
       ["a part that is not base64url", () => "eyJhbGciOiJFUzI1NiJ9.e3*.sig"],
-      ["claims that are not JSON", () => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from("{nope").toString("base64url")}.c2ln`],
-      ["claims a JSON array", () => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from("[1]").toString("base64url")}.c2ln`],
+      [
+        "claims that are not JSON",
+        () => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from("{nope").toString("base64url")}.c2ln`,
+      ],
+      [
+        "claims a JSON array",
+        () => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from("[1]").toString("base64url")}.c2ln`,
+      ],
       ["a PEM key by mistake", (f: Fixtures) => f.key.applePem],
       ["1 MB of dots and letters", () => "a.".repeat(MB / 2)],
     ] as [string, (f: Fixtures) => unknown][]
   ).flatMap(([name, token]): Row[] => [
-    { target: "decodeAscToken", name, code: "TOKEN_MALFORMED", sync: true, call: (f) => decodeAscToken(token(f) as string) as unknown as Promise<unknown> },
-    { target: "checkAscToken", name, code: "TOKEN_MALFORMED", sync: true, call: (f) => checkAscToken(token(f) as string) as unknown as Promise<unknown> },
+    {
+      target: "decodeAscToken",
+      name,
+      code: "TOKEN_MALFORMED",
+      sync: true,
+      call: (f) => decodeAscToken(token(f) as string) as unknown as Promise<unknown>,
+    },
+    {
+      target: "checkAscToken",
+      name,
+      code: "TOKEN_MALFORMED",
+      sync: true,
+      call: (f) => checkAscToken(token(f) as string) as unknown as Promise<unknown>,
+    },
   ]),
-  { target: "checkAscToken", name: "now a string (checked on a real token)", code: "INVALID_NOW", call: (f) => validToken(f).then((t) => checkAscToken(t, { now: "today" as never })) },
-  { target: "createAscTokenProvider", name: "refreshBefore negative", code: "INVALID_REFRESH_BEFORE", sync: true, call: (f) => createAscTokenProvider({ ...f.valid, refreshBefore: -1 }) as never },
-  { target: "createAscTokenProvider", name: "refreshBefore NaN", code: "INVALID_REFRESH_BEFORE", sync: true, call: (f) => createAscTokenProvider({ ...f.valid, refreshBefore: Number.NaN }) as never },
-  { target: "createAscTokenProvider", name: "refreshBefore longer than the token lives", code: "INVALID_REFRESH_BEFORE", call: (f) => createAscTokenProvider({ ...f.valid, refreshBefore: 5000 }).getToken() },
-  { target: "createAscTokenProvider", name: "keyId wrong", code: "INVALID_KEY_ID", sync: true, call: (f) => createAscTokenProvider({ ...f.valid, keyId: "x" }) as never },
-  { target: "createAscTokenProvider", name: "options null", code: "INVALID_OPTIONS", sync: true, call: () => createAscTokenProvider(null as never) as never },
-  { target: "createAscTokenProvider", name: "an RSA key, on first use", code: "KEY_UNSUPPORTED_TYPE", call: (f) => createAscTokenProvider({ ...f.valid, privateKey: f.rejects.rsaPkcs8 }).getToken() },
-  { target: "createTokenProvider", name: "mint not a function", code: "INVALID_OPTIONS", sync: true, call: (f) => createTokenProvider("createAscToken" as never, f.valid) as never },
-  { target: "createTokenProvider", name: "maxAge 0", code: "INVALID_MAX_AGE", sync: true, call: (f) => createTokenProvider(createAscToken, { ...f.valid, maxAge: 0 }) as never },
-  { target: "createTokenProvider", name: "APNs without maxAge", code: "INVALID_MAX_AGE", call: (f) => createTokenProvider(createApnsToken, { ...kindOptions.createApnsToken, privateKey: f.key.applePem }).getToken() },
-  { target: "createTokenProvider", name: "a mint returning a broken token", code: "TOKEN_MALFORMED", call: (f) => createTokenProvider(() => Promise.resolve("not.a.token"), { privateKey: f.key.applePem }).getToken() },
-  { target: "createAuthorizedFetch", name: "a provider whose key is damaged", code: "KEY_MALFORMED", call: (f) => createAuthorizedFetch(createAscTokenProvider({ ...f.valid, privateKey: "MIG*" }), () => Promise.resolve(new Response()))("https://example.invalid/") },
+  {
+    target: "checkAscToken",
+    name: "now a string (checked on a real token)",
+    code: "INVALID_NOW",
+    call: (f) => validToken(f).then((t) => checkAscToken(t, { now: "today" as never })),
+  },
+  {
+    target: "createAscTokenProvider",
+    name: "refreshBefore negative",
+    code: "INVALID_REFRESH_BEFORE",
+    sync: true,
+    call: (f) => createAscTokenProvider({ ...f.valid, refreshBefore: -1 }) as never,
+  },
+  {
+    target: "createAscTokenProvider",
+    name: "refreshBefore NaN",
+    code: "INVALID_REFRESH_BEFORE",
+    sync: true,
+    call: (f) => createAscTokenProvider({ ...f.valid, refreshBefore: Number.NaN }) as never,
+  },
+  {
+    target: "createAscTokenProvider",
+    name: "refreshBefore longer than the token lives",
+    code: "INVALID_REFRESH_BEFORE",
+    call: (f) => createAscTokenProvider({ ...f.valid, refreshBefore: 5000 }).getToken(),
+  },
+  {
+    target: "createAscTokenProvider",
+    name: "keyId wrong",
+    code: "INVALID_KEY_ID",
+    sync: true,
+    call: (f) => createAscTokenProvider({ ...f.valid, keyId: "x" }) as never,
+  },
+  {
+    target: "createAscTokenProvider",
+    name: "options null",
+    code: "INVALID_OPTIONS",
+    sync: true,
+    call: () => createAscTokenProvider(null as never) as never,
+  },
+  {
+    target: "createAscTokenProvider",
+    name: "an RSA key, on first use",
+    code: "KEY_UNSUPPORTED_TYPE",
+    call: (f) => createAscTokenProvider({ ...f.valid, privateKey: f.rejects.rsaPkcs8 }).getToken(),
+  },
+  {
+    target: "createTokenProvider",
+    name: "mint not a function",
+    code: "INVALID_OPTIONS",
+    sync: true,
+    call: (f) => createTokenProvider("createAscToken" as never, f.valid) as never,
+  },
+  {
+    target: "createTokenProvider",
+    name: "maxAge 0",
+    code: "INVALID_MAX_AGE",
+    sync: true,
+    call: (f) => createTokenProvider(createAscToken, { ...f.valid, maxAge: 0 }) as never,
+  },
+  {
+    target: "createTokenProvider",
+    name: "APNs without maxAge",
+    code: "INVALID_MAX_AGE",
+    call: (f) =>
+      createTokenProvider(createApnsToken, {
+        ...kindOptions.createApnsToken,
+        privateKey: f.key.applePem,
+      }).getToken(),
+  },
+  {
+    target: "createTokenProvider",
+    name: "a mint returning a broken token",
+    code: "TOKEN_MALFORMED",
+    call: (f) =>
+      createTokenProvider(() => Promise.resolve("not.a.token"), {
+        privateKey: f.key.applePem,
+      }).getToken(),
+  },
+  {
+    target: "createAuthorizedFetch",
+    name: "a provider whose key is damaged",
+    code: "KEY_MALFORMED",
+    call: (f) =>
+      createAuthorizedFetch(createAscTokenProvider({ ...f.valid, privateKey: "MIG*" }), () =>
+        Promise.resolve(new Response()),
+      )("https://example.invalid/"),
+  },
 ];
 
 /** Public functions that take an options object. */
@@ -494,10 +877,22 @@ const rows: Row[] = [
       target: kind,
       name,
       code,
-      call: (f) => mintKind(kind as Kind, f, "privateKey" in patch && patch.privateKey === "RSA" ? { privateKey: f.rejects.rsaPkcs8 } : patch),
+      call: (f) =>
+        mintKind(
+          kind as Kind,
+          f,
+          "privateKey" in patch && patch.privateKey === "RSA"
+            ? { privateKey: f.rejects.rsaPkcs8 }
+            : patch,
+        ),
     })),
   ),
-  ...kindRows.map(([kind, name, patch, code]): Row => ({ target: kind, name, code, call: (f) => mintKind(kind, f, patch) })),
+  ...kindRows.map(([kind, name, patch, code]): Row => ({
+    target: kind,
+    name,
+    code,
+    call: (f) => mintKind(kind, f, patch),
+  })),
   ...toolRows,
 ];
 
@@ -511,37 +906,46 @@ afterEach(() => {
 });
 
 describe("bad-input matrix", () => {
-  it.each(rows.map((row) => [`${row.target}: ${row.name} → ${row.code}`, row] as const))("%s", async (_, row) => {
-    row.arrange?.(f);
-    const started = performance.now();
-    let error: unknown;
-    if (row.sync) {
-      try {
-        row.call(f) as unknown;
-      } catch (thrown) {
-        error = thrown;
+  it.each(rows.map((row) => [`${row.target}: ${row.name} → ${row.code}`, row] as const))(
+    "%s",
+    async (_, row) => {
+      row.arrange?.(f);
+      const started = performance.now();
+      let error: unknown;
+      if (row.sync) {
+        try {
+          row.call(f) as unknown;
+        } catch (thrown) {
+          error = thrown;
+        }
+      } else {
+        let pending: Promise<unknown> | undefined;
+        expect(
+          () => (pending = row.call(f)),
+          "threw synchronously instead of rejecting",
+        ).not.toThrow();
+        error = await pending!.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       }
-    } else {
-      let pending: Promise<unknown> | undefined;
-      expect(() => (pending = row.call(f)), "threw synchronously instead of rejecting").not.toThrow();
-      error = await pending!.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    }
-    const elapsed = performance.now() - started;
-    vi.unstubAllGlobals();
+      const elapsed = performance.now() - started;
+      vi.unstubAllGlobals();
 
-    expect(error, row.sync ? "returned instead of throwing" : "resolved instead of rejecting").toBeDefined();
-    expect(isAscTokenError(error), `not an AscTokenError: ${String(error)}`).toBe(true);
-    expect(error).toBeInstanceOf(AscTokenError);
-    expect(error).toMatchObject({ name: "AscTokenError", code: row.code });
-    const { message } = error as AscTokenError;
-    expect(message.length).toBeGreaterThan(10);
-    expect(message.length, "messages stay short whatever the input").toBeLessThan(300);
-    expect(elapsed, "took too long").toBeLessThan(TIME_LIMIT_MS);
-    expectNoKeyMaterial(error, forbiddenRuns(f.secrets()));
-  });
+      expect(
+        error,
+        row.sync ? "returned instead of throwing" : "resolved instead of rejecting",
+      ).toBeDefined();
+      expect(isAscTokenError(error), `not an AscTokenError: ${String(error)}`).toBe(true);
+      expect(error).toBeInstanceOf(AscTokenError);
+      expect(error).toMatchObject({ name: "AscTokenError", code: row.code });
+      const { message } = error as AscTokenError;
+      expect(message.length).toBeGreaterThan(10);
+      expect(message.length, "messages stay short whatever the input").toBeLessThan(300);
+      expect(elapsed, "took too long").toBeLessThan(TIME_LIMIT_MS);
+      expectNoKeyMaterial(error, forbiddenRuns(f.secrets()));
+    },
+  );
 
   it("has at least 40 rows, each named once per function", () => {
     expect(rows.length).toBeGreaterThanOrEqual(40);
@@ -553,6 +957,9 @@ describe("bad-input matrix", () => {
     const covered = new Set<string>(rows.map((row) => row.code));
     const codes = allErrorCodes();
     expect(codes.length).toBeGreaterThan(10);
-    expect(codes.filter((code) => !covered.has(code)), "codes without a bad-input row").toStrictEqual([]);
+    expect(
+      codes.filter((code) => !covered.has(code)),
+      "codes without a bad-input row",
+    ).toStrictEqual([]);
   });
 });

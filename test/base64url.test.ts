@@ -25,7 +25,11 @@ describe("base64url", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         const b = Buffer.from(bytes);
-        for (const text of [b.toString("base64"), b.toString("base64url"), b.toString("base64").replace(/=+$/, "")]) {
+        for (const text of [
+          b.toString("base64"),
+          b.toString("base64url"),
+          b.toString("base64").replace(/=+$/, ""),
+        ]) {
           expect(decodeBase64(text)).toStrictEqual(new Uint8Array(bytes));
         }
       }),
@@ -34,7 +38,8 @@ describe("base64url", () => {
   });
 
   it("refuses what is not base64", () => {
-    for (const bad of ["A", "AB=C", "AB*C", "ABC===", "AB C", "=AAA"]) expect(decodeBase64(bad)).toBeUndefined();
+    for (const bad of ["A", "AB=C", "AB*C", "ABC===", "AB C", "=AAA"])
+      expect(decodeBase64(bad)).toBeUndefined();
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), (text) => {
         const result = decodeBase64(text);

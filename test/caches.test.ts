@@ -13,15 +13,25 @@ let key: P256Fixture;
 let cryptoKey: CryptoKey;
 beforeAll(async () => {
   key = makeP256();
-  cryptoKey = await webcrypto.subtle.importKey("pkcs8", key.pkcs8Der, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+  cryptoKey = await webcrypto.subtle.importKey(
+    "pkcs8",
+    key.pkcs8Der,
+    { name: "ECDSA", namedCurve: "P-256" },
+    false,
+    ["sign"],
+  );
 });
 
 describe("header cache", () => {
   it("ascHeader gives the encoded header, exactly Apple's JSON, per key ID", () => {
     const header = ascHeader("2X9R4HXF34");
     expect(ascHeader("2X9R4HXF34")).toBe(header);
-    expect(Buffer.from(header, "base64url").toString()).toBe('{"alg":"ES256","kid":"2X9R4HXF34","typ":"JWT"}');
-    expect(() => ascHeader("2x9r4hxf34")).toThrow(expect.objectContaining({ code: "INVALID_KEY_ID" }));
+    expect(Buffer.from(header, "base64url").toString()).toBe(
+      '{"alg":"ES256","kid":"2X9R4HXF34","typ":"JWT"}',
+    );
+    expect(() => ascHeader("2x9r4hxf34")).toThrow(
+      expect.objectContaining({ code: "INVALID_KEY_ID" }),
+    );
   });
 
   it("many key IDs (more than are cached) each get their own header", async () => {
@@ -46,10 +56,22 @@ describe("header cache", () => {
 
 describe("checked CryptoKeys", () => {
   it("a refused CryptoKey is refused every time, a good one works every time", async () => {
-    const verifyOnly = (await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])).publicKey;
+    const verifyOnly = (
+      await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, [
+        "sign",
+        "verify",
+      ])
+    ).publicKey;
     for (let i = 0; i < 3; i++) {
-      await expect(createAscToken({ keyId: "2X9R4HXF34", privateKey: verifyOnly })).rejects.toMatchObject({ code: "KEY_INVALID_CRYPTOKEY" });
-      expect(verifies(await createAscToken({ keyId: "2X9R4HXF34", privateKey: cryptoKey }), key.publicKey)).toBe(true);
+      await expect(
+        createAscToken({ keyId: "2X9R4HXF34", privateKey: verifyOnly }),
+      ).rejects.toMatchObject({ code: "KEY_INVALID_CRYPTOKEY" });
+      expect(
+        verifies(
+          await createAscToken({ keyId: "2X9R4HXF34", privateKey: cryptoKey }),
+          key.publicKey,
+        ),
+      ).toBe(true);
     }
   });
 });
@@ -84,7 +106,12 @@ describe("signing-input reuse", () => {
 
   it("the same options a second later give a token dated a second later", async () => {
     let ms = 1_800_000_000_000;
-    const options = { keyId: "2X9R4HXF34", issuerId: issuers[0], privateKey: cryptoKey, now: () => ms };
+    const options = {
+      keyId: "2X9R4HXF34",
+      issuerId: issuers[0],
+      privateKey: cryptoKey,
+      now: () => ms,
+    };
     const first = decodeToken(await createAscToken(options)).claims;
     const again = decodeToken(await createAscToken(options)).claims;
     ms += 1000;

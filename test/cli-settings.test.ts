@@ -5,7 +5,13 @@ import { keyIdFromFileName, resolveSettings, UsageError } from "../src/cli/setti
 const files: Record<string, string> = {
   "/keys/AuthKey_FILEKEY123.p8": "file-key",
   "/keys/other.p8": "other-key",
-  "/keys/api.json": JSON.stringify({ key_id: "JSONKEY123", issuer_id: "json-issuer", key: "json-key", duration: 600, in_house: true }),
+  "/keys/api.json": JSON.stringify({
+    key_id: "JSONKEY123",
+    issuer_id: "json-issuer",
+    key: "json-key",
+    duration: 600,
+    in_house: true,
+  }),
   "/keys/array.json": "[]",
   "/keys/bad.json": "{ nope",
 };
@@ -14,13 +20,31 @@ const readFile = (path: string): string => {
   if (text === undefined) throw new Error("ENOENT");
   return text;
 };
-const resolve = (flags: Parameters<typeof resolveSettings>[0], env: Record<string, string> = {}) => resolveSettings(flags, env, readFile);
+const resolve = (flags: Parameters<typeof resolveSettings>[0], env: Record<string, string> = {}) =>
+  resolveSettings(flags, env, readFile);
 
 describe("resolveSettings", () => {
   it("flags beat --api-key-json, which beats ASC_*, which beats fastlane's variables", () => {
-    const env = { ASC_KEY_ID: "ENVKEY1234", ASC_ISSUER_ID: "env-issuer", ASC_PRIVATE_KEY: "env-key", APP_STORE_CONNECT_API_KEY_KEY_ID: "FASTLANE12" };
-    expect(resolve({ "key-id": "FLAGKEY123", "api-key-json": "/keys/api.json" }, env).options).toMatchObject({ keyId: "FLAGKEY123", issuerId: "json-issuer", privateKey: "json-key", expiresIn: 600, audience: "apple-developer-enterprise-v1" });
-    expect(resolve({}, env).options).toMatchObject({ keyId: "ENVKEY1234", issuerId: "env-issuer", privateKey: "env-key" });
+    const env = {
+      ASC_KEY_ID: "ENVKEY1234",
+      ASC_ISSUER_ID: "env-issuer",
+      ASC_PRIVATE_KEY: "env-key",
+      APP_STORE_CONNECT_API_KEY_KEY_ID: "FASTLANE12",
+    };
+    expect(
+      resolve({ "key-id": "FLAGKEY123", "api-key-json": "/keys/api.json" }, env).options,
+    ).toMatchObject({
+      keyId: "FLAGKEY123",
+      issuerId: "json-issuer",
+      privateKey: "json-key",
+      expiresIn: 600,
+      audience: "apple-developer-enterprise-v1",
+    });
+    expect(resolve({}, env).options).toMatchObject({
+      keyId: "ENVKEY1234",
+      issuerId: "env-issuer",
+      privateKey: "env-key",
+    });
     expect(resolve({}, { ...env, ASC_KEY_ID: "" }).options.keyId).toBe("FASTLANE12");
   });
 
@@ -33,13 +57,26 @@ describe("resolveSettings", () => {
       ASC_KEY_ID: "ENVKEY1234",
       ASC_ISSUER_ID: "i",
     };
-    const key = (flags: Parameters<typeof resolveSettings>[0], env: Record<string, string>) => resolve(flags, env).options.privateKey;
+    const key = (flags: Parameters<typeof resolveSettings>[0], env: Record<string, string>) =>
+      resolve(flags, env).options.privateKey;
     expect(key({ "key-file": "/keys/AuthKey_FILEKEY123.p8" }, all)).toBe("file-key");
     expect(key({ "api-key-json": "/keys/api.json" }, all)).toBe("json-key");
     expect(key({}, all)).toBe("asc-content");
     expect(key({}, { ...all, ASC_PRIVATE_KEY: "" })).toBe("other-key");
-    expect(key({}, { ...all, ASC_PRIVATE_KEY: "", ASC_PRIVATE_KEY_PATH: "" })).toBe("fastlane-content");
-    expect(key({}, { ...all, ASC_PRIVATE_KEY: "", ASC_PRIVATE_KEY_PATH: "", APP_STORE_CONNECT_API_KEY_KEY: "" })).toBe("file-key");
+    expect(key({}, { ...all, ASC_PRIVATE_KEY: "", ASC_PRIVATE_KEY_PATH: "" })).toBe(
+      "fastlane-content",
+    );
+    expect(
+      key(
+        {},
+        {
+          ...all,
+          ASC_PRIVATE_KEY: "",
+          ASC_PRIVATE_KEY_PATH: "",
+          APP_STORE_CONNECT_API_KEY_KEY: "",
+        },
+      ),
+    ).toBe("file-key");
   });
 
   it("infers the key ID from AuthKey_<KEYID>.p8 only when none is given", () => {
@@ -49,33 +86,81 @@ describe("resolveSettings", () => {
     expect(settings.options.keyId).toBe("FILEKEY123");
     expect(settings.sources.keyId).toMatch(/file name/);
     expect(settings.keyFile).toBe("/keys/AuthKey_FILEKEY123.p8");
-    expect(resolve({ "key-file": "/keys/AuthKey_FILEKEY123.p8", individual: true, "key-id": "FLAGKEY123" }).options.keyId).toBe("FLAGKEY123");
+    expect(
+      resolve({
+        "key-file": "/keys/AuthKey_FILEKEY123.p8",
+        individual: true,
+        "key-id": "FLAGKEY123",
+      }).options.keyId,
+    ).toBe("FLAGKEY123");
   });
 
   it("warns when the key ID given is not the one in the key file's name", () => {
-    expect(resolve({ "key-file": "/keys/AuthKey_FILEKEY123.p8", individual: true }).warnings).toStrictEqual([]);
-    expect(resolve({ "key-file": "/keys/AuthKey_FILEKEY123.p8", individual: true, "key-id": "FILEKEY123" }).warnings).toStrictEqual([]);
-    expect(resolve({ "key-file": "/keys/other.p8", individual: true, "key-id": "FLAGKEY123" }).warnings).toStrictEqual([]);
-    const [warning, ...more] = resolve({ "key-file": "/keys/AuthKey_FILEKEY123.p8", individual: true, "key-id": "FLAGKEY123" }).warnings;
+    expect(
+      resolve({ "key-file": "/keys/AuthKey_FILEKEY123.p8", individual: true }).warnings,
+    ).toStrictEqual([]);
+    expect(
+      resolve({
+        "key-file": "/keys/AuthKey_FILEKEY123.p8",
+        individual: true,
+        "key-id": "FILEKEY123",
+      }).warnings,
+    ).toStrictEqual([]);
+    expect(
+      resolve({ "key-file": "/keys/other.p8", individual: true, "key-id": "FLAGKEY123" }).warnings,
+    ).toStrictEqual([]);
+    const [warning, ...more] = resolve({
+      "key-file": "/keys/AuthKey_FILEKEY123.p8",
+      individual: true,
+      "key-id": "FLAGKEY123",
+    }).warnings;
     expect(more).toStrictEqual([]);
-    expect(warning).toBe("the key ID FLAGKEY123 (from --key-id) is not the one in the key file's name, FILEKEY123: Apple refuses a token whose kid is not the key's ID");
+    expect(warning).toBe(
+      "the key ID FLAGKEY123 (from --key-id) is not the one in the key file's name, FILEKEY123: Apple refuses a token whose kid is not the key's ID",
+    );
   });
 
   it("a key variable holding a path instead of the key is a usage error that names the fix", () => {
     const env = { ASC_KEY_ID: "ENVKEY1234" };
-    for (const path of ["/keys/AuthKey_2X9R4HXF34.p8", "./AuthKey_2X9R4HXF34.p8", "~/keys/key.p8", "AuthKey_2X9R4HXF34.p8", "AUTHKEY_2X9R4HXF34.P8", "/run/secrets/asc_key"]) {
-      expect(() => resolve({ individual: true }, { ...env, ASC_PRIVATE_KEY: path }), path).toThrow(/ASC_PRIVATE_KEY holds a file path, not the key: put the path in ASC_PRIVATE_KEY_PATH/);
+    for (const path of [
+      "/keys/AuthKey_2X9R4HXF34.p8",
+      "./AuthKey_2X9R4HXF34.p8",
+      "~/keys/key.p8",
+      "AuthKey_2X9R4HXF34.p8",
+      "AUTHKEY_2X9R4HXF34.P8",
+      "/run/secrets/asc_key",
+    ]) {
+      expect(() => resolve({ individual: true }, { ...env, ASC_PRIVATE_KEY: path }), path).toThrow(
+        /ASC_PRIVATE_KEY holds a file path, not the key: put the path in ASC_PRIVATE_KEY_PATH/,
+      );
     }
-    expect(() => resolve({ individual: true }, { ...env, APP_STORE_CONNECT_API_KEY_KEY: "/keys/k.p8" })).toThrow(/APP_STORE_CONNECT_API_KEY_KEY holds a file path/);
+    expect(() =>
+      resolve({ individual: true }, { ...env, APP_STORE_CONNECT_API_KEY_KEY: "/keys/k.p8" }),
+    ).toThrow(/APP_STORE_CONNECT_API_KEY_KEY holds a file path/);
     // The key itself, in any form, is passed on untouched.
-    for (const key of ["-----BEGIN PRIVATE KEY-----\\nMIGTAgEA/x\\n-----END PRIVATE KEY-----", "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg/abc+def", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"]) {
-      expect(resolve({ individual: true }, { ...env, ASC_PRIVATE_KEY: key }).options.privateKey).toBe(key);
+    for (const key of [
+      "-----BEGIN PRIVATE KEY-----\\nMIGTAgEA/x\\n-----END PRIVATE KEY-----",
+      "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg/abc+def",
+      "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t",
+    ]) {
+      expect(
+        resolve({ individual: true }, { ...env, ASC_PRIVATE_KEY: key }).options.privateKey,
+      ).toBe(key);
     }
   });
 
   it("fastlane's duration and in-house flags", () => {
-    const env = { ASC_KEY_ID: "ENVKEY1234", ASC_PRIVATE_KEY: "k", APP_STORE_CONNECT_API_KEY_DURATION: "900", APP_STORE_CONNECT_API_KEY_IN_HOUSE: "1" };
-    expect(resolve({ individual: true }, env).options).toMatchObject({ expiresIn: 900, audience: "apple-developer-enterprise-v1", issuerId: undefined });
+    const env = {
+      ASC_KEY_ID: "ENVKEY1234",
+      ASC_PRIVATE_KEY: "k",
+      APP_STORE_CONNECT_API_KEY_DURATION: "900",
+      APP_STORE_CONNECT_API_KEY_IN_HOUSE: "1",
+    };
+    expect(resolve({ individual: true }, env).options).toMatchObject({
+      expiresIn: 900,
+      audience: "apple-developer-enterprise-v1",
+      issuerId: undefined,
+    });
     expect(resolve({ individual: true, "expires-in": "300" }, env).options.expiresIn).toBe(300);
     expect(resolve({ individual: true, enterprise: false }, env).options.audience).toBeUndefined();
   });
@@ -84,19 +169,38 @@ describe("resolveSettings", () => {
     ["no key", {}, {}, /no private key/],
     ["no key ID", {}, { ASC_PRIVATE_KEY: "k" }, /no key ID/],
     ["no issuer", { "key-id": "FLAGKEY123" }, { ASC_PRIVATE_KEY: "k" }, /no issuer ID/],
-    ["unreadable key file", { "key-file": "/nope.p8" }, {}, /cannot read the key file \/nope.p8 \(from --key-file\)/],
+    [
+      "unreadable key file",
+      { "key-file": "/nope.p8" },
+      {},
+      /cannot read the key file \/nope.p8 \(from --key-file\)/,
+    ],
     ["unreadable JSON", { "api-key-json": "/nope.json" }, {}, /cannot be read/],
     ["JSON not valid", { "api-key-json": "/keys/bad.json" }, {}, /not valid JSON/],
     ["JSON not an object", { "api-key-json": "/keys/array.json" }, {}, /expected an object/],
-    ["bad --expires-in", { "expires-in": "10m", individual: true, "key-id": "FLAGKEY123" }, { ASC_PRIVATE_KEY: "k" }, /--expires-in must be a whole number/],
-    ["bad fastlane duration", { individual: true, "key-id": "FLAGKEY123" }, { ASC_PRIVATE_KEY: "k", APP_STORE_CONNECT_API_KEY_DURATION: "-5" }, /APP_STORE_CONNECT_API_KEY_DURATION must be/],
+    [
+      "bad --expires-in",
+      { "expires-in": "10m", individual: true, "key-id": "FLAGKEY123" },
+      { ASC_PRIVATE_KEY: "k" },
+      /--expires-in must be a whole number/,
+    ],
+    [
+      "bad fastlane duration",
+      { individual: true, "key-id": "FLAGKEY123" },
+      { ASC_PRIVATE_KEY: "k", APP_STORE_CONNECT_API_KEY_DURATION: "-5" },
+      /APP_STORE_CONNECT_API_KEY_DURATION must be/,
+    ],
   ] as const)("%s → UsageError", (_, flags, env, message) => {
     expect(() => resolve(flags, env)).toThrow(UsageError);
     expect(() => resolve(flags, env)).toThrow(message);
   });
 
   it("never mutates the flags or environment it reads", () => {
-    const flags = Object.freeze({ "key-id": "FLAGKEY123", individual: true, scope: Object.freeze(["GET /v1/apps"]) as string[] });
+    const flags = Object.freeze({
+      "key-id": "FLAGKEY123",
+      individual: true,
+      scope: Object.freeze(["GET /v1/apps"]) as string[],
+    });
     const env = Object.freeze({ ASC_PRIVATE_KEY: "k" });
     const settings = resolve(flags, env);
     expect(settings.options.scope).toStrictEqual(["GET /v1/apps"]);

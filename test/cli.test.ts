@@ -19,11 +19,22 @@ let keyFile: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "asc-token-cli-"));
-  const packed = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], { cwd: root, encoding: "utf8" }).trim().split("\n").at(-1)!;
+  const packed = execFileSync(
+    "npm",
+    ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir],
+    { cwd: root, encoding: "utf8" },
+  )
+    .trim()
+    .split("\n")
+    .at(-1)!;
   const consumer = join(dir, "consumer");
   mkdirSync(consumer);
   writeFileSync(join(consumer, "package.json"), '{ "name": "consumer", "private": true }');
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(dir, packed)], { cwd: consumer, stdio: "ignore" });
+  execFileSync(
+    "npm",
+    ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(dir, packed)],
+    { cwd: consumer, stdio: "ignore" },
+  );
   bin = join(consumer, "node_modules", ".bin", "asc-token");
   key = makeP256();
   keyFile = join(dir, `AuthKey_${keyId}.p8`);
@@ -72,7 +83,13 @@ describe("asc-token (mint)", () => {
   });
 
   it("from ASC_* variables, with the key's newlines as literal \\n", () => {
-    const token = tokenOf(run([], { ASC_KEY_ID: keyId, ASC_ISSUER_ID: issuerId, ASC_PRIVATE_KEY: key.applePem.replace(/\n/g, "\\n") }));
+    const token = tokenOf(
+      run([], {
+        ASC_KEY_ID: keyId,
+        ASC_ISSUER_ID: issuerId,
+        ASC_PRIVATE_KEY: key.applePem.replace(/\n/g, "\\n"),
+      }),
+    );
     expect(decodeToken(token).claims.iss).toBe(issuerId);
   });
 
@@ -98,12 +115,26 @@ describe("asc-token (mint)", () => {
   });
 
   it("from fastlane's KEY_FILEPATH", () => {
-    tokenOf(run([], { APP_STORE_CONNECT_API_KEY_ISSUER_ID: issuerId, APP_STORE_CONNECT_API_KEY_KEY_FILEPATH: keyFile }));
+    tokenOf(
+      run([], {
+        APP_STORE_CONNECT_API_KEY_ISSUER_ID: issuerId,
+        APP_STORE_CONNECT_API_KEY_KEY_FILEPATH: keyFile,
+      }),
+    );
   });
 
   it("from fastlane's API key JSON file", () => {
     const json = join(dir, "api_key.json");
-    writeFileSync(json, JSON.stringify({ key_id: keyId, issuer_id: issuerId, key: key.applePem, duration: 900, in_house: false }));
+    writeFileSync(
+      json,
+      JSON.stringify({
+        key_id: keyId,
+        issuer_id: issuerId,
+        key: key.applePem,
+        duration: 900,
+        in_house: false,
+      }),
+    );
     const { claims } = decodeToken(tokenOf(run(["--api-key-json", json])));
     expect(claims).toMatchObject({ iss: issuerId, aud: "appstoreconnect-v1" });
     expect((claims.exp as number) - (claims.iat as number)).toBe(900);
@@ -111,9 +142,15 @@ describe("asc-token (mint)", () => {
 
   it("flags beat the environment", () => {
     const other = "11111111-2222-3333-4444-555555555555";
-    const result = run(["--issuer-id", issuerId, "--key-file", keyFile], { ASC_ISSUER_ID: other, ASC_KEY_ID: "ZZZZZZZZZZ", ASC_PRIVATE_KEY: "garbage" });
+    const result = run(["--issuer-id", issuerId, "--key-file", keyFile], {
+      ASC_ISSUER_ID: other,
+      ASC_KEY_ID: "ZZZZZZZZZZ",
+      ASC_PRIVATE_KEY: "garbage",
+    });
     // The env key ID beats the file name (a flag would beat both), with a warning: they differ.
-    expect(result.stderr).toMatch(/^asc-token: warning: the key ID ZZZZZZZZZZ \(from ASC_KEY_ID\) is not the one in the key file's name, [A-Z0-9]{10}: Apple refuses/);
+    expect(result.stderr).toMatch(
+      /^asc-token: warning: the key ID ZZZZZZZZZZ \(from ASC_KEY_ID\) is not the one in the key file's name, [A-Z0-9]{10}: Apple refuses/,
+    );
     const token = tokenOf({ ...result, stderr: "" });
     const { header, claims } = decodeToken(token);
     expect(claims.iss).toBe(issuerId);
@@ -121,9 +158,26 @@ describe("asc-token (mint)", () => {
   });
 
   it("--individual, --scope (repeatable), --enterprise, --expires-in", () => {
-    const token = tokenOf(run(["--individual", "--key-file", keyFile, "--scope", "GET /v1/apps", "--scope", "GET /v1/builds", "--enterprise", "--expires-in", "300"]));
+    const token = tokenOf(
+      run([
+        "--individual",
+        "--key-file",
+        keyFile,
+        "--scope",
+        "GET /v1/apps",
+        "--scope",
+        "GET /v1/builds",
+        "--enterprise",
+        "--expires-in",
+        "300",
+      ]),
+    );
     const { claims } = decodeToken(token);
-    expect(claims).toMatchObject({ sub: "user", aud: "apple-developer-enterprise-v1", scope: ["GET /v1/apps", "GET /v1/builds"] });
+    expect(claims).toMatchObject({
+      sub: "user",
+      aud: "apple-developer-enterprise-v1",
+      scope: ["GET /v1/apps", "GET /v1/builds"],
+    });
     expect(claims.iss).toBeUndefined();
     expect((claims.exp as number) - (claims.iat as number)).toBe(300);
   });
@@ -131,17 +185,26 @@ describe("asc-token (mint)", () => {
   it("--json prints token, issuedAt, expiresAt", () => {
     const result = run(["--json", "--issuer-id", issuerId, "--key-file", keyFile]);
     expect(result.status).toBe(0);
-    const info = JSON.parse(result.stdout) as { token: string; issuedAt: number; expiresAt: number };
+    const info = JSON.parse(result.stdout) as {
+      token: string;
+      issuedAt: number;
+      expiresAt: number;
+    };
     expect(verifies(info.token, key.publicKey)).toBe(true);
     expect(info.expiresAt - info.issuedAt).toBe(1140);
-    expect(decodeToken(info.token).claims).toMatchObject({ iat: info.issuedAt, exp: info.expiresAt });
+    expect(decodeToken(info.token).claims).toMatchObject({
+      iat: info.issuedAt,
+      exp: info.expiresAt,
+    });
   });
 
   it("--header prints an Authorization header line", () => {
     const result = run(["--header", "--issuer-id", issuerId, "--key-file", keyFile]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+\n$/);
-    expect(verifies(result.stdout.trim().slice("Authorization: Bearer ".length), key.publicKey)).toBe(true);
+    expect(
+      verifies(result.stdout.trim().slice("Authorization: Bearer ".length), key.publicKey),
+    ).toBe(true);
   });
 
   it("warns when the key file is readable by others, as ssh does", () => {
@@ -159,16 +222,64 @@ describe("asc-token errors", () => {
   const cases: [string, string[], Record<string, string>, number, RegExp][] = [
     ["unknown flag", ["--kid", keyId], {}, 2, /Unknown option '--kid'/],
     ["unknown command", ["mint-it"], {}, 2, /unknown command/],
-    ["no key at all", ["--key-id", keyId, "--issuer-id", issuerId], {}, 2, /no private key: .*--key-file.*ASC_PRIVATE_KEY/],
-    ["no key ID", ["--issuer-id", issuerId], { ASC_PRIVATE_KEY: "x" }, 2, /no key ID: pass --key-id or set ASC_KEY_ID/],
+    [
+      "no key at all",
+      ["--key-id", keyId, "--issuer-id", issuerId],
+      {},
+      2,
+      /no private key: .*--key-file.*ASC_PRIVATE_KEY/,
+    ],
+    [
+      "no key ID",
+      ["--issuer-id", issuerId],
+      { ASC_PRIVATE_KEY: "x" },
+      2,
+      /no key ID: pass --key-id or set ASC_KEY_ID/,
+    ],
     ["no issuer", ["--key-id", keyId], { ASC_PRIVATE_KEY: "x" }, 2, /no issuer ID: .*--individual/],
-    ["missing key file", ["--key-file", "/nonexistent/AuthKey_2X9R4HXF34.p8", "--individual"], {}, 2, /cannot read the key file .* \(from --key-file\)/],
-    ["--expires-in not a number", ["--expires-in", "20m", "--individual", "--key-id", keyId], { ASC_PRIVATE_KEY: "x" }, 2, /--expires-in must be a whole number of seconds/],
+    [
+      "missing key file",
+      ["--key-file", "/nonexistent/AuthKey_2X9R4HXF34.p8", "--individual"],
+      {},
+      2,
+      /cannot read the key file .* \(from --key-file\)/,
+    ],
+    [
+      "--expires-in not a number",
+      ["--expires-in", "20m", "--individual", "--key-id", keyId],
+      { ASC_PRIVATE_KEY: "x" },
+      2,
+      /--expires-in must be a whole number of seconds/,
+    ],
     ["--json with --header", ["--json", "--header"], {}, 2, /cannot be used together/],
-    ["--individual with --issuer-id", ["--individual", "--issuer-id", issuerId, "--key-id", keyId], { ASC_PRIVATE_KEY: "x" }, 2, /contradict/],
-    ["a damaged key in the environment", ["--key-id", keyId, "--issuer-id", issuerId], { ASC_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nMIGTAgEA!!\n-----END PRIVATE KEY-----" }, 1, /\(KEY_MALFORMED\)\n {2}check ASC_PRIVATE_KEY/],
-    ["a bad key ID", ["--key-id", "abc", "--issuer-id", issuerId], { ASC_PRIVATE_KEY: "x" }, 1, /\(INVALID_KEY_ID\)\n {2}check --key-id/],
-    ["a lifetime over 20 minutes", ["--expires-in", "5000", "--issuer-id", issuerId, "--key-id", keyId], { ASC_PRIVATE_KEY: "x" }, 1, /\(LIFETIME_TOO_LONG\)\n {2}check --expires-in/],
+    [
+      "--individual with --issuer-id",
+      ["--individual", "--issuer-id", issuerId, "--key-id", keyId],
+      { ASC_PRIVATE_KEY: "x" },
+      2,
+      /contradict/,
+    ],
+    [
+      "a damaged key in the environment",
+      ["--key-id", keyId, "--issuer-id", issuerId],
+      { ASC_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nMIGTAgEA!!\n-----END PRIVATE KEY-----" },
+      1,
+      /\(KEY_MALFORMED\)\n {2}check ASC_PRIVATE_KEY/,
+    ],
+    [
+      "a bad key ID",
+      ["--key-id", "abc", "--issuer-id", issuerId],
+      { ASC_PRIVATE_KEY: "x" },
+      1,
+      /\(INVALID_KEY_ID\)\n {2}check --key-id/,
+    ],
+    [
+      "a lifetime over 20 minutes",
+      ["--expires-in", "5000", "--issuer-id", issuerId, "--key-id", keyId],
+      { ASC_PRIVATE_KEY: "x" },
+      1,
+      /\(LIFETIME_TOO_LONG\)\n {2}check --expires-in/,
+    ],
   ];
 
   it.each(cases)("%s", (_, args, env, status, message) => {
@@ -195,25 +306,45 @@ describe("the same command under Deno and Bun", () => {
     ["deno", ["run", "-A"]],
     ["bun", []],
   ] as const;
-  it.each(runtimes)("%s runs the packed CLI: mint, and an error with its exit code", (name, flags) => {
-    const runtime = join(root, "node_modules", ".bin", name);
-    const cli = join(dir, "consumer", "node_modules", "asc-token", "dist", "cli.js");
-    const env = { PATH: process.env.PATH ?? "", HOME: dir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", DO_NOT_TRACK: "1" };
-    const ok = spawnSync(runtime, [...flags, cli, "--issuer-id", issuerId, "--key-file", keyFile], { encoding: "utf8", env, timeout: 30_000 });
-    expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    expect(verifies(ok.stdout.trim(), key.publicKey)).toBe(true);
-    const bad = spawnSync(runtime, [...flags, cli, "--kid", "x"], { encoding: "utf8", env, timeout: 30_000 });
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^asc-token: /);
-  });
+  it.each(runtimes)(
+    "%s runs the packed CLI: mint, and an error with its exit code",
+    (name, flags) => {
+      const runtime = join(root, "node_modules", ".bin", name);
+      const cli = join(dir, "consumer", "node_modules", "asc-token", "dist", "cli.js");
+      const env = {
+        PATH: process.env.PATH ?? "",
+        HOME: dir,
+        DENO_NO_UPDATE_CHECK: "1",
+        NO_COLOR: "1",
+        DO_NOT_TRACK: "1",
+      };
+      const ok = spawnSync(
+        runtime,
+        [...flags, cli, "--issuer-id", issuerId, "--key-file", keyFile],
+        { encoding: "utf8", env, timeout: 30_000 },
+      );
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+      expect(verifies(ok.stdout.trim(), key.publicKey)).toBe(true);
+      const bad = spawnSync(runtime, [...flags, cli, "--kid", "x"], {
+        encoding: "utf8",
+        env,
+        timeout: 30_000,
+      });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/^asc-token: /);
+    },
+  );
 });
 
 describe("decode, doctor, demo, help, version", () => {
   const handMade = (claims: object) => {
     const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
     const input = `${enc({ alg: "ES256", kid: keyId, typ: "JWT" })}.${enc(claims)}`;
-    const signature = sign("sha256", Buffer.from(input), { key: key.privateKey, dsaEncoding: "ieee-p1363" });
+    const signature = sign("sha256", Buffer.from(input), {
+      key: key.privateKey,
+      dsaEncoding: "ieee-p1363",
+    });
     return `${input}.${signature.toString("base64url")}`;
   };
 
@@ -221,7 +352,11 @@ describe("decode, doctor, demo, help, version", () => {
     const token = tokenOf(run(["--issuer-id", issuerId, "--key-file", keyFile]));
     for (const result of [run(["decode", token]), run(["decode", "-"], {}, `${token}\n`)]) {
       expect(result.status).toBe(0);
-      const printed = JSON.parse(result.stdout) as { header: object; claims: { iat: number }; times: { issuedAt: string; lifetimeSeconds: number; status: string } };
+      const printed = JSON.parse(result.stdout) as {
+        header: object;
+        claims: { iat: number };
+        times: { issuedAt: string; lifetimeSeconds: number; status: string };
+      };
       expect(printed.header).toStrictEqual({ alg: "ES256", kid: keyId, typ: "JWT" });
       expect(printed.times.issuedAt).toBe(new Date(printed.claims.iat * 1000).toISOString());
       expect(printed.times.lifetimeSeconds).toBe(1140);
@@ -242,7 +377,10 @@ describe("decode, doctor, demo, help, version", () => {
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/No problems found/);
     const now = Math.floor(Date.now() / 1000);
-    const bad = run(["doctor", handMade({ iss: issuerId, iat: now, exp: now + 3600, aud: "appstoreconnect-v1" })]);
+    const bad = run([
+      "doctor",
+      handMade({ iss: issuerId, iat: now, exp: now + 3600, aud: "appstoreconnect-v1" }),
+    ]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/LIFETIME_TOO_LONG: /);
   });
@@ -256,7 +394,11 @@ describe("decode, doctor, demo, help, version", () => {
   });
 
   it("demo with a key in the environment prints a real token", () => {
-    const result = run(["demo"], { ASC_KEY_ID: keyId, ASC_ISSUER_ID: issuerId, ASC_PRIVATE_KEY: key.applePem });
+    const result = run(["demo"], {
+      ASC_KEY_ID: keyId,
+      ASC_ISSUER_ID: issuerId,
+      ASC_PRIVATE_KEY: key.applePem,
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     expect(verifies(result.stdout.trim(), key.publicKey)).toBe(true);
@@ -267,10 +409,36 @@ describe("decode, doctor, demo, help, version", () => {
   it("--help names every flag and variable; --version prints the package version", () => {
     const help = run(["--help"]);
     expect(help.status).toBe(0);
-    for (const name of ["--key-id", "--issuer-id", "--key-file", "--individual", "--expires-in", "--scope", "--enterprise", "--api-key-json", "--json", "--header", "ASC_KEY_ID", "ASC_ISSUER_ID", "ASC_PRIVATE_KEY", "ASC_PRIVATE_KEY_PATH", "APP_STORE_CONNECT_API_KEY_KEY_ID", "_ISSUER_ID", "_KEY_FILEPATH", "_IS_KEY_CONTENT_BASE64", "_DURATION", "_IN_HOUSE", "decode", "doctor", "demo"]) {
+    for (const name of [
+      "--key-id",
+      "--issuer-id",
+      "--key-file",
+      "--individual",
+      "--expires-in",
+      "--scope",
+      "--enterprise",
+      "--api-key-json",
+      "--json",
+      "--header",
+      "ASC_KEY_ID",
+      "ASC_ISSUER_ID",
+      "ASC_PRIVATE_KEY",
+      "ASC_PRIVATE_KEY_PATH",
+      "APP_STORE_CONNECT_API_KEY_KEY_ID",
+      "_ISSUER_ID",
+      "_KEY_FILEPATH",
+      "_IS_KEY_CONTENT_BASE64",
+      "_DURATION",
+      "_IN_HOUSE",
+      "decode",
+      "doctor",
+      "demo",
+    ]) {
       expect(help.stdout).toContain(name);
     }
     const version = run(["--version"]);
-    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version);
+    expect(version.stdout.trim()).toBe(
+      (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version,
+    );
   });
 });

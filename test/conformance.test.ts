@@ -53,13 +53,20 @@ describe("the grader", () => {
   it("fails a token signed by another key", () => {
     const changed = copy();
     tokenOf(changed, "individual key: sub user, no iss").token = tokenOf(outcome, "scope").token;
-    expect(failures(changed).map((c) => c.name)).toStrictEqual(["verified in Node: individual key: sub user, no iss"]);
+    expect(failures(changed).map((c) => c.name)).toStrictEqual([
+      "verified in Node: individual key: sub user, no iss",
+    ]);
   });
 
   it("fails a validly signed token whose claims are not the expected ones", () => {
     const changed = copy();
     const iat = Math.floor(made.fixtures.now / 1000) - 60;
-    tokenOf(changed, "lifetime 1200 s is accepted").token = signedByTeam({ iss: made.fixtures.issuerId, iat, exp: iat + 1201, aud: "appstoreconnect-v1" });
+    tokenOf(changed, "lifetime 1200 s is accepted").token = signedByTeam({
+      iss: made.fixtures.issuerId,
+      iat,
+      exp: iat + 1201,
+      aud: "appstoreconnect-v1",
+    });
     const bad = failures(changed);
     expect(bad.map((c) => c.name)).toStrictEqual(["verified in Node: lifetime 1200 s is accepted"]);
     expect(bad[0]?.error).toMatch(/^claims /);
@@ -75,7 +82,12 @@ describe("the grader", () => {
   it("fails a system-clock token dated outside the run", () => {
     const changed = copy();
     const iat = Math.floor(window.start / 1000) - 3600;
-    tokenOf(changed, "system clock (no now option)").token = signedByTeam({ iss: made.fixtures.issuerId, iat, exp: iat + 1140, aud: "appstoreconnect-v1" });
+    tokenOf(changed, "system clock (no now option)").token = signedByTeam({
+      iss: made.fixtures.issuerId,
+      iat,
+      exp: iat + 1140,
+      aud: "appstoreconnect-v1",
+    });
     expect(failures(changed)[0]?.error).toMatch(/^iat \d+ is not within/);
   });
 

@@ -30,7 +30,11 @@ describe("decodeAscToken", () => {
 
   it("does not verify: a token signed by another key decodes the same way", () => {
     const other = makeP256();
-    const forged = handToken({ alg: "ES256", kid: keyId, typ: "JWT" }, { iss: issuerId }, other.privateKey);
+    const forged = handToken(
+      { alg: "ES256", kid: keyId, typ: "JWT" },
+      { iss: issuerId },
+      other.privateKey,
+    );
     expect(decodeAscToken(forged).claims).toStrictEqual({ iss: issuerId });
   });
 
@@ -54,20 +58,98 @@ describe("decodeAscToken: malformed tokens throw TOKEN_MALFORMED without echoing
     ["four parts", () => `${token}.${token.split(".")[2]!}`, /4 parts/],
     ["five parts (a JWE)", () => token.split(".").concat(["abc", "def"]).join("."), /5 parts/],
     ["empty string", () => "", /1 part/],
-    ["standard base64 in the header (+)", () => `${b64('{"alg":"ES256"}')}+x.${token.split(".").slice(1).join(".")}`, /header is not base64url/],
-    ["padding in the claims", () => { const [h, c, s] = token.split("."); return `${h!}.${c!}==.${s!}`; }, /claims is not base64url/],
-    ["a length base64 cannot have", () => { const [, c, s] = token.split("."); return `abcde.${c!}.${s!}`; }, /header is not base64url/],
+    [
+      "standard base64 in the header (+)",
+      () => `${b64('{"alg":"ES256"}')}+x.${token.split(".").slice(1).join(".")}`,
+      /header is not base64url/,
+    ],
+    [
+      "padding in the claims",
+      () => {
+        const [h, c, s] = token.split(".");
+        return `${h!}.${c!}==.${s!}`;
+      },
+      /claims is not base64url/,
+    ],
+    [
+      "a length base64 cannot have",
+      () => {
+        const [, c, s] = token.split(".");
+        return `abcde.${c!}.${s!}`;
+      },
+      /header is not base64url/,
+    ],
     ['"Bearer " in front', () => `Bearer ${token}`, /header is not base64url/],
     ["whitespace inside", () => token.replace(".", " ."), /header is not base64url/],
-    ["header not JSON", () => { const [, c, s] = token.split("."); return `${b64("alg=ES256")}.${c!}.${s!}`; }, /header is not UTF-8 JSON/],
-    ["header empty", () => { const [, c, s] = token.split("."); return `.${c!}.${s!}`; }, /header is not UTF-8 JSON/],
-    ["header a JSON array", () => { const [, c, s] = token.split("."); return `${b64('["ES256"]')}.${c!}.${s!}`; }, /header is JSON but not an object \(it is an array\)/],
-    ["header JSON null", () => { const [, c, s] = token.split("."); return `${b64("null")}.${c!}.${s!}`; }, /not an object \(it is null\)/],
-    ["claims a JSON string", () => { const [h, , s] = token.split("."); return `${h!}.${b64('"claims"')}.${s!}`; }, /claims is JSON but not an object \(it is a string/],
-    ["claims a JSON number", () => { const [h, , s] = token.split("."); return `${h!}.${b64("1764331200")}.${s!}`; }, /claims is JSON but not an object \(it is a number\)/],
-    ["claims not UTF-8", () => { const [h, , s] = token.split("."); return `${h!}.${Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")}.${s!}`; }, /claims is not UTF-8 JSON/],
-    ["claims truncated JSON", () => { const [h, , s] = token.split("."); return `${h!}.${b64('{"iss":"57246542-96fe')}.${s!}`; }, /claims is not UTF-8 JSON/],
-    ["signature with a bad character", () => `${token.slice(0, -2)}!!`, /signature is not base64url/],
+    [
+      "header not JSON",
+      () => {
+        const [, c, s] = token.split(".");
+        return `${b64("alg=ES256")}.${c!}.${s!}`;
+      },
+      /header is not UTF-8 JSON/,
+    ],
+    [
+      "header empty",
+      () => {
+        const [, c, s] = token.split(".");
+        return `.${c!}.${s!}`;
+      },
+      /header is not UTF-8 JSON/,
+    ],
+    [
+      "header a JSON array",
+      () => {
+        const [, c, s] = token.split(".");
+        return `${b64('["ES256"]')}.${c!}.${s!}`;
+      },
+      /header is JSON but not an object \(it is an array\)/,
+    ],
+    [
+      "header JSON null",
+      () => {
+        const [, c, s] = token.split(".");
+        return `${b64("null")}.${c!}.${s!}`;
+      },
+      /not an object \(it is null\)/,
+    ],
+    [
+      "claims a JSON string",
+      () => {
+        const [h, , s] = token.split(".");
+        return `${h!}.${b64('"claims"')}.${s!}`;
+      },
+      /claims is JSON but not an object \(it is a string/,
+    ],
+    [
+      "claims a JSON number",
+      () => {
+        const [h, , s] = token.split(".");
+        return `${h!}.${b64("1764331200")}.${s!}`;
+      },
+      /claims is JSON but not an object \(it is a number\)/,
+    ],
+    [
+      "claims not UTF-8",
+      () => {
+        const [h, , s] = token.split(".");
+        return `${h!}.${Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")}.${s!}`;
+      },
+      /claims is not UTF-8 JSON/,
+    ],
+    [
+      "claims truncated JSON",
+      () => {
+        const [h, , s] = token.split(".");
+        return `${h!}.${b64('{"iss":"57246542-96fe')}.${s!}`;
+      },
+      /claims is not UTF-8 JSON/,
+    ],
+    [
+      "signature with a bad character",
+      () => `${token.slice(0, -2)}!!`,
+      /signature is not base64url/,
+    ],
   ];
 
   it.each(cases)("%s", (_, make, message) => {
@@ -87,7 +169,15 @@ describe("decodeAscToken: malformed tokens throw TOKEN_MALFORMED without echoing
     expect(text).not.toContain(token.split(".")[1]!.slice(0, 16));
   });
 
-  it.each([undefined, null, 42, { token: "a.b.c" }, ["a", "b", "c"]])("a %s instead of a string", (value) => {
-    expect(() => decodeAscToken(value as unknown as string)).toThrow(expect.objectContaining({ code: "TOKEN_MALFORMED", message: expect.stringMatching(/^token must be a string/) as unknown }));
-  });
+  it.each([undefined, null, 42, { token: "a.b.c" }, ["a", "b", "c"]])(
+    "a %s instead of a string",
+    (value) => {
+      expect(() => decodeAscToken(value as unknown as string)).toThrow(
+        expect.objectContaining({
+          code: "TOKEN_MALFORMED",
+          message: expect.stringMatching(/^token must be a string/) as unknown,
+        }),
+      );
+    },
+  );
 });

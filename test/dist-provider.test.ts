@@ -11,17 +11,24 @@ const built = existsSync(new URL("../dist/index.cjs", import.meta.url));
 
 describe.runIf(built)("built package: provider, decode, doctor", () => {
   it.each(["esm", "cjs"] as const)("%s build", async (kind) => {
-    const api = kind === "esm"
-      ? ((await import(new URL("../dist/index.js", import.meta.url).href)) as Api)
-      : (require("../dist/index.cjs") as Api);
+    const api =
+      kind === "esm"
+        ? ((await import(new URL("../dist/index.js", import.meta.url).href)) as Api)
+        : (require("../dist/index.cjs") as Api);
     const key = makeP256();
-    const provider = api.createAscTokenProvider({ keyId: "2X9R4HXF34", issuerId: "57246542-96fe-1a63-e053-0824d011072a", privateKey: key.applePem });
+    const provider = api.createAscTokenProvider({
+      keyId: "2X9R4HXF34",
+      issuerId: "57246542-96fe-1a63-e053-0824d011072a",
+      privateKey: key.applePem,
+    });
     const token = await provider.getToken();
     expect(verifies(token, key.publicKey)).toBe(true);
     expect(await provider.getToken()).toBe(token);
     expect(api.decodeAscToken(token).header.kid).toBe("2X9R4HXF34");
     expect(api.checkAscToken(token)).toStrictEqual([]);
-    expect(() => api.decodeAscToken("a.b")).toThrow(expect.objectContaining({ code: "TOKEN_MALFORMED" }));
+    expect(() => api.decodeAscToken("a.b")).toThrow(
+      expect.objectContaining({ code: "TOKEN_MALFORMED" }),
+    );
     expect(typeof api.createAuthorizedFetch(provider)).toBe("function");
   });
 });

@@ -22,14 +22,26 @@ beforeAll(async () => {
 describe.runIf(built)("built package (run `npm run build` first; `npm test` does)", () => {
   it.each(["esm", "cjs"] as const)("%s build mints a verifiable token", async (kind) => {
     const api = kind === "esm" ? esm : cjs;
-    const token = await api.createAscToken({ keyId: "2X9R4HXF34", issuerId: "57246542-96fe-1a63-e053-0824d011072a", privateKey: key.applePem });
+    const token = await api.createAscToken({
+      keyId: "2X9R4HXF34",
+      issuerId: "57246542-96fe-1a63-e053-0824d011072a",
+      privateKey: key.applePem,
+    });
     expect(verifies(token, key.publicKey)).toBe(true);
-    expect(decodeToken(token).header).toStrictEqual({ alg: "ES256", kid: "2X9R4HXF34", typ: "JWT" });
+    expect(decodeToken(token).header).toStrictEqual({
+      alg: "ES256",
+      kid: "2X9R4HXF34",
+      typ: "JWT",
+    });
   });
 
   it("isAscTokenError works across the ESM and CJS builds", async () => {
-    const fromEsm = await esm.createAscToken({ keyId: "bad", privateKey: key.applePem }).catch((e: unknown) => e);
-    const fromCjs = await cjs.createAscToken({ keyId: "bad", privateKey: key.applePem }).catch((e: unknown) => e);
+    const fromEsm = await esm
+      .createAscToken({ keyId: "bad", privateKey: key.applePem })
+      .catch((e: unknown) => e);
+    const fromCjs = await cjs
+      .createAscToken({ keyId: "bad", privateKey: key.applePem })
+      .catch((e: unknown) => e);
     expect(esm.AscTokenError).not.toBe(cjs.AscTokenError);
     for (const error of [fromEsm, fromCjs]) {
       expect(esm.isAscTokenError(error)).toBe(true);
@@ -41,7 +53,9 @@ describe.runIf(built)("built package (run `npm run build` first; `npm test` does
   it("the ESM build imports nothing from Node and does no work at import time", async () => {
     const { readFile } = await import("node:fs/promises");
     const source = await readFile(new URL("../dist/index.js", import.meta.url), "utf8");
-    expect(source).not.toMatch(/from\s+["'](node:|crypto|buffer|fs)|require\(|\bBuffer\.|\bprocess\./);
+    expect(source).not.toMatch(
+      /from\s+["'](node:|crypto|buffer|fs)|require\(|\bBuffer\.|\bprocess\./,
+    );
   });
 });
 

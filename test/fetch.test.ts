@@ -1,7 +1,12 @@
 // createAuthorizedFetch with a fake fetch: no network.
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
-import { createAscTokenProvider, createAuthorizedFetch, type FetchLike, type TokenProvider } from "../src/index.js";
+import {
+  createAscTokenProvider,
+  createAuthorizedFetch,
+  type FetchLike,
+  type TokenProvider,
+} from "../src/index.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 import { verifies } from "./helpers/verify.js";
 
@@ -13,7 +18,12 @@ let provider: TokenProvider;
 let sign: MockInstance<SubtleCrypto["sign"]>;
 beforeEach(() => {
   key = makeP256();
-  provider = createAscTokenProvider({ keyId: "2X9R4HXF34", issuerId: "57246542-96fe-1a63-e053-0824d011072a", privateKey: key.applePem, now: () => NOW });
+  provider = createAscTokenProvider({
+    keyId: "2X9R4HXF34",
+    issuerId: "57246542-96fe-1a63-e053-0824d011072a",
+    privateKey: key.applePem,
+    now: () => NOW,
+  });
   sign = vi.spyOn(crypto.subtle, "sign");
 });
 afterEach(() => {
@@ -38,7 +48,10 @@ describe("createAuthorizedFetch", () => {
   it("adds Authorization: Bearer <token> and keeps the caller's headers and options", async () => {
     const fake = fakeFetch();
     const ascFetch = createAuthorizedFetch(provider, fake.impl);
-    const init = Object.freeze({ method: "GET", headers: Object.freeze({ Accept: "application/json" }) });
+    const init = Object.freeze({
+      method: "GET",
+      headers: Object.freeze({ Accept: "application/json" }),
+    });
     const response = await ascFetch(url, init);
     expect(response.status).toBe(200);
     expect(fake.calls[0]!.input).toBe(url);
@@ -50,7 +63,10 @@ describe("createAuthorizedFetch", () => {
 
   it("keeps the headers of a Request given as input", async () => {
     const fake = fakeFetch();
-    await createAuthorizedFetch(provider, fake.impl)(new Request(url, { headers: { "X-Trace": "1" } }));
+    await createAuthorizedFetch(
+      provider,
+      fake.impl,
+    )(new Request(url, { headers: { "X-Trace": "1" } }));
     expect(fake.calls[0]!.headers.get("x-trace")).toBe("1");
     expect(fake.calls[0]!.headers.get("authorization")).toMatch(/^Bearer /);
   });
@@ -66,7 +82,10 @@ describe("createAuthorizedFetch", () => {
 
   it("on a 401, cancels that body, invalidates the token and retries once with a fresh one", async () => {
     const fake = fakeFetch(401);
-    const response = await createAuthorizedFetch(provider, fake.impl)(url, { method: "POST", body: '{"data":{}}' });
+    const response = await createAuthorizedFetch(provider, fake.impl)(url, {
+      method: "POST",
+      body: '{"data":{}}',
+    });
     expect(response.status).toBe(200);
     expect(fake.impl).toHaveBeenCalledTimes(2);
     expect(fake.cancelled).toStrictEqual([true]);
@@ -91,18 +110,37 @@ describe("createAuthorizedFetch", () => {
 
   it("does not retry a request whose body is a stream (it cannot be sent twice)", async () => {
     const fake = fakeFetch(401);
-    const body = new ReadableStream({ start: (c) => { c.close(); } });
-    const response = await createAuthorizedFetch(provider, fake.impl)(url, { method: "POST", body, duplex: "half" } as RequestInit);
+    const body = new ReadableStream({
+      start: (c) => {
+        c.close();
+      },
+    });
+    const response = await createAuthorizedFetch(provider, fake.impl)(url, {
+      method: "POST",
+      body,
+      duplex: "half",
+    } as RequestInit);
     expect(response.status).toBe(401);
     expect(fake.impl).toHaveBeenCalledTimes(1);
   });
 
   it.each([
-    ["an async iterable", () => (async function* () { await Promise.resolve(); yield new TextEncoder().encode("{}"); })()],
+    [
+      "an async iterable",
+      () =>
+        (async function* () {
+          await Promise.resolve();
+          yield new TextEncoder().encode("{}");
+        })(),
+    ],
     ["a Node Readable", () => Readable.from([new TextEncoder().encode("{}")])],
   ])("does not retry a request whose body is %s (it cannot be sent twice)", async (_, body) => {
     const fake = fakeFetch(401);
-    const response = await createAuthorizedFetch(provider, fake.impl)(url, { method: "POST", body: body(), duplex: "half" } as unknown as RequestInit);
+    const response = await createAuthorizedFetch(provider, fake.impl)(url, {
+      method: "POST",
+      body: body(),
+      duplex: "half",
+    } as unknown as RequestInit);
     expect(response.status).toBe(401);
     expect(fake.impl).toHaveBeenCalledTimes(1);
   });
@@ -113,10 +151,15 @@ describe("createAuthorizedFetch", () => {
     ["a Blob", () => new Blob(["{}"]), "{}"],
   ])("retries a request whose body is %s, sending it again", async (_, body, text) => {
     const fake = fakeFetch(401);
-    const response = await createAuthorizedFetch(provider, fake.impl)(url, { method: "POST", body: body() });
+    const response = await createAuthorizedFetch(provider, fake.impl)(url, {
+      method: "POST",
+      body: body(),
+    });
     expect(response.status).toBe(200);
     expect(fake.impl).toHaveBeenCalledTimes(2);
-    expect(await new Request(url, { method: "POST", body: fake.calls[1]!.init!.body! }).text()).toBe(text);
+    expect(
+      await new Request(url, { method: "POST", body: fake.calls[1]!.init!.body! }).text(),
+    ).toBe(text);
   });
 
   it("does not retry a Request with a body (a stream: a copy to resend would hold it all in memory)", async () => {
@@ -140,7 +183,13 @@ describe("createAuthorizedFetch", () => {
     const fake = fakeFetch();
     const real = new Request(url, { headers: { "X-Trace": "1" } });
     // Not a global Request: instanceof fails, as for undici's Request or another realm's.
-    const foreign = { url: real.url, method: real.method, headers: real.headers, body: null, clone: () => foreign };
+    const foreign = {
+      url: real.url,
+      method: real.method,
+      headers: real.headers,
+      body: null,
+      clone: () => foreign,
+    };
     expect(foreign instanceof Request).toBe(false);
     await createAuthorizedFetch(provider, fake.impl)(foreign as unknown as Request);
     expect(fake.calls[0]!.headers.get("x-trace")).toBe("1");
@@ -168,7 +217,9 @@ describe("createAuthorizedFetch", () => {
   it("a token failure rejects the request without calling fetch", async () => {
     const fake = fakeFetch();
     const broken = createAscTokenProvider({ keyId: "2X9R4HXF34", privateKey: "" });
-    await expect(createAuthorizedFetch(broken, fake.impl)(url)).rejects.toMatchObject({ code: "KEY_MISSING" });
+    await expect(createAuthorizedFetch(broken, fake.impl)(url)).rejects.toMatchObject({
+      code: "KEY_MISSING",
+    });
     expect(fake.impl).not.toHaveBeenCalled();
   });
 });

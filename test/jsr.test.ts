@@ -2,7 +2,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
-const read = (file: string) => JSON.parse(readFileSync(new URL(`../${file}`, import.meta.url), "utf8")) as Record<string, unknown>;
+const read = (file: string) =>
+  JSON.parse(readFileSync(new URL(`../${file}`, import.meta.url), "utf8")) as Record<
+    string,
+    unknown
+  >;
 const jsr = read("jsr.json");
 const pkg = read("package.json");
 

@@ -29,21 +29,33 @@ describe("imported keys are non-extractable", () => {
     ["bare base64 body", (k) => k.body],
   ];
 
-  it.each(forms)("%s: a private ECDSA P-256 signing key that no format exports", async (_, form) => {
-    const imported = await importAscKey(form(key));
-    expect(imported).toBeInstanceOf(globalThis.CryptoKey);
-    expect(imported.type).toBe("private");
-    expect(imported.extractable).toBe(false);
-    expect(imported.usages).toStrictEqual(["sign"]);
-    expect(imported.algorithm).toStrictEqual({ name: "ECDSA", namedCurve: "P-256" });
-    for (const format of ["pkcs8", "jwk", "raw", "spki"] as const) {
-      const exported = format === "jwk" ? webcrypto.subtle.exportKey(format, imported) : webcrypto.subtle.exportKey(format, imported);
-      await expect(exported, format).rejects.toThrow(/not extractable/);
-    }
-  });
+  it.each(forms)(
+    "%s: a private ECDSA P-256 signing key that no format exports",
+    async (_, form) => {
+      const imported = await importAscKey(form(key));
+      expect(imported).toBeInstanceOf(globalThis.CryptoKey);
+      expect(imported.type).toBe("private");
+      expect(imported.extractable).toBe(false);
+      expect(imported.usages).toStrictEqual(["sign"]);
+      expect(imported.algorithm).toStrictEqual({ name: "ECDSA", namedCurve: "P-256" });
+      for (const format of ["pkcs8", "jwk", "raw", "spki"] as const) {
+        const exported =
+          format === "jwk"
+            ? webcrypto.subtle.exportKey(format, imported)
+            : webcrypto.subtle.exportKey(format, imported);
+        await expect(exported, format).rejects.toThrow(/not extractable/);
+      }
+    },
+  );
 
   it("a CryptoKey the caller passes is used as is, not re-imported or copied", async () => {
-    const own = await webcrypto.subtle.importKey("pkcs8", key.pkcs8Der, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+    const own = await webcrypto.subtle.importKey(
+      "pkcs8",
+      key.pkcs8Der,
+      { name: "ECDSA", namedCurve: "P-256" },
+      false,
+      ["sign"],
+    );
     const spy = vi.spyOn(globalThis.crypto.subtle, "importKey");
     expect(await importAscKey(own)).toBe(own);
     expect(verifies(await createAscToken({ keyId, privateKey: own }), key.publicKey)).toBe(true);
@@ -55,7 +67,16 @@ describe("the caller's objects are never changed or kept", () => {
   it("deeply frozen options and scope are accepted as they are", async () => {
     const now = Object.freeze(new Date(Date.UTC(2026, 10, 28)));
     const scope = Object.freeze(["GET /v1/apps", "GET /v1/builds?limit=5"] as const);
-    const options = Object.freeze({ keyId, issuerId, privateKey: key.applePem, scope, now, expiresIn: 600, clockTolerance: 30, audience: "appstoreconnect-v1" as const });
+    const options = Object.freeze({
+      keyId,
+      issuerId,
+      privateKey: key.applePem,
+      scope,
+      now,
+      expiresIn: 600,
+      clockTolerance: 30,
+      audience: "appstoreconnect-v1" as const,
+    });
     const before = JSON.stringify(options);
     const token = await createAscToken(options);
     expect(JSON.stringify(options)).toBe(before);
@@ -75,24 +96,41 @@ describe("the caller's objects are never changed or kept", () => {
     ["Uint8Array", (b: Buffer) => new Uint8Array(b)],
     ["ArrayBuffer", (b: Buffer) => new Uint8Array(b).buffer],
     ["DataView", (b: Buffer) => new DataView(new Uint8Array(b).buffer)],
-    ["Buffer of the PEM text", (b: Buffer) => Buffer.from(`-----BEGIN PRIVATE KEY-----\n${b.toString("base64")}\n-----END PRIVATE KEY-----\n`)],
+    [
+      "Buffer of the PEM text",
+      (b: Buffer) =>
+        Buffer.from(
+          `-----BEGIN PRIVATE KEY-----\n${b.toString("base64")}\n-----END PRIVATE KEY-----\n`,
+        ),
+    ],
   ] as const)("key bytes (%s) are read, not changed, and not kept", async (_, make) => {
     const fresh = makeP256();
     const input = make(fresh.appleDer);
-    const view = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    const view =
+      input instanceof ArrayBuffer
+        ? new Uint8Array(input)
+        : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     const copy = Uint8Array.from(view);
     const pending = importAscKey(input);
     expect(view).toStrictEqual(copy); // not changed
     view.fill(0); // the caller wipes its buffer at once, before the import finishes
     const imported = await pending;
-    expect(verifies(await createAscToken({ keyId, privateKey: imported }), fresh.publicKey)).toBe(true);
+    expect(verifies(await createAscToken({ keyId, privateKey: imported }), fresh.publicKey)).toBe(
+      true,
+    );
   });
 
   it("errors keep no reference to the input", async () => {
     const secret = makeP256().applePem.replace("MIG", "M*G");
     const error = (await importAscKey(secret).catch((e: unknown) => e)) as Error;
-    expect(Object.getOwnPropertyNames(error).sort()).toStrictEqual(["code", "message", "name", "stack"]);
-    for (const name of Object.getOwnPropertyNames(error)) expect((error as unknown as Record<string, unknown>)[name]).not.toBe(secret);
+    expect(Object.getOwnPropertyNames(error).sort()).toStrictEqual([
+      "code",
+      "message",
+      "name",
+      "stack",
+    ]);
+    for (const name of Object.getOwnPropertyNames(error))
+      expect((error as unknown as Record<string, unknown>)[name]).not.toBe(secret);
   });
 });
 
@@ -136,6 +174,9 @@ describe("the import cache is bounded", () => {
     gc();
     const alive = refs.map((ref) => ref.deref() !== undefined);
     expect(alive.slice(-CACHE_SIZE).every(Boolean), "the 16 cached keys are alive").toBe(true);
-    expect(alive.slice(0, 2 * CACHE_SIZE).filter(Boolean).length, "evicted keys still reachable").toBe(0);
+    expect(
+      alive.slice(0, 2 * CACHE_SIZE).filter(Boolean).length,
+      "evicted keys still reachable",
+    ).toBe(0);
   });
 });

@@ -27,10 +27,20 @@ const runs = (secret: string): string[] =>
 
 const expectNoKeyMaterial = (error: unknown, secrets: string[]) => {
   const e = error as Error & { cause?: unknown };
-  const texts = [e.message, e.stack ?? "", e.cause instanceof Error ? e.cause.message : "", (e.cause as Error | undefined)?.stack ?? "", JSON.stringify(e)];
-  const forbidden = new Set(secrets.flatMap((secret) => runs(secret.replace(/-----[^-]+-----|\s|\\n/g, ""))));
+  const texts = [
+    e.message,
+    e.stack ?? "",
+    e.cause instanceof Error ? e.cause.message : "",
+    (e.cause as Error | undefined)?.stack ?? "",
+    JSON.stringify(e),
+  ];
+  const forbidden = new Set(
+    secrets.flatMap((secret) => runs(secret.replace(/-----[^-]+-----|\s|\\n/g, ""))),
+  );
   expect(forbidden.size).toBeGreaterThan(0);
-  for (const text of texts) for (const run of runs(text)) expect(forbidden.has(run), `key material in: ${text}`).toBe(false);
+  for (const text of texts)
+    for (const run of runs(text))
+      expect(forbidden.has(run), `key material in: ${text}`).toBe(false);
 };
 
 /** `bytes` copied into a new SharedArrayBuffer. */
@@ -50,7 +60,10 @@ describe("accepted key formats", () => {
     ["leading and trailing whitespace", (k) => `  \n\t${k.applePem}\n\n  `],
     ["a UTF-8 BOM", (k) => `\uFEFF${k.applePem}`],
     ["wrapped in double quotes", (k) => `"${k.applePem}"`],
-    ["wrapped in single quotes with \\n escapes", (k) => `'${k.applePem.trim().replace(/\n/g, "\\n")}'`],
+    [
+      "wrapped in single quotes with \\n escapes",
+      (k) => `'${k.applePem.trim().replace(/\n/g, "\\n")}'`,
+    ],
     ["JSON-stringified PEM", (k) => JSON.stringify(k.applePem)],
     ["one line, newlines turned to spaces", (k) => k.applePem.replace(/\n/g, " ")],
     ["bare base64 body", (k) => k.body],
@@ -59,17 +72,31 @@ describe("accepted key formats", () => {
     ["base64url body", (k) => k.appleDer.toString("base64url")],
     ["base64 of the whole PEM file", (k) => Buffer.from(k.applePem).toString("base64")],
     ["SEC1 EC PRIVATE KEY PEM", (k) => k.sec1Pem],
-    ["SEC1 after an EC PARAMETERS block", (k) => `-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${k.sec1Pem}`],
+    [
+      "SEC1 after an EC PARAMETERS block",
+      (k) =>
+        `-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${k.sec1Pem}`,
+    ],
     ["PKCS#8 DER as Buffer", (k) => k.appleDer],
     ["PKCS#8 DER as ArrayBuffer", (k) => new Uint8Array(k.pkcs8Der).buffer],
     ["PKCS#8 DER as a DataView", (k) => new DataView(new Uint8Array(k.appleDer).buffer)],
-    ["PKCS#8 DER at an offset in a larger buffer", (k) => new Uint8Array([9, 9, ...k.appleDer, 9]).subarray(2, 2 + k.appleDer.length)],
+    [
+      "PKCS#8 DER at an offset in a larger buffer",
+      (k) => new Uint8Array([9, 9, ...k.appleDer, 9]).subarray(2, 2 + k.appleDer.length),
+    ],
     ["SEC1 DER bytes", (k) => k.sec1Der],
     ["the file's bytes (readFileSync without encoding)", (k) => Buffer.from(k.applePem)],
     ["double-escaped \\\\n (a secret escaped twice)", (k) => k.applePem.replace(/\n/g, "\\\\n")],
     ["PKCS#8 DER in a SharedArrayBuffer", (k) => shared(k.appleDer)],
-    ["the file's bytes in a view of a SharedArrayBuffer", (k) => new Uint8Array(shared(Buffer.from(k.applePem)))],
-    ["an ArrayBuffer from another realm (a vm context, an iframe)", (k) => runInNewContext("new Uint8Array(bytes).buffer", { bytes: [...k.appleDer] }) as ArrayBuffer],
+    [
+      "the file's bytes in a view of a SharedArrayBuffer",
+      (k) => new Uint8Array(shared(Buffer.from(k.applePem))),
+    ],
+    [
+      "an ArrayBuffer from another realm (a vm context, an iframe)",
+      (k) =>
+        runInNewContext("new Uint8Array(bytes).buffer", { bytes: [...k.appleDer] }) as ArrayBuffer,
+    ],
   ];
 
   it.each(forms)("%s", async (_, form) => {
@@ -79,7 +106,9 @@ describe("accepted key formats", () => {
 
   it("fixtures are the real-world shapes", () => {
     expect(key.appleDer.length).toBe(150);
-    expect(key.appleDer.toString("base64")).toMatch(/^MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg/);
+    expect(key.appleDer.toString("base64")).toMatch(
+      /^MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg/,
+    );
     expect(key.pkcs8Der.length).toBe(138);
     expect(key.body).toMatch(/^MIGHAgEA/);
   });
@@ -87,7 +116,13 @@ describe("accepted key formats", () => {
   it("an imported CryptoKey, from importAscKey or from WebCrypto directly", async () => {
     const imported = await importAscKey(key.applePem);
     expect(verifies(await mintWith(imported), key.publicKey)).toBe(true);
-    const direct = await webcrypto.subtle.importKey("pkcs8", key.pkcs8Der, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+    const direct = await webcrypto.subtle.importKey(
+      "pkcs8",
+      key.pkcs8Der,
+      { name: "ECDSA", namedCurve: "P-256" },
+      false,
+      ["sign"],
+    );
     expect(verifies(await mintWith(direct), key.publicKey)).toBe(true);
   });
 
@@ -133,7 +168,9 @@ describe("key cache", () => {
 
   it("does not cache a failure", async () => {
     const fresh = makeP256();
-    const spy = vi.spyOn(crypto.subtle, "importKey").mockRejectedValueOnce(new DOMException("boom", "OperationError"));
+    const spy = vi
+      .spyOn(crypto.subtle, "importKey")
+      .mockRejectedValueOnce(new DOMException("boom", "OperationError"));
     await expect(mintWith(fresh.applePem)).rejects.toMatchObject({ code: "KEY_IMPORT_FAILED" });
     expect(verifies(await mintWith(fresh.applePem), fresh.publicKey)).toBe(true);
     expect(spy).toHaveBeenCalledTimes(2);
@@ -154,12 +191,28 @@ describe("rejected keys", () => {
     ["1 MB of garbage", "KEY_MALFORMED", () => "x!".repeat(512 * 1024)],
     ["1 MB of valid-looking base64", "KEY_MALFORMED", () => "QUFB".repeat(256 * 1024)],
     ["truncated base64 body", "KEY_MALFORMED", () => key.body.slice(0, 101)],
-    ["truncated PEM (body cut short)", "KEY_MALFORMED", () => key.applePem.replace(/\n[^\n]+\n-----END/, "\n-----END")],
+    [
+      "truncated PEM (body cut short)",
+      "KEY_MALFORMED",
+      () => key.applePem.replace(/\n[^\n]+\n-----END/, "\n-----END"),
+    ],
     ["base64 with an invalid character", "KEY_MALFORMED", () => key.applePem.replace("MIG", "M*G")],
-    ["mismatched armor", "KEY_MALFORMED", () => key.applePem.replace("END PRIVATE KEY", "END EC PRIVATE KEY")],
+    [
+      "mismatched armor",
+      "KEY_MALFORMED",
+      () => key.applePem.replace("END PRIVATE KEY", "END EC PRIVATE KEY"),
+    ],
     ["BEGIN without END", "KEY_MALFORMED", () => key.applePem.replace(/-----END[^]*$/, "")],
-    ["random DER-looking bytes", "KEY_MALFORMED", () => new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00])],
-    ["DER with a bad length", "KEY_MALFORMED", () => Buffer.concat([key.appleDer.subarray(0, 149)])],
+    [
+      "random DER-looking bytes",
+      "KEY_MALFORMED",
+      () => new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]),
+    ],
+    [
+      "DER with a bad length",
+      "KEY_MALFORMED",
+      () => Buffer.concat([key.appleDer.subarray(0, 149)]),
+    ],
     ["RSA PKCS#8", "KEY_UNSUPPORTED_TYPE", () => rejects.rsaPkcs8],
     ["RSA PKCS#1", "KEY_UNSUPPORTED_TYPE", () => rejects.rsaPkcs1],
     ["Ed25519 PKCS#8", "KEY_UNSUPPORTED_TYPE", () => rejects.ed25519Pkcs8],
@@ -170,7 +223,11 @@ describe("rejected keys", () => {
     ["public key PEM", "KEY_NOT_PRIVATE", () => rejects.publicKeyPem],
     ["public key DER", "KEY_NOT_PRIVATE", () => rejects.publicKeyDer],
     ["certificate", "KEY_NOT_PRIVATE", () => rejects.certificate],
-    ["certificate as bare base64", "KEY_NOT_PRIVATE", () => rejects.certificate.replace(/-----[^-]+-----|\s/g, "")],
+    [
+      "certificate as bare base64",
+      "KEY_NOT_PRIVATE",
+      () => rejects.certificate.replace(/-----[^-]+-----|\s/g, ""),
+    ],
     ["encrypted PKCS#8 PEM", "KEY_ENCRYPTED", () => rejects.encryptedPkcs8],
     ["encrypted PKCS#8 DER", "KEY_ENCRYPTED", () => rejects.encryptedPkcs8Der],
     ["encrypted SEC1 PEM (Proc-Type)", "KEY_ENCRYPTED", () => rejects.encryptedSec1],
@@ -181,17 +238,41 @@ describe("rejected keys", () => {
     expect(isAscTokenError(error)).toBe(true);
     expect(error).toMatchObject({ name: "AscTokenError", code });
     expect((error as Error).message).toMatch(/privateKey/);
-    expectNoKeyMaterial(error, [key.applePem, key.pkcs8Pem, key.sec1Pem, rejects.rsaPkcs8, rejects.p384Pkcs8, rejects.encryptedPkcs8]);
+    expectNoKeyMaterial(error, [
+      key.applePem,
+      key.pkcs8Pem,
+      key.sec1Pem,
+      rejects.rsaPkcs8,
+      rejects.p384Pkcs8,
+      rejects.encryptedPkcs8,
+    ]);
   });
 
   it("a CryptoKey without sign usage, of another curve or algorithm, or public", async () => {
-    const verifyOnly = await webcrypto.subtle.importKey("pkcs8", key.pkcs8Der, { name: "ECDSA", namedCurve: "P-256" }, false, []).catch(async () =>
-      (await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])).publicKey,
-    );
-    const p384 = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, false, ["sign"]);
-    const hmac = await webcrypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    const ecdh = await webcrypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"]);
-    const pair = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+    const verifyOnly = await webcrypto.subtle
+      .importKey("pkcs8", key.pkcs8Der, { name: "ECDSA", namedCurve: "P-256" }, false, [])
+      .catch(
+        async () =>
+          (
+            await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, [
+              "sign",
+              "verify",
+            ])
+          ).publicKey,
+      );
+    const p384 = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, false, [
+      "sign",
+    ]);
+    const hmac = await webcrypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+    ]);
+    const ecdh = await webcrypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, [
+      "deriveBits",
+    ]);
+    const pair = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, [
+      "sign",
+      "verify",
+    ]);
     for (const bad of [verifyOnly, p384.privateKey, hmac, ecdh.privateKey, pair.publicKey]) {
       await expect(mintWith(bad)).rejects.toMatchObject({ code: "KEY_INVALID_CRYPTOKEY" });
     }
@@ -210,14 +291,18 @@ describe("rejected keys", () => {
   it("reports a missing crypto.subtle clearly", async () => {
     vi.stubGlobal("crypto", {});
     try {
-      await expect(mintWith(makeP256().applePem)).rejects.toMatchObject({ code: "CRYPTO_UNAVAILABLE" });
+      await expect(mintWith(makeP256().applePem)).rejects.toMatchObject({
+        code: "CRYPTO_UNAVAILABLE",
+      });
     } finally {
       vi.unstubAllGlobals();
     }
   });
 
   it("wraps a signing failure as SIGN_FAILED", async () => {
-    vi.spyOn(crypto.subtle, "sign").mockRejectedValueOnce(new DOMException("boom", "OperationError"));
+    vi.spyOn(crypto.subtle, "sign").mockRejectedValueOnce(
+      new DOMException("boom", "OperationError"),
+    );
     const error = (await mintWith(key.applePem).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: "SIGN_FAILED" });
     expect(error.cause).toBeInstanceOf(DOMException);

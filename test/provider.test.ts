@@ -45,7 +45,11 @@ const options = (extra: Partial<AscTokenOptions> & { refreshBefore?: number } = 
 const at = (seconds: number) => {
   clock = NOW + seconds * 1000;
 };
-const errorOf = async (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = async (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 /** A promise with its resolve exposed, to hold a mint in flight. */
 const gate = () => {
@@ -60,7 +64,11 @@ describe("createAscTokenProvider: caching and refresh", () => {
     const info = await provider.getTokenInfo();
     expect(info).toStrictEqual({ token: info.token, issuedAt: nowS - 60, expiresAt: nowS + 1080 });
     expect(Object.isFrozen(info)).toBe(true);
-    expect(decodeToken(info.token).claims).toMatchObject({ iss: issuerId, iat: nowS - 60, exp: nowS + 1080 });
+    expect(decodeToken(info.token).claims).toMatchObject({
+      iss: issuerId,
+      iat: nowS - 60,
+      exp: nowS + 1080,
+    });
     expect(verifies(info.token, key.publicKey)).toBe(true);
     expect(await provider.getToken()).toBe(info.token);
     expect(await provider.authorization()).toBe(`Bearer ${info.token}`);
@@ -82,15 +90,18 @@ describe("createAscTokenProvider: caching and refresh", () => {
     expect(verifies(second, key.publicKey)).toBe(true);
   });
 
-  it.each([0, 60, 1000])("refreshBefore %i: cached at exp − refreshBefore − 1, new at exp − refreshBefore", async (refreshBefore) => {
-    const provider = createAscTokenProvider(options({ refreshBefore }));
-    const { token, expiresAt } = await provider.getTokenInfo();
-    at(expiresAt - nowS - refreshBefore - 1);
-    expect(await provider.getToken()).toBe(token);
-    at(expiresAt - nowS - refreshBefore);
-    expect(await provider.getToken()).not.toBe(token);
-    expect(sign).toHaveBeenCalledTimes(2);
-  });
+  it.each([0, 60, 1000])(
+    "refreshBefore %i: cached at exp − refreshBefore − 1, new at exp − refreshBefore",
+    async (refreshBefore) => {
+      const provider = createAscTokenProvider(options({ refreshBefore }));
+      const { token, expiresAt } = await provider.getTokenInfo();
+      at(expiresAt - nowS - refreshBefore - 1);
+      expect(await provider.getToken()).toBe(token);
+      at(expiresAt - nowS - refreshBefore);
+      expect(await provider.getToken()).not.toBe(token);
+      expect(sign).toHaveBeenCalledTimes(2);
+    },
+  );
 
   it("10,000 calls across a simulated hour cost 5 signatures, and every token had > refreshBefore left", async () => {
     const provider = createAscTokenProvider(options());
@@ -132,7 +143,11 @@ describe("single flight", () => {
     const provider = createAscTokenProvider(options());
     const first = await provider.getToken();
     at(780);
-    const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => (i % 2 ? provider.getToken() : provider.getTokenInfo().then((t) => t.token))));
+    const tokens = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        i % 2 ? provider.getToken() : provider.getTokenInfo().then((t) => t.token),
+      ),
+    );
     expect(sign).toHaveBeenCalledTimes(2);
     expect(new Set(tokens).size).toBe(1);
     expect(tokens[0]).not.toBe(first);
@@ -254,10 +269,15 @@ describe("failures reject every waiter and do not poison the provider", () => {
   it("a signing failure rejects all 1,000 waiters with SIGN_FAILED; the next call succeeds", async () => {
     const provider = createAscTokenProvider(options());
     sign.mockRejectedValueOnce(new Error("device busy"));
-    const results = await Promise.allSettled(Array.from({ length: 1000 }, () => provider.getToken()));
+    const results = await Promise.allSettled(
+      Array.from({ length: 1000 }, () => provider.getToken()),
+    );
     expect(sign).toHaveBeenCalledTimes(1);
     for (const result of results) {
-      expect(result).toMatchObject({ status: "rejected", reason: { name: "AscTokenError", code: "SIGN_FAILED" } });
+      expect(result).toMatchObject({
+        status: "rejected",
+        reason: { name: "AscTokenError", code: "SIGN_FAILED" },
+      });
     }
     const token = await provider.getToken();
     expect(verifies(token, key.publicKey)).toBe(true);
@@ -275,15 +295,24 @@ describe("failures reject every waiter and do not poison the provider", () => {
   });
 
   it("a bad key does not throw at construction; every getToken rejects with its code", async () => {
-    const provider = createAscTokenProvider(options({ privateKey: "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----" }));
+    const provider = createAscTokenProvider(
+      options({
+        privateKey: "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----",
+      }),
+    );
     await expect(provider.getToken()).rejects.toMatchObject({ code: "KEY_MALFORMED" });
     await expect(provider.getTokenInfo()).rejects.toMatchObject({ code: "KEY_MALFORMED" });
-    await expect(createAscTokenProvider(options({ privateKey: "" })).getToken()).rejects.toMatchObject({ code: "KEY_MISSING" });
+    await expect(
+      createAscTokenProvider(options({ privateKey: "" })).getToken(),
+    ).rejects.toMatchObject({ code: "KEY_MISSING" });
   });
 
   it("a mint that returns something other than a JWT rejects with TOKEN_MALFORMED, then recovers", async () => {
     let broken = true;
-    const provider = createTokenProvider(async (o: AscTokenOptions) => (broken ? "not a token" : createAscToken(o)), options());
+    const provider = createTokenProvider(
+      async (o: AscTokenOptions) => (broken ? "not a token" : createAscToken(o)),
+      options(),
+    );
     await expect(provider.getToken()).rejects.toMatchObject({ code: "TOKEN_MALFORMED" });
     broken = false;
     expect(verifies(await provider.getToken(), key.publicKey)).toBe(true);
@@ -333,7 +362,14 @@ describe("options", () => {
     expect(received[0]).not.toBe(mine);
     expect(received[0]).toMatchObject({ keyId, issuerId, scope, refreshBefore: 120 });
     expect(mine.privateKey).toBe(key.applePem);
-    expect(Object.keys(mine)).toStrictEqual(["keyId", "issuerId", "privateKey", "now", "scope", "refreshBefore"]);
+    expect(Object.keys(mine)).toStrictEqual([
+      "keyId",
+      "issuerId",
+      "privateKey",
+      "now",
+      "scope",
+      "refreshBefore",
+    ]);
     await expect(createAscTokenProvider(mine).getToken()).resolves.toBeTypeOf("string");
   });
 
@@ -365,14 +401,22 @@ describe("options", () => {
     ["expiresIn too long", { expiresIn: 3600 }, "LIFETIME_TOO_LONG"],
     ["scope wrong", { scope: "GET /v1/apps" }, "INVALID_SCOPE"],
   ])("throws at construction for %s", (_, extra, code) => {
-    expect(() => createAscTokenProvider(options(extra as Partial<AscTokenOptions>))).toThrow(expect.objectContaining({ name: "AscTokenError", code }));
+    expect(() => createAscTokenProvider(options(extra as Partial<AscTokenOptions>))).toThrow(
+      expect.objectContaining({ name: "AscTokenError", code }),
+    );
     expect(importKey).not.toHaveBeenCalled();
   });
 
   it("throws INVALID_OPTIONS for missing options or a mint that is not a function", () => {
-    expect(() => createAscTokenProvider(undefined as unknown as AscTokenOptions)).toThrow(expect.objectContaining({ code: "INVALID_OPTIONS" }));
-    expect(() => createTokenProvider(createAscToken, null as unknown as AscTokenOptions)).toThrow(expect.objectContaining({ code: "INVALID_OPTIONS" }));
-    expect(() => createTokenProvider("createAscToken" as unknown as typeof createAscToken, options())).toThrow(expect.objectContaining({ code: "INVALID_OPTIONS" }));
+    expect(() => createAscTokenProvider(undefined as unknown as AscTokenOptions)).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
+    );
+    expect(() => createTokenProvider(createAscToken, null as unknown as AscTokenOptions)).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
+    );
+    expect(() =>
+      createTokenProvider("createAscToken" as unknown as typeof createAscToken, options()),
+    ).toThrow(expect.objectContaining({ code: "INVALID_OPTIONS" }));
   });
 
   it("a refreshBefore that leaves a fresh token no time to be reused rejects with INVALID_REFRESH_BEFORE", async () => {
@@ -380,24 +424,42 @@ describe("options", () => {
     const provider = createAscTokenProvider(options({ expiresIn: 300 }));
     const error = await errorOf(provider.getToken());
     expect(error).toMatchObject({ code: "INVALID_REFRESH_BEFORE" });
-    expect((error as Error).message).toMatch(/refreshBefore is 300 s but a fresh token has 240 s left/);
-    await expect(createAscTokenProvider(options({ expiresIn: 300, refreshBefore: 239 })).getToken()).resolves.toBeTypeOf("string");
+    expect((error as Error).message).toMatch(
+      /refreshBefore is 300 s but a fresh token has 240 s left/,
+    );
+    await expect(
+      createAscTokenProvider(options({ expiresIn: 300, refreshBefore: 239 })).getToken(),
+    ).resolves.toBeTypeOf("string");
   });
 });
 
 describe("createTokenProvider: other token kinds plug in", () => {
   /** An APNs-style mint: header { alg, kid }, claims { iss, iat }, no exp, signed with the CryptoKey it is given. */
-  const apnsMint = async (o: { privateKey: AscPrivateKey; now?: Clock | undefined; teamId: string }): Promise<string> => {
-    if (!(o.privateKey instanceof CryptoKey)) throw new Error("expected the provider to pass a CryptoKey");
+  const apnsMint = async (o: {
+    privateKey: AscPrivateKey;
+    now?: Clock | undefined;
+    teamId: string;
+  }): Promise<string> => {
+    if (!(o.privateKey instanceof CryptoKey))
+      throw new Error("expected the provider to pass a CryptoKey");
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
     const ms = typeof o.now === "function" ? o.now() : Date.now();
     const input = `${part({ alg: "ES256", kid: keyId })}.${part({ iss: o.teamId, iat: Math.floor(ms / 1000) })}`;
-    const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, o.privateKey, Buffer.from(input));
+    const signature = await crypto.subtle.sign(
+      { name: "ECDSA", hash: "SHA-256" },
+      o.privateKey,
+      Buffer.from(input),
+    );
     return `${input}.${Buffer.from(signature).toString("base64url")}`;
   };
 
   it("a token without exp needs maxAge: expiresAt = iat + maxAge, refreshed refreshBefore earlier", async () => {
-    const provider = createTokenProvider(apnsMint, { privateKey: key.pkcs8Pem, now, teamId: "A1B2C3D4E5", maxAge: 3000 });
+    const provider = createTokenProvider(apnsMint, {
+      privateKey: key.pkcs8Pem,
+      now,
+      teamId: "A1B2C3D4E5",
+      maxAge: 3000,
+    });
     const info = await provider.getTokenInfo();
     expect(info).toMatchObject({ issuedAt: nowS, expiresAt: nowS + 3000 });
     expect(verifies(info.token, key.publicKey)).toBe(true);
@@ -409,12 +471,22 @@ describe("createTokenProvider: other token kinds plug in", () => {
   });
 
   it("without maxAge, a token without exp rejects with INVALID_MAX_AGE", async () => {
-    const provider = createTokenProvider(apnsMint, { privateKey: key.pkcs8Pem, now, teamId: "A1B2C3D4E5" });
-    await expect(provider.getToken()).rejects.toMatchObject({ code: "INVALID_MAX_AGE", message: expect.stringMatching(/no exp claim: pass maxAge/) as unknown });
+    const provider = createTokenProvider(apnsMint, {
+      privateKey: key.pkcs8Pem,
+      now,
+      teamId: "A1B2C3D4E5",
+    });
+    await expect(provider.getToken()).rejects.toMatchObject({
+      code: "INVALID_MAX_AGE",
+      message: expect.stringMatching(/no exp claim: pass maxAge/) as unknown,
+    });
   });
 
   it("maxAge caps a token that has exp", async () => {
     const provider = createTokenProvider(createAscToken, { ...options(), maxAge: 600 });
-    expect(await provider.getTokenInfo()).toMatchObject({ issuedAt: nowS - 60, expiresAt: nowS - 60 + 600 });
+    expect(await provider.getTokenInfo()).toMatchObject({
+      issuedAt: nowS - 60,
+      expiresAt: nowS - 60 + 600,
+    });
   });
 });

@@ -44,8 +44,13 @@ it("finds the README's examples", () => {
 it("every TypeScript and JavaScript example in the README type-checks", () => {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const exported = Object.keys(api).map((name) => `  const ${name}: typeof Lib.${name};`).join("\n");
-  writeFileSync(`${dir}given.d.ts`, `import type * as Lib from "asc-token";\ndeclare global {\n${exported}\n${GIVEN}}\n`);
+  const exported = Object.keys(api)
+    .map((name) => `  const ${name}: typeof Lib.${name};`)
+    .join("\n");
+  writeFileSync(
+    `${dir}given.d.ts`,
+    `import type * as Lib from "asc-token";\ndeclare global {\n${exported}\n${GIVEN}}\n`,
+  );
   const files = examples().map(({ line, lang, code }) => {
     const file = `${dir}readme-line-${line}.${lang}`;
     // `export {}` makes each example a module of its own, as it would be in a user's project.
@@ -74,16 +79,23 @@ it("every TypeScript and JavaScript example in the README type-checks", () => {
   // cast would reveal (`querySelector(...).files`) are not held against them.
   const programs = [
     ts.createProgram([`${dir}given.d.ts`, ...files.filter((f) => f.endsWith(".ts"))], options),
-    ts.createProgram([`${dir}given.d.ts`, ...files.filter((f) => f.endsWith(".js"))], { ...options, noImplicitAny: false }),
+    ts.createProgram([`${dir}given.d.ts`, ...files.filter((f) => f.endsWith(".js"))], {
+      ...options,
+      noImplicitAny: false,
+    }),
   ];
   const UNTYPED_JS = new Set([2339, 2531, 18047]); // property not on the declared type; possibly null
   const diagnostics = programs
     .flatMap((program) => ts.getPreEmitDiagnostics(program))
     .filter((d) => !(d.file?.fileName.endsWith(".js") && UNTYPED_JS.has(d.code)));
   const problems = diagnostics.map((d) => {
-    const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+    const where =
+      d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
     const name = d.file?.fileName.replace(dir, "") ?? "";
-    const line = Number(/line-(\d+)/.exec(name)?.[1] ?? 0) + (where?.line ?? 0) - (name.endsWith(".js") ? 1 : 0);
+    const line =
+      Number(/line-(\d+)/.exec(name)?.[1] ?? 0) +
+      (where?.line ?? 0) -
+      (name.endsWith(".js") ? 1 : 0);
     return `README.md:${line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
   expect(problems).toStrictEqual([]);

@@ -23,7 +23,12 @@ describe("createAscToken: header and claims", () => {
     const token = await mint();
     const { headerText, claims } = decodeToken(token);
     expect(headerText).toBe('{"alg":"ES256","kid":"2X9R4HXF34","typ":"JWT"}');
-    expect(claims).toStrictEqual({ iss: issuerId, iat: nowS - 60, exp: nowS - 60 + 1140, aud: "appstoreconnect-v1" });
+    expect(claims).toStrictEqual({
+      iss: issuerId,
+      iat: nowS - 60,
+      exp: nowS - 60 + 1140,
+      aud: "appstoreconnect-v1",
+    });
     expect(Object.keys(claims)).toStrictEqual(["iss", "iat", "exp", "aud"]);
     expect(verifies(token, key.publicKey)).toBe(true);
   });
@@ -44,7 +49,12 @@ describe("createAscToken: header and claims", () => {
   it("individual key: sub 'user' and no iss", async () => {
     const token = await createAscToken({ keyId, privateKey: key.pkcs8Pem, now: () => NOW });
     const { claims } = decodeToken(token);
-    expect(claims).toStrictEqual({ sub: "user", iat: nowS - 60, exp: nowS + 1080, aud: "appstoreconnect-v1" });
+    expect(claims).toStrictEqual({
+      sub: "user",
+      iat: nowS - 60,
+      exp: nowS + 1080,
+      aud: "appstoreconnect-v1",
+    });
     expect(verifies(token, key.publicKey)).toBe(true);
   });
 
@@ -68,7 +78,9 @@ describe("createAscToken: header and claims", () => {
     // A fake clock started at 0 (as test timers are) is taken as it is.
     expect(decodeToken(await mint({ now: () => 5000 })).claims.iat).toBe(5 - 60);
     // A Date from another realm (a vm context, an iframe), where instanceof Date is false.
-    expect(decodeToken(await mint({ now: runInNewContext(`new Date(${NOW})`) as Date })).claims.iat).toBe(nowS - 60);
+    expect(
+      decodeToken(await mint({ now: runInNewContext(`new Date(${NOW})`) as Date })).claims.iat,
+    ).toBe(nowS - 60);
     const before = Math.floor(Date.now() / 1000);
     const real = decodeToken(await mint({ now: undefined })).claims.iat as number;
     expect(real).toBeGreaterThanOrEqual(before - 60);
@@ -80,7 +92,7 @@ describe("createAscToken: header and claims", () => {
     expect(a).toMatchObject({ iat: nowS, exp: nowS + 1200 });
     const b = decodeToken(await mint({ expiresIn: 300, clockTolerance: 120 })).claims;
     expect(b).toMatchObject({ iat: nowS - 120, exp: nowS + 180 });
-    const c = decodeToken(await mint({ expiresIn: 1 , clockTolerance: 0 })).claims;
+    const c = decodeToken(await mint({ expiresIn: 1, clockTolerance: 0 })).claims;
     expect((c.exp as number) - (c.iat as number)).toBe(1);
   });
 
@@ -92,7 +104,13 @@ describe("createAscToken: header and claims", () => {
 
   it("does not mutate or keep the caller's options", async () => {
     const scope = ["GET /v1/apps"];
-    const options = Object.freeze({ keyId, issuerId, privateKey: key.pkcs8Pem, scope: Object.freeze(scope), now: () => NOW });
+    const options = Object.freeze({
+      keyId,
+      issuerId,
+      privateKey: key.pkcs8Pem,
+      scope: Object.freeze(scope),
+      now: () => NOW,
+    });
     const snapshot = JSON.stringify(options);
     await createAscToken(options);
     expect(JSON.stringify(options)).toBe(snapshot);
@@ -136,13 +154,24 @@ describe("createAscToken: lifetime rules", () => {
     const { claims } = decodeToken(token);
     expect((claims.exp as number) - (claims.iat as number)).toBe(15_777_000);
     expect(verifies(token, key.publicKey)).toBe(true);
-    await expect(mint({ expiresIn: 15_777_001, scope: longScope })).rejects.toMatchObject({ code: "LIFETIME_TOO_LONG" });
+    await expect(mint({ expiresIn: 15_777_001, scope: longScope })).rejects.toMatchObject({
+      code: "LIFETIME_TOO_LONG",
+    });
   });
 
   it("refuses a long-lived token for the Enterprise Program API (20 minutes at most)", async () => {
-    const error = await mint({ audience: "apple-developer-enterprise-v1", expiresIn: 3600, scope: longScope }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "LIFETIME_TOO_LONG", message: "expiresIn must be <= 1200 s for the Enterprise Program API" });
-    await expect(mint({ audience: "apple-developer-enterprise-v1", expiresIn: 1200, scope: longScope })).resolves.toBeTypeOf("string");
+    const error = await mint({
+      audience: "apple-developer-enterprise-v1",
+      expiresIn: 3600,
+      scope: longScope,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "LIFETIME_TOO_LONG",
+      message: "expiresIn must be <= 1200 s for the Enterprise Program API",
+    });
+    await expect(
+      mint({ audience: "apple-developer-enterprise-v1", expiresIn: 1200, scope: longScope }),
+    ).resolves.toBeTypeOf("string");
   });
 
   it.each([
@@ -157,16 +186,25 @@ describe("createAscToken: lifetime rules", () => {
     expect((error as Error).message).toContain(scope.at(-1));
   });
 
-  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "600", null])("refuses expiresIn %s", async (expiresIn) => {
-    await expect(mint({ expiresIn: expiresIn as number })).rejects.toMatchObject({ code: "INVALID_EXPIRES_IN" });
-  });
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "600", null])(
+    "refuses expiresIn %s",
+    async (expiresIn) => {
+      await expect(mint({ expiresIn: expiresIn as number })).rejects.toMatchObject({
+        code: "INVALID_EXPIRES_IN",
+      });
+    },
+  );
 
   it.each([-1, 0.5, "60", Number.NaN])("refuses clockTolerance %s", async (clockTolerance) => {
-    await expect(mint({ clockTolerance: clockTolerance as number })).rejects.toMatchObject({ code: "INVALID_CLOCK_TOLERANCE" });
+    await expect(mint({ clockTolerance: clockTolerance as number })).rejects.toMatchObject({
+      code: "INVALID_CLOCK_TOLERANCE",
+    });
   });
 
   it("refuses a clockTolerance that would make the token born expired", async () => {
-    await expect(mint({ expiresIn: 60, clockTolerance: 60 })).rejects.toMatchObject({ code: "INVALID_CLOCK_TOLERANCE" });
+    await expect(mint({ expiresIn: 60, clockTolerance: 60 })).rejects.toMatchObject({
+      code: "INVALID_CLOCK_TOLERANCE",
+    });
   });
 });
 
@@ -192,21 +230,37 @@ describe("createAscToken: option errors", () => {
     ["now a number", { now: NOW }, "INVALID_NOW"],
     ["now returning seconds", { now: () => Math.floor(NOW / 1000) }, "INVALID_NOW"],
   ])("%s", async (_, extra, code) => {
-    await expect(mint(extra as Partial<AscTokenOptions>)).rejects.toMatchObject({ name: "AscTokenError", code });
+    await expect(mint(extra as Partial<AscTokenOptions>)).rejects.toMatchObject({
+      name: "AscTokenError",
+      code,
+    });
   });
 
   it.each([undefined, null, "options", 42])("options %s", async (options) => {
-    await expect(createAscToken(options as unknown as AscTokenOptions)).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
+    await expect(createAscToken(options as unknown as AscTokenOptions)).rejects.toMatchObject({
+      code: "INVALID_OPTIONS",
+    });
   });
 
   it("messages point at the actual mistake", async () => {
-    const message = async (extra: Record<string, unknown>) => ((await mint(extra).catch((e: unknown) => e)) as Error).message;
-    expect(await message({ keyId: "2x9r4hxf34" })).toBe("keyId must be the 10-character key ID (A-Z, 0-9) of the .p8 key; got lower case");
-    expect(await message({ issuerId: "2X9R4HXF34" })).toMatch(/issuerId must be a UUID .*; got a key ID or Team ID$/);
+    const message = async (extra: Record<string, unknown>) =>
+      ((await mint(extra).catch((e: unknown) => e)) as Error).message;
+    expect(await message({ keyId: "2x9r4hxf34" })).toBe(
+      "keyId must be the 10-character key ID (A-Z, 0-9) of the .p8 key; got lower case",
+    );
+    expect(await message({ issuerId: "2X9R4HXF34" })).toMatch(
+      /issuerId must be a UUID .*; got a key ID or Team ID$/,
+    );
     // The default clockTolerance, not the caller's: the message says so, and gives both numbers.
-    expect(await message({ expiresIn: 60 })).toBe("clockTolerance must be less than expiresIn (60 s); got 60 s, the default");
-    expect(await message({ expiresIn: 120, clockTolerance: 300 })).toBe("clockTolerance must be less than expiresIn (120 s); got 300 s");
-    expect(await message({ now: () => Math.floor(NOW / 1000) })).toBe(`now must return ms, not seconds; got ${Math.floor(NOW / 1000)}`);
+    expect(await message({ expiresIn: 60 })).toBe(
+      "clockTolerance must be less than expiresIn (60 s); got 60 s, the default",
+    );
+    expect(await message({ expiresIn: 120, clockTolerance: 300 })).toBe(
+      "clockTolerance must be less than expiresIn (120 s); got 300 s",
+    );
+    expect(await message({ now: () => Math.floor(NOW / 1000) })).toBe(
+      `now must return ms, not seconds; got ${Math.floor(NOW / 1000)}`,
+    );
     expect(await message({ expiresIn: 1.5 })).toBe("expiresIn must be whole seconds >= 1; got 1.5");
   });
 

@@ -12,7 +12,15 @@ const built = existsSync(new URL("../dist/index.js", import.meta.url));
 
 /** Minified browser ESM bundle of `contents` (resolved from the package root), as text. */
 const bundle = async (contents: string, loader: "js" | "ts" = "js"): Promise<string> => {
-  const result = await build({ bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent", stdin: { contents, resolveDir: root, loader } });
+  const result = await build({
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    logLevel: "silent",
+    stdin: { contents, resolveDir: root, loader },
+  });
   return result.outputFiles[0]!.text;
 };
 const gzipped = (text: string): number => gzipSync(text, { level: 9 }).length;
@@ -42,7 +50,9 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     coreOnly = await bundle('export { createAscToken } from "./src/token.ts";', "ts");
     fromIndex = await bundle('export { createAscToken } from "./src/index.ts";', "ts");
     fromPackage = await bundle('export { createAscToken } from "./dist/index.js";');
-    withKind = await bundle('export { createAscToken, createAppStoreServerToken } from "./dist/index.js";');
+    withKind = await bundle(
+      'export { createAscToken, createAppStoreServerToken } from "./dist/index.js";',
+    );
   });
 
   it("a createAscToken-only bundle holds none of the other kinds' strings", () => {

@@ -35,14 +35,18 @@ describe("AscTokenOptions", () => {
 
   it("privateKey takes text, bytes or a CryptoKey", () => {
     expectTypeOf<AscTokenOptions["privateKey"]>().toEqualTypeOf<AscPrivateKey>();
-    expectTypeOf<AscPrivateKey>().toEqualTypeOf<string | ArrayBuffer | ArrayBufferView | CryptoKey>();
+    expectTypeOf<AscPrivateKey>().toEqualTypeOf<
+      string | ArrayBuffer | ArrayBufferView | CryptoKey
+    >();
     expectTypeOf<Uint8Array>().toExtend<AscPrivateKey>();
     expectTypeOf<DataView>().toExtend<AscPrivateKey>();
     expectTypeOf<number>().not.toExtend<AscPrivateKey>();
   });
 
   it("audience is one of Apple's two, and now is a Clock", () => {
-    expectTypeOf<AscAudience>().toEqualTypeOf<"appstoreconnect-v1" | "apple-developer-enterprise-v1">();
+    expectTypeOf<AscAudience>().toEqualTypeOf<
+      "appstoreconnect-v1" | "apple-developer-enterprise-v1"
+    >();
     expectTypeOf<AscTokenOptions["audience"]>().toEqualTypeOf<AscAudience | undefined>();
     expectTypeOf<AscTokenOptions["now"]>().toEqualTypeOf<Clock | undefined>();
     expectTypeOf<Clock>().toEqualTypeOf<(() => number) | Date>();
@@ -61,7 +65,8 @@ describe("AscTokenOptions", () => {
       // @ts-expect-error now is a Clock, not epoch ms
       { keyId: "2X9R4HXF34", privateKey: "…", now: 0 },
     ];
-    for (const options of bad) await expect(createAscToken(options)).rejects.toBeInstanceOf(AscTokenError);
+    for (const options of bad)
+      await expect(createAscToken(options)).rejects.toBeInstanceOf(AscTokenError);
   });
 });
 
@@ -76,7 +81,9 @@ describe("functions and errors", () => {
   it("AscTokenErrorCode is a union of string literals, not string", () => {
     expectTypeOf<string>().not.toExtend<AscTokenErrorCode>();
     expectTypeOf<AscTokenErrorCode>().toExtend<string>();
-    expectTypeOf<"KEY_MISSING" | "INVALID_KEY_ID" | "LIFETIME_TOO_LONG" | "SIGN_FAILED">().toExtend<AscTokenErrorCode>();
+    expectTypeOf<
+      "KEY_MISSING" | "INVALID_KEY_ID" | "LIFETIME_TOO_LONG" | "SIGN_FAILED"
+    >().toExtend<AscTokenErrorCode>();
     expectTypeOf<"NOT_A_CODE">().not.toExtend<AscTokenErrorCode>();
     expectTypeOf<AscTokenError["code"]>().toEqualTypeOf<AscTokenErrorCode>();
     // @ts-expect-error only listed codes construct an error

@@ -8,7 +8,12 @@ import { jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AscTokenOptions, createAscToken, importAscKey } from "../src/index.js";
 import { p1363ToDer } from "./helpers/der-signature.js";
-import { missingTool, opensslVerifies, type PyJwtRequest, pyjwtVerify } from "./helpers/external.js";
+import {
+  missingTool,
+  opensslVerifies,
+  type PyJwtRequest,
+  pyjwtVerify,
+} from "./helpers/external.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 import { decodeToken, verifies } from "./helpers/verify.js";
 
@@ -50,22 +55,38 @@ beforeAll(async () => {
     await mint("team key, Apple's .p8 PEM", {}),
     await mint("individual key (sub: user)", { issuerId: undefined, privateKey: key.pkcs8Pem }),
     await mint("Enterprise Program audience", { audience: "apple-developer-enterprise-v1" }),
-    await mint("scoped token", { scope: ["GET /v1/apps?filter[platform]=IOS", "POST /v1/bundleIds"] }),
-    await mint("long-lived scoped token (30 days)", { expiresIn: 30 * 86_400, scope: ["GET /v1/ciProducts", "GET /v1/apps/1/perfPowerMetrics"] }),
+    await mint("scoped token", {
+      scope: ["GET /v1/apps?filter[platform]=IOS", "POST /v1/bundleIds"],
+    }),
+    await mint("long-lived scoped token (30 days)", {
+      expiresIn: 30 * 86_400,
+      scope: ["GET /v1/ciProducts", "GET /v1/apps/1/perfPowerMetrics"],
+    }),
     await mint("SEC1 EC PRIVATE KEY", { privateKey: key.sec1Pem }),
     await mint("DER bytes", { privateKey: key.appleDer }),
-    await mint("CRLF PEM with literal \\n escapes", { privateKey: key.applePem.replace(/\n/g, "\\r\\n") }),
+    await mint("CRLF PEM with literal \\n escapes", {
+      privateKey: key.applePem.replace(/\n/g, "\\r\\n"),
+    }),
     await mint("imported CryptoKey", { privateKey: await importAscKey(key.applePem) }),
   ];
   const [header = "", claims = "", signature = ""] = cases[0]!.token.split(".");
   const decoded = decodeToken(cases[0]!.token).claims;
   const byOther = await createAscToken({ keyId, issuerId, privateKey: other.applePem });
   forgeries = [
-    { name: "claims changed after signing", token: `${header}.${reencode({ ...decoded, exp: (decoded.exp as number) + 3600 })}.${signature}` },
-    { name: "header changed after signing", token: `${reencode({ alg: "ES256", kid: "AAAAAAAAAA", typ: "JWT" })}.${claims}.${signature}` },
+    {
+      name: "claims changed after signing",
+      token: `${header}.${reencode({ ...decoded, exp: (decoded.exp as number) + 3600 })}.${signature}`,
+    },
+    {
+      name: "header changed after signing",
+      token: `${reencode({ alg: "ES256", kid: "AAAAAAAAAA", typ: "JWT" })}.${claims}.${signature}`,
+    },
     { name: "signed by another key", token: byOther },
     { name: "signature with one bit flipped", token: `${header}.${claims}.${flipBit(signature)}` },
-    { name: "DER signature instead of raw r||s", token: `${header}.${claims}.${p1363ToDer(Buffer.from(signature, "base64url")).toString("base64url")}` },
+    {
+      name: "DER signature instead of raw r||s",
+      token: `${header}.${claims}.${p1363ToDer(Buffer.from(signature, "base64url")).toString("base64url")}`,
+    },
   ];
 });
 
@@ -75,7 +96,12 @@ const flipBit = (segment: string): string => {
   return bytes.toString("base64url");
 };
 
-const joseVerify = async (c: { token: string; audience: string; issuer?: string | undefined; longLived?: boolean | undefined }) =>
+const joseVerify = async (c: {
+  token: string;
+  audience: string;
+  issuer?: string | undefined;
+  longLived?: boolean | undefined;
+}) =>
   jwtVerify(c.token, key.publicKey, {
     algorithms: ["ES256"],
     typ: "JWT",
@@ -104,11 +130,18 @@ describe("jose jwtVerify with the public key, audience and issuer/subject checks
   });
   it("rejects every forgery, and a token for another audience or issuer", async () => {
     for (const f of forgeries) {
-      await expect(joseVerify({ token: f.token, audience: "appstoreconnect-v1", issuer: issuerId }), f.name).rejects.toMatchObject({ code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
+      await expect(
+        joseVerify({ token: f.token, audience: "appstoreconnect-v1", issuer: issuerId }),
+        f.name,
+      ).rejects.toMatchObject({ code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
     }
     const team = cases[0]!;
-    await expect(joseVerify({ ...team, audience: "apple-developer-enterprise-v1" })).rejects.toThrow(/aud/);
-    await expect(joseVerify({ ...team, issuer: "00000000-0000-0000-0000-000000000000" })).rejects.toThrow(/iss/);
+    await expect(
+      joseVerify({ ...team, audience: "apple-developer-enterprise-v1" }),
+    ).rejects.toThrow(/aud/);
+    await expect(
+      joseVerify({ ...team, issuer: "00000000-0000-0000-0000-000000000000" }),
+    ).rejects.toThrow(/iss/);
   });
 });
 
@@ -129,7 +162,12 @@ describe("PyJWT (Debian python3-jwt, /usr/bin/python3)", () => {
     expect(missingTool("pyjwt")).toBeUndefined();
   });
   it("verifies every token shape with audience and issuer, with the claims we decode", () => {
-    const requests: PyJwtRequest[] = cases.map((c) => ({ token: c.token, publicKeyPem, audience: c.audience, ...(c.issuer !== undefined && { issuer: c.issuer }) }));
+    const requests: PyJwtRequest[] = cases.map((c) => ({
+      token: c.token,
+      publicKeyPem,
+      audience: c.audience,
+      ...(c.issuer !== undefined && { issuer: c.issuer }),
+    }));
     const { version, results } = pyjwtVerify(requests);
     expect(version).toMatch(/^2\./);
     results.forEach((result, i) => {
@@ -143,13 +181,32 @@ describe("PyJWT (Debian python3-jwt, /usr/bin/python3)", () => {
   it("rejects every forgery, and a token for another audience or issuer", () => {
     const team = cases[0]!;
     const requests: PyJwtRequest[] = [
-      ...forgeries.map((f) => ({ token: f.token, publicKeyPem, audience: "appstoreconnect-v1", issuer: issuerId })),
-      { token: team.token, publicKeyPem, audience: "apple-developer-enterprise-v1", issuer: issuerId },
-      { token: team.token, publicKeyPem, audience: "appstoreconnect-v1", issuer: "00000000-0000-0000-0000-000000000000" },
+      ...forgeries.map((f) => ({
+        token: f.token,
+        publicKeyPem,
+        audience: "appstoreconnect-v1",
+        issuer: issuerId,
+      })),
+      {
+        token: team.token,
+        publicKeyPem,
+        audience: "apple-developer-enterprise-v1",
+        issuer: issuerId,
+      },
+      {
+        token: team.token,
+        publicKeyPem,
+        audience: "appstoreconnect-v1",
+        issuer: "00000000-0000-0000-0000-000000000000",
+      },
     ];
     const { results } = pyjwtVerify(requests);
     const errors = results.map((result) => (result.ok ? "accepted" : result.error.split(":")[0]));
-    expect(errors).toStrictEqual([...forgeries.map(() => "InvalidSignatureError"), "InvalidAudienceError", "InvalidIssuerError"]);
+    expect(errors).toStrictEqual([
+      ...forgeries.map(() => "InvalidSignatureError"),
+      "InvalidAudienceError",
+      "InvalidIssuerError",
+    ]);
   });
 });
 
@@ -160,7 +217,10 @@ describe("the raw-to-DER signature conversion used for openssl", () => {
     expect(nodeVerify("sha256", data, key.publicKey, p1363ToDer(raw))).toBe(true);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (message) => {
-        const signature = nodeSign("sha256", message, { key: key.privateKey, dsaEncoding: "ieee-p1363" });
+        const signature = nodeSign("sha256", message, {
+          key: key.privateKey,
+          dsaEncoding: "ieee-p1363",
+        });
         expect(nodeVerify("sha256", message, key.publicKey, p1363ToDer(signature))).toBe(true);
       }),
       { numRuns: 500 },

@@ -14,7 +14,12 @@ export const demo = async (): Promise<{ text: string; ok: boolean }> => {
   });
   const [header = "", claims = "", signature = ""] = token.split(".");
   const sig = Buffer.from(signature, "base64url");
-  const ok = verify("sha256", Buffer.from(`${header}.${claims}`), { key: pair.publicKey, dsaEncoding: "ieee-p1363" }, sig);
+  const ok = verify(
+    "sha256",
+    Buffer.from(`${header}.${claims}`),
+    { key: pair.publicKey, dsaEncoding: "ieee-p1363" },
+    sig,
+  );
   const text = `asc-token demo: no key configured, so this used a throwaway P-256 key.
 
 ${token}

@@ -3,7 +3,9 @@
 import { decodeAscToken } from "../index.js";
 
 const iso = (seconds: unknown): string | undefined =>
-  typeof seconds === "number" && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : undefined;
+  typeof seconds === "number" && Number.isFinite(seconds)
+    ? new Date(seconds * 1000).toISOString()
+    : undefined;
 
 /** Header and claims of `token`, plus its times in readable form. */
 export const describeToken = (token: string, nowMs = Date.now()) => {

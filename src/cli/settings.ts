@@ -26,7 +26,9 @@ export class UsageError extends Error {
 /** Options for createAscToken, plus where each came from (to name the setting in errors). */
 export interface Settings {
   options: AscTokenOptions;
-  sources: Partial<Record<"keyId" | "issuerId" | "privateKey" | "expiresIn" | "scope" | "audience", string>>;
+  sources: Partial<
+    Record<"keyId" | "issuerId" | "privateKey" | "expiresIn" | "scope" | "audience", string>
+  >;
   /** The key file read, if any (the CLI checks its permissions). */
   keyFile?: string | undefined;
   /** Likely mistakes that do not stop the token from being minted; the CLI prints them. */
@@ -47,20 +49,26 @@ const pick = (...candidates: [string, unknown][]): [string, string] | undefined 
   return undefined;
 };
 
-const truthy = (value: string | undefined): boolean => value !== undefined && /^(1|true|yes)$/i.test(value.trim());
+const truthy = (value: string | undefined): boolean =>
+  value !== undefined && /^(1|true|yes)$/i.test(value.trim());
 
 /** The key ID in a file name like AuthKey_2X9R4HXF34.p8. */
-export const keyIdFromFileName = (path: string): string | undefined => /AuthKey_([A-Z0-9]{10})\.p8$/.exec(path)?.[1];
+export const keyIdFromFileName = (path: string): string | undefined =>
+  /AuthKey_([A-Z0-9]{10})\.p8$/.exec(path)?.[1];
 
 const readJson = (path: string, readFile: ReadFile): Record<string, unknown> => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFile(path));
   } catch (error) {
-    throw new UsageError(`--api-key-json ${path}: ${error instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
+    throw new UsageError(
+      `--api-key-json ${path}: ${error instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError(`--api-key-json ${path}: expected an object like { "key_id": …, "issuer_id": …, "key": … }`);
+    throw new UsageError(
+      `--api-key-json ${path}: expected an object like { "key_id": …, "issuer_id": …, "key": … }`,
+    );
   }
   return parsed as Record<string, unknown>;
 };
@@ -95,48 +103,82 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
     } else {
       // A path where the contents belong is a common slip: say so, rather than "not PEM".
       if (!value.includes("-----") && /^\s*(~|\.{1,2})?\/\S*\s*$|\.p8\s*$/i.test(value)) {
-        throw new UsageError(`${source} holds a file path, not the key: put the path in ASC_PRIVATE_KEY_PATH (or pass --key-file), or the file's contents in ${source}`);
+        throw new UsageError(
+          `${source} holds a file path, not the key: put the path in ASC_PRIVATE_KEY_PATH (or pass --key-file), or the file's contents in ${source}`,
+        );
       }
       sources.privateKey = source;
       privateKey = value;
     }
   }
   if (privateKey === undefined) {
-    throw new UsageError("no private key: pass --key-file AuthKey_XXXXXXXXXX.p8, or set ASC_PRIVATE_KEY (the .p8 contents) or ASC_PRIVATE_KEY_PATH");
+    throw new UsageError(
+      "no private key: pass --key-file AuthKey_XXXXXXXXXX.p8, or set ASC_PRIVATE_KEY (the .p8 contents) or ASC_PRIVATE_KEY_PATH",
+    );
   }
 
   const keyId =
-    pick(["--key-id", flags["key-id"]], ["api-key-json key_id", json.key_id], ["ASC_KEY_ID", env.ASC_KEY_ID], [`${FASTLANE}KEY_ID`, env[`${FASTLANE}KEY_ID`]]) ??
-    (keyFile && keyIdFromFileName(keyFile) ? ([`the file name ${keyFile}`, keyIdFromFileName(keyFile)] as [string, string]) : undefined);
+    pick(
+      ["--key-id", flags["key-id"]],
+      ["api-key-json key_id", json.key_id],
+      ["ASC_KEY_ID", env.ASC_KEY_ID],
+      [`${FASTLANE}KEY_ID`, env[`${FASTLANE}KEY_ID`]],
+    ) ??
+    (keyFile && keyIdFromFileName(keyFile)
+      ? ([`the file name ${keyFile}`, keyIdFromFileName(keyFile)] as [string, string])
+      : undefined);
   if (!keyId) {
-    throw new UsageError("no key ID: pass --key-id or set ASC_KEY_ID (or keep the key file's name AuthKey_<KEYID>.p8)");
+    throw new UsageError(
+      "no key ID: pass --key-id or set ASC_KEY_ID (or keep the key file's name AuthKey_<KEYID>.p8)",
+    );
   }
   sources.keyId = keyId[0];
   const warnings: string[] = [];
   const fileKeyId = keyFile && keyIdFromFileName(keyFile);
   if (fileKeyId && fileKeyId !== keyId[1].trim()) {
     // Apple answers a key ID that is not the key's with a bare 401.
-    warnings.push(`the key ID ${keyId[1].trim()} (from ${keyId[0]}) is not the one in the key file's name, ${fileKeyId}: Apple refuses a token whose kid is not the key's ID`);
+    warnings.push(
+      `the key ID ${keyId[1].trim()} (from ${keyId[0]}) is not the one in the key file's name, ${fileKeyId}: Apple refuses a token whose kid is not the key's ID`,
+    );
   }
 
   const issuer = flags.individual
     ? undefined
-    : pick(["--issuer-id", flags["issuer-id"]], ["api-key-json issuer_id", json.issuer_id], ["ASC_ISSUER_ID", env.ASC_ISSUER_ID], [`${FASTLANE}ISSUER_ID`, env[`${FASTLANE}ISSUER_ID`]]);
-  if (flags.individual && flags["issuer-id"]) throw new UsageError("--individual and --issuer-id contradict each other: an individual key has no issuer ID");
+    : pick(
+        ["--issuer-id", flags["issuer-id"]],
+        ["api-key-json issuer_id", json.issuer_id],
+        ["ASC_ISSUER_ID", env.ASC_ISSUER_ID],
+        [`${FASTLANE}ISSUER_ID`, env[`${FASTLANE}ISSUER_ID`]],
+      );
+  if (flags.individual && flags["issuer-id"])
+    throw new UsageError(
+      "--individual and --issuer-id contradict each other: an individual key has no issuer ID",
+    );
   if (!issuer && !flags.individual) {
-    throw new UsageError("no issuer ID: pass --issuer-id or set ASC_ISSUER_ID, or pass --individual for an individual key");
+    throw new UsageError(
+      "no issuer ID: pass --issuer-id or set ASC_ISSUER_ID, or pass --individual for an individual key",
+    );
   }
   if (issuer) sources.issuerId = issuer[0];
 
-  const duration = pick(["--expires-in", flags["expires-in"]], ["api-key-json duration", json.duration], [`${FASTLANE}DURATION`, env[`${FASTLANE}DURATION`]]);
+  const duration = pick(
+    ["--expires-in", flags["expires-in"]],
+    ["api-key-json duration", json.duration],
+    [`${FASTLANE}DURATION`, env[`${FASTLANE}DURATION`]],
+  );
   let expiresIn: number | undefined;
   if (duration) {
-    if (!/^\d+$/.test(duration[1].trim())) throw new UsageError(`${duration[0]} must be a whole number of seconds, e.g. 600`);
+    if (!/^\d+$/.test(duration[1].trim()))
+      throw new UsageError(`${duration[0]} must be a whole number of seconds, e.g. 600`);
     expiresIn = Number(duration[1]);
     sources.expiresIn = duration[0];
   }
 
-  const inHouse = flags.enterprise ?? (json.in_house === true || truthy(typeof json.in_house === "string" ? json.in_house : undefined) || truthy(env[`${FASTLANE}IN_HOUSE`]));
+  const inHouse =
+    flags.enterprise ??
+    (json.in_house === true ||
+      truthy(typeof json.in_house === "string" ? json.in_house : undefined) ||
+      truthy(env[`${FASTLANE}IN_HOUSE`]));
   if (inHouse) sources.audience = flags.enterprise ? "--enterprise" : "in_house";
   if (flags.scope?.length) sources.scope = "--scope";
 

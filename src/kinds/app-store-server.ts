@@ -9,7 +9,14 @@
 // request": hence a short default of 5 minutes, enough for one request and its retries.
 
 import { checkIssuerId, checkOptions } from "../validate.js";
-import { type AppleKeyOptions, ISSUER_ID, checkIdentifier, es256Header, mint, validity } from "./common.js";
+import {
+  type AppleKeyOptions,
+  ISSUER_ID,
+  checkIdentifier,
+  es256Header,
+  mint,
+  validity,
+} from "./common.js";
 
 /**
  * Options for {@link createAppStoreServerToken}. Nothing here is mutated or kept.
@@ -28,7 +35,11 @@ export interface AppStoreServerTokenOptions extends AppleKeyOptions {
   expiresIn?: number | undefined;
 }
 
-const LIFETIME = { fallback: 300, max: 3600, reason: "App Store Server API tokens expire at most 60 minutes after iat" };
+const LIFETIME = {
+  fallback: 300,
+  max: 3600,
+  reason: "App Store Server API tokens expire at most 60 minutes after iat",
+};
 
 /**
  * Mints an App Store Server API token: header `{alg, kid, typ}`, claims `iss` (issuer ID), `iat`,
@@ -51,7 +62,9 @@ const LIFETIME = { fallback: 300, max: 3600, reason: "App Store Server API token
  * });
  * ```
  */
-export const createAppStoreServerToken = async (options: AppStoreServerTokenOptions): Promise<string> => {
+export const createAppStoreServerToken = async (
+  options: AppStoreServerTokenOptions,
+): Promise<string> => {
   checkOptions(options, "{ keyId, issuerId, bundleId, privateKey }");
   const header = es256Header(options.keyId, { typ: "JWT" });
   const iss = checkIssuerId(options.issuerId, ISSUER_ID);

@@ -50,28 +50,47 @@ export interface TeamKeyOptions extends AppleKeyOptions {
  * we also refuse empty parts between periods, which no registered identifier has.
  */
 /** What an issuer ID is, for the message of the kinds that require one. */
-export const ISSUER_ID = "the issuer ID (a UUID) from App Store Connect → Users and Access → Integrations";
+export const ISSUER_ID =
+  "the issuer ID (a UUID) from App Store Connect → Users and Access → Integrations";
 
 const IDENTIFIER = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
-const IDENTIFIER_CODES = { bundleId: "INVALID_BUNDLE_ID", clientId: "INVALID_CLIENT_ID", serviceId: "INVALID_SERVICE_ID" } as const;
+const IDENTIFIER_CODES = {
+  bundleId: "INVALID_BUNDLE_ID",
+  clientId: "INVALID_CLIENT_ID",
+  serviceId: "INVALID_SERVICE_ID",
+} as const;
 /** One origin or origin pattern (`https://example.com`, `*.example.com`): no whitespace, no commas. */
 const ORIGIN = /^[^\s,]+$/;
 
 /** The header every kind starts from, `{alg, kid}`, followed by the kind's own fields. */
-export const es256Header = <T extends object>(keyId: unknown, rest: T) => ({ alg: "ES256", kid: checkKeyId(keyId), ...rest });
+export const es256Header = <T extends object>(keyId: unknown, rest: T) => ({
+  alg: "ES256",
+  kid: checkKeyId(keyId),
+  ...rest,
+});
 
 /** The Team ID, checked: claim `iss` of the developer-account tokens. */
 export const checkTeamId = (teamId: unknown): string => {
   if (!matches(teamId, TEN_CHARS)) {
-    throw fail("INVALID_TEAM_ID", `teamId must be your 10-character Team ID (A-Z, 0-9) from developer.apple.com → Account → Membership; got ${describe(teamId)}`);
+    throw fail(
+      "INVALID_TEAM_ID",
+      `teamId must be your 10-character Team ID (A-Z, 0-9) from developer.apple.com → Account → Membership; got ${describe(teamId)}`,
+    );
   }
   return teamId;
 };
 
 /** A bundle ID, App ID or Services ID option, checked; `what` tells the caller which one to pass. */
-export const checkIdentifier = (value: unknown, name: keyof typeof IDENTIFIER_CODES, what: string): string => {
+export const checkIdentifier = (
+  value: unknown,
+  name: keyof typeof IDENTIFIER_CODES,
+  what: string,
+): string => {
   if (!matches(value, IDENTIFIER)) {
-    throw fail(IDENTIFIER_CODES[name], `${name} must be ${what}, letters, digits, hyphens and periods like com.example.app; got ${describe(value)}`);
+    throw fail(
+      IDENTIFIER_CODES[name],
+      `${name} must be ${what}, letters, digits, hyphens and periods like com.example.app; got ${describe(value)}`,
+    );
   }
   return value;
 };
@@ -88,7 +107,13 @@ export const validity = (
   options: AppleKeyOptions & { readonly expiresIn?: number | undefined },
   rule: LifetimeRule,
 ): { iat: number; exp: number } => {
-  const lifetime = wholeSeconds(options.expiresIn, rule.fallback, 1, "INVALID_EXPIRES_IN", "expiresIn");
+  const lifetime = wholeSeconds(
+    options.expiresIn,
+    rule.fallback,
+    1,
+    "INVALID_EXPIRES_IN",
+    "expiresIn",
+  );
   if (lifetime > rule.max) {
     throw fail("LIFETIME_TOO_LONG", `expiresIn must be <= ${rule.max} s: ${rule.reason}`);
   }
@@ -101,7 +126,8 @@ export const validity = (
  * counts from `iat`. APNs refuses a token whose `iat` is more than an hour old, so backdating
  * must stay below an hour.
  */
-export const issuedAtOnly = (options: AppleKeyOptions): number => issuedAt(options, 3600, "the hour Apple accepts a token for");
+export const issuedAtOnly = (options: AppleKeyOptions): number =>
+  issuedAt(options, 3600, "the hour Apple accepts a token for");
 
 /** An option given as one string or an array: its entries (a copy), or none for anything else. */
 export const oneOrMany = (value: unknown): readonly unknown[] =>
@@ -112,16 +138,25 @@ export const checkOrigins = (origin: unknown): string[] | undefined => {
   if (origin === undefined) return undefined;
   const list = oneOrMany(origin);
   if (list.length === 0) {
-    throw fail("INVALID_ORIGIN", `origin must be an origin like "https://example.com" or a non-empty array of them; got ${Array.isArray(origin) ? "[]" : describe(origin)}`);
+    throw fail(
+      "INVALID_ORIGIN",
+      `origin must be an origin like "https://example.com" or a non-empty array of them; got ${Array.isArray(origin) ? "[]" : describe(origin)}`,
+    );
   }
   return list.map((entry, index) => {
     if (!matches(entry, ORIGIN)) {
-      throw fail("INVALID_ORIGIN", `origin[${index}] must be an origin like "https://example.com" (no spaces or commas); got ${describe(entry)}`);
+      throw fail(
+        "INVALID_ORIGIN",
+        `origin[${index}] must be an origin like "https://example.com" (no spaces or commas); got ${describe(entry)}`,
+      );
     }
     return entry;
   });
 };
 
 /** Signs through the core: the same key forms, key cache, errors and ES256 signer as createAscToken. */
-export const mint = async (privateKey: AscPrivateKey, header: object, claims: object): Promise<string> =>
-  signJwt(header, claims, await importAscKey(privateKey));
+export const mint = async (
+  privateKey: AscPrivateKey,
+  header: object,
+  claims: object,
+): Promise<string> => signJwt(header, claims, await importAscKey(privateKey));

@@ -34,4 +34,5 @@ export type DeviceCheckTokenOptions = TeamKeyOptions;
  * });
  * ```
  */
-export const createDeviceCheckToken = (options: DeviceCheckTokenOptions): Promise<string> => createApnsToken(options);
+export const createDeviceCheckToken = (options: DeviceCheckTokenOptions): Promise<string> =>
+  createApnsToken(options);

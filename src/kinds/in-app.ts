@@ -13,7 +13,14 @@
 
 import { UUID, checkIssuerId, checkOptions, matches } from "../validate.js";
 import { describe, fail } from "../errors.js";
-import { type AppleKeyOptions, ISSUER_ID, checkIdentifier, es256Header, issuedAtOnly, mint } from "./common.js";
+import {
+  type AppleKeyOptions,
+  ISSUER_ID,
+  checkIdentifier,
+  es256Header,
+  issuedAtOnly,
+  mint,
+} from "./common.js";
 
 /**
  * What the in-app JWS authorizes; its claim `aud`.
@@ -23,7 +30,8 @@ import { type AppleKeyOptions, ISSUER_ID, checkIdentifier, es256Header, issuedAt
  * const audience: InAppAudience = "promotional-offer";
  * ```
  */
-export type InAppAudience = "advanced-commerce-api" | "promotional-offer" | "introductory-offer-eligibility";
+export type InAppAudience =
+  "advanced-commerce-api" | "promotional-offer" | "introductory-offer-eligibility";
 
 /**
  * Options for {@link createInAppSignature}. Nothing here is mutated or kept.
@@ -51,7 +59,11 @@ export interface InAppSignatureOptions extends AppleKeyOptions {
   claims?: Readonly<Record<string, unknown>> | undefined;
 }
 
-const AUDIENCES: readonly string[] = ["advanced-commerce-api", "promotional-offer", "introductory-offer-eligibility"];
+const AUDIENCES: readonly string[] = [
+  "advanced-commerce-api",
+  "promotional-offer",
+  "introductory-offer-eligibility",
+];
 const RESERVED: readonly string[] = ["iss", "iat", "exp", "aud", "bid", "nonce"];
 
 /** True for an object literal, from this realm or another, or an object without a prototype. */
@@ -73,10 +85,16 @@ const kindOf = (value: object): string => {
  */
 const lossy = (value: unknown, path: string): { path: string; kind: string } | undefined => {
   if (value === null || typeof value === "string" || typeof value === "boolean") return undefined;
-  if (typeof value === "number") return Number.isFinite(value) ? undefined : { path, kind: String(value) };
-  if (typeof value !== "object") return { path, kind: value === undefined ? "undefined" : `a ${typeof value}` };
+  if (typeof value === "number")
+    return Number.isFinite(value) ? undefined : { path, kind: String(value) };
+  if (typeof value !== "object")
+    return { path, kind: value === undefined ? "undefined" : `a ${typeof value}` };
   if (!Array.isArray(value) && !isPlain(value)) return { path, kind: kindOf(value) };
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((item, i) => [`[${i}]`, item]) : Object.entries(value).filter(([, item]) => item !== undefined).map(([name, item]) => [`.${name}`, item]);
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((item, i) => [`[${i}]`, item])
+    : Object.entries(value)
+        .filter(([, item]) => item !== undefined)
+        .map(([name, item]) => [`.${name}`, item]);
   for (const [step, item] of entries) {
     const found = lossy(item, path + step);
     if (found) return found;
@@ -90,12 +108,23 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
   // A plain object only: a Map, a Date or a class instance would spread to {} and lose its data.
   // Plain means a prototype that is a root (Object.prototype of any realm) or none at all.
   if (typeof claims !== "object" || claims === null || !isPlain(claims)) {
-    const kind = typeof claims === "object" && claims !== null && !Array.isArray(claims) ? kindOf(claims) : describe(claims);
-    throw fail("INVALID_CLAIMS", `claims must be a plain object such as { productId, offerIdentifier }; got ${kind}`);
+    const kind =
+      typeof claims === "object" && claims !== null && !Array.isArray(claims)
+        ? kindOf(claims)
+        : describe(claims);
+    throw fail(
+      "INVALID_CLAIMS",
+      `claims must be a plain object such as { productId, offerIdentifier }; got ${kind}`,
+    );
   }
   const taken = Object.keys(claims).find((name) => RESERVED.includes(name));
   if (taken !== undefined) {
-    throw fail("INVALID_CLAIMS", taken === "exp" ? "claims must not set exp: Apple fails an in-app JWS that has one" : `claims must not set ${taken}: it comes from the options`);
+    throw fail(
+      "INVALID_CLAIMS",
+      taken === "exp"
+        ? "claims must not set exp: Apple fails an in-app JWS that has one"
+        : `claims must not set ${taken}: it comes from the options`,
+    );
   }
   const copy: Record<string, unknown> = { ...claims };
   try {
@@ -104,14 +133,21 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
     throw fail("INVALID_CLAIMS", "claims must hold JSON values only (no BigInt, no cycles)", cause);
   }
   const lost = lossy(copy, "claims");
-  if (lost !== undefined) throw fail("INVALID_CLAIMS", `${lost.path} must be a JSON value (JSON would drop or change it); got ${lost.kind}`);
+  if (lost !== undefined)
+    throw fail(
+      "INVALID_CLAIMS",
+      `${lost.path} must be a JSON value (JSON would drop or change it); got ${lost.kind}`,
+    );
   return copy;
 };
 
 const randomNonce = (): string => {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   if (typeof crypto?.randomUUID !== "function") {
-    throw fail("CRYPTO_UNAVAILABLE", "crypto.randomUUID is missing: pass nonce, or use a secure context (https) or Node >= 20");
+    throw fail(
+      "CRYPTO_UNAVAILABLE",
+      "crypto.randomUUID is missing: pass nonce, or use a secure context (https) or Node >= 20",
+    );
   }
   return crypto.randomUUID();
 };
@@ -143,10 +179,16 @@ export const createInAppSignature = async (options: InAppSignatureOptions): Prom
   const bid = checkIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
   const aud = options.audience;
   if (!AUDIENCES.includes(aud)) {
-    throw fail("INVALID_AUDIENCE", 'audience must be "advanced-commerce-api", "promotional-offer" or "introductory-offer-eligibility"');
+    throw fail(
+      "INVALID_AUDIENCE",
+      'audience must be "advanced-commerce-api", "promotional-offer" or "introductory-offer-eligibility"',
+    );
   }
   if (options.nonce !== undefined && !matches(options.nonce, UUID)) {
-    throw fail("INVALID_NONCE", `nonce must be a UUID, or left out for a random one; got ${describe(options.nonce)}`);
+    throw fail(
+      "INVALID_NONCE",
+      `nonce must be a UUID, or left out for a random one; got ${describe(options.nonce)}`,
+    );
   }
   const extra = featureClaims(options.claims);
   const iat = issuedAtOnly(options);

@@ -14,7 +14,15 @@
 
 import { checkOptions } from "../validate.js";
 import { fail } from "../errors.js";
-import { type TeamKeyOptions, checkOrigins, checkTeamId, es256Header, mint, oneOrMany, validity } from "./common.js";
+import {
+  type TeamKeyOptions,
+  checkOrigins,
+  checkTeamId,
+  es256Header,
+  mint,
+  oneOrMany,
+  validity,
+} from "./common.js";
 
 /**
  * An Apple Maps framework a token may be used for; its claim `scope` lists them.
@@ -46,15 +54,25 @@ export interface MapKitTokenOptions extends TeamKeyOptions {
   origin?: string | readonly string[] | undefined;
 }
 
-const LIFETIME = { fallback: 3600, max: 15_777_000, reason: "Apple states no limit for Maps tokens, asc-token caps them at six months" };
+const LIFETIME = {
+  fallback: 3600,
+  max: 15_777_000,
+  reason: "Apple states no limit for Maps tokens, asc-token caps them at six months",
+};
 const SCOPES: readonly string[] = ["server_api", "mapkit_js", "web_snapshots", "embed_api"];
 
 /** `scope`: one Maps framework or a non-empty array of them, copied; undefined when absent. */
 const mapsScope = (scope: unknown): string[] | undefined => {
   if (scope === undefined) return undefined;
   const list = oneOrMany(scope);
-  if (list.length === 0 || !list.every((entry) => typeof entry === "string" && SCOPES.includes(entry))) {
-    throw fail("INVALID_SCOPE", 'scope must be "server_api", "mapkit_js", "web_snapshots" or "embed_api", or a non-empty array of them');
+  if (
+    list.length === 0 ||
+    !list.every((entry) => typeof entry === "string" && SCOPES.includes(entry))
+  ) {
+    throw fail(
+      "INVALID_SCOPE",
+      'scope must be "server_api", "mapkit_js", "web_snapshots" or "embed_api", or a non-empty array of them',
+    );
   }
   return list as string[];
 };
@@ -85,8 +103,17 @@ export const createMapKitToken = async (options: MapKitTokenOptions): Promise<st
   const scope = mapsScope(options.scope);
   const origin = checkOrigins(options.origin);
   if (!origin && scope?.some((entry) => entry !== "server_api")) {
-    throw fail("INVALID_ORIGIN", "origin is required when scope includes mapkit_js, web_snapshots or embed_api");
+    throw fail(
+      "INVALID_ORIGIN",
+      "origin is required when scope includes mapkit_js, web_snapshots or embed_api",
+    );
   }
   const { iat, exp } = validity(options, LIFETIME);
-  return mint(options.privateKey, header, { iss, iat, exp, ...(scope && { scope: scope.join(" ") }), ...(origin && { origin: origin.join(",") }) });
+  return mint(options.privateKey, header, {
+    iss,
+    iat,
+    exp,
+    ...(scope && { scope: scope.join(" ") }),
+    ...(origin && { origin: origin.join(",") }),
+  });
 };

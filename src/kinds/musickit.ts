@@ -10,7 +10,14 @@
 // longer-lived tokens you embed.
 
 import { checkOptions } from "../validate.js";
-import { type TeamKeyOptions, checkOrigins, checkTeamId, es256Header, mint, validity } from "./common.js";
+import {
+  type TeamKeyOptions,
+  checkOrigins,
+  checkTeamId,
+  es256Header,
+  mint,
+  validity,
+} from "./common.js";
 
 /**
  * Options for {@link createMusicKitToken}. Nothing here is mutated or kept.
@@ -27,7 +34,11 @@ export interface MusicKitTokenOptions extends TeamKeyOptions {
   origin?: string | readonly string[] | undefined;
 }
 
-const LIFETIME = { fallback: 3600, max: 15_777_000, reason: "Apple refuses developer tokens that expire more than six months ahead" };
+const LIFETIME = {
+  fallback: 3600,
+  max: 15_777_000,
+  reason: "Apple refuses developer tokens that expire more than six months ahead",
+};
 
 /**
  * Mints an Apple Music API / MusicKit developer token: header `{alg, kid}`, claims `iss` (Team

@@ -10,7 +10,14 @@
 // one for six months.
 
 import { checkOptions } from "../validate.js";
-import { type TeamKeyOptions, checkIdentifier, checkTeamId, es256Header, mint, validity } from "./common.js";
+import {
+  type TeamKeyOptions,
+  checkIdentifier,
+  checkTeamId,
+  es256Header,
+  mint,
+  validity,
+} from "./common.js";
 
 /**
  * Options for {@link createSignInWithAppleSecret}. Nothing here is mutated or kept.
@@ -27,7 +34,11 @@ export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
   expiresIn?: number | undefined;
 }
 
-const LIFETIME = { fallback: 3600, max: 15_777_000, reason: "Apple refuses client secrets that expire more than six months ahead" };
+const LIFETIME = {
+  fallback: 3600,
+  max: 15_777_000,
+  reason: "Apple refuses client secrets that expire more than six months ahead",
+};
 
 /**
  * Mints a Sign in with Apple client secret: header `{alg, kid}`, claims `iss` (Team ID), `iat`,
@@ -49,11 +60,17 @@ const LIFETIME = { fallback: 3600, max: 15_777_000, reason: "Apple refuses clien
  * });
  * ```
  */
-export const createSignInWithAppleSecret = async (options: SignInWithAppleSecretOptions): Promise<string> => {
+export const createSignInWithAppleSecret = async (
+  options: SignInWithAppleSecretOptions,
+): Promise<string> => {
   checkOptions(options, "{ keyId, teamId, clientId, privateKey }");
   const header = es256Header(options.keyId, {});
   const iss = checkTeamId(options.teamId);
-  const sub = checkIdentifier(options.clientId, "clientId", "the App ID or Services ID you use as client_id");
+  const sub = checkIdentifier(
+    options.clientId,
+    "clientId",
+    "the App ID or Services ID you use as client_id",
+  );
   const { iat, exp } = validity(options, LIFETIME);
   return mint(options.privateKey, header, { iss, iat, exp, aud: "https://appleid.apple.com", sub });
 };

@@ -11,7 +11,14 @@
 // signed by these keys (Apple Music, Sign in with Apple).
 
 import { checkOptions } from "../validate.js";
-import { type TeamKeyOptions, checkIdentifier, checkTeamId, es256Header, mint, validity } from "./common.js";
+import {
+  type TeamKeyOptions,
+  checkIdentifier,
+  checkTeamId,
+  es256Header,
+  mint,
+  validity,
+} from "./common.js";
 
 /**
  * Options for {@link createWeatherKitToken}. Nothing here is mutated or kept.
@@ -28,7 +35,11 @@ export interface WeatherKitTokenOptions extends TeamKeyOptions {
   expiresIn?: number | undefined;
 }
 
-const LIFETIME = { fallback: 3600, max: 15_777_000, reason: "Apple states no limit for WeatherKit, asc-token caps it at six months" };
+const LIFETIME = {
+  fallback: 3600,
+  max: 15_777_000,
+  reason: "Apple states no limit for WeatherKit, asc-token caps it at six months",
+};
 
 /**
  * Mints a WeatherKit REST API token: header `{alg, kid, id: "TEAMID.SERVICEID"}`, claims `iss`

@@ -27,11 +27,36 @@ export const TOKEN_CASES = [
   { name: "file bytes of the .p8 (UTF-8 PEM)", key: "team", form: "applePem", as: "utf8" },
   { name: "CryptoKey from importAscKey", key: "team", cryptoKey: "importAscKey" },
   { name: "CryptoKey from crypto.subtle.importKey", key: "team", cryptoKey: "subtle" },
-  { name: "individual key: sub user, no iss", key: "individual", form: "applePem", individual: true },
-  { name: "lifetime 1200 s is accepted", key: "team", form: "applePem", options: { expiresIn: 1200 } },
-  { name: "enterprise audience", key: "team", form: "applePem", options: { audience: "apple-developer-enterprise-v1" } },
-  { name: "scope", key: "team", form: "applePem", options: { scope: ["GET /v1/apps?filter[platform]=IOS", "GET /v1/builds"] } },
-  { name: "long-lived scoped token (30 days)", key: "team", form: "applePem", options: { expiresIn: 2_592_000, scope: ["GET /v1/ciProducts"] } },
+  {
+    name: "individual key: sub user, no iss",
+    key: "individual",
+    form: "applePem",
+    individual: true,
+  },
+  {
+    name: "lifetime 1200 s is accepted",
+    key: "team",
+    form: "applePem",
+    options: { expiresIn: 1200 },
+  },
+  {
+    name: "enterprise audience",
+    key: "team",
+    form: "applePem",
+    options: { audience: "apple-developer-enterprise-v1" },
+  },
+  {
+    name: "scope",
+    key: "team",
+    form: "applePem",
+    options: { scope: ["GET /v1/apps?filter[platform]=IOS", "GET /v1/builds"] },
+  },
+  {
+    name: "long-lived scoped token (30 days)",
+    key: "team",
+    form: "applePem",
+    options: { expiresIn: 2_592_000, scope: ["GET /v1/ciProducts"] },
+  },
   { name: "system clock (no now option)", key: "team", form: "applePem", clock: "system" },
 ];
 
@@ -45,11 +70,18 @@ export const REJECT_CASES = [
   { name: "empty string", code: "KEY_MISSING", privateKey: "empty" },
   { name: "lifetime 1201 s", code: "LIFETIME_TOO_LONG", options: { expiresIn: 1201 } },
   { name: "keyId not 10 characters", code: "INVALID_KEY_ID", options: { keyId: "ABC" } },
-  { name: "CryptoKey for verifying, not signing", code: "KEY_INVALID_CRYPTOKEY", cryptoKey: "public" },
+  {
+    name: "CryptoKey for verifying, not signing",
+    code: "KEY_INVALID_CRYPTOKEY",
+    cryptoKey: "public",
+  },
 ];
 
 /** Checks run once per runtime, beside the token and reject cases. */
-export const OTHER_CHECKS = ["public API exports", "importAscKey returns a non-extractable private key"];
+export const OTHER_CHECKS = [
+  "public API exports",
+  "importAscKey returns a non-extractable private key",
+];
 
 /** Every result name a complete run reports, in order. */
 export const RESULT_NAMES = [
@@ -87,7 +119,12 @@ const check = async (results, name, body) => {
     results.push({ name, ok: true, ...detail });
   } catch (error) {
     const code = typeof error?.code === "string" ? error.code : undefined;
-    results.push({ name, ok: false, error: String(error?.message ?? error), ...(code && { code }) });
+    results.push({
+      name,
+      ok: false,
+      error: String(error?.message ?? error),
+      ...(code && { code }),
+    });
   }
 };
 
@@ -113,9 +150,18 @@ export async function run(lib, fixtures) {
   });
   await check(results, OTHER_CHECKS[1], async () => {
     const key = await lib.importAscKey(fixtures.team.text.applePem);
-    expect(key.type === "private" && key.extractable === false, "the key is extractable or not private");
-    expect(key.algorithm.name === "ECDSA" && key.algorithm.namedCurve === "P-256", "the key is not ECDSA P-256");
-    expect(key.usages.length === 1 && key.usages[0] === "sign", `usages are ${key.usages.join(",")}, not sign`);
+    expect(
+      key.type === "private" && key.extractable === false,
+      "the key is extractable or not private",
+    );
+    expect(
+      key.algorithm.name === "ECDSA" && key.algorithm.namedCurve === "P-256",
+      "the key is not ECDSA P-256",
+    );
+    expect(
+      key.usages.length === 1 && key.usages[0] === "sign",
+      `usages are ${key.usages.join(",")}, not sign`,
+    );
   });
 
   for (const testCase of TOKEN_CASES) {
@@ -128,7 +174,10 @@ export async function run(lib, fixtures) {
         ...(testCase.clock !== "system" && { now: fixedNow }),
         ...testCase.options,
       });
-      expect(typeof token === "string" && token.split(".").length === 3, "did not return a compact JWS");
+      expect(
+        typeof token === "string" && token.split(".").length === 3,
+        "did not return a compact JWS",
+      );
       tokens.push({ name: testCase.name, token });
     });
   }
@@ -140,15 +189,27 @@ export async function run(lib, fixtures) {
         : (fixtures.reject[testCase.privateKey] ?? fixtures.team.text.applePem);
       let error;
       try {
-        await lib.createAscToken({ keyId: fixtures.team.keyId, issuerId: fixtures.issuerId, privateKey, now: fixedNow, ...testCase.options });
+        await lib.createAscToken({
+          keyId: fixtures.team.keyId,
+          issuerId: fixtures.issuerId,
+          privateKey,
+          now: fixedNow,
+          ...testCase.options,
+        });
       } catch (caught) {
         error = caught;
       }
       expect(error !== undefined, "was accepted");
-      expect(lib.isAscTokenError(error), `threw something other than an AscTokenError: ${String(error)}`);
+      expect(
+        lib.isAscTokenError(error),
+        `threw something other than an AscTokenError: ${String(error)}`,
+      );
       expect(error instanceof lib.AscTokenError, "is not an instance of the build's AscTokenError");
       expect(error.code === testCase.code, `code ${String(error.code)}, expected ${testCase.code}`);
-      const secret = typeof privateKey === "string" ? privateKey.replace(/-----[^-]+-----|\s/g, "").slice(20, 60) : "";
+      const secret =
+        typeof privateKey === "string"
+          ? privateKey.replace(/-----[^-]+-----|\s/g, "").slice(20, 60)
+          : "";
       expect(secret === "" || !error.message.includes(secret), "the message echoes key material");
       return { code: error.code };
     });

@@ -11,7 +11,8 @@ const derInteger = (bytes: Uint8Array): Buffer => {
 
 /** DER ECDSA signature for a raw 64-byte P-256 `r||s` signature. */
 export const p1363ToDer = (raw: Uint8Array): Buffer => {
-  if (raw.length !== 64) throw new Error(`expected a 64-byte r||s signature, got ${String(raw.length)} bytes`);
+  if (raw.length !== 64)
+    throw new Error(`expected a 64-byte r||s signature, got ${String(raw.length)} bytes`);
   const body = Buffer.concat([derInteger(raw.subarray(0, 32)), derInteger(raw.subarray(32))]);
   return Buffer.concat([Buffer.from([0x30, body.length]), body]); // at most 70 bytes: short length form
 };

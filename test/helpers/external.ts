@@ -8,14 +8,18 @@ import { join } from "node:path";
 import { p1363ToDer } from "./der-signature.js";
 
 export const PYTHON = "/usr/bin/python3";
-const INSTALL = "apt-get install -y --no-install-recommends openssl python3-jwt python3-cryptography";
+const INSTALL =
+  "apt-get install -y --no-install-recommends openssl python3-jwt python3-cryptography";
 
 /** Why a tool cannot run here, or undefined when it can. */
 export const missingTool = (tool: "openssl" | "pyjwt"): string | undefined => {
-  const [command, args] = tool === "openssl" ? ["openssl", ["version"]] : [PYTHON, ["-c", "import jwt, cryptography"]];
+  const [command, args] =
+    tool === "openssl" ? ["openssl", ["version"]] : [PYTHON, ["-c", "import jwt, cryptography"]];
   if (tool === "pyjwt" && !existsSync(PYTHON)) return `${PYTHON} is missing: ${INSTALL}`;
   const run = spawnSync(command, args, { encoding: "utf8" });
-  return run.status === 0 ? undefined : `${tool} cannot run (${run.error?.message ?? run.stderr.trim()}): ${INSTALL}`;
+  return run.status === 0
+    ? undefined
+    : `${tool} cannot run (${run.error?.message ?? run.stderr.trim()}): ${INSTALL}`;
 };
 
 /**
@@ -31,7 +35,19 @@ export const opensslVerifies = (token: string, publicKeyPem: string): boolean =>
   writeFileSync(join(dir, "data"), `${header}.${claims}`);
   writeFileSync(join(dir, "sig.der"), p1363ToDer(raw));
   try {
-    const out = execFileSync("openssl", ["dgst", "-sha256", "-verify", join(dir, "pub.pem"), "-signature", join(dir, "sig.der"), join(dir, "data")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync(
+      "openssl",
+      [
+        "dgst",
+        "-sha256",
+        "-verify",
+        join(dir, "pub.pem"),
+        "-signature",
+        join(dir, "sig.der"),
+        join(dir, "data"),
+      ],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
     return out.trim() === "Verified OK";
   } catch {
     return false; // openssl exits 1 with "Verification failure"
@@ -44,7 +60,9 @@ export interface PyJwtRequest {
   audience: string;
   issuer?: string;
 }
-export type PyJwtResult = { ok: true; header: Record<string, unknown>; payload: Record<string, unknown> } | { ok: false; error: string };
+export type PyJwtResult =
+  | { ok: true; header: Record<string, unknown>; payload: Record<string, unknown> }
+  | { ok: false; error: string };
 
 const SCRIPT = `
 import json, sys, jwt
@@ -62,8 +80,13 @@ print(json.dumps({"version": jwt.__version__, "results": out}))
 `;
 
 /** Decodes and verifies each token with PyJWT (`jwt.decode` with ES256, audience, issuer), in one process. */
-export const pyjwtVerify = (requests: readonly PyJwtRequest[]): { version: string; results: PyJwtResult[] } => {
-  const run = spawnSync(PYTHON, ["-c", SCRIPT], { input: JSON.stringify(requests), encoding: "utf8" });
+export const pyjwtVerify = (
+  requests: readonly PyJwtRequest[],
+): { version: string; results: PyJwtResult[] } => {
+  const run = spawnSync(PYTHON, ["-c", SCRIPT], {
+    input: JSON.stringify(requests),
+    encoding: "utf8",
+  });
   if (run.status !== 0) throw new Error(`PyJWT failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as { version: string; results: PyJwtResult[] };
 };

@@ -26,7 +26,6 @@ export interface P256Fixture {
 const pem = (label: string, der: Buffer): string =>
   `-----BEGIN ${label}-----\n${(der.toString("base64").match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----\n`;
 
-
 export const makeP256 = (): P256Fixture => {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const pkcs8Der = privateKey.export({ type: "pkcs8", format: "der" });
@@ -55,7 +54,23 @@ export const makeRejects = () => {
   const p256 = makeP256();
   const dir = mkdtempSync(join(tmpdir(), "asc-token-"));
   writeFileSync(join(dir, "key.pem"), p256.pkcs8Pem);
-  execFileSync("openssl", ["req", "-new", "-x509", "-key", join(dir, "key.pem"), "-subj", "/CN=asc-token test", "-days", "1", "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-new",
+      "-x509",
+      "-key",
+      join(dir, "key.pem"),
+      "-subj",
+      "/CN=asc-token test",
+      "-days",
+      "1",
+      "-out",
+      join(dir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
   const certificate = readFileSync(join(dir, "cert.pem"), "utf8");
   return {
     p256,
@@ -69,8 +84,23 @@ export const makeRejects = () => {
     publicKeyPem: p256.publicKey.export({ type: "spki", format: "pem" }) as string,
     publicKeyDer: p256.publicKey.export({ type: "spki", format: "der" }),
     certificate,
-    encryptedPkcs8: p256.privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }) as string,
-    encryptedPkcs8Der: p256.privateKey.export({ type: "pkcs8", format: "der", cipher: "aes-256-cbc", passphrase: "pw" }),
-    encryptedSec1: p256.privateKey.export({ type: "sec1", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }) as string,
+    encryptedPkcs8: p256.privateKey.export({
+      type: "pkcs8",
+      format: "pem",
+      cipher: "aes-256-cbc",
+      passphrase: "pw",
+    }) as string,
+    encryptedPkcs8Der: p256.privateKey.export({
+      type: "pkcs8",
+      format: "der",
+      cipher: "aes-256-cbc",
+      passphrase: "pw",
+    }),
+    encryptedSec1: p256.privateKey.export({
+      type: "sec1",
+      format: "pem",
+      cipher: "aes-256-cbc",
+      passphrase: "pw",
+    }) as string,
   };
 };

@@ -15,14 +15,16 @@ export const key = (): P256Fixture => (fixture ??= makeP256());
 
 /** Decodes `token` and checks with node:crypto that `key()` signed it; returns its parts. */
 export const opened = (token: string) => {
-  if (!verifies(token, key().publicKey)) throw new Error("signature does not verify with node:crypto");
+  if (!verifies(token, key().publicKey))
+    throw new Error("signature does not verify with node:crypto");
   return decodeToken(token);
 };
 
 /** Deep-freezes a plain options object (arrays and nested objects included), as a caller might. */
 export const frozen = <T extends object>(value: T): T => {
   for (const inner of Object.values(value)) {
-    if (typeof inner === "object" && inner !== null && !ArrayBuffer.isView(inner)) frozen(inner as object);
+    if (typeof inner === "object" && inner !== null && !ArrayBuffer.isView(inner))
+      frozen(inner as object);
   }
   return Object.freeze(value);
 };

@@ -27,7 +27,9 @@ export const forbiddenRuns = (secrets: readonly (string | Uint8Array)[]): Set<st
     const forms =
       typeof secret === "string"
         ? [bodyOf(secret)]
-        : ["base64", "base64url", "hex"].map((enc) => Buffer.from(secret).toString(enc as BufferEncoding));
+        : ["base64", "base64url", "hex"].map((enc) =>
+            Buffer.from(secret).toString(enc as BufferEncoding),
+          );
     for (const form of forms) for (const run of runsOf(form)) set.add(run);
   }
   return set;

@@ -11,12 +11,25 @@ export const decodeToken = (token: string) => {
     throw new Error("not a compact JWS with unpadded base64url parts");
   }
   const [header = "", claims = "", signature = ""] = parts;
-  return { header: decodePart(header), claims: decodePart(claims), signature: Buffer.from(signature, "base64url"), headerText: Buffer.from(header, "base64url").toString() };
+  return {
+    header: decodePart(header),
+    claims: decodePart(claims),
+    signature: Buffer.from(signature, "base64url"),
+    headerText: Buffer.from(header, "base64url").toString(),
+  };
 };
 
 /** True when node:crypto verifies the raw P1363 ES256 signature with `publicKey`. */
 export const verifies = (token: string, publicKey: KeyObject): boolean => {
   const [header = "", claims = "", signature = ""] = token.split(".");
   const sig = Buffer.from(signature, "base64url");
-  return sig.length === 64 && verify("sha256", Buffer.from(`${header}.${claims}`), { key: publicKey, dsaEncoding: "ieee-p1363" }, sig);
+  return (
+    sig.length === 64 &&
+    verify(
+      "sha256",
+      Buffer.from(`${header}.${claims}`),
+      { key: publicKey, dsaEncoding: "ieee-p1363" },
+      sig,
+    )
+  );
 };

@@ -9,7 +9,13 @@ describe.each([
   ["createDeviceCheckToken", createDeviceCheckToken],
 ] as const)("%s", (_, create) => {
   const mint = (extra: Partial<Record<keyof ApnsTokenOptions, unknown>> = {}) =>
-    create({ keyId, teamId, privateKey: key().applePem, now: () => NOW, ...extra } as ApnsTokenOptions);
+    create({
+      keyId,
+      teamId,
+      privateKey: key().applePem,
+      now: () => NOW,
+      ...extra,
+    } as ApnsTokenOptions);
 
   it("exact header {alg, kid} and claims {iss, iat}: no typ, no exp, no aud", async () => {
     const { headerText, claims } = opened(await mint());

@@ -3,13 +3,26 @@ import { type AppStoreServerTokenOptions, createAppStoreServerToken } from "../.
 import { NOW, bundleId, issuerId, key, keyId, nowS, opened } from "../helpers/kinds.js";
 
 const mint = (extra: Partial<Record<keyof AppStoreServerTokenOptions, unknown>> = {}) =>
-  createAppStoreServerToken({ keyId, issuerId, bundleId, privateKey: key().applePem, now: () => NOW, ...extra } as AppStoreServerTokenOptions);
+  createAppStoreServerToken({
+    keyId,
+    issuerId,
+    bundleId,
+    privateKey: key().applePem,
+    now: () => NOW,
+    ...extra,
+  } as AppStoreServerTokenOptions);
 
 describe("createAppStoreServerToken", () => {
   it("exact header and claims, in Apple's order", async () => {
     const { headerText, claims } = opened(await mint());
     expect(headerText).toBe('{"alg":"ES256","kid":"2X9R4HXF34","typ":"JWT"}');
-    expect(claims).toStrictEqual({ iss: issuerId, iat: nowS - 60, exp: nowS + 240, aud: "appstoreconnect-v1", bid: bundleId });
+    expect(claims).toStrictEqual({
+      iss: issuerId,
+      iat: nowS - 60,
+      exp: nowS + 240,
+      aud: "appstoreconnect-v1",
+      bid: bundleId,
+    });
     expect(Object.keys(claims)).toStrictEqual(["iss", "iat", "exp", "aud", "bid"]);
   });
 
@@ -32,6 +45,8 @@ describe("createAppStoreServerToken", () => {
   });
 
   it("accepts bundle IDs of letters, digits, hyphens and periods", async () => {
-    expect(opened(await mint({ bundleId: "com.Example-2.app" })).claims.bid).toBe("com.Example-2.app");
+    expect(opened(await mint({ bundleId: "com.Example-2.app" })).claims.bid).toBe(
+      "com.Example-2.app",
+    );
   });
 });

@@ -19,7 +19,13 @@ describe.each(["esm", "cjs"] as const)("%s build", (build) => {
     const base = { keyId, privateKey: key().applePem, now: () => NOW };
     const tokens = await Promise.all([
       api.createAppStoreServerToken({ ...base, issuerId, bundleId }),
-      api.createInAppSignature({ ...base, issuerId, bundleId, audience: "introductory-offer-eligibility", claims: { productId: "p", allowIntroductoryOffer: true } }),
+      api.createInAppSignature({
+        ...base,
+        issuerId,
+        bundleId,
+        audience: "introductory-offer-eligibility",
+        claims: { productId: "p", allowIntroductoryOffer: true },
+      }),
       api.createApnsToken({ ...base, teamId }),
       api.createSignInWithAppleSecret({ ...base, teamId, clientId: "com.example.web" }),
       api.createMusicKitToken({ ...base, teamId }),

@@ -5,7 +5,16 @@ import { NOW, bundleId, frozen, issuerId, key, keyId, nowS, opened } from "../he
 
 const nonce = "6584bedf-2ed0-4c01-93ed-c0c64a1670cc";
 const mint = (extra: Partial<Record<keyof InAppSignatureOptions, unknown>> = {}) =>
-  createInAppSignature({ keyId, issuerId, bundleId, audience: "promotional-offer", nonce, privateKey: key().applePem, now: () => NOW, ...extra } as InAppSignatureOptions);
+  createInAppSignature({
+    keyId,
+    issuerId,
+    bundleId,
+    audience: "promotional-offer",
+    nonce,
+    privateKey: key().applePem,
+    now: () => NOW,
+    ...extra,
+  } as InAppSignatureOptions);
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -13,21 +22,54 @@ afterEach(() => {
 
 describe("createInAppSignature", () => {
   it("exact header and base claims in Apple's order, then the feature claims; no exp", async () => {
-    const claims = { productId: "com.example.monthly", offerIdentifier: "WINBACK50", transactionId: "1000011859217" };
+    const claims = {
+      productId: "com.example.monthly",
+      offerIdentifier: "WINBACK50",
+      transactionId: "1000011859217",
+    };
     const token = opened(await mint({ claims }));
     expect(token.headerText).toBe('{"alg":"ES256","kid":"2X9R4HXF34","typ":"JWT"}');
-    expect(token.claims).toStrictEqual({ iss: issuerId, iat: nowS - 60, aud: "promotional-offer", bid: bundleId, nonce, ...claims });
-    expect(Object.keys(token.claims)).toStrictEqual(["iss", "iat", "aud", "bid", "nonce", "productId", "offerIdentifier", "transactionId"]);
+    expect(token.claims).toStrictEqual({
+      iss: issuerId,
+      iat: nowS - 60,
+      aud: "promotional-offer",
+      bid: bundleId,
+      nonce,
+      ...claims,
+    });
+    expect(Object.keys(token.claims)).toStrictEqual([
+      "iss",
+      "iat",
+      "aud",
+      "bid",
+      "nonce",
+      "productId",
+      "offerIdentifier",
+      "transactionId",
+    ]);
     expect(token.claims).not.toHaveProperty("exp");
   });
 
-  it.each(["advanced-commerce-api", "promotional-offer", "introductory-offer-eligibility"])("audience %s", async (audience) => {
-    expect(opened(await mint({ audience, claims: { request: "eyJhIjoxfQ==" } })).claims).toMatchObject({ aud: audience, request: "eyJhIjoxfQ==" });
-  });
+  it.each(["advanced-commerce-api", "promotional-offer", "introductory-offer-eligibility"])(
+    "audience %s",
+    async (audience) => {
+      expect(
+        opened(await mint({ audience, claims: { request: "eyJhIjoxfQ==" } })).claims,
+      ).toMatchObject({ aud: audience, request: "eyJhIjoxfQ==" });
+    },
+  );
 
   it("passes feature claims of any JSON type through unchanged", async () => {
-    const claims = { productId: "p", allowIntroductoryOffer: false, count: 0, nested: { a: [1, "b", null] } };
-    expect(opened(await mint({ audience: "introductory-offer-eligibility", claims: frozen(claims) })).claims).toMatchObject(claims);
+    const claims = {
+      productId: "p",
+      allowIntroductoryOffer: false,
+      count: 0,
+      nested: { a: [1, "b", null] },
+    };
+    expect(
+      opened(await mint({ audience: "introductory-offer-eligibility", claims: frozen(claims) }))
+        .claims,
+    ).toMatchObject(claims);
   });
 
   it("generates a fresh UUID nonce with crypto.randomUUID when none is given", async () => {
@@ -47,7 +89,11 @@ describe("createInAppSignature", () => {
     ["issuerId missing", { issuerId: undefined }, "INVALID_ISSUER_ID"],
     ["bundleId missing", { bundleId: undefined }, "INVALID_BUNDLE_ID"],
     ["audience missing", { audience: undefined }, "INVALID_AUDIENCE"],
-    ["audience of the App Store Server API", { audience: "appstoreconnect-v1" }, "INVALID_AUDIENCE"],
+    [
+      "audience of the App Store Server API",
+      { audience: "appstoreconnect-v1" },
+      "INVALID_AUDIENCE",
+    ],
     ["nonce not a UUID", { nonce: "nonce-1" }, "INVALID_NONCE"],
     ["nonce empty", { nonce: "" }, "INVALID_NONCE"],
     ["claims an array", { claims: [1] }, "INVALID_CLAIMS"],
@@ -60,39 +106,75 @@ describe("createInAppSignature", () => {
     ["claims overriding bid", { claims: { bid: "com.other" } }, "INVALID_CLAIMS"],
     ["claims overriding iat", { claims: { iat: 0 } }, "INVALID_CLAIMS"],
     ["claims with a BigInt", { claims: { transactionId: 1n } }, "INVALID_CLAIMS"],
-    ["claims a Map (would spread to {})", { claims: new Map([["productId", "p"]]) }, "INVALID_CLAIMS"],
+    [
+      "claims a Map (would spread to {})",
+      { claims: new Map([["productId", "p"]]) },
+      "INVALID_CLAIMS",
+    ],
     ["claims a Date", { claims: new Date(NOW) }, "INVALID_CLAIMS"],
-    ["claims with a function (would vanish from the JSON)", { claims: { productId: () => "p" } }, "INVALID_CLAIMS"],
+    [
+      "claims with a function (would vanish from the JSON)",
+      { claims: { productId: () => "p" } },
+      "INVALID_CLAIMS",
+    ],
     ["claims with a symbol", { claims: { productId: Symbol("p") } }, "INVALID_CLAIMS"],
   ])("%s → %s", async (_, extra, code) => {
     await expect(mint(extra)).rejects.toMatchObject({ code });
   });
 
   it("says what the claims were instead of a plain object", async () => {
-    await expect(mint({ claims: new Map() })).rejects.toThrow(/claims must be a plain object .*; got a Map$/);
-    await expect(mint({ claims: { productId: () => "p" } })).rejects.toThrow(/claims.productId must be a JSON value .*; got a function$/);
-    await expect(mint({ claims: { request: { items: [{ when: new Date(NOW) }] } } })).rejects.toThrow(/claims.request.items\[0\].when must be a JSON value .*; got a Date$/);
-    await expect(mint({ claims: { request: { sizes: new Map([[1, 2]]) } } })).rejects.toThrow(/claims.request.sizes must .*; got a Map$/);
-    await expect(mint({ claims: { price: Number.NaN } })).rejects.toThrow(/claims.price must .*; got NaN$/);
+    await expect(mint({ claims: new Map() })).rejects.toThrow(
+      /claims must be a plain object .*; got a Map$/,
+    );
+    await expect(mint({ claims: { productId: () => "p" } })).rejects.toThrow(
+      /claims.productId must be a JSON value .*; got a function$/,
+    );
+    await expect(
+      mint({ claims: { request: { items: [{ when: new Date(NOW) }] } } }),
+    ).rejects.toThrow(/claims.request.items\[0\].when must be a JSON value .*; got a Date$/);
+    await expect(mint({ claims: { request: { sizes: new Map([[1, 2]]) } } })).rejects.toThrow(
+      /claims.request.sizes must .*; got a Map$/,
+    );
+    await expect(mint({ claims: { price: Number.NaN } })).rejects.toThrow(
+      /claims.price must .*; got NaN$/,
+    );
     class Offer {
       productId = "p";
     }
-    await expect(mint({ claims: new Offer() as unknown as Record<string, unknown> })).rejects.toThrow(/claims must be a plain object .*; got a class instance$/);
-    await expect(mint({ claims: { list: [1, undefined] } })).rejects.toThrow(/claims.list\[1\] must .*; got undefined$/);
+    await expect(
+      mint({ claims: new Offer() as unknown as Record<string, unknown> }),
+    ).rejects.toThrow(/claims must be a plain object .*; got a class instance$/);
+    await expect(mint({ claims: { list: [1, undefined] } })).rejects.toThrow(
+      /claims.list\[1\] must .*; got undefined$/,
+    );
   });
 
   it("takes nested JSON: objects, arrays, strings, numbers, booleans, null", async () => {
-    const claims = { request: { items: [{ sku: "a", price: 1.5, gift: false, note: null }], nested: { deep: [[1], []] } } };
+    const claims = {
+      request: {
+        items: [{ sku: "a", price: 1.5, gift: false, note: null }],
+        nested: { deep: [[1], []] },
+      },
+    };
     expect(opened(await mint({ claims })).claims).toMatchObject(claims);
   });
 
   it("takes claims from another realm (a vm context, an iframe)", async () => {
-    const claims = runInNewContext('({ productId: "p", offerIdentifier: "o" })') as Record<string, unknown>;
-    expect(opened(await mint({ claims })).claims).toMatchObject({ productId: "p", offerIdentifier: "o" });
+    const claims = runInNewContext('({ productId: "p", offerIdentifier: "o" })') as Record<
+      string,
+      unknown
+    >;
+    expect(opened(await mint({ claims })).claims).toMatchObject({
+      productId: "p",
+      offerIdentifier: "o",
+    });
   });
 
   it("takes claims without a prototype, and leaves out undefined ones", async () => {
-    const claims = Object.assign(Object.create(null) as Record<string, unknown>, { productId: "p", transactionId: undefined });
+    const claims = Object.assign(Object.create(null) as Record<string, unknown>, {
+      productId: "p",
+      transactionId: undefined,
+    });
     expect(opened(await mint({ claims })).claims).toMatchObject({ productId: "p" });
     expect(opened(await mint({ claims })).claims).not.toHaveProperty("transactionId");
   });

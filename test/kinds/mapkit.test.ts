@@ -3,7 +3,13 @@ import { type MapKitTokenOptions, createMapKitToken } from "../../src/index.js";
 import { NOW, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
 
 const mint = (extra: Partial<Record<keyof MapKitTokenOptions, unknown>> = {}) =>
-  createMapKitToken({ keyId, teamId, privateKey: key().applePem, now: () => NOW, ...extra } as MapKitTokenOptions);
+  createMapKitToken({
+    keyId,
+    teamId,
+    privateKey: key().applePem,
+    now: () => NOW,
+    ...extra,
+  } as MapKitTokenOptions);
 
 describe("createMapKitToken", () => {
   it("exact header {alg, kid, typ} and claims iss, iat, exp; scope and origin only when given", async () => {
@@ -14,13 +20,27 @@ describe("createMapKitToken", () => {
 
   it("Apple's Maps Server API example: scope server_api, origin *.example.com", async () => {
     const { claims } = opened(await mint({ scope: "server_api", origin: "*.example.com" }));
-    expect(claims).toStrictEqual({ iss: teamId, iat: nowS - 60, exp: nowS + 3540, scope: "server_api", origin: "*.example.com" });
+    expect(claims).toStrictEqual({
+      iss: teamId,
+      iat: nowS - 60,
+      exp: nowS + 3540,
+      scope: "server_api",
+      origin: "*.example.com",
+    });
     expect(Object.keys(claims)).toStrictEqual(["iss", "iat", "exp", "scope", "origin"]);
   });
 
   it("joins scopes with spaces and origins with commas", async () => {
-    const { claims } = opened(await mint({ scope: Object.freeze(["mapkit_js", "web_snapshots"]), origin: Object.freeze(["example.com", "*.subdomain.com"]) }));
-    expect(claims).toMatchObject({ scope: "mapkit_js web_snapshots", origin: "example.com,*.subdomain.com" });
+    const { claims } = opened(
+      await mint({
+        scope: Object.freeze(["mapkit_js", "web_snapshots"]),
+        origin: Object.freeze(["example.com", "*.subdomain.com"]),
+      }),
+    );
+    expect(claims).toMatchObject({
+      scope: "mapkit_js web_snapshots",
+      origin: "example.com,*.subdomain.com",
+    });
   });
 
   it("server_api needs no origin", async () => {

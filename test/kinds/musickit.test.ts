@@ -3,7 +3,13 @@ import { type MusicKitTokenOptions, createMusicKitToken } from "../../src/index.
 import { NOW, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
 
 const mint = (extra: Partial<Record<keyof MusicKitTokenOptions, unknown>> = {}) =>
-  createMusicKitToken({ keyId, teamId, privateKey: key().applePem, now: () => NOW, ...extra } as MusicKitTokenOptions);
+  createMusicKitToken({
+    keyId,
+    teamId,
+    privateKey: key().applePem,
+    now: () => NOW,
+    ...extra,
+  } as MusicKitTokenOptions);
 
 describe("createMusicKitToken", () => {
   it("exact header {alg, kid} and claims iss, iat, exp; no origin unless given", async () => {
@@ -16,9 +22,16 @@ describe("createMusicKitToken", () => {
   it("origin goes last, always as an array", async () => {
     const origin = Object.freeze(["https://example.com", "https://music.example.com"]);
     const { claims } = opened(await mint({ origin }));
-    expect(claims).toStrictEqual({ iss: teamId, iat: nowS - 60, exp: nowS + 3540, origin: [...origin] });
+    expect(claims).toStrictEqual({
+      iss: teamId,
+      iat: nowS - 60,
+      exp: nowS + 3540,
+      origin: [...origin],
+    });
     expect(Object.keys(claims)).toStrictEqual(["iss", "iat", "exp", "origin"]);
-    expect(opened(await mint({ origin: "https://example.com" })).claims.origin).toStrictEqual(["https://example.com"]);
+    expect(opened(await mint({ origin: "https://example.com" })).claims.origin).toStrictEqual([
+      "https://example.com",
+    ]);
   });
 
   it.each([

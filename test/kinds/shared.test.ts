@@ -3,7 +3,17 @@
 import { jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
-import { NOW, bundleId, frozen, issuerId, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
+import {
+  NOW,
+  bundleId,
+  frozen,
+  issuerId,
+  key,
+  keyId,
+  nowS,
+  opened,
+  teamId,
+} from "../helpers/kinds.js";
 
 type Mint = (options: Record<string, unknown>) => Promise<string>;
 /** Any kind, callable with untyped options (the tests pass wrong types on purpose). */
@@ -12,38 +22,79 @@ const loose = (create: (options: never) => Promise<string>): Mint => create as M
 /** Each kind with the options it needs besides keyId, privateKey and now. */
 const kinds: [string, Mint, Record<string, unknown>][] = [
   ["createAppStoreServerToken", loose(api.createAppStoreServerToken), { issuerId, bundleId }],
-  ["createInAppSignature", loose(api.createInAppSignature), { issuerId, bundleId, audience: "promotional-offer", claims: { productId: "p", offerIdentifier: "o" } }],
+  [
+    "createInAppSignature",
+    loose(api.createInAppSignature),
+    {
+      issuerId,
+      bundleId,
+      audience: "promotional-offer",
+      claims: { productId: "p", offerIdentifier: "o" },
+    },
+  ],
   ["createApnsToken", loose(api.createApnsToken), { teamId }],
-  ["createSignInWithAppleSecret", loose(api.createSignInWithAppleSecret), { teamId, clientId: "com.example.web" }],
-  ["createMusicKitToken", loose(api.createMusicKitToken), { teamId, origin: ["https://example.com"] }],
-  ["createWeatherKitToken", loose(api.createWeatherKitToken), { teamId, serviceId: "com.example.weather" }],
-  ["createMapKitToken", loose(api.createMapKitToken), { teamId, scope: ["mapkit_js"], origin: "*.example.com" }],
+  [
+    "createSignInWithAppleSecret",
+    loose(api.createSignInWithAppleSecret),
+    { teamId, clientId: "com.example.web" },
+  ],
+  [
+    "createMusicKitToken",
+    loose(api.createMusicKitToken),
+    { teamId, origin: ["https://example.com"] },
+  ],
+  [
+    "createWeatherKitToken",
+    loose(api.createWeatherKitToken),
+    { teamId, serviceId: "com.example.weather" },
+  ],
+  [
+    "createMapKitToken",
+    loose(api.createMapKitToken),
+    { teamId, scope: ["mapkit_js"], origin: "*.example.com" },
+  ],
   ["createDeviceCheckToken", loose(api.createDeviceCheckToken), { teamId }],
 ];
 
 describe.each(kinds)("%s", (_, mint, required) => {
-  const options = (extra: Record<string, unknown> = {}) => ({ keyId, privateKey: key().applePem, now: () => NOW, ...required, ...extra });
+  const options = (extra: Record<string, unknown> = {}) => ({
+    keyId,
+    privateKey: key().applePem,
+    now: () => NOW,
+    ...required,
+    ...extra,
+  });
 
   it("mints an ES256 JWS that node:crypto and jose verify, dated by the injected clock less 60 s", async () => {
     const token = await mint(options());
     const { header, claims } = opened(token);
     expect(header).toMatchObject({ alg: "ES256", kid: keyId });
     expect(claims.iat).toBe(nowS - 60);
-    const { protectedHeader } = await jwtVerify(token, key().publicKey, { algorithms: ["ES256"], currentDate: new Date(NOW) });
+    const { protectedHeader } = await jwtVerify(token, key().publicKey, {
+      algorithms: ["ES256"],
+      currentDate: new Date(NOW),
+    });
     expect(protectedHeader.kid).toBe(keyId);
   });
 
   it("takes every key form the core takes: SEC1 PEM, DER bytes, base64 body, a CryptoKey", async () => {
     const fixture = key();
     const cryptoKey = await api.importAscKey(fixture.pkcs8Pem);
-    for (const privateKey of [fixture.sec1Pem, new Uint8Array(fixture.pkcs8Der), fixture.body, cryptoKey]) {
+    for (const privateKey of [
+      fixture.sec1Pem,
+      new Uint8Array(fixture.pkcs8Der),
+      fixture.body,
+      cryptoKey,
+    ]) {
       expect(opened(await mint(options({ privateKey }))).claims.iat).toBe(nowS - 60);
     }
   });
 
   it("clockTolerance moves iat only; a Date is a clock too; the real clock is the default", async () => {
     expect(opened(await mint(options({ clockTolerance: 0 }))).claims.iat).toBe(nowS);
-    expect(opened(await mint(options({ clockTolerance: 5, now: new Date(NOW + 999) }))).claims.iat).toBe(nowS - 5);
+    expect(
+      opened(await mint(options({ clockTolerance: 5, now: new Date(NOW + 999) }))).claims.iat,
+    ).toBe(nowS - 5);
     const before = Math.floor(Date.now() / 1000) - 60;
     const iat = opened(await mint(options({ now: undefined }))).claims.iat as number;
     expect(iat).toBeGreaterThanOrEqual(before);
@@ -61,11 +112,16 @@ describe.each(kinds)("%s", (_, mint, required) => {
     ["clockTolerance fractional", { clockTolerance: 0.5 }, "INVALID_CLOCK_TOLERANCE"],
   ])("%s → %s", async (_, extra, code) => {
     const given = extra === null ? null : options(extra);
-    await expect(mint(given as Record<string, unknown>)).rejects.toMatchObject({ name: "AscTokenError", code });
+    await expect(mint(given as Record<string, unknown>)).rejects.toMatchObject({
+      name: "AscTokenError",
+      code,
+    });
   });
 
   it("checks the options before touching the key", async () => {
-    await expect(mint(options({ keyId: "bad", privateKey: "not a key" }))).rejects.toMatchObject({ code: "INVALID_KEY_ID" });
+    await expect(mint(options({ keyId: "bad", privateKey: "not a key" }))).rejects.toMatchObject({
+      code: "INVALID_KEY_ID",
+    });
   });
 
   it("does not mutate or keep the caller's (deep-frozen) options", async () => {
@@ -97,19 +153,30 @@ const expiring: [string, number, number][] = [
 
 describe.each(expiring)("%s lifetime", (name, fallback, max) => {
   const [, mint, required] = kinds.find(([kind]) => kind === name)!;
-  const options = (extra: Record<string, unknown> = {}) => ({ keyId, privateKey: key().applePem, now: () => NOW, ...required, ...extra });
+  const options = (extra: Record<string, unknown> = {}) => ({
+    keyId,
+    privateKey: key().applePem,
+    now: () => NOW,
+    ...required,
+    ...extra,
+  });
   const lifetime = async (extra: Record<string, unknown>) => {
     const { claims } = opened(await mint(options(extra)));
     return (claims.exp as number) - (claims.iat as number);
   };
 
   it(`defaults to exp − iat = ${String(fallback)} s`, async () => {
-    expect(opened(await mint(options())).claims).toMatchObject({ iat: nowS - 60, exp: nowS - 60 + fallback });
+    expect(opened(await mint(options())).claims).toMatchObject({
+      iat: nowS - 60,
+      exp: nowS - 60 + fallback,
+    });
   });
 
   it(`accepts ${String(max)} s, refuses ${String(max + 1)} s`, async () => {
     expect(await lifetime({ expiresIn: max })).toBe(max);
-    await expect(mint(options({ expiresIn: max + 1 }))).rejects.toMatchObject({ code: "LIFETIME_TOO_LONG" });
+    await expect(mint(options({ expiresIn: max + 1 }))).rejects.toMatchObject({
+      code: "LIFETIME_TOO_LONG",
+    });
   });
 
   it("expiresIn is exp − iat exactly, whatever the clockTolerance", async () => {
@@ -118,24 +185,39 @@ describe.each(expiring)("%s lifetime", (name, fallback, max) => {
   });
 
   it.each([0, -1, 1.5, Number.NaN, "600", null])("refuses expiresIn %s", async (expiresIn) => {
-    await expect(mint(options({ expiresIn }))).rejects.toMatchObject({ code: "INVALID_EXPIRES_IN" });
+    await expect(mint(options({ expiresIn }))).rejects.toMatchObject({
+      code: "INVALID_EXPIRES_IN",
+    });
   });
 
   it("refuses a clockTolerance that would make the token born expired", async () => {
-    await expect(mint(options({ expiresIn: 60, clockTolerance: 60 }))).rejects.toMatchObject({ code: "INVALID_CLOCK_TOLERANCE" });
+    await expect(mint(options({ expiresIn: 60, clockTolerance: 60 }))).rejects.toMatchObject({
+      code: "INVALID_CLOCK_TOLERANCE",
+    });
   });
 });
 
-describe.each(["createInAppSignature", "createApnsToken", "createDeviceCheckToken"])("%s has no exp", (name) => {
-  const [, mint, required] = kinds.find(([kind]) => kind === name)!;
-  const options = (extra: Record<string, unknown> = {}) => ({ keyId, privateKey: key().applePem, now: () => NOW, ...required, ...extra });
+describe.each(["createInAppSignature", "createApnsToken", "createDeviceCheckToken"])(
+  "%s has no exp",
+  (name) => {
+    const [, mint, required] = kinds.find(([kind]) => kind === name)!;
+    const options = (extra: Record<string, unknown> = {}) => ({
+      keyId,
+      privateKey: key().applePem,
+      now: () => NOW,
+      ...required,
+      ...extra,
+    });
 
-  it("has no exp claim", async () => {
-    expect(opened(await mint(options())).claims).not.toHaveProperty("exp");
-  });
+    it("has no exp claim", async () => {
+      expect(opened(await mint(options())).claims).not.toHaveProperty("exp");
+    });
 
-  it("keeps backdating below the hour after which Apple refuses an APNs token: 3599 accepted, 3600 refused", async () => {
-    expect(opened(await mint(options({ clockTolerance: 3599 }))).claims.iat).toBe(nowS - 3599);
-    await expect(mint(options({ clockTolerance: 3600 }))).rejects.toMatchObject({ code: "INVALID_CLOCK_TOLERANCE" });
-  });
-});
+    it("keeps backdating below the hour after which Apple refuses an APNs token: 3599 accepted, 3600 refused", async () => {
+      expect(opened(await mint(options({ clockTolerance: 3599 }))).claims.iat).toBe(nowS - 3599);
+      await expect(mint(options({ clockTolerance: 3600 }))).rejects.toMatchObject({
+        code: "INVALID_CLOCK_TOLERANCE",
+      });
+    });
+  },
+);

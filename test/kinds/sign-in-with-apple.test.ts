@@ -4,13 +4,26 @@ import { NOW, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
 
 const clientId = "com.example.web";
 const mint = (extra: Partial<Record<keyof SignInWithAppleSecretOptions, unknown>> = {}) =>
-  createSignInWithAppleSecret({ keyId, teamId, clientId, privateKey: key().applePem, now: () => NOW, ...extra } as SignInWithAppleSecretOptions);
+  createSignInWithAppleSecret({
+    keyId,
+    teamId,
+    clientId,
+    privateKey: key().applePem,
+    now: () => NOW,
+    ...extra,
+  } as SignInWithAppleSecretOptions);
 
 describe("createSignInWithAppleSecret", () => {
   it("exact header {alg, kid} and claims iss, iat, exp, aud, sub in Apple's order", async () => {
     const { headerText, claims } = opened(await mint({ expiresIn: 86_400 }));
     expect(headerText).toBe('{"alg":"ES256","kid":"2X9R4HXF34"}');
-    expect(claims).toStrictEqual({ iss: teamId, iat: nowS - 60, exp: nowS - 60 + 86_400, aud: "https://appleid.apple.com", sub: clientId });
+    expect(claims).toStrictEqual({
+      iss: teamId,
+      iat: nowS - 60,
+      exp: nowS - 60 + 86_400,
+      aud: "https://appleid.apple.com",
+      sub: clientId,
+    });
     expect(Object.keys(claims)).toStrictEqual(["iss", "iat", "exp", "aud", "sub"]);
   });
 

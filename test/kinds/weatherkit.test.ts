@@ -4,12 +4,21 @@ import { NOW, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
 
 const serviceId = "com.example.weather";
 const mint = (extra: Partial<Record<keyof WeatherKitTokenOptions, unknown>> = {}) =>
-  createWeatherKitToken({ keyId, teamId, serviceId, privateKey: key().applePem, now: () => NOW, ...extra } as WeatherKitTokenOptions);
+  createWeatherKitToken({
+    keyId,
+    teamId,
+    serviceId,
+    privateKey: key().applePem,
+    now: () => NOW,
+    ...extra,
+  } as WeatherKitTokenOptions);
 
 describe("createWeatherKitToken", () => {
   it('exact header {alg, kid, id: "TEAMID.SERVICEID"} and only the claims iss, iat, exp, sub', async () => {
     const { headerText, claims } = opened(await mint());
-    expect(headerText).toBe('{"alg":"ES256","kid":"2X9R4HXF34","id":"DEF123GHIJ.com.example.weather"}');
+    expect(headerText).toBe(
+      '{"alg":"ES256","kid":"2X9R4HXF34","id":"DEF123GHIJ.com.example.weather"}',
+    );
     expect(claims).toStrictEqual({ iss: teamId, iat: nowS - 60, exp: nowS + 3540, sub: serviceId });
     expect(Object.keys(claims)).toStrictEqual(["iss", "iat", "exp", "sub"]);
   });

@@ -68,7 +68,12 @@ export const makeFixtures = () => {
         rsa: rsa.privateKey.export({ type: "pkcs8", format: "pem" }),
         p384: p384.privateKey.export({ type: "pkcs8", format: "pem" }),
         publicKey: team.publicKey.export({ type: "spki", format: "pem" }),
-        encrypted: p256.privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }),
+        encrypted: p256.privateKey.export({
+          type: "pkcs8",
+          format: "pem",
+          cipher: "aes-256-cbc",
+          passphrase: "pw",
+        }),
         garbage: "-----BEGIN PRIVATE KEY-----\nnot a key at all!\n-----END PRIVATE KEY-----\n",
         empty: "",
       },

@@ -22,7 +22,9 @@ const expectedClaims = (testCase, fixtures, actualIat, window) => {
     const earliest = Math.floor(window.start / 1000) - CLOCK_TOLERANCE - 2;
     const latest = Math.floor(window.end / 1000) - CLOCK_TOLERANCE + 2;
     if (!(Number.isInteger(actualIat) && actualIat >= earliest && actualIat <= latest)) {
-      throw new Error(`iat ${String(actualIat)} is not within [${String(earliest)}, ${String(latest)}]`);
+      throw new Error(
+        `iat ${String(actualIat)} is not within [${String(earliest)}, ${String(latest)}]`,
+      );
     }
     iat = actualIat;
   }
@@ -45,11 +47,15 @@ export const checkToken = (token, publicKey, header, claimsFor) => {
   const [headerPart, claimsPart, signaturePart] = parts;
   const signature = Buffer.from(signaturePart, "base64url");
   const signed = Buffer.from(`${headerPart}.${claimsPart}`);
-  if (signature.length !== 64 || !verify("sha256", signed, { key: publicKey, dsaEncoding: "ieee-p1363" }, signature)) {
+  if (
+    signature.length !== 64 ||
+    !verify("sha256", signed, { key: publicKey, dsaEncoding: "ieee-p1363" }, signature)
+  ) {
     throw new Error("node:crypto does not verify the signature with the fixture's public key");
   }
   const actualHeader = decodePart(headerPart);
-  if (!isDeepStrictEqual(actualHeader, header)) throw new Error(`header ${JSON.stringify(actualHeader)}`);
+  if (!isDeepStrictEqual(actualHeader, header))
+    throw new Error(`header ${JSON.stringify(actualHeader)}`);
   const claims = decodePart(claimsPart);
   const expected = claimsFor(claims.iat);
   if (!isDeepStrictEqual(claims, expected)) {
@@ -85,9 +91,11 @@ export const grade = (outcome, fixtures, publicKeys, window) => {
     attempt(name, () => {
       const result = results.find((r) => r.name === name);
       if (!result) throw new Error("not reported");
-      if (result.ok !== true) throw new Error(`${result.error ?? "failed"}${result.code ? ` (${result.code})` : ""}`);
+      if (result.ok !== true)
+        throw new Error(`${result.error ?? "failed"}${result.code ? ` (${result.code})` : ""}`);
       const reject = REJECT_CASES.find((c) => `reject: ${c.name}` === name);
-      if (reject && result.code !== reject.code) throw new Error(`code ${String(result.code)}, expected ${reject.code}`);
+      if (reject && result.code !== reject.code)
+        throw new Error(`code ${String(result.code)}, expected ${reject.code}`);
     }),
   );
   for (const testCase of TOKEN_CASES) {
@@ -96,8 +104,11 @@ export const grade = (outcome, fixtures, publicKeys, window) => {
         const entry = tokens.find((t) => t.name === testCase.name);
         if (!entry) throw new Error("no token came back");
         const set = fixtures[testCase.key];
-        checkToken(entry.token, publicKeys[testCase.key], { alg: "ES256", kid: set.keyId, typ: "JWT" }, (iat) =>
-          expectedClaims(testCase, fixtures, iat, window),
+        checkToken(
+          entry.token,
+          publicKeys[testCase.key],
+          { alg: "ES256", kid: set.keyId, typ: "JWT" },
+          (iat) => expectedClaims(testCase, fixtures, iat, window),
         );
       }),
     );

@@ -32,7 +32,10 @@ const writeReport = (passed, failed) => {
 const withTimeout = (promise, ms, what) => {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${String(ms / 1000)} s`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${String(ms / 1000)} s`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 };
@@ -41,14 +44,22 @@ const main = async () => {
   writeReport(0, 1); // stands until the matrix finishes: a crash must not read as a pass
   const filters = process.argv.slice(2);
   const all = [...node, ...deno, ...bun, ...browsers, ...workers, ...edge, ...bundler];
-  const selected = all.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));
+  const selected = all.filter(
+    (t) => filters.length === 0 || filters.some((f) => t.name.includes(f)),
+  );
 
   const work = join(root, ".tmp/runtimes");
   const { consumer } = prepareConsumer(root, work);
   const { fixtures, publicKeys } = makeFixtures();
   const fixturesFile = join(work, "fixtures.json");
   writeFileSync(fixturesFile, JSON.stringify(fixtures));
-  const ctx = { root, consumer, fixtures, fixturesFile, bin: (name) => join(root, "node_modules/.bin", name) };
+  const ctx = {
+    root,
+    consumer,
+    fixtures,
+    fixturesFile,
+    bin: (name) => join(root, "node_modules/.bin", name),
+  };
 
   let passed = 0;
   let failed = 0;
@@ -58,21 +69,35 @@ const main = async () => {
     try {
       const result = await withTimeout(target.run(ctx), TIMEOUT_MS, target.name);
       if (result.skip) {
-        console.log(`SKIP ${target.name}: ${result.skip}${requireBrowsers ? " (a failure: REQUIRE_BROWSERS=1)" : ""}`);
+        console.log(
+          `SKIP ${target.name}: ${result.skip}${requireBrowsers ? " (a failure: REQUIRE_BROWSERS=1)" : ""}`,
+        );
         if (requireBrowsers) failed += 1;
         continue;
       }
-      checks = [...grade(result.outcome, fixtures, publicKeys, { start: started, end: Date.now() }), ...(result.extra ?? [])];
+      checks = [
+        ...grade(result.outcome, fixtures, publicKeys, { start: started, end: Date.now() }),
+        ...(result.extra ?? []),
+      ];
     } catch (error) {
-      checks = [{ name: "run", ok: false, error: error instanceof Error ? error.message : String(error) }];
+      checks = [
+        { name: "run", ok: false, error: error instanceof Error ? error.message : String(error) },
+      ];
     }
     const bad = checks.filter((c) => !c.ok);
     const good = checks.length - bad.length;
     passed += good;
     failed += bad.length;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`${bad.length === 0 ? "PASS" : "FAIL"} ${target.name} ${String(good)}/${String(checks.length)} (${seconds} s)`);
-    for (const check of bad.slice(0, 8)) console.log(`    ✗ ${check.name}: ${String(check.error ?? "failed").split("\n").join("\n      ")}`);
+    console.log(
+      `${bad.length === 0 ? "PASS" : "FAIL"} ${target.name} ${String(good)}/${String(checks.length)} (${seconds} s)`,
+    );
+    for (const check of bad.slice(0, 8))
+      console.log(
+        `    ✗ ${check.name}: ${String(check.error ?? "failed")
+          .split("\n")
+          .join("\n      ")}`,
+      );
     if (bad.length > 8) console.log(`    … and ${String(bad.length - 8)} more`);
   }
   if (selected.length === 0) failed += 1;

@@ -3,4 +3,5 @@
 import { AscTokenError, createAscToken, importAscKey, isAscTokenError } from "asc-token";
 import { run } from "./suite.mjs";
 
-export const runSuite = (fixtures) => run({ AscTokenError, createAscToken, importAscKey, isAscTokenError }, fixtures);
+export const runSuite = (fixtures) =>
+  run({ AscTokenError, createAscToken, importAscKey, isAscTokenError }, fixtures);

@@ -3,4 +3,5 @@
 import * as lib from "asc-token";
 import { run } from "./suite.mjs";
 
-globalThis.ascConformance = async (fixtures) => JSON.stringify({ ...(await run(lib, fixtures)), entry: "asc-token (bundled)" });
+globalThis.ascConformance = async (fixtures) =>
+  JSON.stringify({ ...(await run(lib, fixtures)), entry: "asc-token (bundled)" });

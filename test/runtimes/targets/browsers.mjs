@@ -15,7 +15,10 @@ const CHROMIUM_FLAGS = [
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ];
 /** The same for Firefox: no DNS, and remote settings pointed nowhere. */
-const FIREFOX_PREFS = { "network.dns.disabled": true, "services.settings.server": "data:,#remote-settings-off" };
+const FIREFOX_PREFS = {
+  "network.dns.disabled": true,
+  "services.settings.server": "data:,#remote-settings-off",
+};
 const INSTALL = "apt-get install -y --no-install-recommends";
 
 /** Serves the test page, the packed ESM build, the suite and the fixtures on 127.0.0.1; resolves to { url, close }. */
@@ -38,7 +41,10 @@ const serve = (ctx) => {
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${String(port)}/`, close: () => new Promise((done) => server.close(done)) });
+      resolve({
+        url: `http://127.0.0.1:${String(port)}/`,
+        close: () => new Promise((done) => server.close(done)),
+      });
     });
   });
 };
@@ -63,11 +69,17 @@ const outcomeOf = async (page, url) => {
   try {
     await page.waitForFunction(() => "ascOutcome" in window, { timeout: 30_000 });
   } catch (error) {
-    throw new Error(`the page never ran the suite: ${errors.join("; ") || String(error?.message ?? error)}`, { cause: error });
+    throw new Error(
+      `the page never ran the suite: ${errors.join("; ") || String(error?.message ?? error)}`,
+      { cause: error },
+    );
   }
   const outcome = await page.evaluate(() => window.ascOutcome);
   const secure = await page.evaluate(() => window.isSecureContext);
-  return { outcome, extra: [{ name: "page is a secure context (127.0.0.1)", ok: secure === true }] };
+  return {
+    outcome,
+    extra: [{ name: "page is a secure context (127.0.0.1)", ok: secure === true }],
+  };
 };
 
 export const targets = [
@@ -77,7 +89,12 @@ export const targets = [
       if (!existsSync(CHROMIUM)) return { skip: `install chromium (${INSTALL} chromium)` };
       const { chromium } = await import("playwright-core");
       return withServer(ctx, async (url, profile) => {
-        const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: 60_000 });
+        const context = await chromium.launchPersistentContext(profile, {
+          executablePath: CHROMIUM,
+          headless: true,
+          args: CHROMIUM_FLAGS,
+          timeout: 60_000,
+        });
         try {
           return await outcomeOf(context.pages()[0] ?? (await context.newPage()), url);
         } finally {
@@ -92,7 +109,15 @@ export const targets = [
       if (!existsSync(FIREFOX)) return { skip: `install firefox-esr (${INSTALL} firefox-esr)` };
       const { default: puppeteer } = await import("puppeteer-core");
       return withServer(ctx, async (url, profile) => {
-        const browser = await puppeteer.launch({ browser: "firefox", executablePath: FIREFOX, protocol: "webDriverBiDi", headless: true, userDataDir: profile, extraPrefsFirefox: FIREFOX_PREFS, timeout: 60_000 });
+        const browser = await puppeteer.launch({
+          browser: "firefox",
+          executablePath: FIREFOX,
+          protocol: "webDriverBiDi",
+          headless: true,
+          userDataDir: profile,
+          extraPrefsFirefox: FIREFOX_PREFS,
+          timeout: 60_000,
+        });
         try {
           return await outcomeOf(await browser.newPage(), url);
         } finally {

@@ -3,7 +3,10 @@ import { runJson } from "../spawn.mjs";
 import { entryCheck } from "./entry.mjs";
 
 const bunRun = (runner, build) => async (ctx) => {
-  const outcome = await runJson(ctx.bin("bun"), [runner, ctx.fixturesFile], { cwd: ctx.consumer, env: { DO_NOT_TRACK: "1" } });
+  const outcome = await runJson(ctx.bin("bun"), [runner, ctx.fixturesFile], {
+    cwd: ctx.consumer,
+    env: { DO_NOT_TRACK: "1" },
+  });
   return { outcome, extra: [entryCheck(outcome, build)] };
 };
 

@@ -21,17 +21,29 @@ export const targets = [
         logLevel: "silent",
       });
       const inputs = Object.keys(result.metafile.inputs);
-      const nodeBuiltins = inputs.filter((input) => /^node:|^(crypto|buffer|fs|util|stream)$/.test(input));
+      const nodeBuiltins = inputs.filter((input) =>
+        /^node:|^(crypto|buffer|fs|util|stream)$/.test(input),
+      );
       const libraryInputs = inputs.filter((input) => input.includes("node_modules/asc-token/"));
       const usesEsmBuild = libraryInputs.length === 1 && libraryInputs[0].endsWith("dist/index.js");
       const code = result.outputFiles[0].text;
-      const { runSuite } = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
+      const { runSuite } = await import(
+        `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`
+      );
       const outcome = await runSuite(ctx.fixtures);
       return {
         outcome,
         extra: [
-          { name: "bundle has no Node built-ins", ok: nodeBuiltins.length === 0 && !/\brequire\(|from\s*["']node:/.test(code), ...(nodeBuiltins.length > 0 && { error: nodeBuiltins.join(", ") }) },
-          { name: "bundle uses the ESM build", ok: usesEsmBuild, ...(!usesEsmBuild && { error: libraryInputs.join(", ") }) },
+          {
+            name: "bundle has no Node built-ins",
+            ok: nodeBuiltins.length === 0 && !/\brequire\(|from\s*["']node:/.test(code),
+            ...(nodeBuiltins.length > 0 && { error: nodeBuiltins.join(", ") }),
+          },
+          {
+            name: "bundle uses the ESM build",
+            ok: usesEsmBuild,
+            ...(!usesEsmBuild && { error: libraryInputs.join(", ") }),
+          },
         ],
       };
     },

@@ -7,14 +7,21 @@ import { runJson, runOk } from "../spawn.mjs";
 import { entryCheck } from "./entry.mjs";
 
 const denoRun = (ctx, extraFlags, specifier) =>
-  runJson(ctx.bin("deno"), ["run", "--no-prompt", ...extraFlags, "deno.mjs", ctx.fixturesFile, specifier], {
-    cwd: ctx.consumer,
-    env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-  });
+  runJson(
+    ctx.bin("deno"),
+    ["run", "--no-prompt", ...extraFlags, "deno.mjs", ctx.fixturesFile, specifier],
+    {
+      cwd: ctx.consumer,
+      env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    },
+  );
 
 const publishCheck = async (ctx) => {
   try {
-    await runOk(ctx.bin("deno"), ["publish", "--dry-run", "--allow-dirty"], { cwd: ctx.root, env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } });
+    await runOk(ctx.bin("deno"), ["publish", "--dry-run", "--allow-dirty"], {
+      cwd: ctx.root,
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    });
     return { name: "deno publish --dry-run (jsr.json)", ok: true };
   } catch (error) {
     return { name: "deno publish --dry-run (jsr.json)", ok: false, error: error.message };
@@ -34,7 +41,11 @@ export const targets = [
     run: async (ctx) => {
       // src/ imports "./x.js" for files named x.ts (TypeScript's convention): Deno calls that sloppy.
       const source = pathToFileURL(join(ctx.root, "src/index.ts")).href;
-      const outcome = await denoRun(ctx, ["--sloppy-imports", `--allow-read=${ctx.fixturesFile},${join(ctx.root, "src")}`], source);
+      const outcome = await denoRun(
+        ctx,
+        ["--sloppy-imports", `--allow-read=${ctx.fixturesFile},${join(ctx.root, "src")}`],
+        source,
+      );
       return { outcome, extra: [entryCheck(outcome, "src/index.ts"), await publishCheck(ctx)] };
     },
   },

@@ -3,7 +3,9 @@ import { runJson } from "../spawn.mjs";
 import { entryCheck } from "./entry.mjs";
 
 const nodeRun = (runner, build) => async (ctx) => {
-  const outcome = await runJson(process.execPath, [runner, ctx.fixturesFile], { cwd: ctx.consumer });
+  const outcome = await runJson(process.execPath, [runner, ctx.fixturesFile], {
+    cwd: ctx.consumer,
+  });
   return { outcome, extra: [entryCheck(outcome, build)] };
 };
 

@@ -16,15 +16,31 @@ export const targets = [
         compatibilityDate: COMPATIBILITY_DATE,
         cf: false, // the built-in placeholder `request.cf`: never fetch one from the network
         modules: [
-          { type: "ESModule", path: join(ctx.consumer, "worker.mjs"), contents: source("worker.mjs") },
-          { type: "ESModule", path: join(ctx.consumer, "asc-token.js"), contents: source("node_modules/asc-token/dist/index.js") },
-          { type: "ESModule", path: join(ctx.consumer, "suite.mjs"), contents: source("suite.mjs") },
+          {
+            type: "ESModule",
+            path: join(ctx.consumer, "worker.mjs"),
+            contents: source("worker.mjs"),
+          },
+          {
+            type: "ESModule",
+            path: join(ctx.consumer, "asc-token.js"),
+            contents: source("node_modules/asc-token/dist/index.js"),
+          },
+          {
+            type: "ESModule",
+            path: join(ctx.consumer, "suite.mjs"),
+            contents: source("suite.mjs"),
+          },
         ],
       });
       try {
-        const response = await mf.dispatchFetch("http://localhost/", { method: "POST", body: JSON.stringify(ctx.fixtures) });
+        const response = await mf.dispatchFetch("http://localhost/", {
+          method: "POST",
+          body: JSON.stringify(ctx.fixtures),
+        });
         const text = await response.text();
-        if (!response.ok) throw new Error(`the worker answered ${String(response.status)}: ${text.slice(0, 500)}`);
+        if (!response.ok)
+          throw new Error(`the worker answered ${String(response.status)}: ${text.slice(0, 500)}`);
         return { outcome: JSON.parse(text) };
       } finally {
         await mf.dispose();
