@@ -1,5 +1,6 @@
-// Every public export has a JSDoc with an @example in the shipped declarations, and is named in
-// the README: the public API, its types and its documentation stay one thing.
+// Every public export has a JSDoc with an @example in the shipped declarations, and a row of the
+// README's API index (the "## API" section's tables): the public API, its types and its
+// documentation stay one thing.
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
@@ -20,6 +21,13 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
     )
     .filter(Boolean);
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const index = /\n## API\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+  /** The first cell of every table row of the index: the exports that row describes. */
+  const indexed = new Set(
+    Array.from(index.matchAll(/^\| ((?:[^|\\]|\\\|)*) \|/gm), ([, cell = ""]) =>
+      Array.from(cell.matchAll(/`([A-Za-z_]+)/g), ([, name = ""]) => name),
+    ).flat(),
+  );
 
   it("finds the export list", () => {
     expect(names.length).toBeGreaterThan(30);
@@ -33,7 +41,12 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
     expect(declaration.exec(text)?.[1], `no JSDoc before ${name}`).toMatch(/@example/);
   });
 
-  it.each(names)("%s is named in the README", (name) => {
-    expect(readme).toContain(name);
+  it.each(names)("%s has a row in the README's API index", (name) => {
+    expect(indexed).toContain(name);
+  });
+
+  it("the README's API index names nothing that is not exported", () => {
+    const exported = new Set(names);
+    expect([...indexed].filter((name) => !exported.has(name))).toStrictEqual([]);
   });
 });

@@ -1,9 +1,9 @@
-// Every TypeScript and JavaScript example in the README must type-check against the real API, as
-// a user would paste it: a renamed export or option, a wrong argument or a misspelt function
+// Every TypeScript and JavaScript example in the README, docs/ and CONTRIBUTING.md must type-check
+// against the real API, as a user would paste it: a renamed export or option, a wrong argument or a misspelt function
 // fails here. The examples are snippets, so each is checked with the package's exports and the
 // values they take for granted (keyId, issuerId, privateKey, ...) declared around it; anything
 // else a snippet uses must be declared in the snippet.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { expect, it } from "vitest";
@@ -12,7 +12,16 @@ import * as api from "../src/index.js";
 const root = fileURLToPath(new URL("../", import.meta.url));
 const dir = `${root}.tmp/readme-examples/`;
 
-/** The values the README's snippets assume are in scope, beyond the package's exports. */
+/** The documents whose examples are checked, relative to the repository root. */
+const DOCUMENTS = [
+  "README.md",
+  "CONTRIBUTING.md",
+  ...readdirSync(`${root}docs`)
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => `docs/${name}`),
+];
+
+/** The values the documents' snippets assume are in scope, beyond the package's exports. */
 const GIVEN = `
   const keyId: string;
   const issuerId: string;
@@ -28,20 +37,37 @@ const GIVEN = `
   const Bun: { env: Record<string, string | undefined>; file(path: string): { text(): Promise<string> } };
 `;
 
-const examples = (): { line: number; lang: "ts" | "js"; code: string }[] => {
-  const readme = readFileSync(`${root}README.md`, "utf8");
-  return Array.from(readme.matchAll(/^```(ts|js)\n([\s\S]*?)^```/gm), (match) => ({
-    line: readme.slice(0, match.index).split("\n").length + 1,
-    lang: match[1] as "ts" | "js",
-    code: match[2] ?? "",
-  }));
-};
+interface Example {
+  document: string;
+  line: number;
+  lang: "ts" | "js";
+  code: string;
+}
 
-it("finds the README's examples", () => {
-  expect(examples().length).toBeGreaterThan(15);
+const examples = (): Example[] =>
+  DOCUMENTS.flatMap((document) => {
+    const text = readFileSync(`${root}${document}`, "utf8");
+    return Array.from(text.matchAll(/^```(ts|js)\n([\s\S]*?)^```/gm), (match) => ({
+      document,
+      line: text.slice(0, match.index).split("\n").length + 1,
+      lang: match[1] as "ts" | "js",
+      code: match[2] ?? "",
+    }));
+  });
+
+it("finds the examples of the README and the docs pages", () => {
+  const found = examples();
+  expect(found.length).toBeGreaterThan(25);
+  expect(found.filter((e) => e.document === "README.md").length).toBeGreaterThan(2);
+  const pages = new Set(found.map((e) => e.document).filter((d) => d.startsWith("docs/")));
+  expect(pages.size).toBeGreaterThan(4);
 });
 
-it("every TypeScript and JavaScript example in the README type-checks", () => {
+/** A file name for an example that says where it comes from: `docs-keys.md-line-12.ts`. */
+const fileOf = ({ document, line, lang }: Example): string =>
+  `${document.replaceAll("/", "-")}-line-${line}.${lang}`;
+
+it("every TypeScript and JavaScript example in the README, docs/ and CONTRIBUTING.md type-checks", () => {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const exported = Object.keys(api)
@@ -51,8 +77,9 @@ it("every TypeScript and JavaScript example in the README type-checks", () => {
     `${dir}given.d.ts`,
     `import type * as Lib from "asc-token";\ndeclare global {\n${exported}\n${GIVEN}}\n`,
   );
-  const files = examples().map(({ line, lang, code }) => {
-    const file = `${dir}readme-line-${line}.${lang}`;
+  const files = examples().map((example) => {
+    const { lang, code } = example;
+    const file = `${dir}${fileOf(example)}`;
     // `export {}` makes each example a module of its own, as it would be in a user's project.
     writeFileSync(file, `${lang === "js" ? "// @ts-check\n" : ""}${code}\nexport {};\n`);
     return file;
@@ -92,11 +119,10 @@ it("every TypeScript and JavaScript example in the README type-checks", () => {
     const where =
       d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
     const name = d.file?.fileName.replace(dir, "") ?? "";
-    const line =
-      Number(/line-(\d+)/.exec(name)?.[1] ?? 0) +
-      (where?.line ?? 0) -
-      (name.endsWith(".js") ? 1 : 0);
-    return `README.md:${line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+    const [, document = name, first = "0"] = /^(.*)-line-(\d+)\.[jt]s$/.exec(name) ?? [];
+    const line = Number(first) + (where?.line ?? 0) - (name.endsWith(".js") ? 1 : 0);
+    const source = document.replace(/^docs-/, "docs/");
+    return `${source}:${line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
   expect(problems).toStrictEqual([]);
 }, 60_000);

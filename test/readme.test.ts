@@ -1,12 +1,51 @@
-// The README's "Errors" table must list every AscTokenErrorCode (and nothing else), each with
-// its meaning and its fix.
+// The README is what a user reads first, docs/errors.md what they look up when something fails:
+// the README stays short, in a user's order, with the quick start and the browser warning; the
+// error table lists every AscTokenErrorCode (and nothing else), each with its meaning and its fix.
 import { readFileSync } from "node:fs";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { allErrorCodes } from "./helpers/codes.js";
 
-it("the README's Errors table lists every error code with a meaning and a fix", () => {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const section = /\n## Errors\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+const read = (file: string): string => readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+
+describe("README.md", () => {
+  const readme = read("README.md");
+  const headings = Array.from(readme.matchAll(/^## (.*)$/gm), ([, heading = ""]) => heading);
+
+  it("stays at most 15 KB", () => {
+    expect(new TextEncoder().encode(readme).length).toBeLessThanOrEqual(15 * 1024);
+  });
+
+  it("comes in a user's order: install, usage, the API index, security, then contributors", () => {
+    expect(headings.slice(0, 4)).toStrictEqual(["Install", "Usage", "API", "Security"]);
+    expect(headings.indexOf("Install")).toBeLessThan(headings.indexOf("Working on asc-token"));
+  });
+
+  it("shows the provider with the fetch wrapper first, before any single token", () => {
+    const usage = /\n## Usage\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+    const first = /```ts\n([\s\S]*?)```/.exec(usage)?.[1] ?? "";
+    expect(first).toContain("createAscTokenProvider(");
+    expect(first).toContain("createAuthorizedFetch(");
+  });
+
+  it("says a .p8 key on a public web page is a leaked key, where it mentions browsers", () => {
+    expect(readme).toMatch(/\.p8` key shipped to a public web page is a leaked key/);
+    expect(read("docs/runtimes.md")).toMatch(/shipped to a public web page is a leaked key/);
+  });
+
+  it("keeps the two-command quick start", () => {
+    expect(readme).toContain("npm ci && npm run demo");
+    expect(readme).toMatch(/^npm test\b/m);
+  });
+
+  it("quotes no benchmark figure or byte count: those live in bench/RESULTS.md", () => {
+    expect(readme).not.toMatch(/\d[\d,]* B\b|\d\.\d\d×|× `crypto\.subtle/);
+    expect(readme).toContain("bench/RESULTS.md");
+  });
+});
+
+it("docs/errors.md lists every error code with a meaning and a fix", () => {
+  const errors = read("docs/errors.md");
+  const section = /\n## Error codes\n([\s\S]*?)\n## /.exec(errors)?.[1] ?? "";
   const rows = Array.from(
     section.matchAll(/^\| `([A-Z0-9_]+)` \|(.*)\|(.*)\|$/gm),
     ([, code = "", meaning = "", fix = ""]) => ({ code, meaning: meaning.trim(), fix: fix.trim() }),
