@@ -22,8 +22,16 @@ export type AscTokenErrorCode =
   | "INVALID_CLIENT_ID"
   /** `serviceId` (WeatherKit) is not a Services ID like `com.example.weather`. */
   | "INVALID_SERVICE_ID"
-  /** `nonce` (in-app JWS) is not a UUID. */
+  /** `nonce` (in-app JWS, promotional offer signature) is not a UUID. */
   | "INVALID_NONCE"
+  /** `productId` (promotional offer signature) is empty, not a string, or holds U+2063. */
+  | "INVALID_PRODUCT_ID"
+  /** `offerIdentifier` (promotional offer signature) is empty, not a string, or holds U+2063. */
+  | "INVALID_OFFER_IDENTIFIER"
+  /** `appAccountToken` (promotional offer signature) is not a UUID, or is given with `applicationUsername`. */
+  | "INVALID_APP_ACCOUNT_TOKEN"
+  /** `applicationUsername` (promotional offer signature) is not a string, or holds U+2063; or was signed where only an `appAccountToken` fits (Retention Messaging). */
+  | "INVALID_APPLICATION_USERNAME"
   /** `claims` (in-app JWS) is not a plain object of JSON values, or sets a claim asc-token sets (`iss`, `iat`, `aud`, `bid`, `nonce`) or `exp`. */
   | "INVALID_CLAIMS"
   /** `origin` is not a non-empty list of origins like `https://example.com` (or is missing where the MapKit scope needs one). */

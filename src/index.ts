@@ -29,6 +29,13 @@ export {
   type InAppSignatureOptions,
   type InAppAudience,
 } from "./kinds/in-app.js";
+export {
+  createPromotionalOfferSignature,
+  toPromotionalOfferSignatureV1,
+  type PromotionalOfferSignatureOptions,
+  type PromotionalOfferSignature,
+  type PromotionalOfferSignatureV1,
+} from "./kinds/promotional-offer.js";
 export { createApnsToken, type ApnsTokenOptions } from "./kinds/apns.js";
 export {
   createSignInWithAppleSecret,
