@@ -76,7 +76,13 @@ export type AscTokenErrorCode =
   /** `refreshBefore` is not whole seconds >= 0, or leaves a freshly minted token no time to be reused. */
   | "INVALID_REFRESH_BEFORE"
   /** `maxAge` is not whole seconds >= 1, or is missing for a token that has no `exp` claim. */
-  | "INVALID_MAX_AGE";
+  | "INVALID_MAX_AGE"
+  /** Apple Maps answered `GET /v1/token` with a status other than 200 (401: the Maps token was refused). */
+  | "MAPS_TOKEN_REFUSED"
+  /** The request to Apple Maps' `GET /v1/token` failed before any answer (network, DNS, TLS, `fetch` missing). */
+  | "MAPS_TOKEN_REQUEST_FAILED"
+  /** Apple Maps answered 200 but not with `{ accessToken, expiresInSeconds }`. */
+  | "MAPS_TOKEN_RESPONSE_MALFORMED";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and

@@ -44,4 +44,8 @@ export {
 export { createMusicKitToken, type MusicKitTokenOptions } from "./kinds/musickit.js";
 export { createWeatherKitToken, type WeatherKitTokenOptions } from "./kinds/weatherkit.js";
 export { createMapKitToken, type MapKitTokenOptions, type MapKitScope } from "./kinds/mapkit.js";
+export {
+  createMapsAccessTokenProvider,
+  type MapsAccessTokenProviderOptions,
+} from "./maps-access.js";
 export { createDeviceCheckToken, type DeviceCheckTokenOptions } from "./kinds/devicecheck.js";
