@@ -52,12 +52,3 @@ export const decodeBase64 = (text: string): Uint8Array<ArrayBuffer> | undefined 
   }
   return bytes;
 };
-
-/**
- * Standard base64 with padding (RFC 4648 §4) of `bytes`, for the few Apple formats that are not
- * JWS (the DER promotional offer signature): base64url's digits with `+`, `/` and `=` put back.
- */
-export const encodeBase64 = (bytes: Uint8Array): string =>
-  encodeBytes(bytes)
-    .replace(/[-_]/g, (digit) => (digit === "-" ? "+" : "/"))
-    .padEnd(Math.ceil(bytes.length / 3) * 4, "=");

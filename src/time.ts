@@ -89,14 +89,3 @@ export const issuedAt = (
   }
   return epochSeconds(options.now) - tolerance;
 };
-
-/**
- * Current time in epoch milliseconds from `now`, checked exactly as {@link epochSeconds} checks
- * it (the clock is read once): promotional offer signatures count in ms. Kept apart from
- * epochSeconds so that the JWT kinds carry none of it.
- */
-export const epochMs = (now: Clock | undefined): number => {
-  const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : dateMs(now);
-  epochSeconds(typeof now === "function" ? () => ms : now);
-  return ms;
-};

@@ -13,12 +13,12 @@
 // timestamp keeps the offer active for 24 hours". The Retention Messaging fields are those of
 // https://developer.apple.com/documentation/retentionmessaging/promotionaloffersignaturev1 .
 
-import { encodeBase64, utf8 } from "../base64url.js";
+import { encodeBytes, utf8 } from "../base64url.js";
 import { rawToDerSignature } from "../der.js";
 import { type AscTokenErrorCode, describe, fail } from "../errors.js";
 import { type AscPrivateKey, importAscKey } from "../key.js";
 import { ES256, subtle } from "../subtle.js";
-import { type Clock, epochMs } from "../time.js";
+import { type Clock, epochSeconds } from "../time.js";
 import { UUID, checkKeyId, checkOptions, matches } from "../validate.js";
 import { checkIdentifier } from "./common.js";
 
@@ -125,6 +125,29 @@ const uuid = (value: unknown, name: string, code: AscTokenErrorCode, what: strin
   if (value === undefined) return undefined;
   if (!matches(value, UUID)) throw fail(code, `${name} must be ${what}; got ${describe(value)}`);
   return value.toLowerCase();
+};
+
+/**
+ * @internal Standard base64 with padding (RFC 4648 §4), as Apple reads this signature:
+ * base64url's digits with `+`, `/` and `=` put back.
+ */
+export const encodeBase64 = (bytes: Uint8Array): string =>
+  encodeBytes(bytes)
+    .replace(/[-_]/g, (digit) => (digit === "-" ? "+" : "/"))
+    .padEnd(Math.ceil(bytes.length / 3) * 4, "=");
+
+/**
+ * Epoch milliseconds from `now`, read once and checked exactly as the tokens' clock is
+ * (INVALID_NOW), since the timestamp counts in ms where JWTs count in seconds.
+ */
+const epochMs = (now: Clock | undefined): number => {
+  if (typeof now === "function") {
+    const ms = now();
+    epochSeconds(() => ms);
+    return ms;
+  }
+  epochSeconds(now); // a valid Date of any realm, or undefined, from here on
+  return now === undefined ? Date.now() : Date.prototype.getTime.call(now);
 };
 
 const randomNonce = (): string => {
