@@ -22,8 +22,16 @@ export type AscTokenErrorCode =
   | "INVALID_CLIENT_ID"
   /** `serviceId` (WeatherKit) is not a Services ID like `com.example.weather`. */
   | "INVALID_SERVICE_ID"
-  /** `nonce` (in-app JWS) is not a UUID. */
+  /** `nonce` (in-app JWS, promotional offer signature) is not a UUID. */
   | "INVALID_NONCE"
+  /** `productId` (promotional offer signature) is empty, not a string, or holds U+2063. */
+  | "INVALID_PRODUCT_ID"
+  /** `offerIdentifier` (promotional offer signature) is empty, not a string, or holds U+2063. */
+  | "INVALID_OFFER_IDENTIFIER"
+  /** `appAccountToken` (promotional offer signature) is not a UUID, or is given with `applicationUsername`. */
+  | "INVALID_APP_ACCOUNT_TOKEN"
+  /** `applicationUsername` (promotional offer signature) is not a string, or holds U+2063; or was signed where only an `appAccountToken` fits (Retention Messaging). */
+  | "INVALID_APPLICATION_USERNAME"
   /** `claims` (in-app JWS) is not a plain object of JSON values, or sets a claim asc-token sets (`iss`, `iat`, `aud`, `bid`, `nonce`) or `exp`. */
   | "INVALID_CLAIMS"
   /** `origin` is not a non-empty list of origins like `https://example.com` (or is missing where the MapKit scope needs one). */
@@ -68,7 +76,13 @@ export type AscTokenErrorCode =
   /** `refreshBefore` is not whole seconds >= 0, or leaves a freshly minted token no time to be reused. */
   | "INVALID_REFRESH_BEFORE"
   /** `maxAge` is not whole seconds >= 1, or is missing for a token that has no `exp` claim. */
-  | "INVALID_MAX_AGE";
+  | "INVALID_MAX_AGE"
+  /** Apple Maps answered `GET /v1/token` with a status other than 200 (401: the Maps token was refused). */
+  | "MAPS_TOKEN_REFUSED"
+  /** The request to Apple Maps' `GET /v1/token` failed before any answer (network, DNS, TLS, `fetch` missing). */
+  | "MAPS_TOKEN_REQUEST_FAILED"
+  /** Apple Maps answered 200 but not with `{ accessToken, expiresInSeconds }`. */
+  | "MAPS_TOKEN_RESPONSE_MALFORMED";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and

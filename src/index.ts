@@ -29,6 +29,13 @@ export {
   type InAppSignatureOptions,
   type InAppAudience,
 } from "./kinds/in-app.js";
+export {
+  createPromotionalOfferSignature,
+  toPromotionalOfferSignatureV1,
+  type PromotionalOfferSignatureOptions,
+  type PromotionalOfferSignature,
+  type PromotionalOfferSignatureV1,
+} from "./kinds/promotional-offer.js";
 export { createApnsToken, type ApnsTokenOptions } from "./kinds/apns.js";
 export {
   createSignInWithAppleSecret,
@@ -37,4 +44,8 @@ export {
 export { createMusicKitToken, type MusicKitTokenOptions } from "./kinds/musickit.js";
 export { createWeatherKitToken, type WeatherKitTokenOptions } from "./kinds/weatherkit.js";
 export { createMapKitToken, type MapKitTokenOptions, type MapKitScope } from "./kinds/mapkit.js";
+export {
+  createMapsAccessTokenProvider,
+  type MapsAccessTokenProviderOptions,
+} from "./maps-access.js";
 export { createDeviceCheckToken, type DeviceCheckTokenOptions } from "./kinds/devicecheck.js";

@@ -21,7 +21,9 @@ import {
   createDeviceCheckToken,
   createInAppSignature,
   createMapKitToken,
+  createMapsAccessTokenProvider,
   createMusicKitToken,
+  createPromotionalOfferSignature,
   createSignInWithAppleSecret,
   createTokenProvider,
   createWeatherKitToken,
@@ -845,6 +847,63 @@ const toolRows: Row[] = [
   },
 ];
 
+/** The promotional offer signature and the Maps access-token exchange: their own inputs. */
+const offerOptions = {
+  keyId: KEY_ID,
+  bundleId: "com.example.app",
+  productId: "com.example.monthly",
+  offerIdentifier: "WINBACK50",
+  now: NOW,
+};
+const offer = (patch: Patch) => (f: Fixtures) =>
+  createPromotionalOfferSignature({
+    ...offerOptions,
+    privateKey: f.key.applePem,
+    ...patch,
+  });
+const mapsAnswer = (answer: () => Promise<Response>) => (f: Fixtures) =>
+  createMapsAccessTokenProvider({
+    ...kindOptions.createMapKitToken,
+    privateKey: f.key.applePem,
+    fetchImpl: answer,
+  }).getToken();
+const appleRows: Row[] = [
+  ...(
+    [
+      ["productId empty", { productId: "" }, "INVALID_PRODUCT_ID"],
+      ["productId with U+2063", { productId: "a\u2063b" }, "INVALID_PRODUCT_ID"],
+      ["offerIdentifier missing", { offerIdentifier: undefined }, "INVALID_OFFER_IDENTIFIER"],
+      ["appAccountToken not a UUID", { appAccountToken: "user" }, "INVALID_APP_ACCOUNT_TOKEN"],
+      ["applicationUsername a number", { applicationUsername: 1 }, "INVALID_APPLICATION_USERNAME"],
+      ["nonce not a UUID", { nonce: "once" }, "INVALID_NONCE"],
+      ["key an RSA key", { privateKey: "RSA" }, "KEY_UNSUPPORTED_TYPE"],
+    ] as [string, Patch, AscTokenErrorCode][]
+  ).map(([name, patch, code]): Row => ({
+    target: "createPromotionalOfferSignature",
+    name,
+    code,
+    call: (f) => offer(patch.privateKey === "RSA" ? { privateKey: f.rejects.rsaPkcs8 } : patch)(f),
+  })),
+  {
+    target: "createMapsAccessTokenProvider",
+    name: "Apple answers 401",
+    code: "MAPS_TOKEN_REFUSED",
+    call: mapsAnswer(() => Promise.resolve(new Response("{}", { status: 401 }))),
+  },
+  {
+    target: "createMapsAccessTokenProvider",
+    name: "no answer",
+    code: "MAPS_TOKEN_REQUEST_FAILED",
+    call: mapsAnswer(() => Promise.reject(new TypeError("fetch failed"))),
+  },
+  {
+    target: "createMapsAccessTokenProvider",
+    name: "a 200 without accessToken",
+    code: "MAPS_TOKEN_RESPONSE_MALFORMED",
+    call: mapsAnswer(() => Promise.resolve(new Response('{"expiresInSeconds":1800}'))),
+  },
+];
+
 /** Public functions that take an options object. */
 const optionTakers: Record<string, (options: unknown) => Promise<unknown>> = {
   createAscToken: (options) => createAscToken(options as AscTokenOptions),
@@ -894,6 +953,7 @@ const rows: Row[] = [
     call: (f) => mintKind(kind, f, patch),
   })),
   ...toolRows,
+  ...appleRows,
 ];
 
 let f: Fixtures;

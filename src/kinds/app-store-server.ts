@@ -44,22 +44,28 @@ const LIFETIME = {
 /**
  * Mints an App Store Server API token: header `{alg, kid, typ}`, claims `iss` (issuer ID), `iat`,
  * `exp`, `aud: "appstoreconnect-v1"` and `bid` (bundle ID). `exp − iat` is `expiresIn` (default
- * 300 s, at most 3600 s); `iat` is backdated by `clockTolerance` (60 s). Mint one per request:
- * Apple's page says "Generate a new signed JWT for each new request" (the key import is cached,
- * so that costs one signature).
+ * 300 s, at most 3600 s); `iat` is backdated by `clockTolerance` (60 s). Mint one per request,
+ * not through a provider: Apple's page says "Generate a new signed JWT for each new request" (the
+ * key import is cached, so that costs one signature). Hosts: `https://api.storekit.apple.com`
+ * and `https://api.storekit-sandbox.apple.com` (the older `api.storekit.itunes.apple.com` and
+ * `api.storekit-sandbox.itunes.apple.com` still answer).
  *
  * @example
  * ```ts
  * import { createAppStoreServerToken } from "asc-token";
- * const token = await createAppStoreServerToken({
+ * const options = {
  *   keyId: "2X9R4HXF34",
  *   issuerId: "57246542-96fe-1a63-e053-0824d011072a",
  *   bundleId: "com.example.app",
  *   privateKey: process.env.IAP_PRIVATE_KEY!, // contents of SubscriptionKey_2X9R4HXF34.p8
- * });
- * await fetch(`https://api.storekit.itunes.apple.com/inApps/v1/history/${transactionId}`, {
- *   headers: { Authorization: `Bearer ${token}` },
- * });
+ * };
+ * // A new token for each request, as Apple asks.
+ * const appStore = async (path: string, init: RequestInit = {}) => {
+ *   const headers = new Headers(init.headers);
+ *   headers.set("Authorization", `Bearer ${await createAppStoreServerToken(options)}`);
+ *   return fetch(`https://api.storekit.apple.com${path}`, { ...init, headers });
+ * };
+ * const history = await (await appStore(`/inApps/v2/history/${transactionId}`)).json();
  * ```
  */
 export const createAppStoreServerToken = async (

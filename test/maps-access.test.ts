@@ -1,0 +1,276 @@
+// The Maps Server API access-token provider, against a real HTTP server on 127.0.0.1 that plays
+// Apple's GET /v1/token (and one Maps endpoint), reached through fetchImpl.
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type MapsAccessTokenProviderOptions,
+  createAuthorizedFetch,
+  createMapsAccessTokenProvider,
+} from "../src/index.js";
+import { NOW, key, keyId, opened, teamId } from "./helpers/kinds.js";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+let server: Server;
+let origin = "";
+/** What the server does with the next request to /v1/token. */
+let answer: Handler;
+/** Requests to /v1/token: the Authorization header of each. */
+let exchanges: string[];
+/** Requests to /v1/token that are still open. */
+let waiting: (() => void)[];
+/** Whether /v1/token answers at once or waits for release(). */
+let hold: boolean;
+
+const json =
+  (status: number, body: unknown): Handler =>
+  (_, res) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(typeof body === "string" ? body : JSON.stringify(body));
+  };
+let issued = 0;
+/** Answers each exchange with a new access token ("access-1", "access-2", ...). */
+const fresh =
+  (expiresInSeconds = 1800): Handler =>
+  (req, res) => {
+    json(200, { accessToken: `access-${String(++issued)}`, expiresInSeconds })(req, res);
+  };
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === "/v1/token" && req.method === "GET") {
+      exchanges.push(req.headers.authorization ?? "");
+      const run = () => {
+        answer(req, res);
+      };
+      if (hold) waiting.push(run);
+      else run();
+      return;
+    }
+    // A Maps endpoint that accepts only the latest access token.
+    const ok = req.headers.authorization === `Bearer access-${String(issued)}`;
+    json(ok ? 200 : 401, ok ? { results: [] } : { error: { message: "Not Authorized" } })(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** URLs the provider asked for, before they are sent to the local server instead. */
+let requested: string[];
+const toLocal = (input: RequestInfo | URL, init?: RequestInit) => {
+  const url = new URL(input instanceof Request ? input.url : input);
+  requested.push(url.href);
+  return fetch(`${origin}${url.pathname}${url.search}`, init);
+};
+
+let clock: number;
+const provider = (extra: Partial<MapsAccessTokenProviderOptions> = {}) =>
+  createMapsAccessTokenProvider({
+    keyId,
+    teamId,
+    privateKey: key().applePem,
+    scope: "server_api",
+    now: () => clock,
+    fetchImpl: toLocal,
+    ...extra,
+  });
+
+/** The error `promise` rejects with (the test fails if it resolves). */
+const rejection = (promise: Promise<unknown>): Promise<Error & { code?: string }> =>
+  promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error as Error & { code?: string },
+  );
+
+beforeEach(() => {
+  exchanges = [];
+  requested = [];
+  waiting = [];
+  hold = false;
+  answer = fresh();
+  clock = NOW;
+});
+
+describe("createMapsAccessTokenProvider", () => {
+  it("sends a MapKit JWT to GET https://maps-api.apple.com/v1/token and returns the access token", async () => {
+    const maps = provider();
+    const token = await maps.getToken();
+    expect(token).toBe(`access-${String(issued)}`);
+    expect(requested).toStrictEqual(["https://maps-api.apple.com/v1/token"]);
+    expect(exchanges).toHaveLength(1);
+    const [scheme, jwt = ""] = (exchanges[0] ?? "").split(" ");
+    expect(scheme).toBe("Bearer");
+    const sent = opened(jwt); // verified with node:crypto
+    expect(sent.header).toMatchObject({ alg: "ES256", kid: keyId, typ: "JWT" });
+    expect(sent.claims).toMatchObject({ iss: teamId, scope: "server_api" });
+    expect(await maps.authorization()).toBe(`Bearer ${token}`);
+  });
+
+  it("reuses the access token until refreshBefore seconds before expiresInSeconds run out", async () => {
+    const maps = provider({ refreshBefore: 120 });
+    const first = await maps.getTokenInfo();
+    expect(first).toStrictEqual({
+      token: expect.any(String) as unknown,
+      issuedAt: NOW / 1000,
+      expiresAt: NOW / 1000 + 1800,
+    });
+    expect(Object.isFrozen(first)).toBe(true);
+    clock = NOW + (1800 - 121) * 1000;
+    expect(await maps.getTokenInfo()).toBe(first);
+    clock = NOW + (1800 - 120) * 1000;
+    const second = await maps.getTokenInfo();
+    expect(second.token).not.toBe(first.token);
+    expect(exchanges).toHaveLength(2);
+  });
+
+  it("keeps the default margin of 60 s, and never more than half a short lifetime", async () => {
+    const maps = provider();
+    await maps.getToken();
+    clock = NOW + 1739 * 1000;
+    await maps.getToken();
+    expect(exchanges).toHaveLength(1);
+    clock = NOW + 1740 * 1000;
+    await maps.getToken();
+    expect(exchanges).toHaveLength(2);
+
+    answer = fresh(30);
+    const short = provider({ refreshBefore: 600 });
+    clock = NOW;
+    await short.getToken();
+    clock = NOW + 14 * 1000;
+    await short.getToken();
+    expect(exchanges).toHaveLength(3);
+    clock = NOW + 15 * 1000;
+    await short.getToken();
+    expect(exchanges).toHaveLength(4);
+  });
+
+  it("serves concurrent callers with one exchange", async () => {
+    hold = true;
+    const maps = provider();
+    const all = Promise.all(Array.from({ length: 20 }, () => maps.getToken()));
+    await expect.poll(() => waiting.length).toBe(1);
+    waiting.shift()?.();
+    const tokens = await all;
+    expect(new Set(tokens).size).toBe(1);
+    expect(exchanges).toHaveLength(1);
+  });
+
+  it("invalidate(token) drops that token only; invalidate() during an exchange keeps it uncached", async () => {
+    const maps = provider();
+    const first = await maps.getToken();
+    maps.invalidate("some other token");
+    expect(await maps.getToken()).toBe(first);
+    maps.invalidate(first);
+    const second = await maps.getToken();
+    expect(second).not.toBe(first);
+
+    maps.invalidate();
+    hold = true;
+    const during = maps.getToken();
+    await expect.poll(() => waiting.length).toBe(1);
+    maps.invalidate();
+    hold = false;
+    waiting.shift()?.();
+    const third = await during;
+    expect(await maps.getToken(), "the exchange invalidated mid-flight is not cached").not.toBe(
+      third,
+    );
+    expect(exchanges).toHaveLength(4);
+  });
+
+  it("with createAuthorizedFetch, a 401 from a Maps endpoint gets one new access token", async () => {
+    const maps = provider();
+    const stale = await maps.getToken();
+    issued++; // the Maps endpoint now refuses `stale`
+    const mapsFetch = createAuthorizedFetch(maps, toLocal);
+    const response = await mapsFetch("https://maps-api.apple.com/v1/search?q=coffee");
+    expect(response.status).toBe(200);
+    expect(await maps.getToken()).not.toBe(stale);
+    expect(requested).toContain("https://maps-api.apple.com/v1/search?q=coffee");
+  });
+
+  it.each([
+    [401, "Apple refused the Maps token"],
+    [429, "too many requests"],
+    [500, "call again later"],
+  ])("MAPS_TOKEN_REFUSED for %i, naming the status, never the JWT", async (status, words) => {
+    answer = json(status, { error: { message: "nope" } });
+    const error = await rejection(provider().getToken());
+    expect(error.code).toBe("MAPS_TOKEN_REFUSED");
+    expect(error.message).toContain(`answered ${String(status)}`);
+    expect(error.message).toContain(words);
+    const jwt = (exchanges[0] ?? "").slice("Bearer ".length);
+    expect(jwt.length).toBeGreaterThan(100);
+    expect(`${error.message} ${error.stack ?? ""} ${JSON.stringify(error)}`).not.toContain(
+      jwt.split(".")[2],
+    );
+  });
+
+  it.each([
+    ["a body that is not JSON", "<html>", "not JSON"],
+    ["no accessToken", { expiresInSeconds: 1800 }, "accessToken"],
+    ["an empty accessToken", { accessToken: "", expiresInSeconds: 1800 }, "accessToken"],
+    ["expiresInSeconds 0", { accessToken: "secret-access", expiresInSeconds: 0 }, "got 0"],
+    [
+      "expiresInSeconds a string",
+      { accessToken: "secret-access", expiresInSeconds: "1800" },
+      "a string of 4 characters",
+    ],
+    ["null", null, "accessToken"],
+  ])("MAPS_TOKEN_RESPONSE_MALFORMED for %s", async (_name, body, words) => {
+    answer = json(200, body);
+    const error = await rejection(provider().getToken());
+    expect(error.code).toBe("MAPS_TOKEN_RESPONSE_MALFORMED");
+    expect(error.message).toContain(words);
+    expect(error.message).not.toContain("secret-access");
+  });
+
+  it("MAPS_TOKEN_REQUEST_FAILED when no answer comes, with the fetch error as cause; the next call tries again", async () => {
+    const refusal = new TypeError("fetch failed");
+    let down = true;
+    const maps = provider({
+      fetchImpl: (input, init) => (down ? Promise.reject(refusal) : toLocal(input, init)),
+    });
+    const error = await rejection(maps.getToken());
+    expect(error).toMatchObject({ code: "MAPS_TOKEN_REQUEST_FAILED", cause: refusal });
+    down = false;
+    expect(await maps.getToken()).toMatch(/^access-/);
+  });
+
+  it("MAPS_TOKEN_REQUEST_FAILED from a closed port, through the real fetch", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const maps = provider({
+      fetchImpl: (_input, init) => fetch(`http://127.0.0.1:${String(port)}/v1/token`, init),
+    });
+    expect((await rejection(maps.getToken())).code).toBe("MAPS_TOKEN_REQUEST_FAILED");
+  });
+
+  it("checks its own options at once, and the MapKit options on the first call", async () => {
+    const code = (make: () => unknown) => {
+      try {
+        make();
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+      return undefined;
+    };
+    expect(code(() => createMapsAccessTokenProvider(null as never))).toBe("INVALID_OPTIONS");
+    expect(code(() => provider({ refreshBefore: -1 }))).toBe("INVALID_REFRESH_BEFORE");
+    expect(code(() => provider({ refreshBefore: 1.5 }))).toBe("INVALID_REFRESH_BEFORE");
+    expect(code(() => provider({ fetchImpl: "fetch" as never }))).toBe("INVALID_OPTIONS");
+    expect(code(() => provider({ now: () => NOW / 1000 }))).toBe("INVALID_NOW");
+    expect((await rejection(provider({ teamId: "x" }).getToken())).code).toBe("INVALID_TEAM_ID");
+    expect((await rejection(provider({ privateKey: "" }).getToken())).code).toBe("KEY_MISSING");
+    expect(exchanges).toHaveLength(0);
+  });
+});
