@@ -25,7 +25,7 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
   /** The first cell of every table row of the index: the exports that row describes. */
   const indexed = new Set(
     Array.from(index.matchAll(/^\| ((?:[^|\\]|\\\|)*) \|/gm), ([, cell = ""]) =>
-      Array.from(cell.matchAll(/`([A-Za-z_]+)/g), ([, name = ""]) => name),
+      Array.from(cell.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)/g), ([, name = ""]) => name),
     ).flat(),
   );
 
