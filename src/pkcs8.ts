@@ -1,8 +1,9 @@
-// Reads the DER of a private key, field by field, so that the error names what it is ("not an EC
+// Reads the DER of a private key field by field, so that the error names what it is ("not an EC
 // key", "encrypted") instead of WebCrypto's generic DataError, and wraps a SEC1 `EC PRIVATE KEY`
-// into the PKCS#8 envelope WebCrypto imports. The structures (RFC 5208/5958 PKCS#8, RFC 5915 SEC1,
-// RFC 8018 encrypted keys, RFC 5280 public keys and certificates) are read in full: a damaged
-// length, tag or trailing byte is KEY_MALFORMED, never a guess about the key's type.
+// into the PKCS#8 envelope WebCrypto imports. Every field is read down to the ones that tell the
+// structures apart (RFC 5958 PKCS#8, RFC 5915 SEC1, RFC 8018 encrypted keys, RFC 5280 public keys
+// and certificates): a damaged tag, length or trailing byte is KEY_MALFORMED, never a guess at the
+// key's type. The scalar and the public key are WebCrypto's to check.
 
 import { DerReader, TAG, contextTag, encodeDer, oidContents, oidText } from "./der.js";
 import { encrypted, keyError, malformed } from "./errors.js";
@@ -62,8 +63,8 @@ const enterOnly = (der: Uint8Array, tag: number): DerReader => {
   return inner;
 };
 
-/** True when an INTEGER's contents are the one-byte number `value` (0 or 1: a version). */
-const isSmall = (contents: Uint8Array, value: number): boolean =>
+/** True when a version INTEGER's contents are the number `value` (0 or 1, so one byte). */
+const isVersion = (contents: Uint8Array, value: number): boolean =>
   contents.length === 1 && contents[0] === value;
 
 /** Reads a named curve (an OID, then nothing): returns if it is P-256, throws otherwise. */
@@ -78,13 +79,13 @@ const expectP256 = (reader: DerReader): void => {
  * OPTIONAL, [1] publicKey OPTIONAL }`, and throws unless it is a P-256 key.
  */
 const expectEcPrivateKey = (key: DerReader): void => {
-  if (!isSmall(key.expect(TAG.INTEGER), 1)) throw malformed();
+  if (!isVersion(key.expect(TAG.INTEGER), 1)) throw malformed();
   const privateKey = key.expect(TAG.OCTET_STRING);
   const parameters = key.optional(contextTag(0));
   const publicKey = key.optional(contextTag(1));
   key.end();
   if (parameters) expectP256(new DerReader(parameters.contents, malformed));
-  // The public key is WebCrypto's to check; here only that [1] holds one BIT STRING.
+  // [1] holds one BIT STRING, the point WebCrypto checks against the scalar.
   if (publicKey) enterOnly(publicKey.contents, TAG.BIT_STRING);
   // Without parameters, the size of the private key tells a P-384 or P-521 key apart.
   if (privateKey.length !== 32) throw unsupportedCurve();
@@ -113,7 +114,7 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   }
   const version = key.expect(TAG.INTEGER);
   // PKCS#1 RSAPrivateKey { version 0, modulus INTEGER, ... } (DSA's OpenSSL form looks the same).
-  if (key.peek() === TAG.INTEGER && isSmall(version, 0)) throw unsupportedType();
+  if (key.peek() === TAG.INTEGER && isVersion(version, 0)) throw unsupportedType();
   // SEC1 ECPrivateKey: read it whole, then wrap it as PrivateKeyInfo { 0, P-256, { key } }.
   if (key.peek() === TAG.OCTET_STRING) {
     expectEcPrivateKey(enterOnly(der, TAG.SEQUENCE));
@@ -135,7 +136,7 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   key.optional(contextTag(0));
   key.optional(PKCS8_PUBLIC_KEY);
   key.end();
-  if (!isSmall(version, 0) && !isSmall(version, 1)) throw malformed();
+  if (!isVersion(version, 0) && !isVersion(version, 1)) throw malformed();
   const type = oidText(algorithm.expect(TAG.OID));
   if (type !== EC_PUBLIC_KEY) throw NOT_EC.includes(type) ? unsupportedType() : malformed();
   expectP256(algorithm);
