@@ -4,6 +4,7 @@
 import { AUDIENCES } from "./claims.js";
 import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
 import { decodeAscToken } from "./decode.js";
+import { isDerSignature } from "./der.js";
 import { describe, isAscTokenError } from "./errors.js";
 import { checkScope, lifetimeProblem } from "./scope.js";
 import { type Clock, epochSeconds } from "./time.js";
@@ -233,7 +234,7 @@ const signatureCheck = (
   add: (code: AscTokenFindingCode, message: string) => void,
 ) => {
   if (signature.length === 64) return;
-  const der = signature[0] === 0x30 && signature.length >= 8 && signature.length <= 72;
+  const der = isDerSignature(signature, 32);
   const what =
     signature.length === 0
       ? "the token has no signature"

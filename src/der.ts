@@ -13,8 +13,12 @@ export const TAG = {
   SET: 0x31,
 } as const;
 
-/** A context-specific, constructed tag: `[n]` in ASN.1 (0xa0 + n), as in `[0] parameters`. */
-export const contextTag = (n: number): number => 0xa0 + n;
+/**
+ * A context-specific tag: `[n]` in ASN.1. Constructed (0xa0 + n) for what holds elements, as SEC1's
+ * `[0] parameters`; primitive (0x80 + n) for an IMPLICIT string, as PKCS#8's `[1] publicKey`.
+ */
+export const contextTag = (n: number, constructed = true): number =>
+  (constructed ? 0xa0 : 0x80) + n;
 
 /** One element: its tag, its contents, and the whole encoding (tag, length and contents). */
 export interface DerElement {
@@ -29,21 +33,23 @@ export interface DerElement {
  * damaged certificate), so the reader knows nothing of error codes.
  */
 export class DerReader {
+  readonly #bytes: Uint8Array;
+  readonly #invalid: () => Error;
   #at = 0;
 
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly invalid: () => Error,
-  ) {}
+  constructor(bytes: Uint8Array, invalid: () => Error) {
+    this.#bytes = bytes;
+    this.#invalid = invalid;
+  }
 
   /** True when every byte has been read. */
   get done(): boolean {
-    return this.#at === this.bytes.length;
+    return this.#at === this.#bytes.length;
   }
 
   /** The tag of the next element, without reading it; undefined at the end. */
   peek(): number | undefined {
-    return this.bytes[this.#at];
+    return this.#bytes[this.#at];
   }
 
   /** The next element, whatever its tag. */
@@ -51,11 +57,11 @@ export class DerReader {
     const start = this.#at;
     const tag = this.#byte();
     // High tag numbers (0x1f) appear in none of the structures read here.
-    if ((tag & 0x1f) === 0x1f) throw this.invalid();
+    if ((tag & 0x1f) === 0x1f) throw this.#invalid();
     const length = this.#length();
-    if (length > this.bytes.length - this.#at) throw this.invalid();
-    const contents = this.bytes.subarray(this.#at, (this.#at += length));
-    return { tag, contents, encoded: this.bytes.subarray(start, this.#at) };
+    if (length > this.#bytes.length - this.#at) throw this.#invalid();
+    const contents = this.#bytes.subarray(this.#at, (this.#at += length));
+    return { tag, contents, encoded: this.#bytes.subarray(start, this.#at) };
   }
 
   /** The contents of the next element, which must have tag `tag`. */
@@ -65,13 +71,13 @@ export class DerReader {
 
   /** The next element, which must have tag `tag`. */
   expectElement(tag: number): DerElement {
-    if (this.peek() !== tag) throw this.invalid();
+    if (this.peek() !== tag) throw this.#invalid();
     return this.read();
   }
 
   /** A reader over the contents of the next element, which must have tag `tag` (a SEQUENCE...). */
   enter(tag: number): DerReader {
-    return new DerReader(this.expect(tag), this.invalid);
+    return new DerReader(this.expect(tag), this.#invalid);
   }
 
   /** The next element if it has tag `tag`, else undefined (for OPTIONAL and DEFAULT fields). */
@@ -81,12 +87,12 @@ export class DerReader {
 
   /** Throws unless every byte has been read: trailing data is never ignored. */
   end(): void {
-    if (!this.done) throw this.invalid();
+    if (!this.done) throw this.#invalid();
   }
 
   #byte(): number {
-    const byte = this.bytes[this.#at++];
-    if (byte === undefined) throw this.invalid();
+    const byte = this.#bytes[this.#at++];
+    if (byte === undefined) throw this.#invalid();
     return byte;
   }
 
@@ -96,11 +102,11 @@ export class DerReader {
     if (first < 0x80) return first;
     const count = first & 0x7f;
     // 0x80 is BER's indefinite length; more than four length bytes exceeds any input here.
-    if (count === 0 || count > 4) throw this.invalid();
+    if (count === 0 || count > 4) throw this.#invalid();
     let length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + this.#byte();
     // Minimal: a long form only for 128 and up, and no leading zero byte.
-    if (length < 0x80 || length < 256 ** (count - 1)) throw this.invalid();
+    if (length < 0x80 || length < 256 ** (count - 1)) throw this.#invalid();
     return length;
   }
 }
@@ -150,6 +156,20 @@ export const oidText = (contents: Uint8Array): string => {
     value = 0;
   }
   return start ? arcs.join(".") : "";
+};
+
+/** The contents of the OBJECT IDENTIFIER with the dotted text `text`: the inverse of `oidText`. */
+export const oidContents = (text: string): Uint8Array<ArrayBuffer> => {
+  const [first = 0, second = 0, ...rest] = text.split(".").map(Number);
+  const bytes: number[] = [];
+  for (const arc of [40 * first + second, ...rest]) {
+    // Base 128, most significant group first, the high bit set on all groups but the last.
+    const groups = [arc % 128];
+    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128))
+      groups.unshift(0x80 | (value % 128));
+    bytes.push(...groups);
+  }
+  return Uint8Array.from(bytes);
 };
 
 /**
@@ -209,4 +229,14 @@ export const rawToDerSignature = (raw: Uint8Array): Uint8Array<ArrayBuffer> => {
     encodeDer(TAG.INTEGER, integerContents(raw.subarray(0, half))),
     encodeDer(TAG.INTEGER, integerContents(raw.subarray(half))),
   );
+};
+
+/** True when `bytes` is a DER ECDSA signature of `size`-byte halves (what {@link derToRawSignature} reads). */
+export const isDerSignature = (bytes: Uint8Array, size: number): boolean => {
+  try {
+    derToRawSignature(bytes, size, () => new Error("not a DER signature"));
+    return true;
+  } catch {
+    return false;
+  }
 };

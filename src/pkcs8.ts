@@ -1,54 +1,145 @@
-// Reads just enough DER to tell what kind of key we were given, so that the error says so
-// ("not an EC key") instead of WebCrypto's generic DataError, and wraps a SEC1 `EC PRIVATE KEY`
-// into the PKCS#8 envelope WebCrypto imports. Rather than parsing every field, it compares the
-// hex of the DER with the fixed prefixes of P-256 keys and with the OIDs that identify the rest.
+// Reads the DER of a private key field by field, so that the error names what it is ("not an EC
+// key", "encrypted") instead of WebCrypto's generic DataError, and wraps a SEC1 `EC PRIVATE KEY`
+// into the PKCS#8 envelope WebCrypto imports. Every field is read down to the ones that tell the
+// structures apart (RFC 5958 PKCS#8, RFC 5915 SEC1, RFC 8018 encrypted keys, RFC 5280 public keys
+// and certificates): a damaged tag, length or trailing byte is KEY_MALFORMED, never a guess at the
+// key's type. The scalar and the public key are WebCrypto's to check.
 
+import { DerReader, TAG, contextTag, encodeDer, oidContents, oidText } from "./der.js";
 import { encrypted, keyError, malformed } from "./errors.js";
 
-/** Lower-case hex of `bytes`, two digits a byte. */
-const hex = (bytes: Iterable<number>): string => {
-  let text = "";
-  for (const byte of bytes) text += (byte | 256).toString(16).slice(1);
-  return text;
+/** id-ecPublicKey: the algorithm of every EC key, whatever its curve. */
+const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
+/** prime256v1 (P-256, secp256r1): the one curve ES256 signs on. */
+const P256 = "1.2.840.10045.3.1.7";
+
+/** Algorithms of private keys that are not EC keys: RSA, RSASSA-PSS, DSA, Ed/X25519, Ed/X448. */
+const NOT_EC = [
+  "1.2.840.113549.1.1.1",
+  "1.2.840.113549.1.1.10",
+  "1.2.840.10040.4.1",
+  "1.3.101.110",
+  "1.3.101.111",
+  "1.3.101.112",
+  "1.3.101.113",
+];
+
+/**
+ * Named curves other than P-256: X9.62 prime192v1..prime239v3, SECG secp224r1, secp384r1 (P-384),
+ * secp521r1 (P-521), secp256k1, and brainpoolP{224,256,320,384,512}r1.
+ */
+const OTHER_CURVES = [
+  "1.2.840.10045.3.1.1",
+  "1.2.840.10045.3.1.2",
+  "1.2.840.10045.3.1.3",
+  "1.2.840.10045.3.1.4",
+  "1.2.840.10045.3.1.5",
+  "1.2.840.10045.3.1.6",
+  "1.3.132.0.33",
+  "1.3.132.0.34",
+  "1.3.132.0.35",
+  "1.3.132.0.10",
+  "1.3.36.3.3.2.8.1.1.5",
+  "1.3.36.3.3.2.8.1.1.7",
+  "1.3.36.3.3.2.8.1.1.9",
+  "1.3.36.3.3.2.8.1.1.11",
+  "1.3.36.3.3.2.8.1.1.13",
+];
+
+/** Password-based encryption: PKCS#5 (PBES1/PBES2, 1.2.840.113549.1.5.x) and PKCS#12 PBE. */
+const PASSWORD_BASED = ["1.2.840.113549.1.5.", "1.2.840.113549.1.12.1."];
+
+/** `[1] IMPLICIT BIT STRING`, PKCS#8's public key: a primitive context tag (0x81). */
+const PKCS8_PUBLIC_KEY = contextTag(1, false);
+
+const unsupportedType = () => keyError("KEY_UNSUPPORTED_TYPE", "is not an EC key");
+const unsupportedCurve = () => keyError("KEY_UNSUPPORTED_CURVE", "is not on curve P-256");
+
+/** A reader over the contents of the one element `der` holds, which must have tag `tag`. */
+const enterOnly = (der: Uint8Array, tag: number): DerReader => {
+  const outer = new DerReader(der, malformed);
+  const inner = outer.enter(tag);
+  outer.end();
+  return inner;
 };
 
-/** AlgorithmIdentifier { id-ecPublicKey 1.2.840.10045.2.1, prime256v1 1.2.840.10045.3.1.7 }. */
-const P256 = "301306072a8648ce3d020106082a8648ce3d030107";
+/** True when a version INTEGER's contents are the number `value` (0 or 1, so one byte). */
+const isVersion = (contents: Uint8Array, value: number): boolean =>
+  contents.length === 1 && contents[0] === value;
+
+/** Reads a named curve (an OID, then nothing): returns if it is P-256, throws otherwise. */
+const expectP256 = (reader: DerReader): void => {
+  const curve = oidText(reader.expect(TAG.OID));
+  reader.end();
+  if (curve !== P256) throw OTHER_CURVES.includes(curve) ? unsupportedCurve() : malformed();
+};
+
+/**
+ * Reads a SEC1 ECPrivateKey, `SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters
+ * OPTIONAL, [1] publicKey OPTIONAL }`, and throws unless it is a P-256 key.
+ */
+const expectEcPrivateKey = (key: DerReader): void => {
+  if (!isVersion(key.expect(TAG.INTEGER), 1)) throw malformed();
+  const privateKey = key.expect(TAG.OCTET_STRING);
+  const parameters = key.optional(contextTag(0));
+  const publicKey = key.optional(contextTag(1));
+  key.end();
+  if (parameters) expectP256(new DerReader(parameters.contents, malformed));
+  // [1] holds one BIT STRING, the point WebCrypto checks against the scalar.
+  if (publicKey) enterOnly(publicKey.contents, TAG.BIT_STRING);
+  // Without parameters, the size of the private key tells a P-384 or P-521 key apart.
+  if (privateKey.length !== 32) throw unsupportedCurve();
+};
 
 /**
  * Checks that `der` is an unencrypted P-256 private key, as PKCS#8 or SEC1, and returns it as
  * PKCS#8. Throws an {@link AscTokenError} naming what it is otherwise.
  */
 export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
-  // The outer SEQUENCE (30) and its length, short (< 0x80) or long (81 xx, 82 xx xx), must
-  // cover exactly `der`: a truncated or padded key stops here.
-  const lengthByte = der[1] ?? 0;
-  const head = lengthByte < 0x80 ? 2 : lengthByte - 0x7e;
-  if (
-    der[0] !== 0x30 ||
-    head + parseInt(hex(head > 2 ? der.subarray(2, head) : [lengthByte]), 16) !== der.length
-  )
-    throw malformed();
-  // The hex of what follows, as far as any check below looks (5 + 32 + 12 bytes of SEC1).
-  const body = hex(der.subarray(head, head + 49));
-  // A SEQUENCE first: a public key or certificate, or an encrypted key (PKCS#5 or PKCS#12
-  // password-based encryption, OIDs 1.2.840.113549.1.5.x and 1.2.840.113549.1.12.1.x).
-  if (body.startsWith("30")) {
-    throw /2a864886f70d010(5|c01)/.test(body)
-      ? encrypted()
-      : keyError("KEY_NOT_PRIVATE", "is a public key or certificate");
+  const key = enterOnly(der, TAG.SEQUENCE);
+  // A SEQUENCE first: an EncryptedPrivateKeyInfo { algorithm, OCTET STRING }, a public key
+  // (SubjectPublicKeyInfo { algorithm, BIT STRING }) or a certificate { tbs, algorithm, BIT STRING }.
+  if (key.peek() === TAG.SEQUENCE) {
+    const oid = key.enter(TAG.SEQUENCE).optional(TAG.OID);
+    const algorithm = oid ? oidText(oid.contents) : "";
+    if (PASSWORD_BASED.some((prefix) => algorithm.startsWith(prefix))) {
+      key.expect(TAG.OCTET_STRING);
+      key.end();
+      throw encrypted();
+    }
+    key.optional(TAG.SEQUENCE);
+    key.expect(TAG.BIT_STRING);
+    key.end();
+    throw keyError("KEY_NOT_PRIVATE", "is a public key or certificate");
   }
-  // PKCS#8 (version 0, or 1 with the public key) of a P-256 key: WebCrypto's own format.
-  if (/^02010[01]/.test(body) && body.startsWith(P256, 6)) return der;
-  // SEC1 ECPrivateKey: version 1, a 32-byte key, then no parameters or exactly [0] prime256v1.
-  // Wrapped as PrivateKeyInfo { version 0, P256, OCTET STRING { der } }; lengths fit one byte.
-  if (der.length < 128 && /^0201010420.{64}(a00a06082a8648ce3d030107|(?!a0))/.test(body)) {
-    const pkcs8 = `30${der.length < 102 ? "" : "81"}${hex([der.length + 26])}020100${P256}04${hex([der.length])}${hex(der)}`;
-    return Uint8Array.from(pkcs8.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+  const version = key.expect(TAG.INTEGER);
+  // PKCS#1 RSAPrivateKey { version 0, modulus INTEGER, ... } (DSA's OpenSSL form looks the same).
+  if (key.peek() === TAG.INTEGER && isVersion(version, 0)) throw unsupportedType();
+  // SEC1 ECPrivateKey: read it whole, then wrap it as PrivateKeyInfo { 0, P-256, { key } }.
+  if (key.peek() === TAG.OCTET_STRING) {
+    expectEcPrivateKey(enterOnly(der, TAG.SEQUENCE));
+    return encodeDer(
+      TAG.SEQUENCE,
+      encodeDer(TAG.INTEGER, Uint8Array.of(0)),
+      encodeDer(
+        TAG.SEQUENCE,
+        encodeDer(TAG.OID, oidContents(EC_PUBLIC_KEY)),
+        encodeDer(TAG.OID, oidContents(P256)),
+      ),
+      encodeDer(TAG.OCTET_STRING, der),
+    );
   }
-  throw /^02010(104|[01]30..06072a8648ce3d0201)/.test(body)
-    ? keyError("KEY_UNSUPPORTED_CURVE", "is not on curve P-256") // SEC1, or PKCS#8 with id-ecPublicKey
-    : /^02010([01]30..06|002)/.test(body)
-      ? keyError("KEY_UNSUPPORTED_TYPE", "is not an EC key") // PKCS#8 of RSA, Ed25519...; PKCS#1 RSA
-      : malformed();
+  // PKCS#8 PrivateKeyInfo { version 0 or 1, algorithm { OID, parameters }, privateKey OCTET
+  // STRING, [0] attributes OPTIONAL, [1] publicKey OPTIONAL }: WebCrypto's own format.
+  const algorithm = key.enter(TAG.SEQUENCE);
+  const privateKey = key.expect(TAG.OCTET_STRING);
+  key.optional(contextTag(0));
+  key.optional(PKCS8_PUBLIC_KEY);
+  key.end();
+  if (!isVersion(version, 0) && !isVersion(version, 1)) throw malformed();
+  const type = oidText(algorithm.expect(TAG.OID));
+  if (type !== EC_PUBLIC_KEY) throw NOT_EC.includes(type) ? unsupportedType() : malformed();
+  expectP256(algorithm);
+  expectEcPrivateKey(enterOnly(privateKey, TAG.SEQUENCE));
+  return der;
 };

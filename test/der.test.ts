@@ -7,6 +7,8 @@ import {
   contextTag,
   derToRawSignature,
   encodeDer,
+  isDerSignature,
+  oidContents,
   oidText,
   rawToDerSignature,
 } from "../src/der.js";
@@ -87,6 +89,33 @@ describe("oidText", () => {
   });
 });
 
+describe("oidContents", () => {
+  it.each([
+    "1.2.840.10045.2.1",
+    "1.2.840.10045.3.1.7",
+    "1.3.132.0.34",
+    "1.2.840.113635.100.6.2.1",
+    "1.3.101.112",
+    "2.999",
+    "1.3.6.1.4.1.2147483648.0",
+  ])("%s round-trips through oidText", (text) => {
+    expect(oidText(oidContents(text))).toBe(text);
+  });
+
+  it("encodes fixed vectors", () => {
+    expect(hex(oidContents("1.2.840.10045.2.1"))).toBe("2a8648ce3d0201");
+    expect(hex(oidContents("2.999"))).toBe("8837");
+  });
+});
+
+describe("contextTag", () => {
+  it("is constructed (0xa0 + n) unless asked for a primitive tag (0x80 + n)", () => {
+    expect(contextTag(0)).toBe(0xa0);
+    expect(contextTag(1)).toBe(0xa1);
+    expect(contextTag(1, false)).toBe(0x81);
+  });
+});
+
 describe("ECDSA signatures, raw r||s and DER", () => {
   const r = "80".padEnd(64, "1");
   const s = "0000ff".padEnd(64, "2");
@@ -143,5 +172,19 @@ describe("ECDSA signatures, raw r||s and DER", () => {
     ["raw bytes", "11".repeat(64)],
   ])("refuses %s", (_, text) => {
     expect(() => derToRawSignature(bytes(text), 32, bad)).toThrow("bad DER");
+    expect(isDerSignature(bytes(text), 32)).toBe(false);
+  });
+
+  it("isDerSignature is true exactly for what derToRawSignature reads", () => {
+    expect(isDerSignature(bytes("3006 020101 020101"), 32)).toBe(true);
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const der = sign(null, Buffer.from("header.claims"), privateKey);
+    expect(isDerSignature(der, 32)).toBe(true);
+    expect(
+      isDerSignature(
+        sign(null, Buffer.from("x"), { key: privateKey, dsaEncoding: "ieee-p1363" }),
+        32,
+      ),
+    ).toBe(false);
   });
 });
