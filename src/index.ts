@@ -38,3 +38,24 @@ export { createMusicKitToken, type MusicKitTokenOptions } from "./kinds/musickit
 export { createWeatherKitToken, type WeatherKitTokenOptions } from "./kinds/weatherkit.js";
 export { createMapKitToken, type MapKitTokenOptions, type MapKitScope } from "./kinds/mapkit.js";
 export { createDeviceCheckToken, type DeviceCheckTokenOptions } from "./kinds/devicecheck.js";
+export { APPLE_ROOT_CA_G3 } from "./verify/apple-root.js";
+export {
+  createAppleVerifier,
+  verifyAppleSignedData,
+  verifyNotification,
+  verifyTransaction,
+  verifyRenewalInfo,
+  verifyAppTransaction,
+  verifyRealtimeRequest,
+  type AppleVerifier,
+  type AppleVerifierOptions,
+} from "./verify/verify.js";
+export type {
+  AppleEnvironment,
+  AppleSignedPayload,
+  AppleNotification,
+  AppleTransaction,
+  AppleRenewalInfo,
+  AppleAppTransaction,
+  AppleRealtimeRequest,
+} from "./verify/payloads.js";
