@@ -7,7 +7,15 @@ import { describe, fail, invalid } from "../errors.js";
 import { subtle } from "../subtle.js";
 import { APPLE_ROOT_CA_G3 } from "./apple-root.js";
 import { type CheckedChain, checkChain, checkValidity } from "./chain.js";
-import { fromBase64, splitSignedData, toBase64 } from "./jws.js";
+import {
+  fromBase64,
+  readHeader,
+  readPayload,
+  readSignature,
+  signingInput,
+  splitCompact,
+  toBase64,
+} from "./jws.js";
 import type {
   AppleAppTransaction,
   AppleEnvironment,
@@ -257,50 +265,63 @@ const effectiveTime = (
  */
 export const createAppleVerifier = (options?: AppleVerifierOptions): AppleVerifier => {
   const settings = settle(options);
-  /** Checked chains by their x5c, least recently used first. */
+  /**
+   * Checked chains by the encoded header that carries them (the header is the x5c and nothing
+   * else that matters), least recently used first: a payload of a known chain skips decoding
+   * and parsing the 4 kB header as well as the certificate checks.
+   */
   const chains = new Map<string, Promise<CheckedChain>>();
 
-  const chainFor = (x5c: readonly string[]): Promise<CheckedChain> => {
-    const id = x5c.join(",");
-    let chain = chains.get(id);
+  /** The checked chain of `headerPart`; header and root are checked before anything is kept. */
+  const chainFor = (headerPart: string): Promise<CheckedChain> => {
+    let chain = chains.get(headerPart);
     if (chain) {
-      chains.delete(id);
+      chains.delete(headerPart);
     } else {
-      chain = checkChain(x5c);
-      // A chain that fails is forgotten: only checked chains are kept.
-      chain.catch(() => chains.get(id) === chain && chains.delete(id));
-      if (chains.size >= CHAINS_KEPT) chains.delete(chains.keys().next().value ?? "");
-    }
-    chains.set(id, chain);
-    return chain;
-  };
-
-  const verifyKind = async (signed: string, kind: Kind): Promise<Record<string, unknown>> => {
-    const { x5c, payload, signingInput, signature } = splitSignedData(signed);
-    const expected = settings.environment;
-    if (!(expected !== undefined && UNSIGNED.includes(expected))) {
+      const x5c = readHeader(headerPart);
       if (!settings.roots.has(x5c[2])) {
         throw fail(
           "CHAIN_UNTRUSTED_ROOT",
           "the root certificate in x5c is not a trusted root (Apple Root CA - G3)",
         );
       }
+      const checking = checkChain(x5c);
+      // A chain that fails is forgotten: only checked chains are kept.
+      checking.catch(() => chains.get(headerPart) === checking && chains.delete(headerPart));
+      if (chains.size >= CHAINS_KEPT) chains.delete(chains.keys().next().value ?? "");
+      chain = checking;
+    }
+    chains.set(headerPart, chain);
+    return chain;
+  };
+
+  const verifyKind = async (signed: string, kind: Kind): Promise<Record<string, unknown>> => {
+    const [headerPart, payloadPart, signaturePart] = splitCompact(signed);
+    const expected = settings.environment;
+    let payload: Record<string, unknown>;
+    if (expected !== undefined && UNSIGNED.includes(expected)) {
+      // Xcode and local testing: nothing signed by Apple to check (allowed explicitly in settle).
+      payload = readPayload(payloadPart);
+    } else {
+      const chain = chainFor(headerPart);
+      payload = readPayload(payloadPart);
+      const signature = readSignature(signaturePart);
       const time = effectiveTime(settings.effectiveDate, payload, kind);
-      const chain = await chainFor(x5c);
-      checkValidity(chain, time);
+      checkValidity(await chain, time);
       const valid =
         signature.length === 64 &&
         (await subtle().verify(
           { name: "ECDSA", hash: "SHA-256" },
-          chain.key,
+          (await chain).key,
           signature,
-          signingInput,
+          signingInput(headerPart, payloadPart),
         ));
-      if (!valid)
+      if (!valid) {
         throw fail(
           "SIGNATURE_INVALID",
           "the signature does not match the payload and the leaf certificate's key",
         );
+      }
     }
     const found = appFields(payload);
     if (kind.bundleId && settings.bundleId !== undefined && found.bundleId !== settings.bundleId) {
