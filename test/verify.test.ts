@@ -42,7 +42,7 @@ import {
   signJws,
   WWDR_OID,
 } from "./helpers/pki.mjs";
-import * as apple from "./fixtures/apple-certificates.js";
+import * as apple from "./fixtures/apple-certificates.mjs";
 
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -973,4 +973,8 @@ describe("properties", () => {
       { numRuns: 100 },
     );
   });
+});
+
+it("the fixtures' copy of Apple Root CA - G3 is the library's", () => {
+  expect(apple.APPLE_ROOT_CA_G3_FOR_TESTS).toBe(APPLE_ROOT_CA_G3);
 });
