@@ -1,6 +1,6 @@
 // Every public export has a JSDoc with an @example in the shipped declarations, and is named in
-// the README: the public API, its types and its documentation stay one thing.
-import { existsSync, readFileSync } from "node:fs";
+// the README or a page of docs/: the public API, its types and its documentation stay one thing.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const dts = new URL("../dist/index.d.ts", import.meta.url);
@@ -19,7 +19,13 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
         .at(-1)!,
     )
     .filter(Boolean);
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const docs = new URL("../docs/", import.meta.url);
+  const readme = [
+    readFileSync(new URL("../README.md", import.meta.url), "utf8"),
+    ...(existsSync(docs) ? readdirSync(docs) : [])
+      .filter((file) => file.endsWith(".md"))
+      .map((file) => readFileSync(new URL(file, docs), "utf8")),
+  ].join("\n");
 
   it("finds the export list", () => {
     expect(names.length).toBeGreaterThan(30);
@@ -33,7 +39,7 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
     expect(declaration.exec(text)?.[1], `no JSDoc before ${name}`).toMatch(/@example/);
   });
 
-  it.each(names)("%s is named in the README", (name) => {
+  it.each(names)("%s is named in the README or docs/", (name) => {
     expect(readme).toContain(name);
   });
 });

@@ -2,7 +2,14 @@
 // leaves many out, and adds new ones), and fields not listed here are kept: each type is open.
 // Dates are epoch milliseconds; enumerations stay strings so that a new value is never lost.
 
-/** An App Store environment, as Apple's payloads name it. */
+/**
+ * An App Store environment, as Apple's payloads name it.
+ *
+ * @example
+ * ```ts
+ * const environment: AppleEnvironment = process.env.NODE_ENV === "production" ? "Production" : "Sandbox";
+ * ```
+ */
 export type AppleEnvironment = "Sandbox" | "Production" | "Xcode" | "LocalTesting";
 
 /**
