@@ -29,8 +29,9 @@ import {
   verifyRenewalInfo,
   verifyTransaction,
 } from "../src/index.js";
+import { DerReader, TAG } from "../src/der.js";
 import { checkChain } from "../src/verify/chain.js";
-import { parseTime } from "../src/verify/x509.js";
+import { parseCertificate, parseTime } from "../src/verify/x509.js";
 import { allErrorCodes } from "./helpers/codes.js";
 import {
   certificate,
@@ -977,4 +978,105 @@ describe("properties", () => {
 
 it("the fixtures' copy of Apple Root CA - G3 is the library's", () => {
   expect(apple.APPLE_ROOT_CA_G3_FOR_TESTS).toBe(APPLE_ROOT_CA_G3);
+});
+
+describe("the certificate reader refuses what Apple's certificates never hold", () => {
+  const ext = (id: string, ...rest: Buffer[]) => der(0x30, oid(id), ...rest);
+  const critical = (flag: number) => der(0x01, Buffer.from([flag]));
+  const octets = (value: Buffer) => der(0x04, value);
+  const leafCert = (changes: Record<string, unknown>) =>
+    new Uint8Array(leafWith(pki, { ...changes }));
+  it.each([
+    ["version 2 (v2)", { version: 1 }],
+    ["inner and outer algorithms differ", { outerHash: "sha256" }],
+    [
+      "validity with a GeneralizedTime before 2050 written as UTCTime's text",
+      {
+        validity: der(
+          0x30,
+          der(0x17, Buffer.from("230230000000Z")),
+          der(0x17, Buffer.from("330101000000Z")),
+        ),
+      },
+    ],
+    [
+      "validity as INTEGERs",
+      { validity: der(0x30, der(0x02, Buffer.from([1])), der(0x02, Buffer.from([2]))) },
+    ],
+    [
+      "an explicit critical FALSE",
+      { extraExtensions: [ext("1.2.3.4", critical(0), octets(der(0x05)))] },
+    ],
+    [
+      "a BOOLEAN that is not 00 or FF",
+      { extraExtensions: [ext("1.2.3.4", critical(1), octets(der(0x05)))] },
+    ],
+    ["a repeated extension", { oids: [RECEIPT_OID, RECEIPT_OID] }],
+    [
+      "basicConstraints with an explicit cA FALSE",
+      { ca: undefined, extraExtensions: [ext("2.5.29.19", octets(der(0x30, critical(0))))] },
+    ],
+    [
+      "keyUsage with 8 unused bits",
+      {
+        keyUsage: undefined,
+        extraExtensions: [ext("2.5.29.15", octets(der(0x03, Buffer.from([8, 0x80]))))],
+      },
+    ],
+    [
+      "keyUsage with no bits",
+      {
+        keyUsage: undefined,
+        extraExtensions: [ext("2.5.29.15", octets(der(0x03, Buffer.from([0]))))],
+      },
+    ],
+    [
+      "an extension OID that is not minimal",
+      { extraExtensions: [der(0x30, der(0x06, Buffer.from([0x80, 0x01])), octets(der(0x05)))] },
+    ],
+  ])("%s → CHAIN_INVALID", (_, changes) => {
+    expect(() => parseCertificate(leafCert(changes), "leaf")).toThrow(
+      expect.objectContaining({ code: "CHAIN_INVALID" }),
+    );
+  });
+
+  it("reads issuer and subject unique IDs", () => {
+    const cert = parseCertificate(leafCert({ uniqueIds: true }), "leaf");
+    expect(cert.extensions.has(RECEIPT_OID)).toBe(true);
+    expect(cert.curve?.name).toBe("P-256");
+  });
+
+  it("refuses a signature BIT STRING with unused bits", () => {
+    const cert = Buffer.from(pki.leaf);
+    const outer = new DerReader(cert, () => new Error("not DER")).enter(TAG.SEQUENCE);
+    outer.read();
+    outer.read();
+    const bits = outer.read(); // the signature BIT STRING, the last element of the certificate
+    const unusedBitsAt = cert.length - bits.contents.length;
+    expect(cert[unusedBitsAt]).toBe(0);
+    cert[unusedBitsAt] = 1;
+    expect(() => parseCertificate(new Uint8Array(cert), "leaf")).toThrow(
+      expect.objectContaining({ code: "CHAIN_INVALID" }),
+    );
+  });
+});
+
+describe("WebCrypto refusing a chain's keys or signatures", () => {
+  it("a leaf key that is not a point on P-256 → CHAIN_INVALID", async () => {
+    const spki = Buffer.from(pki.keys.leaf.publicKey.export({ type: "spki", format: "der" }));
+    spki[spki.length - 1] = (spki[spki.length - 1] ?? 0) ^ 1; // y no longer matches x
+    const fake = { publicKey: { export: () => spki }, privateKey: pki.keys.leaf.privateKey };
+    const leaf = certificate("Test Receipt Signing", fake, pki.leafOptions);
+    await expect(
+      codeOf(checkChain([leaf, pki.intermediate, pki.root].map((c) => c.toString("base64")))),
+    ).resolves.toBe("CHAIN_INVALID");
+  });
+
+  it("a verify that throws → CHAIN_INVALID with the cause", async () => {
+    vi.spyOn(globalThis.crypto.subtle, "verify").mockRejectedValueOnce(new Error("boom"));
+    const error = await checkChain(
+      [pki.leaf, pki.intermediate, pki.root].map((c) => c.toString("base64")),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "CHAIN_INVALID", cause: new Error("boom") });
+  });
 });

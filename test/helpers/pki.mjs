@@ -71,7 +71,8 @@ const extension = (id, critical, value) =>
  * A DER certificate. `key` is the subject's key pair, `issuer` the issuing `{ name, keys }`
  * (itself when absent). Options: `ca` (basicConstraints cA), `keyUsage` (first byte of the bits),
  * `oids` (Apple marker extensions), `notBefore`/`notAfter` (ms), `hash` ("sha256", "sha384", "rsa"
- * for an RSA issuer), `extraExtensions` (DER Extension elements), `signWith` (another private key).
+ * for an RSA issuer), `extraExtensions` (DER Extension elements), `signWith` (another private key),
+ * and for malformed certificates: `version`, `outerHash`, `validity` (a DER element), `uniqueIds`.
  */
 export const certificate = (subject, keys, options = {}) => {
   const issuer = options.issuer ?? { name: subject, keys };
@@ -93,16 +94,18 @@ export const certificate = (subject, keys, options = {}) => {
     ...(options.extraExtensions ?? []),
   ];
   const tbs = seq(
-    der(0xa0, der(0x02, Buffer.from([2]))),
+    der(0xa0, der(0x02, Buffer.from([options.version ?? 2]))),
     der(0x02, Buffer.from([0x01, ...Buffer.from(subject).subarray(0, 4)])),
     ALGORITHMS[hash],
     name(issuer.name),
-    seq(
-      time(options.notBefore ?? Date.now() - DAY),
-      time(options.notAfter ?? Date.now() + 365 * DAY),
-    ),
+    options.validity ??
+      seq(
+        time(options.notBefore ?? Date.now() - DAY),
+        time(options.notAfter ?? Date.now() + 365 * DAY),
+      ),
     name(subject),
     keys.publicKey.export({ type: "spki", format: "der" }),
+    ...(options.uniqueIds ? [der(0x81, Buffer.from([0, 1])), der(0x82, Buffer.from([0, 2]))] : []),
     ...(extensions.length ? [der(0xa3, seq(...extensions))] : []),
   );
   const signer = options.signWith ?? issuer.keys.privateKey;
@@ -111,7 +114,7 @@ export const certificate = (subject, keys, options = {}) => {
     tbs,
     signer,
   );
-  return seq(tbs, ALGORITHMS[hash], der(0x03, Buffer.from([0]), signature));
+  return seq(tbs, ALGORITHMS[options.outerHash ?? hash], der(0x03, Buffer.from([0]), signature));
 };
 
 export const ecKeys = (curve) => generateKeyPairSync("ec", { namedCurve: curve });
