@@ -82,7 +82,27 @@ export type AscTokenErrorCode =
   /** The request to Apple Maps' `GET /v1/token` failed before any answer (network, DNS, TLS, `fetch` missing). */
   | "MAPS_TOKEN_REQUEST_FAILED"
   /** Apple Maps answered 200 but not with `{ accessToken, expiresInSeconds }`. */
-  | "MAPS_TOKEN_RESPONSE_MALFORMED";
+  | "MAPS_TOKEN_RESPONSE_MALFORMED"
+  /** Apple's signed data is not a compact JWS of base64url JSON (or an x5c entry is not base64). */
+  | "SIGNED_DATA_MALFORMED"
+  /** The signed data's header is not Apple's: `alg` not `ES256`, `x5c` not three certificates, or `jwk`/`jku`/`x5u`/`crit`. */
+  | "SIGNED_DATA_HEADER_INVALID"
+  /** The root certificate in `x5c` is not byte-identical to a trusted root (Apple Root CA - G3 by default). */
+  | "CHAIN_UNTRUSTED_ROOT"
+  /** The `x5c` chain is not Apple's: unreadable, names or signatures that do not chain, a missing Apple OID, CA flag or key usage, an unsupported algorithm. */
+  | "CHAIN_INVALID"
+  /** A certificate of the chain expired before the effective date. */
+  | "CERTIFICATE_EXPIRED"
+  /** A certificate of the chain is not valid yet at the effective date. */
+  | "CERTIFICATE_NOT_YET_VALID"
+  /** The JWS signature does not verify with the leaf certificate's key. */
+  | "SIGNATURE_INVALID"
+  /** The verified payload is for another bundle ID than the `bundleId` expected. */
+  | "UNEXPECTED_BUNDLE_ID"
+  /** The verified production payload is for another app than the `appAppleId` expected. */
+  | "UNEXPECTED_APP_APPLE_ID"
+  /** The verified payload is from another environment than the one expected (or from Xcode or local testing). */
+  | "UNEXPECTED_ENVIRONMENT";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and

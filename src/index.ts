@@ -49,3 +49,24 @@ export {
   type MapsAccessTokenProviderOptions,
 } from "./maps-access.js";
 export { createDeviceCheckToken, type DeviceCheckTokenOptions } from "./kinds/devicecheck.js";
+export { APPLE_ROOT_CA_G3 } from "./verify/apple-root.js";
+export {
+  createAppleVerifier,
+  verifyAppleSignedData,
+  verifyNotification,
+  verifyTransaction,
+  verifyRenewalInfo,
+  verifyAppTransaction,
+  verifyRealtimeRequest,
+  type AppleVerifier,
+  type AppleVerifierOptions,
+} from "./verify/verify.js";
+export type {
+  AppleEnvironment,
+  AppleSignedPayload,
+  AppleNotification,
+  AppleTransaction,
+  AppleRenewalInfo,
+  AppleAppTransaction,
+  AppleRealtimeRequest,
+} from "./verify/payloads.js";

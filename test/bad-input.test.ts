@@ -33,6 +33,7 @@ import {
 } from "../src/index.js";
 import { allErrorCodes } from "./helpers/codes.js";
 import { makeP256, makeRejects, type P256Fixture } from "./helpers/keys.js";
+import { verifyRows } from "./helpers/verify-rows.js";
 import { expectNoKeyMaterial, forbiddenRuns } from "./helpers/no-leak.js";
 
 const KEY_ID = "2X9R4HXF34";
@@ -954,6 +955,7 @@ const rows: Row[] = [
   })),
   ...toolRows,
   ...appleRows,
+  ...verifyRows,
 ];
 
 let f: Fixtures;

@@ -100,6 +100,12 @@ describe("the grader", () => {
     expect(failures(changed).map((c) => c.name)).toStrictEqual(["token: scope", "reject: RSA key"]);
   });
 
+  it("fails a verify case reported with the wrong code", () => {
+    const changed = copy();
+    changed.results.find((r) => r.name === "verify: tampered payload")!.code = "CHAIN_INVALID";
+    expect(failures(changed).map((c) => c.name)).toStrictEqual(["verify: tampered payload"]);
+  });
+
   it("fails a partial run with the same number of checks", () => {
     const changed = copy();
     changed.results.splice(0, 3);

@@ -2,7 +2,8 @@
 // (Node, Deno, Bun, browsers, workerd, edge-runtime, a bundle). No test-runner globals, no Node
 // APIs: only the library handed in, `crypto.subtle` (to import a CryptoKey) and `atob`.
 //
-// It exercises the public API only (createAscToken, importAscKey, isAscTokenError, AscTokenError)
+// It exercises the public API only (createAscToken, importAscKey, isAscTokenError, AscTokenError,
+// createAppleVerifier)
 // on key data generated in Node (test/runtimes/fixtures.mjs) and passed in as plain strings. It
 // reports what it saw; the tokens go back to Node, which verifies them with node:crypto and checks
 // their claims against TOKEN_CASES (test/runtimes/grade.mjs): a runtime never grades its own tokens.
@@ -77,6 +78,46 @@ export const REJECT_CASES = [
   },
 ];
 
+/**
+ * Apple-signed data the suite verifies (test/runtimes/fixtures.mjs signs it in Node with a test
+ * PKI shaped like Apple's): `signed` names the JWS in `fixtures.verify.signed`, `roots` whether the
+ * test root is trusted ("test") or the built-in Apple Root CA G3 ("apple"), `code` the error
+ * expected (none: the payload must come back). "apple" cases carry Apple's real chain with a
+ * signature that is not Apple's: every chain check passes, then the signature fails.
+ */
+export const VERIFY_CASES = [
+  { name: "a notification verifies", signed: "valid", roots: "test" },
+  { name: "a second notification of the same chain verifies", signed: "valid2", roots: "test" },
+  { name: "tampered payload", signed: "tampered", roots: "test", code: "SIGNATURE_INVALID" },
+  {
+    name: "root not trusted",
+    signed: "untrustedRoot",
+    roots: "test",
+    code: "CHAIN_UNTRUSTED_ROOT",
+  },
+  { name: "leaf without Apple's OID", signed: "wrongOid", roots: "test", code: "CHAIN_INVALID" },
+  {
+    name: "signed after the leaf expired",
+    signed: "expired",
+    roots: "test",
+    code: "CERTIFICATE_EXPIRED",
+  },
+  { name: "alg none", signed: "algNone", roots: "test", code: "SIGNED_DATA_HEADER_INVALID" },
+  { name: "another bundle ID", signed: "wrongBundle", roots: "test", code: "UNEXPECTED_BUNDLE_ID" },
+  {
+    name: "Apple's real chain passes, the forged signature fails",
+    signed: "appleChain",
+    roots: "apple",
+    code: "SIGNATURE_INVALID",
+  },
+  {
+    name: "Apple's real chain outside its validity",
+    signed: "appleChainExpired",
+    roots: "apple",
+    code: "CERTIFICATE_EXPIRED",
+  },
+];
+
 /** Checks run once per runtime, beside the token and reject cases. */
 export const OTHER_CHECKS = [
   "public API exports",
@@ -88,6 +129,7 @@ export const RESULT_NAMES = [
   ...OTHER_CHECKS,
   ...TOKEN_CASES.map((c) => `token: ${c.name}`),
   ...REJECT_CASES.map((c) => `reject: ${c.name}`),
+  ...VERIFY_CASES.map((c) => `verify: ${c.name}`),
 ];
 
 const ES256 = { name: "ECDSA", namedCurve: "P-256" };
@@ -211,6 +253,45 @@ export async function run(lib, fixtures) {
           ? privateKey.replace(/-----[^-]+-----|\s/g, "").slice(20, 60)
           : "";
       expect(secret === "" || !error.message.includes(secret), "the message echoes key material");
+      return { code: error.code };
+    });
+  }
+
+  // One verifier for all cases: the second valid notification takes the kept chain.
+  const verifiers = {
+    test: lib.createAppleVerifier({
+      rootCertificates: [fixtures.verify.root],
+      bundleId: fixtures.verify.bundleId,
+      environment: "Sandbox",
+    }),
+    apple: lib.createAppleVerifier({ bundleId: fixtures.verify.bundleId }),
+  };
+  for (const testCase of VERIFY_CASES) {
+    await check(results, `verify: ${testCase.name}`, async () => {
+      const signed = fixtures.verify.signed[testCase.signed];
+      let error;
+      let payload;
+      try {
+        payload = await verifiers[testCase.roots].verifyNotification(signed);
+      } catch (caught) {
+        error = caught;
+      }
+      if (testCase.code === undefined) {
+        expect(error === undefined, `refused: ${String(error?.code ?? error)}`);
+        const expected = fixtures.verify.payloads[testCase.signed];
+        expect(
+          JSON.stringify(payload) === JSON.stringify(expected),
+          "the payload is not the one signed",
+        );
+        return {};
+      }
+      expect(error !== undefined, "was accepted");
+      expect(
+        lib.isAscTokenError(error),
+        `threw something other than an AscTokenError: ${String(error)}`,
+      );
+      expect(error.code === testCase.code, `code ${String(error.code)}, expected ${testCase.code}`);
+      expect(!error.message.includes(signed.slice(0, 40)), "the message echoes the signed data");
       return { code: error.code };
     });
   }

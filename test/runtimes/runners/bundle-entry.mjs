@@ -1,7 +1,16 @@
 // What a browser app's code looks like to a bundler: named imports from "asc-token". Bundled by
 // esbuild with --platform=browser (test/runtimes/targets/bundler.mjs), then run.
-import { AscTokenError, createAscToken, importAscKey, isAscTokenError } from "asc-token";
+import {
+  AscTokenError,
+  createAppleVerifier,
+  createAscToken,
+  importAscKey,
+  isAscTokenError,
+} from "asc-token";
 import { run } from "./suite.mjs";
 
 export const runSuite = (fixtures) =>
-  run({ AscTokenError, createAscToken, importAscKey, isAscTokenError }, fixtures);
+  run(
+    { AscTokenError, createAppleVerifier, createAscToken, importAscKey, isAscTokenError },
+    fixtures,
+  );

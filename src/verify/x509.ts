@@ -1,0 +1,227 @@
+// x509: the fields of an X.509 v3 certificate (RFC 5280) that checking Apple's chain needs, read
+// with the strict DER reader. Anything a certificate of Apple's chain never holds is refused
+// rather than skipped: a version other than v3, unknown critical extensions, a repeated extension.
+
+import { DerReader, TAG, contextTag, oidText } from "../der.js";
+import { type AscTokenError, fail } from "../errors.js";
+
+/** Tags this file reads beyond der.ts's: BOOLEAN and the two ASN.1 time types. */
+const BOOLEAN = 0x01;
+const UTC_TIME = 0x17;
+const GENERALIZED_TIME = 0x18;
+
+/** Extension OIDs read here; any other extension marked critical makes a certificate invalid. */
+export const OID = {
+  basicConstraints: "2.5.29.19",
+  keyUsage: "2.5.29.15",
+  /** Apple Worldwide Developer Relations intermediate CA (Apple's signing intermediates carry it). */
+  appleWwdrIntermediate: "1.2.840.113635.100.6.2.1",
+  /** Apple's App Store receipt signing leaf. */
+  appleReceiptSigning: "1.2.840.113635.100.6.11.1",
+} as const;
+
+/** The signature algorithms of an EC chain: the hash WebCrypto verifies with. */
+const SIGNATURE_HASH: Record<string, "SHA-256" | "SHA-384"> = {
+  "1.2.840.10045.4.3.2": "SHA-256",
+  "1.2.840.10045.4.3.3": "SHA-384",
+};
+
+/** Named curves WebCrypto verifies on, with the byte size of r and s. */
+const CURVES: Record<string, { name: "P-256" | "P-384"; size: number }> = {
+  "1.2.840.10045.3.1.7": { name: "P-256", size: 32 },
+  "1.3.132.0.34": { name: "P-384", size: 48 },
+};
+
+const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
+
+/** keyUsage bits (the first byte of the BIT STRING, most significant bit first). */
+export const KEY_USAGE = { digitalSignature: 0x80, keyCertSign: 0x04 } as const;
+
+/** What the chain check reads of one certificate. */
+export interface Certificate {
+  /** The signed part, exactly as encoded: what the issuer's signature covers. */
+  readonly tbs: Uint8Array<ArrayBuffer>;
+  /** The hash of the issuer's signature, from its algorithm; undefined when not ECDSA SHA-256/384. */
+  readonly signatureHash: "SHA-256" | "SHA-384" | undefined;
+  /** The issuer's signature, DER `SEQUENCE { r, s }`. */
+  readonly signature: Uint8Array;
+  /** The issuer and subject Names as encoded, compared byte for byte. */
+  readonly issuer: Uint8Array;
+  readonly subject: Uint8Array;
+  /** Validity, epoch milliseconds, both ends included. */
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** The SubjectPublicKeyInfo as encoded (for `importKey("spki")`), and its curve if supported. */
+  readonly spki: Uint8Array<ArrayBuffer>;
+  readonly curve: { name: "P-256" | "P-384"; size: number } | undefined;
+  /** basicConstraints cA. */
+  readonly isCA: boolean;
+  /** The first byte of keyUsage; undefined without the extension. */
+  readonly keyUsage: number | undefined;
+  /** The OIDs of every extension. */
+  readonly extensions: ReadonlySet<string>;
+}
+
+/** Two digits of `text` at `at` as a number (NaN if they are not digits). */
+const twoDigits = (text: string, at: number): number =>
+  /^\d\d$/.test(text.slice(at, at + 2)) ? Number(text.slice(at, at + 2)) : NaN;
+
+/**
+ * A UTCTime (`YYMMDDHHMMSSZ`, years 1950-2049) or GeneralizedTime (`YYYYMMDDHHMMSSZ`) as epoch
+ * milliseconds: the only forms RFC 5280 allows (seconds present, no fraction, always `Z`).
+ */
+export const parseTime = (tag: number, contents: Uint8Array): number | undefined => {
+  const long = tag === GENERALIZED_TIME;
+  if (contents.length !== (long ? 15 : 13)) return undefined;
+  const text = String.fromCharCode(...contents);
+  if (!text.endsWith("Z")) return undefined;
+  const short = twoDigits(text, 0);
+  const year = long ? short * 100 + twoDigits(text, 2) : short < 50 ? 2000 + short : 1900 + short;
+  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((at) =>
+    twoDigits(text, at + (long ? 4 : 2)),
+  ) as [number, number, number, number, number];
+  const time = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC rolls 31 February over into March: a round trip catches impossible dates.
+  const date = new Date(time);
+  return date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+    ? time
+    : undefined;
+};
+
+/** The OID of an AlgorithmIdentifier, which for ECDSA and EC keys has no NULL parameter. */
+const algorithm = (reader: DerReader): { oid: string; parameter: string | undefined } => {
+  const sequence = reader.enter(TAG.SEQUENCE);
+  const oid = oidText(sequence.expect(TAG.OID));
+  const parameter = sequence.optional(TAG.OID);
+  // RSA's NULL and other parameters: read, so that such a certificate parses and is refused for
+  // its algorithm, not for its shape.
+  if (!sequence.done) sequence.read();
+  sequence.end();
+  return { oid, parameter: parameter && oidText(parameter.contents) };
+};
+
+/** The contents of a BIT STRING without unused bits (signatures, keys, keyUsage of whole bytes). */
+const bitString = (reader: DerReader, invalid: () => AscTokenError): Uint8Array => {
+  const contents = reader.expect(TAG.BIT_STRING);
+  if (contents[0] !== 0) throw invalid();
+  return contents.subarray(1);
+};
+
+/** A DER BOOLEAN: exactly one byte, 0x00 or 0xff. */
+const boolean = (contents: Uint8Array, invalid: () => AscTokenError): boolean => {
+  if (contents.length !== 1 || (contents[0] !== 0 && contents[0] !== 0xff)) throw invalid();
+  return contents[0] === 0xff;
+};
+
+/**
+ * Reads one DER certificate, or throws CHAIN_INVALID naming `role` ("leaf", "intermediate", ...).
+ * Parsing says nothing about trust: signatures, names and dates are checked in chain.ts.
+ */
+export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Certificate => {
+  const invalid = () => fail("CHAIN_INVALID", `the ${role} certificate in x5c is not DER X.509 v3`);
+  const outer = new DerReader(der, invalid);
+  const certificate = outer.enter(TAG.SEQUENCE);
+  outer.end();
+  const tbsElement = certificate.expectElement(TAG.SEQUENCE);
+  const signatureAlgorithm = certificate.expectElement(TAG.SEQUENCE);
+  const signature = bitString(certificate, invalid);
+  certificate.end();
+
+  const tbs = new DerReader(tbsElement.contents, invalid);
+  // [0] EXPLICIT version: v3 (INTEGER 2), the only version with extensions.
+  const version = tbs.enter(contextTag(0));
+  const versionNumber = version.expect(TAG.INTEGER);
+  version.end();
+  if (versionNumber.length !== 1 || versionNumber[0] !== 2) throw invalid();
+  tbs.expect(TAG.INTEGER); // serialNumber
+  const innerAlgorithm = tbs.expectElement(TAG.SEQUENCE);
+  // The algorithm inside the signed part must be the one outside it (RFC 5280 4.1.1.2).
+  if (!sameBytes(innerAlgorithm.encoded, signatureAlgorithm.encoded)) throw invalid();
+  const signatureOid = algorithm(new DerReader(signatureAlgorithm.encoded, invalid)).oid;
+  const issuer = tbs.expectElement(TAG.SEQUENCE).encoded;
+  const validity = tbs.enter(TAG.SEQUENCE);
+  const times = [validity.read(), validity.read()].map((element) =>
+    element.tag === UTC_TIME || element.tag === GENERALIZED_TIME
+      ? parseTime(element.tag, element.contents)
+      : undefined,
+  );
+  validity.end();
+  const [notBefore, notAfter] = times;
+  if (notBefore === undefined || notAfter === undefined) throw invalid();
+  const subject = tbs.expectElement(TAG.SEQUENCE).encoded;
+  const spkiElement = tbs.expectElement(TAG.SEQUENCE);
+  const spki = new DerReader(spkiElement.contents, invalid);
+  const keyAlgorithm = algorithm(spki);
+  bitString(spki, invalid);
+  spki.end();
+  // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRINGs), then [3] extensions.
+  tbs.optional(0x81);
+  tbs.optional(0x82);
+  const extensionsElement = tbs.optional(contextTag(3));
+  tbs.end();
+
+  const extensions = new Set<string>();
+  let isCA = false;
+  let keyUsage: number | undefined;
+  if (extensionsElement) {
+    const wrapper = new DerReader(extensionsElement.contents, invalid);
+    const list = wrapper.enter(TAG.SEQUENCE);
+    wrapper.end();
+    while (!list.done) {
+      const extension = list.enter(TAG.SEQUENCE);
+      const oid = oidText(extension.expect(TAG.OID));
+      const critical = extension.optional(BOOLEAN);
+      const value = extension.expect(TAG.OCTET_STRING);
+      extension.end();
+      // DER leaves out a DEFAULT FALSE: an explicit FALSE is not DER.
+      if (!oid || extensions.has(oid) || (critical && !boolean(critical.contents, invalid))) {
+        throw invalid();
+      }
+      extensions.add(oid);
+      const content = new DerReader(value, invalid);
+      if (oid === OID.basicConstraints) {
+        const constraints = content.enter(TAG.SEQUENCE);
+        const ca = constraints.optional(BOOLEAN);
+        isCA = ca !== undefined && boolean(ca.contents, invalid);
+        if (ca && !isCA) throw invalid();
+        constraints.optional(TAG.INTEGER); // pathLenConstraint
+        constraints.end();
+        content.end();
+      } else if (oid === OID.keyUsage) {
+        const bits = content.expect(TAG.BIT_STRING);
+        content.end();
+        if (bits.length < 2 || (bits[0] ?? 8) > 7) throw invalid();
+        keyUsage = bits[1];
+      } else if (critical) {
+        // An extension the reader does not understand, that the issuer says must be understood.
+        throw invalid();
+      }
+    }
+  }
+  return {
+    tbs: tbsElement.encoded.slice(),
+    signatureHash: SIGNATURE_HASH[signatureOid],
+    signature,
+    issuer,
+    subject,
+    notBefore,
+    notAfter,
+    spki: spkiElement.encoded.slice(),
+    curve:
+      keyAlgorithm.oid === EC_PUBLIC_KEY && keyAlgorithm.parameter !== undefined
+        ? CURVES[keyAlgorithm.parameter]
+        : undefined,
+    isCA,
+    keyUsage,
+    extensions,
+  };
+};
+
+/** True when `a` and `b` hold the same bytes. */
+export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((byte, i) => byte === b[i]);

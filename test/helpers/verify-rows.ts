@@ -1,0 +1,86 @@
+// Bad-input rows for the verifier of Apple's signed data (spread into test/bad-input.test.ts):
+// one or more per error code the verifier raises, on a test PKI built once.
+import type { AscTokenErrorCode, AppleVerifierOptions } from "../../src/index.js";
+import { verifyNotification } from "../../src/index.js";
+import { certificate, ecKeys, makePki, signJws } from "./pki.mjs";
+
+type Pki = ReturnType<typeof makePki>;
+let made: Pki | undefined;
+const pki = (): Pki => (made ??= makePki());
+
+const payload = (data: Record<string, unknown> = {}, signedDate = Date.now()) => ({
+  notificationType: "TEST",
+  signedDate,
+  data: { bundleId: "com.example.app", environment: "Sandbox", appAppleId: 1, ...data },
+});
+const chain = (p: Pki, leaf = p.leaf) => [leaf, p.intermediate, p.root];
+const options = (): AppleVerifierOptions => ({
+  rootCertificates: [pki().root],
+  bundleId: "com.example.app",
+  environment: "Sandbox",
+});
+
+const row = (
+  name: string,
+  code: AscTokenErrorCode,
+  signed: (p: Pki) => unknown,
+  extra: Partial<AppleVerifierOptions> = {},
+) => ({
+  target: "verifyNotification",
+  name,
+  code,
+  call: () => verifyNotification(signed(pki()) as string, { ...options(), ...extra }),
+});
+
+export const verifyRows = [
+  row("not a string", "SIGNED_DATA_MALFORMED", () => 42),
+  row("1 MB of dots and letters", "SIGNED_DATA_MALFORMED", () => "a.".repeat(512 * 1024)),
+  row("1 MB header", "SIGNED_DATA_MALFORMED", () => `${"a".repeat(1024 * 1024)}.e30.AA`),
+  row("alg none", "SIGNED_DATA_HEADER_INVALID", (p) =>
+    signJws(payload(), p.keys.leaf.privateKey, [], { header: { alg: "none" } }),
+  ),
+  row("another root", "CHAIN_UNTRUSTED_ROOT", (p) => {
+    const other = ecKeys("P-384");
+    return signJws(payload(), p.keys.leaf.privateKey, [
+      p.leaf,
+      p.intermediate,
+      certificate("Other Root", other, { ca: true, keyUsage: 0x06 }),
+    ]);
+  }),
+  row("leaf without the receipt OID", "CHAIN_INVALID", (p) =>
+    signJws(
+      payload(),
+      p.keys.leaf.privateKey,
+      chain(p, certificate("Test Receipt Signing", p.keys.leaf, { ...p.leafOptions, oids: [] })),
+    ),
+  ),
+  row("signed after the leaf expired", "CERTIFICATE_EXPIRED", (p) =>
+    signJws(payload({}, p.notAfter + 1000), p.keys.leaf.privateKey, chain(p)),
+  ),
+  row("signed before the leaf was valid", "CERTIFICATE_NOT_YET_VALID", (p) =>
+    signJws(payload({}, p.notBefore - 1000), p.keys.leaf.privateKey, chain(p)),
+  ),
+  row("signed by another key", "SIGNATURE_INVALID", (p) =>
+    signJws(payload(), ecKeys("P-256").privateKey, chain(p)),
+  ),
+  row("another app", "UNEXPECTED_BUNDLE_ID", (p) =>
+    signJws(payload({ bundleId: "com.other.app" }), p.keys.leaf.privateKey, chain(p)),
+  ),
+  row(
+    "another app Apple ID",
+    "UNEXPECTED_APP_APPLE_ID",
+    (p) =>
+      signJws(
+        payload({ environment: "Production", appAppleId: 2 }),
+        p.keys.leaf.privateKey,
+        chain(p),
+      ),
+    { environment: "Production", appAppleId: 1 },
+  ),
+  row("another environment", "UNEXPECTED_ENVIRONMENT", (p) =>
+    signJws(payload({ environment: "Production" }), p.keys.leaf.privateKey, chain(p)),
+  ),
+  row("Production without appAppleId", "INVALID_OPTIONS", () => "a.b.c", {
+    environment: "Production",
+  }),
+];
