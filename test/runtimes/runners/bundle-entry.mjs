@@ -1,7 +1,7 @@
 // What a browser app's code looks like to a bundler: named imports from "asc-token". Bundled by
 // esbuild with --platform=browser (test/runtimes/targets/bundler.mjs), then run.
-import { AscTokenError, createAscToken, importAscKey, isAscTokenError } from "asc-token";
+import { AscTokenError, createAscToken, importAppleKey, isAscTokenError } from "asc-token";
 import { run } from "./suite.mjs";
 
 export const runSuite = (fixtures) =>
-  run({ AscTokenError, createAscToken, importAscKey, isAscTokenError }, fixtures);
+  run({ AscTokenError, createAscToken, importAppleKey, isAscTokenError }, fixtures);
