@@ -4,8 +4,8 @@
 // Bound: 16 inputs; the least recently used goes first. A server with more keys than that
 // re-imports, which costs time, never correctness.
 //
-// Exactness: the map key is the input itself, not a hash of it: the text as given, or the bytes as
-// one character per byte, behind a prefix that tells the two apart (`t` text, `b` bytes, which the
+// Exactness: the map key is the input itself, not a hash of it: the text as given, or the bytes written
+// as decimal numbers, behind a prefix that tells the two apart (`t` text, `b` bytes, which the
 // key reader treats differently). A hit therefore needs the same input, character for character or
 // byte for byte, and no collision can be constructed. The text held as a map key is the secret the
 // CryptoKey it maps to already holds; SHA-256 of it would hold less but costs an async digest on
@@ -13,16 +13,9 @@
 
 const imports = new Map<string, Promise<CryptoKey>>();
 
-/** The map key of `input`: its kind's prefix, then its text or one character per byte. */
-const keyOf = (input: string | Uint8Array): string => {
-  if (typeof input === "string") return `t${input}`;
-  let text = "b";
-  // In slices: a spread of a whole large array would pass too many arguments.
-  for (let at = 0; at < input.length; at += 4096) {
-    text += String.fromCharCode(...input.subarray(at, at + 4096));
-  }
-  return text;
-};
+/** The map key of `input`: its kind's prefix, then its text, or its bytes in decimal. */
+const keyOf = (input: string | Uint8Array): string =>
+  typeof input === "string" ? `t${input}` : `b${input.join()}`;
 
 /**
  * The CryptoKey imported from `input` before, or `load()`'s, kept. `load` reads and checks the key

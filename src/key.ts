@@ -47,10 +47,7 @@ const validCryptoKey = (key: CryptoKey): CryptoKey => {
     !Array.isArray(key.usages) ||
     !key.usages.includes("sign")
   ) {
-    throw keyError(
-      "KEY_INVALID_CRYPTOKEY",
-      "is not a private P-256 ECDSA CryptoKey with sign usage",
-    );
+    throw keyError("KEY_INVALID_CRYPTOKEY", "is not a private P-256 ECDSA signing CryptoKey");
   }
   return key;
 };
@@ -82,7 +79,7 @@ export const importAppleKey = async (privateKey: ApplePrivateKey): Promise<Crypt
     return subtle()
       .importKey("pkcs8", der, ES256, false, ["sign"])
       .catch((cause: unknown) => {
-        throw fail("KEY_IMPORT_FAILED", "privateKey is damaged: WebCrypto refused it", cause);
+        throw fail("KEY_IMPORT_FAILED", "WebCrypto refused privateKey: it is damaged", cause);
       });
   });
 };

@@ -3,15 +3,12 @@
 
 import { fail, invalid, summarize } from "./errors.js";
 
-/** A name folded for comparison: lower case, without `_` and `-` (`issuerID`, `key_id`). */
-const fold = (name: string): string => name.toLowerCase().replace(/[_-]/g, "");
-
 /**
  * The error for an option name nobody declared, naming the declared one it matches but for case
- * or separators (`issuerID`, `privatekey`, `expiresin`, `key_id`).
+ * (`issuerID`, `privatekey`, `expiresin`), the usual slip.
  */
 const unknownOption = (name: string, names: readonly string[]): Error => {
-  const near = names.find((known) => fold(known) === fold(name));
+  const near = names.find((known) => known.toLowerCase() === name.toLowerCase());
   return fail(
     "UNKNOWN_OPTION",
     `options has no ${summarize(name)}${near ? `: did you mean ${near}?` : ""}`,

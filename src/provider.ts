@@ -9,6 +9,7 @@ import { type AscTokenOptions, createAscToken } from "./kinds/app-store-connect.
 import { readOptions } from "./options.js";
 import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
 import type { Declared } from "./token.js";
+import { validKeyId } from "./validate.js";
 
 /**
  * Default `refreshBefore`, in seconds. With `createAscToken`'s defaults a fresh token has
@@ -273,8 +274,8 @@ export const createAscTokenProvider = (
 ): TokenProvider => {
   const provider = createTokenProvider(createAscToken, options);
   // Every option but the key is checked now, not on the first request.
-  (createAscToken as unknown as { validate: (o: unknown) => unknown }).validate(
-    readProviderOptions(createAscToken, options).base,
-  );
+  const { base } = readProviderOptions(createAscToken, options);
+  validKeyId(base.keyId);
+  (createAscToken as unknown as { build: (options: AscTokenOptions) => unknown }).build(base);
   return provider;
 };

@@ -62,11 +62,11 @@ export interface TokenKind<O> {
 
 /**
  * @internal What a function made by {@link defineToken} carries for the providers: its option
- * names, and a check of options that does everything a mint does but import and sign.
+ * names, and its kind's `build`, which checks every option but the key ID and the key.
  */
 export interface Declared {
   readonly optionNames: readonly string[];
-  readonly validate: (options: never) => unknown;
+  readonly build: (options: never) => unknown;
 }
 
 /** A kind's minting function: options → validated claims object → JSON → base64url → signature. */
@@ -74,17 +74,13 @@ export const defineToken = <O extends AppleKeyOptions>(
   kind: TokenKind<O>,
 ): ((options: O) => Promise<string>) => {
   const optionNames = ["keyId", "privateKey", "clockTolerance", "now", ...kind.options];
-  const validate = (options: O) => {
+  const mint = async (options: O): Promise<string> => {
     const read = readOptions(options, optionNames, kind.shape) as O;
     const kid = validKeyId(read.keyId);
     const { header, claims } = kind.build(read);
-    return { read, header: { alg: "ES256", kid, ...header }, claims };
+    return signJwt({ alg: "ES256", kid, ...header }, claims, await importAppleKey(read.privateKey));
   };
-  const mint = async (options: O): Promise<string> => {
-    const { read, header, claims } = validate(options);
-    return signJwt(header, claims, await importAppleKey(read.privateKey));
-  };
-  return Object.assign(mint, { optionNames, validate } satisfies Declared);
+  return Object.assign(mint, { optionNames, build: kind.build } satisfies Declared);
 };
 
 /** What {@link validity} asks of a kind: why a lifetime is too long, or undefined when it is not. */
@@ -112,7 +108,7 @@ export const validity = (
     const ms = seconds >= 1e5 && seconds % 1000 === 0 && rule(seconds / 1000) === undefined;
     throw fail(
       "LIFETIME_TOO_LONG",
-      `expiresIn ${problem}${ms ? `; ${seconds} looks like ms: expiresIn is in seconds` : ""}`,
+      `expiresIn ${problem}${ms ? " (milliseconds? expiresIn is in seconds)" : ""}`,
     );
   }
   const iat = issuedAt(options, seconds, "expiresIn");

@@ -64,7 +64,7 @@ export const ISSUER_ID =
  * The issuer ID: a UUID. `expected` says what it should be; a 10-character ID (the key ID or the
  * Team ID, given for the issuer ID) is named as such.
  */
-export const validIssuerId = (issuerId: unknown, expected = ISSUER_ID): string => {
+export const validIssuerId = (issuerId: unknown, expected: string): string => {
   if (matches(issuerId, TEN_CHARS)) {
     throw invalid("INVALID_ISSUER_ID", "issuerId", expected, issuerId, "a key ID or Team ID");
   }

@@ -12,7 +12,7 @@
 
 import { invalid, summarize } from "../errors.js";
 import { type AppleKeyOptions, defineToken, validity } from "../token.js";
-import { validIssuerId } from "../validate.js";
+import { matches, validIssuerId } from "../validate.js";
 
 /**
  * Audiences Apple's `.p8` team and individual API keys sign for.
@@ -93,13 +93,9 @@ const SHAPE = '"METHOD /v1/path?query"';
 const LONG_LIVED =
   /^GET \/v\d+\/(?:(?:ci(?:Artifacts|BuildActions|BuildRuns|Issues|MacOsVersions|Products|TestResults|Workflows|XcodeVersions)|scm(?:GitReferences|Providers|PullRequests|Repositories))(?:[/?]|$)|(?:(?:apps|builds)\/[^/?]+\/perfPowerMetrics|builds\/[^/?]+\/diagnosticSignatures|diagnosticSignatures\/[^/?]+\/logs)(?:\?|$))/;
 
-/** A scope entry for a message: a request is no secret, but a long one is cut short. */
+/** A scope entry for a message: a request of up to 80 characters is quoted (it is no secret). */
 const entryText = (entry: unknown): string =>
-  typeof entry === "string" && /^\w+ \//.test(entry)
-    ? JSON.stringify(entry.length > 80 ? `${entry.slice(0, 80)}…` : entry)
-    : summarize(entry);
-
-const upper = (text: string): string => text.toUpperCase();
+  matches(entry, /^\w+ \/\S{0,80}$/) ? JSON.stringify(entry) : summarize(entry);
 
 /** Validates `scope` and returns a copy (never the caller's array), or undefined when absent. */
 export const validScope = (scope: unknown): string[] | undefined => {
@@ -110,7 +106,8 @@ export const validScope = (scope: unknown): string[] | undefined => {
   // Array.from, not map: a hole in the array is checked (as undefined), not skipped.
   return Array.from(scope as unknown[], (entry, index) => {
     if (typeof entry !== "string" || !ENTRY.test(entry)) {
-      const lower = typeof entry === "string" && ENTRY.test(entry.replace(/^\w+/, upper));
+      // Right but for case: most often a method written in lower case.
+      const lower = matches(entry, new RegExp(ENTRY, "i"));
       const got = `${entryText(entry)}${lower ? " (the method must be upper case)" : ""}`;
       throw invalid("INVALID_SCOPE", `scope[${index}]`, SHAPE, entry, got);
     }
@@ -136,7 +133,7 @@ export const lifetimeProblem = (
   if (lifetime > MAX_LONG_LIFETIME) return `must be <= ${MAX_LONG_LIFETIME} s (six months)`;
   const bad = scope?.find((entry) => !LONG_LIVED.test(entry));
   if (scope && bad === undefined) return undefined;
-  const long = `over ${MAX_LIFETIME} s needs a scope of GETs of resources that allow long-lived tokens`;
+  const long = `over ${MAX_LIFETIME} s needs a scope of GETs of long-lived resources`;
   return bad === undefined ? long : `${long}: scope entry ${entryText(bad)} is not one`;
 };
 

@@ -9,7 +9,7 @@
 // request": hence a short default of 5 minutes, enough for one request and its retries.
 
 import { type AppleKeyOptions, atMost, defineToken, validity } from "../token.js";
-import { validIdentifier, validIssuerId } from "../validate.js";
+import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
 
 /**
  * Options for {@link createAppStoreServerToken}. Nothing here is mutated or kept.
@@ -53,7 +53,7 @@ export const createAppStoreServerToken = /* @__PURE__ */ defineToken<AppStoreSer
   options: ["issuerId", "bundleId", "expiresIn"],
   shape: "{ keyId, issuerId, bundleId, privateKey }",
   build: (options) => {
-    const iss = validIssuerId(options.issuerId);
+    const iss = validIssuerId(options.issuerId, ISSUER_ID);
     const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
     const rule = atMost(3600, "Apple refuses tokens that expire over 60 minutes after iat");
     const { iat, exp } = validity(options, 300, rule);

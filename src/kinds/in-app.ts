@@ -13,7 +13,7 @@
 
 import { fail, invalid, summarize } from "../errors.js";
 import { type AppleKeyOptions, defineToken, issuedAtOnly } from "../token.js";
-import { UUID, matches, validIdentifier, validIssuerId } from "../validate.js";
+import { ISSUER_ID, UUID, matches, validIdentifier, validIssuerId } from "../validate.js";
 
 /**
  * What the in-app JWS authorizes; its claim `aud`.
@@ -169,7 +169,7 @@ export const createInAppSignature = /* @__PURE__ */ defineToken<InAppSignatureOp
   options: ["issuerId", "bundleId", "audience", "nonce", "claims"],
   shape: "{ keyId, issuerId, bundleId, audience, privateKey }",
   build: (options) => {
-    const iss = validIssuerId(options.issuerId);
+    const iss = validIssuerId(options.issuerId, ISSUER_ID);
     const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
     const aud = options.audience;
     if (!IN_APP_AUDIENCES.includes(aud)) {
