@@ -101,7 +101,7 @@ const PROVIDER_OPTIONS = ["refreshBefore", "maxAge", "onError", "mintTimeout"];
 const readProviderOptions = <O extends object>(
   mint: unknown,
   options: O & TokenProviderOptions,
-): { base: O; refreshBefore?: unknown; maxAge?: unknown } => {
+): { base: O; read: Record<string, unknown>; refreshBefore?: unknown; maxAge?: unknown } => {
   const declared = (mint as Partial<Declared>).optionNames;
   const names: string[] = [...PROVIDER_OPTIONS];
   if (typeof options === "object" && options !== null && !declared) {
@@ -114,7 +114,7 @@ const readProviderOptions = <O extends object>(
   );
   const base: Record<string, unknown> = {};
   for (const name in read) if (!PROVIDER_OPTIONS.includes(name)) base[name] = read[name];
-  return { base: base as O, refreshBefore: read.refreshBefore, maxAge: read.maxAge };
+  return { base: base as O, read, refreshBefore: read.refreshBefore, maxAge: read.maxAge };
 };
 
 /** Reads `iat` and `exp` from a token just minted. */
@@ -272,9 +272,10 @@ export const createTokenProvider = <
 export const createAscTokenProvider = (
   options: AscTokenOptions & { refreshBefore?: number | undefined },
 ): TokenProvider => {
-  const provider = createTokenProvider(createAscToken, options);
+  // The caller's options are read once, here; the provider reads this snapshot.
+  const { base, read } = readProviderOptions(createAscToken, options);
+  const provider = createTokenProvider(createAscToken, read as unknown as typeof options);
   // Every option but the key is checked now, not on the first request.
-  const { base } = readProviderOptions(createAscToken, options);
   validKeyId(base.keyId);
   (createAscToken as unknown as { build: (options: AscTokenOptions) => unknown }).build(base);
   return provider;
