@@ -58,7 +58,7 @@ const measure = async (label, parts) => {
     writeFileSync(dir + file, blank(file, readFileSync(`${root}src/${file}`, "utf8"), parts));
   }
   const { minified, gzip } = await weigh({
-    contents: 'export { createAscToken } from "./token.ts";',
+    contents: 'export { createAscToken } from "./kinds/app-store-connect.ts";',
     resolveDir: dir,
     loader: "ts",
   });

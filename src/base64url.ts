@@ -1,13 +1,10 @@
 // base64url and base64 by hand, with TextEncoder for UTF-8: no Buffer, no dependencies.
 
-let encoder: TextEncoder | undefined;
-
 /** The base64 digits in value order, then base64url's two (62 and 63 again: index − 2). */
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
 
-/** UTF-8 bytes of `text` (one shared TextEncoder, created on first use, not at import). */
-export const utf8 = (text: string): Uint8Array<ArrayBuffer> =>
-  (encoder ??= new TextEncoder()).encode(text);
+/** UTF-8 bytes of `text`. */
+export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text);
 
 /**
  * base64url without padding (RFC 7515 §2) of `bytes`, by table: no binary string, no `btoa`, no
@@ -30,9 +27,6 @@ export const encodeBytes = (bytes: Uint8Array): string => {
 /** base64url without padding of the UTF-8 bytes of `text`. */
 export const encodeText = (text: string): string => encodeBytes(utf8(text));
 
-/** base64url of the JSON of `value`. */
-export const encodeJson = (value: unknown): string => encodeText(JSON.stringify(value));
-
 /**
  * Decodes base64 or base64url (padding optional, no whitespace) to bytes.
  * Returns undefined when `text` is not valid base64 in either alphabet.
@@ -41,8 +35,8 @@ export const decodeBase64 = (text: string): Uint8Array<ArrayBuffer> | undefined 
   const data = text.replace(/={1,2}$/, "");
   // Digits of either alphabet only, and never 4n+1 of them (padding is optional, as for Node).
   if (/[^\w+/-]/.test(data) || data.length % 4 === 1) return undefined;
-  // By hand, not atob: Node 20 runs atob in JavaScript with an array search per character, which
-  // was a third of the JS work of a cold import.
+  // By hand, not atob: Node 20 runs atob in JavaScript with an array search per character, a third
+  // of the JS work of a cold import.
   const bytes = new Uint8Array((data.length * 3) >> 2);
   for (let i = 0, bits = 0, at = 0; i < data.length; i++) {
     const value = DIGITS.indexOf(data.charAt(i));

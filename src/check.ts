@@ -1,12 +1,11 @@
 // check: the "doctor". Reads a token (without verifying it) and lists every reason App Store
 // Connect would answer it with 401 NOT_AUTHORIZED, in plain English.
 
-import { AUDIENCES } from "./claims.js";
+import { ASC_AUDIENCES, lifetimeProblem, validScope } from "./kinds/app-store-connect.js";
 import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
-import { decodeAscToken } from "./decode.js";
+import { decodeToken } from "./decode.js";
 import { isDerSignature } from "./der.js";
-import { describe, isAscTokenError } from "./errors.js";
-import { checkScope, lifetimeProblem } from "./scope.js";
+import { isAscTokenError, summarize } from "./errors.js";
 import { type Clock, epochSeconds } from "./time.js";
 
 /**
@@ -89,7 +88,7 @@ const show = (value: unknown): string =>
   typeof value === "number" ||
   typeof value === "boolean"
     ? JSON.stringify(value)
-    : describe(value);
+    : summarize(value);
 
 const header = (
   h: Record<string, unknown>,
@@ -153,7 +152,7 @@ const identity = (
       `sub is ${show(c.sub)}, but an App Store Connect token only ever has sub: "user" (for an individual key), so Apple answers 401. Use sub: "user" for an individual key, or drop sub and set iss for a team key.`,
     );
   }
-  if (typeof c.aud !== "string" || !AUDIENCES.includes(c.aud)) {
+  if (typeof c.aud !== "string" || !ASC_AUDIENCES.includes(c.aud)) {
     add(
       "AUD_WRONG",
       `aud is ${c.aud === undefined ? "missing" : show(c.aud)}: Apple accepts only the string "appstoreconnect-v1" (or "apple-developer-enterprise-v1" for the Enterprise Program API) and answers anything else with 401. Set aud to one of them, as a string, not an array.`,
@@ -191,7 +190,7 @@ const timing = (
   }
   let scope: string[] | undefined;
   try {
-    scope = checkScope(c.scope);
+    scope = validScope(c.scope);
   } catch (error) {
     if (!isAscTokenError(error)) throw error;
     add(
@@ -260,7 +259,7 @@ const signatureCheck = (
  * ```
  */
 export const checkAscToken = (token: string, options?: AscTokenCheckOptions): AscTokenFinding[] => {
-  const decoded = decodeAscToken(token);
+  const decoded = decodeToken(token);
   const now = epochSeconds(options?.now);
   const findings: AscTokenFinding[] = [];
   const add = (code: AscTokenFindingCode, message: string) => findings.push({ code, message });

@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { checkAscToken, createAscToken, decodeAscToken, isAscTokenError } from "./index.js";
+import { checkAscToken, createAscToken, decodeToken, isAscTokenError } from "./index.js";
 import { demo } from "./cli/demo.js";
 import { describeToken } from "./cli/format.js";
 import { HELP } from "./cli/help.js";
@@ -51,7 +51,7 @@ const mint = async (settings: Settings, format: "token" | "json" | "header") => 
   for (const warning of settings.warnings) err(`warning: ${warning}`);
   const token = await createAscToken(settings.options);
   if (format === "json") {
-    const { claims } = decodeAscToken(token);
+    const { claims } = decodeToken(token);
     out(JSON.stringify({ token, issuedAt: claims.iat, expiresAt: claims.exp }));
   } else {
     out(format === "header" ? `Authorization: Bearer ${token}` : token);

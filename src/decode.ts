@@ -1,17 +1,17 @@
 // decode: a compact JWT → its header, claims and signature bytes, without verifying anything.
 
 import { decodeBase64 } from "./base64url.js";
-import { describe, fail } from "./errors.js";
+import { summarize, fail } from "./errors.js";
 
 /**
- * What {@link decodeAscToken} returns. Fresh objects: changing them changes nothing else.
+ * What {@link decodeToken} returns. Fresh objects: changing them changes nothing else.
  *
  * @example
  * ```ts
- * const { claims }: DecodedAscToken = decodeAscToken(token);
+ * const { claims }: DecodedToken = decodeToken(token);
  * ```
  */
-export interface DecodedAscToken {
+export interface DecodedToken {
   /** The JOSE header, e.g. `{ alg: "ES256", kid: "2X9R4HXF34", typ: "JWT" }`. */
   header: Record<string, unknown>;
   /** The claims, e.g. `{ iss, iat, exp, aud }`. */
@@ -22,29 +22,31 @@ export interface DecodedAscToken {
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-const malformed = (why: string) =>
+const tokenMalformed = (why: string) =>
   fail("TOKEN_MALFORMED", `${why}; pass the whole token as issued, without "Bearer "`);
 
 /** base64url (RFC 7515: `A-Z a-z 0-9 - _`, no padding) of one part, or TOKEN_MALFORMED. */
-const bytesOf = (part: string, name: string): Uint8Array<ArrayBuffer> => {
+const partBytes = (part: string, name: string): Uint8Array<ArrayBuffer> => {
   const bytes = BASE64URL.test(part) ? decodeBase64(part) : undefined;
   if (!bytes)
-    throw malformed(`the token's ${name} is not base64url (A-Z, a-z, 0-9, "-", "_", no padding)`);
+    throw tokenMalformed(
+      `the token's ${name} is not base64url (A-Z, a-z, 0-9, "-", "_", no padding)`,
+    );
   return bytes;
 };
 
 /** The JSON object a part holds, or TOKEN_MALFORMED. */
 const objectOf = (part: string, name: string): Record<string, unknown> => {
-  const bytes = bytesOf(part, name);
+  const bytes = partBytes(part, name);
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
-    throw malformed(`the token's ${name} is not UTF-8 JSON`);
+    throw tokenMalformed(`the token's ${name} is not UTF-8 JSON`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw malformed(
-      `the token's ${name} is JSON but not an object (it is ${typeof value === "number" || typeof value === "boolean" ? `a ${typeof value}` : describe(value)})`,
+    throw tokenMalformed(
+      `the token's ${name} is JSON but not an object (it is ${typeof value === "number" || typeof value === "boolean" ? `a ${typeof value}` : summarize(value)})`,
     );
   }
   return value as Record<string, unknown>;
@@ -58,22 +60,23 @@ const objectOf = (part: string, name: string): Record<string, unknown> => {
  *
  * @example
  * ```ts
- * import { createAscToken, decodeAscToken } from "asc-token";
- * const { header, claims, signature } = decodeAscToken(await createAscToken(options));
+ * import { createAscToken, decodeToken } from "asc-token";
+ * const { header, claims, signature } = decodeToken(await createAscToken(options));
  * console.log(header.kid, claims.exp, signature.length); // "2X9R4HXF34" 1764331080 64
  * ```
  */
-export const decodeAscToken = (token: string): DecodedAscToken => {
-  if (typeof token !== "string") throw malformed(`token must be a string; got ${describe(token)}`);
+export const decodeToken = (token: string): DecodedToken => {
+  if (typeof token !== "string")
+    throw tokenMalformed(`token must be a string; got ${summarize(token)}`);
   const parts = token.split(".");
   const [header = "", claims = "", signature = ""] = parts;
   if (parts.length !== 3)
-    throw malformed(
+    throw tokenMalformed(
       `token has ${String(parts.length)} part${parts.length === 1 ? "" : "s"}; a JWT has 3 (header.claims.signature)`,
     );
   return {
     header: objectOf(header, "header"),
     claims: objectOf(claims, "claims"),
-    signature: bytesOf(signature, "signature"),
+    signature: partBytes(signature, "signature"),
   };
 };

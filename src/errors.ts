@@ -10,6 +10,8 @@
 export type AscTokenErrorCode =
   /** `options` is not an object. */
   | "INVALID_OPTIONS"
+  /** `options` has a name the function does not take (a typo such as `issuerID` for `issuerId`). */
+  | "UNKNOWN_OPTION"
   /** `keyId` is not a 10-character key ID (`A-Z0-9`) of a `.p8` key. */
   | "INVALID_KEY_ID"
   /** `issuerId` is not a UUID (or is missing where the token needs one). */
@@ -42,7 +44,10 @@ export type AscTokenErrorCode =
   | "INVALID_EXPIRES_IN"
   /** `clockTolerance` is not a whole number of seconds in `0 ≤ t < expiresIn`. */
   | "INVALID_CLOCK_TOLERANCE"
-  /** `now` is not a `Date` or a function returning epoch milliseconds. */
+  /**
+   * `now` is not a `Date` or a function returning epoch milliseconds, or is before 2018-01-01
+   * (a fake timer started at 0).
+   */
   | "INVALID_NOW"
   /**
    * `scope` is not a non-empty array of `"METHOD /vN/path?query"` strings (App Store Connect), or
@@ -163,14 +168,14 @@ export const fail = (code: AscTokenErrorCode, message: string, cause?: unknown):
 
 /**
  * @internal The shape of the option errors: `${name} must be ${expected}; got ${got}`, where `got`
- * describes the value without echoing it (or says more, where that is known to be safe).
+ * is {@link summarize}'s account of the value unless the caller knows more.
  */
 export const invalid = (
   code: AscTokenErrorCode,
   name: string,
   expected: string,
   value: unknown,
-  got = describe(value),
+  got = summarize(value),
 ): AscTokenError => fail(code, `${name} must be ${expected}; got ${got}`);
 
 /**
@@ -193,12 +198,15 @@ export const encrypted = () =>
   keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it with openssl pkcs8 -nocrypt");
 
 /**
- * @internal Describes a value for an error message without echoing a string (it may be a
- * secret); numbers are shown, since none is.
+ * @internal A value as an error message may show it. A string is quoted only when it is short,
+ * printable ASCII and has no run of 13 base64 digits: shaped like an ID (a UUID's longest run is
+ * 12), never like key material (a key's base64 body is one long run). Any other string is only measured.
  */
-export const describe = (value: unknown): string =>
+export const summarize = (value: unknown): string =>
   typeof value === "string"
-    ? `a string of ${value.length} characters`
+    ? value.length <= 64 && /^[ !#-[\]-~]*$/.test(value) && !/[\w+/]{13}/.test(value)
+      ? `"${value}"`
+      : `a string of ${value.length} characters`
     : typeof value === "number"
       ? `${value}`
       : value === null

@@ -1,6 +1,9 @@
-export { createAscToken } from "./token.js";
-export { importAscKey, type AscPrivateKey } from "./key.js";
-export type { AscTokenOptions, AscAudience } from "./claims.js";
+export {
+  createAscToken,
+  type AscTokenOptions,
+  type AscAudience,
+} from "./kinds/app-store-connect.js";
+export { importAppleKey, type ApplePrivateKey } from "./key.js";
 export type { Clock } from "./time.js";
 export { AscTokenError, isAscTokenError, type AscTokenErrorCode } from "./errors.js";
 export {
@@ -12,14 +15,14 @@ export {
   type TokenInfo,
 } from "./provider.js";
 export { createAuthorizedFetch, type FetchLike } from "./fetch.js";
-export { decodeAscToken, type DecodedAscToken } from "./decode.js";
+export { decodeToken, type DecodedToken } from "./decode.js";
 export {
   checkAscToken,
   type AscTokenCheckOptions,
   type AscTokenFinding,
   type AscTokenFindingCode,
 } from "./check.js";
-export type { AppleKeyOptions, TeamKeyOptions } from "./kinds/common.js";
+export type { AppleKeyOptions, TeamKeyOptions } from "./token.js";
 export {
   createAppStoreServerToken,
   type AppStoreServerTokenOptions,

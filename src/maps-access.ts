@@ -10,12 +10,11 @@
 // https://developer.apple.com/documentation/applemapsserverapi/tokenresponse). The access token is
 // kept for its stated lifetime less a margin, and one exchange serves every concurrent caller.
 
-import { type AscTokenErrorCode, describe, fail } from "./errors.js";
+import { type AscTokenErrorCode, fail, invalid, summarize } from "./errors.js";
 import type { FetchLike } from "./fetch.js";
 import { type MapKitTokenOptions, createMapKitToken } from "./kinds/mapkit.js";
 import type { TokenInfo, TokenProvider } from "./provider.js";
 import { epochSeconds, wholeSeconds } from "./time.js";
-import { checkOptions } from "./validate.js";
 
 /**
  * Options for {@link createMapsAccessTokenProvider}: those of {@link createMapKitToken} (the token
@@ -67,13 +66,13 @@ const readAnswer = async (response: Response): Promise<{ token: string; lifetime
   if (typeof accessToken !== "string" || !accessToken) {
     throw answer(
       "MAPS_TOKEN_RESPONSE_MALFORMED",
-      `answered 200 without an accessToken string; got ${describe(accessToken)}`,
+      `answered 200 without an accessToken string; got ${summarize(accessToken)}`,
     );
   }
   if (!Number.isSafeInteger(expiresInSeconds) || (expiresInSeconds as number) < 1) {
     throw answer(
       "MAPS_TOKEN_RESPONSE_MALFORMED",
-      `answered 200 without expiresInSeconds in whole seconds >= 1; got ${describe(expiresInSeconds)}`,
+      `answered 200 without expiresInSeconds in whole seconds >= 1; got ${summarize(expiresInSeconds)}`,
     );
   }
   return { token: accessToken, lifetime: expiresInSeconds as number };
@@ -109,7 +108,9 @@ const readAnswer = async (response: Response): Promise<{ token: string; lifetime
 export const createMapsAccessTokenProvider = (
   options: MapsAccessTokenProviderOptions,
 ): TokenProvider => {
-  checkOptions(options, "{ keyId, teamId, privateKey }");
+  if (typeof options !== "object" || options === null) {
+    throw invalid("INVALID_OPTIONS", "options", "an object { keyId, teamId, privateKey }", options);
+  }
   const { refreshBefore: given, fetchImpl, ...mapKit } = options;
   const refreshBefore = wholeSeconds(
     given,
@@ -121,7 +122,7 @@ export const createMapsAccessTokenProvider = (
   if (fetchImpl !== undefined && typeof fetchImpl !== "function") {
     throw fail(
       "INVALID_OPTIONS",
-      `fetchImpl must be a function like fetch; got ${describe(fetchImpl)}`,
+      `fetchImpl must be a function like fetch; got ${summarize(fetchImpl)}`,
     );
   }
   epochSeconds(mapKit.now); // throws INVALID_NOW for a bad clock now rather than on first use

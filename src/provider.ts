@@ -2,12 +2,14 @@
 // until `refreshBefore` seconds before it expires, and any number of concurrent callers share one
 // signing.
 
-import { type AscTokenOptions, ascHeader, ascPayload } from "./claims.js";
-import { decodeAscToken } from "./decode.js";
-import { describe, fail } from "./errors.js";
-import { type AscPrivateKey, importAscKey } from "./key.js";
+import { decodeToken } from "./decode.js";
+import { fail, summarize } from "./errors.js";
+import { type ApplePrivateKey, importAppleKey } from "./key.js";
+import { type AscTokenOptions, createAscToken } from "./kinds/app-store-connect.js";
+import { readOptions } from "./options.js";
 import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
-import { createAscToken } from "./token.js";
+import type { Declared } from "./token.js";
+import { validKeyId } from "./validate.js";
 
 /**
  * Default `refreshBefore`, in seconds. With `createAscToken`'s defaults a fresh token has
@@ -88,19 +90,46 @@ export interface TokenProviderOptions {
   maxAge?: number | undefined;
 }
 
+/** The options every provider reads for itself; the rest go to the mint function. */
+const PROVIDER_OPTIONS = ["refreshBefore", "maxAge", "onError", "mintTimeout"];
+
+/**
+ * The provider's own options, and a snapshot of the mint function's: the names a kind declares
+ * (each read once, own or inherited, anything else refused), or for any other mint function every
+ * enumerable name, own or inherited.
+ */
+const readProviderOptions = <O extends object>(
+  mint: unknown,
+  options: O & TokenProviderOptions,
+): { base: O; read: Record<string, unknown>; refreshBefore?: unknown; maxAge?: unknown } => {
+  const declared = (mint as Partial<Declared>).optionNames;
+  const names: string[] = [...PROVIDER_OPTIONS];
+  if (typeof options === "object" && options !== null && !declared) {
+    for (const name in options) names.push(name);
+  }
+  const read = readOptions(
+    options,
+    declared ? [...PROVIDER_OPTIONS, ...declared] : names,
+    "{ privateKey, … }",
+  );
+  const base: Record<string, unknown> = {};
+  for (const name in read) if (!PROVIDER_OPTIONS.includes(name)) base[name] = read[name];
+  return { base: base as O, read, refreshBefore: read.refreshBefore, maxAge: read.maxAge };
+};
+
 /** Reads `iat` and `exp` from a token just minted. */
 const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
-  const { iat, exp } = decodeAscToken(token).claims;
+  const { iat, exp } = decodeToken(token).claims;
   if (typeof iat !== "number" || !Number.isSafeInteger(iat)) {
     throw fail(
       "TOKEN_MALFORMED",
-      `the minted token's iat is ${describe(iat)}, not whole epoch seconds, so its age is unknown`,
+      `the minted token's iat is ${summarize(iat)}, not whole epoch seconds, so its age is unknown`,
     );
   }
   if (exp !== undefined && (typeof exp !== "number" || !Number.isSafeInteger(exp))) {
     throw fail(
       "TOKEN_MALFORMED",
-      `the minted token's exp is ${describe(exp)}, not whole epoch seconds`,
+      `the minted token's exp is ${summarize(exp)}, not whole epoch seconds`,
     );
   }
   if (exp === undefined && maxAge === undefined) {
@@ -131,7 +160,7 @@ const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
  * ```
  */
 export const createTokenProvider = <
-  O extends { privateKey: AscPrivateKey; now?: Clock | undefined },
+  O extends { privateKey: ApplePrivateKey; now?: Clock | undefined },
 >(
   mint: (options: O) => Promise<string>,
   options: O & TokenProviderOptions,
@@ -139,27 +168,19 @@ export const createTokenProvider = <
   if (typeof mint !== "function") {
     throw fail(
       "INVALID_OPTIONS",
-      `mint must be a function like createAscToken; got ${describe(mint)}`,
+      `mint must be a function like createAscToken; got ${summarize(mint)}`,
     );
   }
-  if (typeof options !== "object" || options === null) {
-    throw fail(
-      "INVALID_OPTIONS",
-      `options must be an object { privateKey, … }; got ${describe(options)}`,
-    );
-  }
-  const base = { ...options };
+  const { base, refreshBefore: given, maxAge: age } = readProviderOptions(mint, options);
   const refreshBefore = wholeSeconds(
-    base.refreshBefore,
+    given,
     DEFAULT_REFRESH_BEFORE,
     0,
     "INVALID_REFRESH_BEFORE",
     "refreshBefore",
   );
   const maxAge =
-    base.maxAge === undefined
-      ? undefined
-      : wholeSeconds(base.maxAge, 0, 1, "INVALID_MAX_AGE", "maxAge");
+    age === undefined ? undefined : wholeSeconds(age, 0, 1, "INVALID_MAX_AGE", "maxAge");
   epochSeconds(base.now); // throws INVALID_NOW for a bad clock now rather than on first use
 
   let key: Promise<CryptoKey> | undefined;
@@ -170,7 +191,7 @@ export const createTokenProvider = <
 
   const importOnce = (): Promise<CryptoKey> => {
     if (!key) {
-      const attempt = importAscKey(base.privateKey);
+      const attempt = importAppleKey(base.privateKey);
       key = attempt;
       void attempt.catch(() => {
         if (key === attempt) key = undefined; // a failed import is retried on the next call
@@ -251,8 +272,11 @@ export const createTokenProvider = <
 export const createAscTokenProvider = (
   options: AscTokenOptions & { refreshBefore?: number | undefined },
 ): TokenProvider => {
-  const provider = createTokenProvider(createAscToken, options);
-  ascHeader(options.keyId);
-  ascPayload(options);
+  // The caller's options are read once, here; the provider reads this snapshot.
+  const { base, read } = readProviderOptions(createAscToken, options);
+  const provider = createTokenProvider(createAscToken, read as unknown as typeof options);
+  // Every option but the key is checked now, not on the first request.
+  validKeyId(base.keyId);
+  (createAscToken as unknown as { build: (options: AscTokenOptions) => unknown }).build(base);
   return provider;
 };

@@ -1,4 +1,6 @@
-import { type AscTokenErrorCode, describe, fail, invalid } from "./errors.js";
+// time: the clock a token is dated by, and whole seconds.
+
+import { type AscTokenErrorCode, fail, invalid, summarize } from "./errors.js";
 
 /**
  * The clock a token is dated by: a function returning epoch milliseconds (like `Date.now`), or a
@@ -23,19 +25,23 @@ const dateMs = (value: unknown): number => {
   }
 };
 
+/**
+ * 2018-01-01T00:00:00Z in epoch ms. Apple's JWT APIs date from 2018 and no token dated earlier is
+ * of use, so an earlier clock is a broken one: one returning seconds, or a fake timer started at
+ * 0, as test timers are.
+ */
+const FLOOR = 1_514_764_800_000;
+
 /** Current time in whole epoch seconds from `now` (validated). */
 export const epochSeconds = (now: Clock | undefined): number => {
   const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : dateMs(now);
-  // 8.64e15 ms is the last valid Date: a clock past it is broken (and far past it, exp − iat
-  // would no longer be exactly expiresIn).
-  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) {
-    throw fail("INVALID_NOW", "now must be a Date or return epoch ms");
-  }
-  // A clock function in 1970-01-12 .. 1973-03-03 is one returning seconds of 2001 .. 5138
-  // (`Date.now() / 1000`): JWTs count in seconds, Date.now() in milliseconds. Below that range it
-  // is a fake clock started at 0, as test timers do; a Date says what it means.
-  if (typeof now === "function" && ms >= 1e9 && ms < 1e11) {
-    throw fail("INVALID_NOW", `now must return ms, not seconds; got ${ms}`);
+  // Below the floor: a clock counting seconds (JWTs do, Date.now() counts ms), or a fake timer.
+  // Above 8.64e15 ms, the last valid Date: a broken clock (and exp − iat would not stay exact).
+  if (typeof ms !== "number" || !(ms >= FLOOR && ms <= 8.64e15)) {
+    throw fail(
+      "INVALID_NOW",
+      "now must be a Date or epoch ms from 2018 on (seconds? a fake timer?)",
+    );
   }
   return Math.floor(ms / 1000);
 };
@@ -50,7 +56,7 @@ export const wholeSeconds = (
 ): number => {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || (value as number) < min) {
-    throw fail(code, `${name} must be whole seconds >= ${min}; got ${describe(value)}`);
+    throw fail(code, `${name} must be whole seconds >= ${min}; got ${summarize(value)}`);
   }
   return value as number;
 };

@@ -8,7 +8,7 @@
 import { webcrypto } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  type AscPrivateKey,
+  type ApplePrivateKey,
   AscTokenError,
   type AscTokenErrorCode,
   type AscTokenOptions,
@@ -27,8 +27,8 @@ import {
   createSignInWithAppleSecret,
   createTokenProvider,
   createWeatherKitToken,
-  decodeAscToken,
-  importAscKey,
+  decodeToken,
+  importAppleKey,
   isAscTokenError,
 } from "../src/index.js";
 import { allErrorCodes } from "./helpers/codes.js";
@@ -160,6 +160,10 @@ const optionRows: OptionRow[] = [
   ["options a string", whole("2X9R4HXF34"), "INVALID_OPTIONS"],
   ["options a number", whole(42), "INVALID_OPTIONS"],
   ["options a boolean", whole(true), "INVALID_OPTIONS"],
+  ["options with issuerID for issuerId", set({ issuerID: ISSUER_ID }), "UNKNOWN_OPTION"],
+  ["options with keyID for keyId", set({ keyID: KEY_ID }), "UNKNOWN_OPTION"],
+  ["options with privatekey for privateKey", set({ privatekey: "x" }), "UNKNOWN_OPTION"],
+  ["options with an unknown name set to undefined", set({ teamId: undefined }), "UNKNOWN_OPTION"],
 
   ["keyId missing", set({ keyId: undefined }), "INVALID_KEY_ID"],
   ["keyId a number", set({ keyId: 1234567890 }), "INVALID_KEY_ID"],
@@ -338,6 +342,9 @@ const optionRows: OptionRow[] = [
   ["now returning seconds as a BigInt", set({ now: () => 1764331200n }), "INVALID_NOW"],
   ["now returning a time past the last valid Date", set({ now: () => 8.64e15 + 1 }), "INVALID_NOW"],
   ["now returning seconds", set({ now: () => 1764331200 }), "INVALID_NOW"],
+  ["now the epoch, as a Date", set({ now: new Date(0) }), "INVALID_NOW"],
+  ["now returning 0, a fake timer's start", set({ now: () => 0 }), "INVALID_NOW"],
+  ["now just before 2018", set({ now: () => Date.UTC(2017, 11, 31, 23, 59, 59) }), "INVALID_NOW"],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -550,14 +557,14 @@ const keyRows: KeyRow[] = [
 // Rows that need a failing environment, or that only one function can hit.
 
 const envRows: Row[] = [
-  ...(["importAscKey", "createAscToken"] as const).map((target): Row => ({
+  ...(["importAppleKey", "createAscToken"] as const).map((target): Row => ({
     target,
     name: "crypto.subtle missing",
     code: "CRYPTO_UNAVAILABLE",
     arrange: () => vi.stubGlobal("crypto", {}),
     call: (f) =>
-      target === "importAscKey"
-        ? importAscKey(f.fresh())
+      target === "importAppleKey"
+        ? importAppleKey(f.fresh())
         : createAscToken({ ...f.valid, privateKey: f.fresh() }),
   })),
   {
@@ -565,20 +572,20 @@ const envRows: Row[] = [
     name: "crypto.subtle missing, with an imported CryptoKey",
     code: "CRYPTO_UNAVAILABLE",
     call: async (f) => {
-      const privateKey = await importAscKey(f.key.applePem);
+      const privateKey = await importAppleKey(f.key.applePem);
       vi.stubGlobal("crypto", {});
       return createAscToken({ ...f.valid, privateKey });
     },
   },
   {
-    target: "importAscKey",
+    target: "importAppleKey",
     name: "WebCrypto refusing the import",
     code: "KEY_IMPORT_FAILED",
     arrange: () =>
       vi
         .spyOn(globalThis.crypto.subtle, "importKey")
         .mockRejectedValueOnce(new DOMException("refused", "DataError")),
-    call: (f) => importAscKey(f.fresh()),
+    call: (f) => importAppleKey(f.fresh()),
   },
   {
     target: "createAscToken",
@@ -744,11 +751,11 @@ const toolRows: Row[] = [
     ] as [string, (f: Fixtures) => unknown][]
   ).flatMap(([name, token]): Row[] => [
     {
-      target: "decodeAscToken",
+      target: "decodeToken",
       name,
       code: "TOKEN_MALFORMED",
       sync: true,
-      call: (f) => decodeAscToken(token(f) as string) as unknown as Promise<unknown>,
+      call: (f) => decodeToken(token(f) as string) as unknown as Promise<unknown>,
     },
     {
       target: "checkAscToken",
@@ -912,8 +919,8 @@ const optionTakers: Record<string, (options: unknown) => Promise<unknown>> = {
 
 /** Public functions that take a private key, and how to call each with one. */
 const keyTakers: Record<string, (key: unknown, f: Fixtures) => Promise<unknown>> = {
-  importAscKey: (key) => importAscKey(key as AscPrivateKey),
-  createAscToken: (key, f) => createAscToken({ ...f.valid, privateKey: key as AscPrivateKey }),
+  importAppleKey: (key) => importAppleKey(key as ApplePrivateKey),
+  createAscToken: (key, f) => createAscToken({ ...f.valid, privateKey: key as ApplePrivateKey }),
 };
 
 const rows: Row[] = [

@@ -116,7 +116,7 @@ describe("checkAscToken: one test per finding", () => {
     },
     SCOPE_INVALID: {
       claims: { ...goodClaims, scope: "GET /v1/apps" },
-      match: /scope must be a non-empty array.*got a string/,
+      match: /scope must be a non-empty array.*got "/,
     },
     LIFETIME_TOO_LONG: {
       claims: { ...goodClaims, exp: nowS - 60 + 3600 },

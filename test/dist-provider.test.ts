@@ -24,9 +24,9 @@ describe.runIf(built)("built package: provider, decode, doctor", () => {
     const token = await provider.getToken();
     expect(verifies(token, key.publicKey)).toBe(true);
     expect(await provider.getToken()).toBe(token);
-    expect(api.decodeAscToken(token).header.kid).toBe("2X9R4HXF34");
+    expect(api.decodeToken(token).header.kid).toBe("2X9R4HXF34");
     expect(api.checkAscToken(token)).toStrictEqual([]);
-    expect(() => api.decodeAscToken("a.b")).toThrow(
+    expect(() => api.decodeToken("a.b")).toThrow(
       expect.objectContaining({ code: "TOKEN_MALFORMED" }),
     );
     expect(typeof api.createAuthorizedFetch(provider)).toBe("function");

@@ -4,13 +4,13 @@ import { webcrypto } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type AscPrivateKey, createAscToken, importAscKey } from "../src/index.js";
+import { type ApplePrivateKey, createAscToken, importAppleKey } from "../src/index.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 import { decodeToken, verifies } from "./helpers/verify.js";
 
 const keyId = "2X9R4HXF34";
 const issuerId = "57246542-96fe-1a63-e053-0824d011072a";
-const CACHE_SIZE = 16; // documented in the README and importAscKey's JSDoc
+const CACHE_SIZE = 16; // documented in the README and importAppleKey's JSDoc
 
 let key: P256Fixture;
 beforeAll(() => {
@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 describe("imported keys are non-extractable", () => {
-  const forms: [string, (k: P256Fixture) => AscPrivateKey][] = [
+  const forms: [string, (k: P256Fixture) => ApplePrivateKey][] = [
     ["Apple's .p8 PEM", (k) => k.applePem],
     ["PKCS#8 PEM", (k) => k.pkcs8Pem],
     ["SEC1 PEM", (k) => k.sec1Pem],
@@ -32,7 +32,7 @@ describe("imported keys are non-extractable", () => {
   it.each(forms)(
     "%s: a private ECDSA P-256 signing key that no format exports",
     async (_, form) => {
-      const imported = await importAscKey(form(key));
+      const imported = await importAppleKey(form(key));
       expect(imported).toBeInstanceOf(globalThis.CryptoKey);
       expect(imported.type).toBe("private");
       expect(imported.extractable).toBe(false);
@@ -57,7 +57,7 @@ describe("imported keys are non-extractable", () => {
       ["sign"],
     );
     const spy = vi.spyOn(globalThis.crypto.subtle, "importKey");
-    expect(await importAscKey(own)).toBe(own);
+    expect(await importAppleKey(own)).toBe(own);
     expect(verifies(await createAscToken({ keyId, privateKey: own }), key.publicKey)).toBe(true);
     expect(spy).not.toHaveBeenCalled();
   });
@@ -111,7 +111,7 @@ describe("the caller's objects are never changed or kept", () => {
         ? new Uint8Array(input)
         : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     const copy = Uint8Array.from(view);
-    const pending = importAscKey(input);
+    const pending = importAppleKey(input);
     expect(view).toStrictEqual(copy); // not changed
     view.fill(0); // the caller wipes its buffer at once, before the import finishes
     const imported = await pending;
@@ -122,7 +122,7 @@ describe("the caller's objects are never changed or kept", () => {
 
   it("errors keep no reference to the input", async () => {
     const secret = makeP256().applePem.replace("MIG", "M*G");
-    const error = (await importAscKey(secret).catch((e: unknown) => e)) as Error;
+    const error = (await importAppleKey(secret).catch((e: unknown) => e)) as Error;
     expect(Object.getOwnPropertyNames(error).sort()).toStrictEqual([
       "code",
       "message",
@@ -140,28 +140,28 @@ describe("the import cache is bounded", () => {
   it(`holds exactly ${String(CACHE_SIZE)} keys and drops the least recently used`, async () => {
     const spy = vi.spyOn(globalThis.crypto.subtle, "importKey");
     const keys = pems(CACHE_SIZE + 1);
-    for (const pem of keys.slice(0, CACHE_SIZE)) await importAscKey(pem);
+    for (const pem of keys.slice(0, CACHE_SIZE)) await importAppleKey(pem);
     expect(spy).toHaveBeenCalledTimes(CACHE_SIZE);
-    for (const pem of keys.slice(0, CACHE_SIZE)) await importAscKey(pem); // all still cached
+    for (const pem of keys.slice(0, CACHE_SIZE)) await importAppleKey(pem); // all still cached
     expect(spy).toHaveBeenCalledTimes(CACHE_SIZE);
 
-    await importAscKey(keys[0]!); // touch the oldest: now the most recently used
-    await importAscKey(keys[CACHE_SIZE]!); // one more key: evicts keys[1], not keys[0]
+    await importAppleKey(keys[0]!); // touch the oldest: now the most recently used
+    await importAppleKey(keys[CACHE_SIZE]!); // one more key: evicts keys[1], not keys[0]
     expect(spy).toHaveBeenCalledTimes(CACHE_SIZE + 1);
-    await importAscKey(keys[0]!);
+    await importAppleKey(keys[0]!);
     expect(spy).toHaveBeenCalledTimes(CACHE_SIZE + 1);
-    await importAscKey(keys[1]!); // evicted: imported again
+    await importAppleKey(keys[1]!); // evicted: imported again
     expect(spy).toHaveBeenCalledTimes(CACHE_SIZE + 2);
   });
 
   it("300 distinct keys: each imported once, then only the last 16 are still cached", async () => {
     const spy = vi.spyOn(globalThis.crypto.subtle, "importKey");
     const keys = pems(300);
-    for (const pem of keys) await importAscKey(pem);
+    for (const pem of keys) await importAppleKey(pem);
     expect(spy).toHaveBeenCalledTimes(300);
-    for (const pem of keys.slice(-CACHE_SIZE)) await importAscKey(pem);
+    for (const pem of keys.slice(-CACHE_SIZE)) await importAppleKey(pem);
     expect(spy).toHaveBeenCalledTimes(300);
-    for (const pem of keys.slice(0, 10)) await importAscKey(pem);
+    for (const pem of keys.slice(0, 10)) await importAppleKey(pem);
     expect(spy).toHaveBeenCalledTimes(310);
   });
 
@@ -169,7 +169,7 @@ describe("the import cache is bounded", () => {
     setFlagsFromString("--expose-gc");
     const gc = runInNewContext("gc") as () => void;
     const refs: WeakRef<CryptoKey>[] = [];
-    for (const pem of pems(3 * CACHE_SIZE)) refs.push(new WeakRef(await importAscKey(pem)));
+    for (const pem of pems(3 * CACHE_SIZE)) refs.push(new WeakRef(await importAppleKey(pem)));
     await new Promise((resolve) => setTimeout(resolve, 0)); // WeakRefs hold their target until the job ends
     gc();
     const alive = refs.map((ref) => ref.deref() !== undefined);

@@ -1,7 +1,12 @@
 import { webcrypto } from "node:crypto";
 import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type AscPrivateKey, createAscToken, importAscKey, isAscTokenError } from "../src/index.js";
+import {
+  type ApplePrivateKey,
+  createAscToken,
+  importAppleKey,
+  isAscTokenError,
+} from "../src/index.js";
 import { makeP256, makeRejects, type P256Fixture } from "./helpers/keys.js";
 import { verifies } from "./helpers/verify.js";
 
@@ -19,7 +24,7 @@ afterEach(() => {
 });
 
 const mintWith = (privateKey: unknown) =>
-  createAscToken({ keyId, issuerId, privateKey: privateKey as AscPrivateKey });
+  createAscToken({ keyId, issuerId, privateKey: privateKey as ApplePrivateKey });
 
 /** Every 12-character run of `secret` that must not show up in an error. */
 const runs = (secret: string): string[] =>
@@ -113,8 +118,8 @@ describe("accepted key formats", () => {
     expect(key.body).toMatch(/^MIGHAgEA/);
   });
 
-  it("an imported CryptoKey, from importAscKey or from WebCrypto directly", async () => {
-    const imported = await importAscKey(key.applePem);
+  it("an imported CryptoKey, from importAppleKey or from WebCrypto directly", async () => {
+    const imported = await importAppleKey(key.applePem);
     expect(verifies(await mintWith(imported), key.publicKey)).toBe(true);
     const direct = await webcrypto.subtle.importKey(
       "pkcs8",
@@ -127,7 +132,7 @@ describe("accepted key formats", () => {
   });
 
   it("imports keys non-extractable", async () => {
-    const imported = await importAscKey(key.applePem);
+    const imported = await importAppleKey(key.applePem);
     expect(imported.extractable).toBe(false);
     expect(imported.usages).toStrictEqual(["sign"]);
     await expect(webcrypto.subtle.exportKey("pkcs8", imported)).rejects.toThrow();
@@ -138,7 +143,7 @@ describe("key cache", () => {
   it("imports the same key text once", async () => {
     const fresh = makeP256().applePem;
     const spy = vi.spyOn(crypto.subtle, "importKey");
-    const [a, b] = await Promise.all([importAscKey(fresh), importAscKey(fresh)]);
+    const [a, b] = await Promise.all([importAppleKey(fresh), importAppleKey(fresh)]);
     await mintWith(fresh);
     await mintWith(fresh);
     expect(spy).toHaveBeenCalledTimes(1);

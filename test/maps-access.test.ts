@@ -221,7 +221,7 @@ describe("createMapsAccessTokenProvider", () => {
     [
       "expiresInSeconds a string",
       { accessToken: "secret-access", expiresInSeconds: "1800" },
-      "a string of 4 characters",
+      'got "1800"',
     ],
     ["null", null, "accessToken"],
   ])("MAPS_TOKEN_RESPONSE_MALFORMED for %s", async (_name, body, words) => {

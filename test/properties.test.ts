@@ -10,12 +10,12 @@ import {
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  type AscPrivateKey,
+  type ApplePrivateKey,
   type AscTokenOptions,
   checkAscToken,
   createAscToken,
-  decodeAscToken,
-  importAscKey,
+  decodeToken,
+  importAppleKey,
   isAscTokenError,
 } from "../src/index.js";
 import { allErrorCodes } from "./helpers/codes.js";
@@ -210,8 +210,8 @@ const validOptions = fc.record({
     { nil: undefined },
   ),
   nowMs: fc.oneof(
-    fc.integer({ min: 0, max: 8.64e15 }),
-    fc.integer({ min: 0, max: 2e9 }),
+    fc.integer({ min: Date.UTC(2018, 0), max: 8.64e15 }),
+    fc.integer({ min: Date.UTC(2018, 0), max: Date.UTC(2018, 1) }),
     fc.integer({ min: Date.UTC(2020, 0), max: Date.UTC(2040, 0) }),
   ),
   clockAsDate: fc.boolean(),
@@ -233,7 +233,7 @@ describe("random valid options", () => {
     await fc.assert(
       fc.asyncProperty(validOptions, async (o) => {
         const key = keys[o.keyIndex]!;
-        const privateKey: AscPrivateKey =
+        const privateKey: ApplePrivateKey =
           o.form === "cryptoKey"
             ? cryptoKeys[o.keyIndex]!
             : o.form === "crlf"
@@ -479,11 +479,11 @@ const minimalPem = (key: P256Fixture): string => {
 
 describe("random mutations of a valid key", () => {
   const checkMutated = async (input: string | Uint8Array, original: KeyObject) => {
-    const imported = await outcome(async () => (await importAscKey(input), "imported"));
+    const imported = await outcome(async () => (await importAppleKey(input), "imported"));
     const minted = await outcome(() =>
       createAscToken({ keyId: KEY_ID, issuerId: ISSUER_ID, privateKey: input }),
     );
-    expect("code" in imported, "importAscKey and createAscToken disagree").toBe("code" in minted);
+    expect("code" in imported, "importAppleKey and createAscToken disagree").toBe("code" in minted);
     if ("code" in minted) {
       expect(imported).toStrictEqual(minted);
       return;
@@ -549,7 +549,7 @@ describe("random junk", () => {
           fc.uint8Array({ maxLength: 300 }).map((b) => Uint8Array.from([0x30, ...b])),
         ),
         async (input) => {
-          const result = await outcome(async () => (await importAscKey(input), "imported"));
+          const result = await outcome(async () => (await importAppleKey(input), "imported"));
           expect(result).toHaveProperty("code");
         },
       ),
@@ -596,10 +596,10 @@ describe("random tokens into decode and the doctor", () => {
     fc.array(part, { minLength: 1, maxLength: 5 }).map((parts) => parts.join(".")),
   );
 
-  it("decodeAscToken and checkAscToken give objects back or TOKEN_MALFORMED, nothing else", () => {
+  it("decodeToken and checkAscToken give objects back or TOKEN_MALFORMED, nothing else", () => {
     fc.assert(
       fc.property(tokenish, (token) => {
-        for (const call of [() => decodeAscToken(token), () => checkAscToken(token)]) {
+        for (const call of [() => decodeToken(token), () => checkAscToken(token)]) {
           try {
             const result = call();
             expect(typeof result).toBe("object");
@@ -626,7 +626,7 @@ describe("random tokens into decode and the doctor", () => {
             privateKey: cryptoKeys[0]!,
             expiresIn,
           });
-          const { header, claims, signature } = decodeAscToken(token);
+          const { header, claims, signature } = decodeToken(token);
           expect(header).toStrictEqual({ alg: "ES256", kid: KEY_ID, typ: "JWT" });
           expect((claims.exp as number) - (claims.iat as number)).toBe(expiresIn);
           expect(signature.length).toBe(64);

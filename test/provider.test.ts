@@ -2,14 +2,14 @@
 // crypto.subtle.sign, key imports on crypto.subtle.importKey.
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import {
-  type AscPrivateKey,
+  type ApplePrivateKey,
   type AscTokenOptions,
   type Clock,
   createAscToken,
   createAscTokenProvider,
   createTokenProvider,
   DEFAULT_REFRESH_BEFORE,
-  importAscKey,
+  importAppleKey,
 } from "../src/index.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 import { decodeToken, verifies } from "./helpers/verify.js";
@@ -27,7 +27,7 @@ let importKey: MockInstance<SubtleCrypto["importKey"]>;
 
 beforeEach(() => {
   clock = NOW;
-  key = makeP256(); // a key not yet in importAscKey's cache, so every import is counted
+  key = makeP256(); // a key not yet in importAppleKey's cache, so every import is counted
   sign = vi.spyOn(crypto.subtle, "sign");
   importKey = vi.spyOn(crypto.subtle, "importKey");
 });
@@ -327,8 +327,8 @@ describe("failures reject every waiter and do not poison the provider", () => {
 });
 
 describe("the key is imported once per provider", () => {
-  it("imports on the first getToken, keeps the CryptoKey across refreshes even when importAscKey's cache forgets it", async () => {
-    const received: AscPrivateKey[] = [];
+  it("imports on the first getToken, keeps the CryptoKey across refreshes even when importAppleKey's cache forgets it", async () => {
+    const received: ApplePrivateKey[] = [];
     const provider = createTokenProvider((o: AscTokenOptions) => {
       received.push(o.privateKey);
       return createAscToken(o);
@@ -337,8 +337,8 @@ describe("the key is imported once per provider", () => {
     for (let round = 0; round < 3; round++) {
       at(round * 780);
       await provider.getToken();
-      // Push our key out of importAscKey's 16-entry cache.
-      for (let i = 0; i < 16; i++) await importAscKey(makeP256().pkcs8Pem);
+      // Push our key out of importAppleKey's 16-entry cache.
+      for (let i = 0; i < 16; i++) await importAppleKey(makeP256().pkcs8Pem);
     }
     expect(sign).toHaveBeenCalledTimes(3);
     expect(importKey).toHaveBeenCalledTimes(1 + 3 * 16);
@@ -349,7 +349,7 @@ describe("the key is imported once per provider", () => {
 });
 
 describe("options", () => {
-  it("frozen caller options are neither mutated nor passed to the mint: it gets a copy", async () => {
+  it("frozen caller options are neither mutated nor passed to the mint: it gets a copy without the provider's options", async () => {
     const scope = Object.freeze(["GET /v1/apps"]);
     const mine = Object.freeze({ ...options(), scope, refreshBefore: 120 });
     const received: object[] = [];
@@ -360,7 +360,8 @@ describe("options", () => {
     const token = await provider.getToken();
     expect(decodeToken(token).claims.scope).toStrictEqual(["GET /v1/apps"]);
     expect(received[0]).not.toBe(mine);
-    expect(received[0]).toMatchObject({ keyId, issuerId, scope, refreshBefore: 120 });
+    expect(received[0]).toMatchObject({ keyId, issuerId, scope });
+    expect(received[0]).not.toHaveProperty("refreshBefore");
     expect(mine.privateKey).toBe(key.applePem);
     expect(Object.keys(mine)).toStrictEqual([
       "keyId",
@@ -436,7 +437,7 @@ describe("options", () => {
 describe("createTokenProvider: other token kinds plug in", () => {
   /** An APNs-style mint: header { alg, kid }, claims { iss, iat }, no exp, signed with the CryptoKey it is given. */
   const apnsMint = async (o: {
-    privateKey: AscPrivateKey;
+    privateKey: ApplePrivateKey;
     now?: Clock | undefined;
     teamId: string;
   }): Promise<string> => {

@@ -1,5 +1,5 @@
 // Tree-shaking: a bundle that takes only createAscToken from the built package must not carry
-// Apple's other token kinds. Compared with a bundle of the core source alone (src/token.ts), it
+// Apple's other token kinds. Compared with a bundle of the core source alone (src/kinds/app-store-connect.ts), it
 // may differ by a few bytes of bundler noise, not by the kinds.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -47,7 +47,10 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
   let fromPackage: string;
   let withKind: string;
   beforeAll(async () => {
-    coreOnly = await bundle('export { createAscToken } from "./src/token.ts";', "ts");
+    coreOnly = await bundle(
+      'export { createAscToken } from "./src/kinds/app-store-connect.ts";',
+      "ts",
+    );
     fromIndex = await bundle('export { createAscToken } from "./src/index.ts";', "ts");
     fromPackage = await bundle('export { createAscToken } from "./dist/index.js";');
     withKind = await bundle(

@@ -3,13 +3,13 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   type AscAudience,
-  type AscPrivateKey,
+  type ApplePrivateKey,
   AscTokenError,
   type AscTokenErrorCode,
   type AscTokenOptions,
   type Clock,
   createAscToken,
-  importAscKey,
+  importAppleKey,
   isAscTokenError,
 } from "../src/index.js";
 import { allErrorCodes } from "./helpers/codes.js";
@@ -34,13 +34,13 @@ describe("AscTokenOptions", () => {
   });
 
   it("privateKey takes text, bytes or a CryptoKey", () => {
-    expectTypeOf<AscTokenOptions["privateKey"]>().toEqualTypeOf<AscPrivateKey>();
-    expectTypeOf<AscPrivateKey>().toEqualTypeOf<
+    expectTypeOf<AscTokenOptions["privateKey"]>().toEqualTypeOf<ApplePrivateKey>();
+    expectTypeOf<ApplePrivateKey>().toEqualTypeOf<
       string | ArrayBuffer | ArrayBufferView | CryptoKey
     >();
-    expectTypeOf<Uint8Array>().toExtend<AscPrivateKey>();
-    expectTypeOf<DataView>().toExtend<AscPrivateKey>();
-    expectTypeOf<number>().not.toExtend<AscPrivateKey>();
+    expectTypeOf<Uint8Array>().toExtend<ApplePrivateKey>();
+    expectTypeOf<DataView>().toExtend<ApplePrivateKey>();
+    expectTypeOf<number>().not.toExtend<ApplePrivateKey>();
   });
 
   it("audience is one of Apple's two, and now is a Clock", () => {
@@ -71,11 +71,11 @@ describe("AscTokenOptions", () => {
 });
 
 describe("functions and errors", () => {
-  it("createAscToken resolves a string; importAscKey a CryptoKey", () => {
+  it("createAscToken resolves a string; importAppleKey a CryptoKey", () => {
     expectTypeOf(createAscToken).parameter(0).toEqualTypeOf<AscTokenOptions>();
     expectTypeOf(createAscToken).returns.toEqualTypeOf<Promise<string>>();
-    expectTypeOf(importAscKey).parameter(0).toEqualTypeOf<AscPrivateKey>();
-    expectTypeOf(importAscKey).returns.toEqualTypeOf<Promise<CryptoKey>>();
+    expectTypeOf(importAppleKey).parameter(0).toEqualTypeOf<ApplePrivateKey>();
+    expectTypeOf(importAppleKey).returns.toEqualTypeOf<Promise<CryptoKey>>();
   });
 
   it("AscTokenErrorCode is a union of string literals, not string", () => {
@@ -92,7 +92,7 @@ describe("functions and errors", () => {
   });
 
   it("isAscTokenError narrows unknown to AscTokenError", async () => {
-    const error: unknown = await importAscKey("").catch((e: unknown) => e);
+    const error: unknown = await importAppleKey("").catch((e: unknown) => e);
     if (!isAscTokenError(error)) throw new Error("expected an AscTokenError");
     expectTypeOf(error).toEqualTypeOf<AscTokenError>();
     expectTypeOf(error.code).toEqualTypeOf<AscTokenErrorCode>();

@@ -6,7 +6,7 @@ import { sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import fc from "fast-check";
 import { jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AscTokenOptions, createAscToken, importAscKey } from "../src/index.js";
+import { type AscTokenOptions, createAscToken, importAppleKey } from "../src/index.js";
 import { p1363ToDer } from "./helpers/der-signature.js";
 import {
   missingTool,
@@ -67,7 +67,7 @@ beforeAll(async () => {
     await mint("CRLF PEM with literal \\n escapes", {
       privateKey: key.applePem.replace(/\n/g, "\\r\\n"),
     }),
-    await mint("imported CryptoKey", { privateKey: await importAscKey(key.applePem) }),
+    await mint("imported CryptoKey", { privateKey: await importAppleKey(key.applePem) }),
   ];
   const [header = "", claims = "", signature = ""] = cases[0]!.token.split(".");
   const decoded = decodeToken(cases[0]!.token).claims;

@@ -1,6 +1,6 @@
 // format: what `decode`, `--json` and `demo` print about a token.
 
-import { decodeAscToken } from "../index.js";
+import { decodeToken } from "../index.js";
 
 const iso = (seconds: unknown): string | undefined =>
   typeof seconds === "number" && Number.isFinite(seconds)
@@ -9,7 +9,7 @@ const iso = (seconds: unknown): string | undefined =>
 
 /** Header and claims of `token`, plus its times in readable form. */
 export const describeToken = (token: string, nowMs = Date.now()) => {
-  const { header, claims } = decodeAscToken(token);
+  const { header, claims } = decodeToken(token);
   const { iat, exp } = claims;
   const times: Record<string, string | number> = {};
   const issued = iso(iat);

@@ -7,8 +7,8 @@
 // hour old, APNs rejects any notifications containing the token"; "Refresh your token no more than
 // once every 20 minutes and no less than once every 60 minutes."
 
-import { checkOptions } from "../validate.js";
-import { type TeamKeyOptions, checkTeamId, es256Header, issuedAtOnly, mint } from "./common.js";
+import { type TeamKeyOptions, defineToken, issuedAtOnly } from "../token.js";
+import { validTeamId } from "../validate.js";
 
 /**
  * Options for {@link createApnsToken}. Nothing here is mutated or kept.
@@ -38,10 +38,10 @@ export type ApnsTokenOptions = TeamKeyOptions;
  * // headers: { authorization: `bearer ${token}`, "apns-topic": "com.example.app" }
  * ```
  */
-export const createApnsToken = async (options: ApnsTokenOptions): Promise<string> => {
-  checkOptions(options, "{ keyId, teamId, privateKey }");
-  const header = es256Header(options.keyId, {});
-  const iss = checkTeamId(options.teamId);
-  const iat = issuedAtOnly(options);
-  return mint(options.privateKey, header, { iss, iat });
-};
+export const createApnsToken = /* @__PURE__ */ defineToken<ApnsTokenOptions>({
+  options: ["teamId"],
+  shape: "{ keyId, teamId, privateKey }",
+  build: (options) => ({
+    claims: { iss: validTeamId(options.teamId), iat: issuedAtOnly(options) },
+  }),
+});

@@ -8,15 +8,8 @@
 // 60 minutes after the time in iat are not valid." "Generate a new signed JWT for each new
 // request": hence a short default of 5 minutes, enough for one request and its retries.
 
-import { checkIssuerId, checkOptions } from "../validate.js";
-import {
-  type AppleKeyOptions,
-  ISSUER_ID,
-  checkIdentifier,
-  es256Header,
-  mint,
-  validity,
-} from "./common.js";
+import { type AppleKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
 
 /**
  * Options for {@link createAppStoreServerToken}. Nothing here is mutated or kept.
@@ -34,12 +27,6 @@ export interface AppStoreServerTokenOptions extends AppleKeyOptions {
   /** Lifetime in seconds, `exp − iat`. Default 300; at most 3600 (Apple's limit). */
   expiresIn?: number | undefined;
 }
-
-const LIFETIME = {
-  fallback: 300,
-  max: 3600,
-  reason: "App Store Server API tokens expire at most 60 minutes after iat",
-};
 
 /**
  * Mints an App Store Server API token: header `{alg, kid, typ}`, claims `iss` (issuer ID), `iat`,
@@ -68,13 +55,14 @@ const LIFETIME = {
  * const history = await (await appStore(`/inApps/v2/history/${transactionId}`)).json();
  * ```
  */
-export const createAppStoreServerToken = async (
-  options: AppStoreServerTokenOptions,
-): Promise<string> => {
-  checkOptions(options, "{ keyId, issuerId, bundleId, privateKey }");
-  const header = es256Header(options.keyId, { typ: "JWT" });
-  const iss = checkIssuerId(options.issuerId, ISSUER_ID);
-  const bid = checkIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
-  const { iat, exp } = validity(options, LIFETIME);
-  return mint(options.privateKey, header, { iss, iat, exp, aud: "appstoreconnect-v1", bid });
-};
+export const createAppStoreServerToken = /* @__PURE__ */ defineToken<AppStoreServerTokenOptions>({
+  options: ["issuerId", "bundleId", "expiresIn"],
+  shape: "{ keyId, issuerId, bundleId, privateKey }",
+  build: (options) => {
+    const iss = validIssuerId(options.issuerId, ISSUER_ID);
+    const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
+    const rule = atMost(3600, "Apple refuses tokens that expire over 60 minutes after iat");
+    const { iat, exp } = validity(options, 300, rule);
+    return { header: { typ: "JWT" }, claims: { iss, iat, exp, aud: "appstoreconnect-v1", bid } };
+  },
+});

@@ -7,7 +7,7 @@
 // DeviceCheck, so the token is exactly the APNs one (iss, iat; no exp) and shares its rules.
 
 import { createApnsToken } from "./apns.js";
-import type { TeamKeyOptions } from "./common.js";
+import type { TeamKeyOptions } from "../token.js";
 
 /**
  * Options for {@link createDeviceCheckToken}. Nothing here is mutated or kept.
@@ -34,5 +34,5 @@ export type DeviceCheckTokenOptions = TeamKeyOptions;
  * });
  * ```
  */
-export const createDeviceCheckToken = (options: DeviceCheckTokenOptions): Promise<string> =>
-  createApnsToken(options);
+export const createDeviceCheckToken: (options: DeviceCheckTokenOptions) => Promise<string> =
+  createApnsToken;

@@ -11,16 +11,9 @@
 // App Store server enforces an expiration time based on your iat value." Apple does not say how
 // long that is, so iat is backdated as everywhere else (60 s) and never by an hour or more.
 
-import { UUID, checkIssuerId, checkOptions, matches } from "../validate.js";
-import { describe, fail } from "../errors.js";
-import {
-  type AppleKeyOptions,
-  ISSUER_ID,
-  checkIdentifier,
-  es256Header,
-  issuedAtOnly,
-  mint,
-} from "./common.js";
+import { fail, invalid, summarize } from "../errors.js";
+import { type AppleKeyOptions, defineToken, issuedAtOnly } from "../token.js";
+import { ISSUER_ID, UUID, matches, validIdentifier, validIssuerId } from "../validate.js";
 
 /**
  * What the in-app JWS authorizes; its claim `aud`.
@@ -59,7 +52,7 @@ export interface InAppSignatureOptions extends AppleKeyOptions {
   claims?: Readonly<Record<string, unknown>> | undefined;
 }
 
-const AUDIENCES: readonly string[] = [
+const IN_APP_AUDIENCES: readonly string[] = [
   "advanced-commerce-api",
   "promotional-offer",
   "introductory-offer-eligibility",
@@ -111,7 +104,7 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
     const kind =
       typeof claims === "object" && claims !== null && !Array.isArray(claims)
         ? kindOf(claims)
-        : describe(claims);
+        : summarize(claims);
     throw fail(
       "INVALID_CLAIMS",
       `claims must be a plain object such as { productId, offerIdentifier }; got ${kind}`,
@@ -172,27 +165,28 @@ const randomNonce = (): string => {
  * // Return `signature` to the app, which passes it to StoreKit as a purchase option
  * ```
  */
-export const createInAppSignature = async (options: InAppSignatureOptions): Promise<string> => {
-  checkOptions(options, "{ keyId, issuerId, bundleId, audience, privateKey }");
-  const header = es256Header(options.keyId, { typ: "JWT" });
-  const iss = checkIssuerId(options.issuerId, ISSUER_ID);
-  const bid = checkIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
-  const aud = options.audience;
-  if (!AUDIENCES.includes(aud)) {
-    throw fail(
-      "INVALID_AUDIENCE",
-      'audience must be "advanced-commerce-api", "promotional-offer" or "introductory-offer-eligibility"',
-    );
-  }
-  if (options.nonce !== undefined && !matches(options.nonce, UUID)) {
-    throw fail(
-      "INVALID_NONCE",
-      `nonce must be a UUID, or left out for a random one; got ${describe(options.nonce)}`,
-    );
-  }
-  const extra = featureClaims(options.claims);
-  const iat = issuedAtOnly(options);
-  // Lower case, as Apple's own libraries write it (and StoreKit's older offer signature requires).
-  const nonce = (options.nonce ?? randomNonce()).toLowerCase();
-  return mint(options.privateKey, header, { iss, iat, aud, bid, nonce, ...extra });
-};
+export const createInAppSignature = /* @__PURE__ */ defineToken<InAppSignatureOptions>({
+  options: ["issuerId", "bundleId", "audience", "nonce", "claims"],
+  shape: "{ keyId, issuerId, bundleId, audience, privateKey }",
+  build: (options) => {
+    const iss = validIssuerId(options.issuerId, ISSUER_ID);
+    const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
+    const aud = options.audience;
+    if (!IN_APP_AUDIENCES.includes(aud)) {
+      throw invalid("INVALID_AUDIENCE", "audience", IN_APP_AUDIENCES.join(" or "), aud);
+    }
+    if (options.nonce !== undefined && !matches(options.nonce, UUID)) {
+      throw invalid(
+        "INVALID_NONCE",
+        "nonce",
+        "a UUID, or left out for a random one",
+        options.nonce,
+      );
+    }
+    const extra = featureClaims(options.claims);
+    const iat = issuedAtOnly(options);
+    // Lower case, as Apple's own libraries write it (and StoreKit's older offer signature requires).
+    const nonce = (options.nonce ?? randomNonce()).toLowerCase();
+    return { header: { typ: "JWT" }, claims: { iss, iat, aud, bid, nonce, ...extra } };
+  },
+});

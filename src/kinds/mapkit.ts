@@ -12,17 +12,9 @@
 // https://developer.apple.com/documentation/mapkitjs/creating-a-maps-token), so we default to an
 // hour and cap at six months (15,777,000 s, just over 182 days).
 
-import { checkOptions } from "../validate.js";
 import { fail } from "../errors.js";
-import {
-  type TeamKeyOptions,
-  checkOrigins,
-  checkTeamId,
-  es256Header,
-  mint,
-  oneOrMany,
-  validity,
-} from "./common.js";
+import { type TeamKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { oneOrMany, validOrigins, validTeamId } from "../validate.js";
 
 /**
  * An Apple Maps framework a token may be used for; its claim `scope` lists them.
@@ -54,11 +46,6 @@ export interface MapKitTokenOptions extends TeamKeyOptions {
   origin?: string | readonly string[] | undefined;
 }
 
-const LIFETIME = {
-  fallback: 3600,
-  max: 15_777_000,
-  reason: "Apple states no limit for Maps tokens, asc-token caps them at six months",
-};
 const SCOPES: readonly string[] = ["server_api", "mapkit_js", "web_snapshots", "embed_api"];
 
 /** `scope`: one Maps framework or a non-empty array of them, copied; undefined when absent. */
@@ -96,24 +83,30 @@ const mapsScope = (scope: unknown): string[] | undefined => {
  * })).json();
  * ```
  */
-export const createMapKitToken = async (options: MapKitTokenOptions): Promise<string> => {
-  checkOptions(options, "{ keyId, teamId, privateKey }");
-  const header = es256Header(options.keyId, { typ: "JWT" });
-  const iss = checkTeamId(options.teamId);
-  const scope = mapsScope(options.scope);
-  const origin = checkOrigins(options.origin);
-  if (!origin && scope?.some((entry) => entry !== "server_api")) {
-    throw fail(
-      "INVALID_ORIGIN",
-      "origin is required when scope includes mapkit_js, web_snapshots or embed_api",
-    );
-  }
-  const { iat, exp } = validity(options, LIFETIME);
-  return mint(options.privateKey, header, {
-    iss,
-    iat,
-    exp,
-    ...(scope && { scope: scope.join(" ") }),
-    ...(origin && { origin: origin.join(",") }),
-  });
-};
+export const createMapKitToken = /* @__PURE__ */ defineToken<MapKitTokenOptions>({
+  options: ["teamId", "expiresIn", "scope", "origin"],
+  shape: "{ keyId, teamId, privateKey }",
+  build: (options) => {
+    const iss = validTeamId(options.teamId);
+    const scope = mapsScope(options.scope);
+    const origin = validOrigins(options.origin);
+    if (!origin && scope?.some((entry) => entry !== "server_api")) {
+      throw fail(
+        "INVALID_ORIGIN",
+        "origin is required when scope includes mapkit_js, web_snapshots or embed_api",
+      );
+    }
+    const rule = atMost(15_777_000, "Apple states no limit, asc-token caps it at six months");
+    const { iat, exp } = validity(options, 3600, rule);
+    return {
+      header: { typ: "JWT" },
+      claims: {
+        iss,
+        iat,
+        exp,
+        ...(scope && { scope: scope.join(" ") }),
+        ...(origin && { origin: origin.join(",") }),
+      },
+    };
+  },
+});

@@ -9,15 +9,8 @@
 // request matches one of the values in the array"). The default is an hour; pass expiresIn for
 // longer-lived tokens you embed.
 
-import { checkOptions } from "../validate.js";
-import {
-  type TeamKeyOptions,
-  checkOrigins,
-  checkTeamId,
-  es256Header,
-  mint,
-  validity,
-} from "./common.js";
+import { type TeamKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { validOrigins, validTeamId } from "../validate.js";
 
 /**
  * Options for {@link createMusicKitToken}. Nothing here is mutated or kept.
@@ -33,12 +26,6 @@ export interface MusicKitTokenOptions extends TeamKeyOptions {
   /** Web origins allowed to use the token, e.g. `["https://example.com"]`. Claim `origin` (an array). */
   origin?: string | readonly string[] | undefined;
 }
-
-const LIFETIME = {
-  fallback: 3600,
-  max: 15_777_000,
-  reason: "Apple refuses developer tokens that expire more than six months ahead",
-};
 
 /**
  * Mints an Apple Music API / MusicKit developer token: header `{alg, kid}`, claims `iss` (Team
@@ -59,11 +46,14 @@ const LIFETIME = {
  * });
  * ```
  */
-export const createMusicKitToken = async (options: MusicKitTokenOptions): Promise<string> => {
-  checkOptions(options, "{ keyId, teamId, privateKey }");
-  const header = es256Header(options.keyId, {});
-  const iss = checkTeamId(options.teamId);
-  const origin = checkOrigins(options.origin);
-  const { iat, exp } = validity(options, LIFETIME);
-  return mint(options.privateKey, header, { iss, iat, exp, ...(origin && { origin }) });
-};
+export const createMusicKitToken = /* @__PURE__ */ defineToken<MusicKitTokenOptions>({
+  options: ["teamId", "expiresIn", "origin"],
+  shape: "{ keyId, teamId, privateKey }",
+  build: (options) => {
+    const iss = validTeamId(options.teamId);
+    const origin = validOrigins(options.origin);
+    const rule = atMost(15_777_000, "Apple refuses tokens that expire over six months ahead");
+    const { iat, exp } = validity(options, 3600, rule);
+    return { claims: { iss, iat, exp, ...(origin && { origin }) } };
+  },
+});

@@ -15,12 +15,12 @@
 
 import { encodeBytes, utf8 } from "../base64url.js";
 import { rawToDerSignature } from "../der.js";
-import { type AscTokenErrorCode, describe, fail } from "../errors.js";
-import { type AscPrivateKey, importAscKey } from "../key.js";
+import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
+import { readOptions } from "../options.js";
+import { type ApplePrivateKey, importAppleKey } from "../key.js";
 import { ES256, subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
-import { UUID, checkKeyId, checkOptions, matches } from "../validate.js";
-import { checkIdentifier } from "./common.js";
+import { UUID, matches, validIdentifier, validKeyId } from "../validate.js";
 
 /**
  * Options for {@link createPromotionalOfferSignature}. Nothing here is mutated or kept.
@@ -33,8 +33,8 @@ import { checkIdentifier } from "./common.js";
 export interface PromotionalOfferSignatureOptions {
   /** The in-app purchase key's 10-character key ID (`A-Z0-9`), as in `SubscriptionKey_<keyId>.p8`. */
   keyId: string;
-  /** The in-app purchase `.p8` private key, in any form listed under {@link AscPrivateKey}. */
-  privateKey: AscPrivateKey;
+  /** The in-app purchase `.p8` private key, in any form listed under {@link ApplePrivateKey}. */
+  privateKey: ApplePrivateKey;
   /** Your app's bundle ID, e.g. `com.example.app`. */
   bundleId: string;
   /** The subscription's product ID, e.g. `com.example.monthly`. */
@@ -114,7 +114,7 @@ const checkPart = (
   optional = false,
 ): string => {
   if (typeof value !== "string" || (!optional && !value) || value.includes(SEPARATOR)) {
-    const got = typeof value === "string" && value ? "a string holding U+2063" : describe(value);
+    const got = typeof value === "string" && value ? "a string holding U+2063" : summarize(value);
     throw fail(code, `${name} must be ${what}, without U+2063 (the separator); got ${got}`);
   }
   return value;
@@ -123,7 +123,7 @@ const checkPart = (
 /** A UUID option, checked and in lower case; undefined when left out. */
 const uuid = (value: unknown, name: string, code: AscTokenErrorCode, what: string) => {
   if (value === undefined) return undefined;
-  if (!matches(value, UUID)) throw fail(code, `${name} must be ${what}; got ${describe(value)}`);
+  if (!matches(value, UUID)) throw fail(code, `${name} must be ${what}; got ${summarize(value)}`);
   return value.toLowerCase();
 };
 
@@ -211,32 +211,46 @@ export const promotionalOfferPayload = (values: {
 export const createPromotionalOfferSignature = async (
   options: PromotionalOfferSignatureOptions,
 ): Promise<PromotionalOfferSignature> => {
-  checkOptions(options, "{ keyId, privateKey, bundleId, productId, offerIdentifier }");
-  const keyId = checkKeyId(options.keyId);
-  const bundleId = checkIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
+  const given = readOptions(
+    options,
+    [
+      "keyId",
+      "privateKey",
+      "bundleId",
+      "productId",
+      "offerIdentifier",
+      "appAccountToken",
+      "applicationUsername",
+      "nonce",
+      "now",
+    ],
+    "{ keyId, privateKey, bundleId, productId, offerIdentifier }",
+  ) as unknown as PromotionalOfferSignatureOptions;
+  const keyId = validKeyId(given.keyId);
+  const bundleId = validIdentifier(given.bundleId, "bundleId", "your app's bundle ID");
   const productId = checkPart(
-    options.productId,
+    given.productId,
     "productId",
     "INVALID_PRODUCT_ID",
     "the subscription's product ID",
   );
   const offerIdentifier = checkPart(
-    options.offerIdentifier,
+    given.offerIdentifier,
     "offerIdentifier",
     "INVALID_OFFER_IDENTIFIER",
     "the offer's identifier from App Store Connect",
   );
   const appAccountToken = uuid(
-    options.appAccountToken,
+    given.appAccountToken,
     "appAccountToken",
     "INVALID_APP_ACCOUNT_TOKEN",
     "the UUID the app passes to StoreKit as appAccountToken, or left out",
   );
   const applicationUsername =
-    options.applicationUsername === undefined
+    given.applicationUsername === undefined
       ? undefined
       : checkPart(
-          options.applicationUsername,
+          given.applicationUsername,
           "applicationUsername",
           "INVALID_APPLICATION_USERNAME",
           "the string the app sets as applicationUsername",
@@ -249,10 +263,10 @@ export const createPromotionalOfferSignature = async (
     );
   }
   const nonce =
-    uuid(options.nonce, "nonce", "INVALID_NONCE", "a UUID, or left out for a random one") ??
+    uuid(given.nonce, "nonce", "INVALID_NONCE", "a UUID, or left out for a random one") ??
     randomNonce().toLowerCase();
-  const timestamp = Math.floor(epochMs(options.now));
-  const key = await importAscKey(options.privateKey);
+  const timestamp = Math.floor(epochMs(given.now));
+  const key = await importAppleKey(given.privateKey);
   const payload = promotionalOfferPayload({
     bundleId,
     keyId,

@@ -9,15 +9,8 @@
 // on Apple's servers." The default is an hour: mint secrets as you need them rather than keeping
 // one for six months.
 
-import { checkOptions } from "../validate.js";
-import {
-  type TeamKeyOptions,
-  checkIdentifier,
-  checkTeamId,
-  es256Header,
-  mint,
-  validity,
-} from "./common.js";
+import { type TeamKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { validIdentifier, validTeamId } from "../validate.js";
 
 /**
  * Options for {@link createSignInWithAppleSecret}. Nothing here is mutated or kept.
@@ -33,12 +26,6 @@ export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
   /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (six months, Apple's limit). */
   expiresIn?: number | undefined;
 }
-
-const LIFETIME = {
-  fallback: 3600,
-  max: 15_777_000,
-  reason: "Apple refuses client secrets that expire more than six months ahead",
-};
 
 /**
  * Mints a Sign in with Apple client secret: header `{alg, kid}`, claims `iss` (Team ID), `iat`,
@@ -60,17 +47,19 @@ const LIFETIME = {
  * });
  * ```
  */
-export const createSignInWithAppleSecret = async (
-  options: SignInWithAppleSecretOptions,
-): Promise<string> => {
-  checkOptions(options, "{ keyId, teamId, clientId, privateKey }");
-  const header = es256Header(options.keyId, {});
-  const iss = checkTeamId(options.teamId);
-  const sub = checkIdentifier(
-    options.clientId,
-    "clientId",
-    "the App ID or Services ID you use as client_id",
-  );
-  const { iat, exp } = validity(options, LIFETIME);
-  return mint(options.privateKey, header, { iss, iat, exp, aud: "https://appleid.apple.com", sub });
-};
+export const createSignInWithAppleSecret =
+  /* @__PURE__ */ defineToken<SignInWithAppleSecretOptions>({
+    options: ["teamId", "clientId", "expiresIn"],
+    shape: "{ keyId, teamId, clientId, privateKey }",
+    build: (options) => {
+      const iss = validTeamId(options.teamId);
+      const what = "the App ID or Services ID you use as client_id";
+      const sub = validIdentifier(options.clientId, "clientId", what);
+      const rule = atMost(
+        15_777_000,
+        "Apple refuses client secrets that expire over six months ahead",
+      );
+      const { iat, exp } = validity(options, 3600, rule);
+      return { claims: { iss, iat, exp, aud: "https://appleid.apple.com", sub } };
+    },
+  });

@@ -10,15 +10,8 @@
 // we default to an hour and cap at six months, the longest Apple allows any other developer token
 // signed by these keys (Apple Music, Sign in with Apple).
 
-import { checkOptions } from "../validate.js";
-import {
-  type TeamKeyOptions,
-  checkIdentifier,
-  checkTeamId,
-  es256Header,
-  mint,
-  validity,
-} from "./common.js";
+import { type TeamKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { validIdentifier, validTeamId } from "../validate.js";
 
 /**
  * Options for {@link createWeatherKitToken}. Nothing here is mutated or kept.
@@ -34,12 +27,6 @@ export interface WeatherKitTokenOptions extends TeamKeyOptions {
   /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (Apple states no limit; ours). */
   expiresIn?: number | undefined;
 }
-
-const LIFETIME = {
-  fallback: 3600,
-  max: 15_777_000,
-  reason: "Apple states no limit for WeatherKit, asc-token caps it at six months",
-};
 
 /**
  * Mints a WeatherKit REST API token: header `{alg, kid, id: "TEAMID.SERVICEID"}`, claims `iss`
@@ -60,11 +47,14 @@ const LIFETIME = {
  * });
  * ```
  */
-export const createWeatherKitToken = async (options: WeatherKitTokenOptions): Promise<string> => {
-  checkOptions(options, "{ keyId, teamId, serviceId, privateKey }");
-  const iss = checkTeamId(options.teamId);
-  const sub = checkIdentifier(options.serviceId, "serviceId", "your WeatherKit Services ID");
-  const header = es256Header(options.keyId, { id: `${iss}.${sub}` });
-  const { iat, exp } = validity(options, LIFETIME);
-  return mint(options.privateKey, header, { iss, iat, exp, sub });
-};
+export const createWeatherKitToken = /* @__PURE__ */ defineToken<WeatherKitTokenOptions>({
+  options: ["teamId", "serviceId", "expiresIn"],
+  shape: "{ keyId, teamId, serviceId, privateKey }",
+  build: (options) => {
+    const iss = validTeamId(options.teamId);
+    const sub = validIdentifier(options.serviceId, "serviceId", "your WeatherKit Services ID");
+    const rule = atMost(15_777_000, "Apple states no limit, asc-token caps it at six months");
+    const { iat, exp } = validity(options, 3600, rule);
+    return { header: { id: `${iss}.${sub}` }, claims: { iss, iat, exp, sub } };
+  },
+});

@@ -3,7 +3,7 @@
 // caller's expectations all hold. A verifier keeps the chains it has checked, so a busy webhook
 // pays the certificate checks once per chain and one ECDSA verify per payload.
 
-import { describe, fail, invalid } from "../errors.js";
+import { fail, invalid, summarize } from "../errors.js";
 import { subtle } from "../subtle.js";
 import { APPLE_ROOT_CA_G3 } from "./apple-root.js";
 import { type CheckedChain, checkChain, checkValidity } from "./chain.js";
@@ -236,7 +236,7 @@ const effectiveTime = (
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw fail(
       "SIGNED_DATA_MALFORMED",
-      `the payload's ${field} is not epoch milliseconds (got ${describe(value)})`,
+      `the payload's ${field} is not epoch milliseconds (got ${summarize(value)})`,
     );
   }
   return value;
@@ -369,7 +369,7 @@ export const createAppleVerifier = (options?: AppleVerifierOptions): AppleVerifi
 const describeField = (value: unknown): string =>
   (typeof value === "string" && value.length <= 200) || typeof value === "number"
     ? JSON.stringify(value)
-    : describe(value);
+    : summarize(value);
 
 // One-shot forms: a fresh verifier each call (no chain kept), for a script or a rare payload. Options
 // errors reject, like every other failure.

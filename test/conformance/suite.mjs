@@ -2,7 +2,7 @@
 // (Node, Deno, Bun, browsers, workerd, edge-runtime, a bundle). No test-runner globals, no Node
 // APIs: only the library handed in, `crypto.subtle` (to import a CryptoKey) and `atob`.
 //
-// It exercises the public API only (createAscToken, importAscKey, isAscTokenError, AscTokenError,
+// It exercises the public API only (createAscToken, importAppleKey, isAscTokenError, AscTokenError,
 // createAppleVerifier)
 // on key data generated in Node (test/runtimes/fixtures.mjs) and passed in as plain strings. It
 // reports what it saw; the tokens go back to Node, which verifies them with node:crypto and checks
@@ -26,7 +26,7 @@ export const TOKEN_CASES = [
   { name: "DER ArrayBuffer (Apple 150-byte)", key: "team", bytes: "apple", as: "ArrayBuffer" },
   { name: "DER DataView (SEC1)", key: "team", bytes: "sec1", as: "DataView" },
   { name: "file bytes of the .p8 (UTF-8 PEM)", key: "team", form: "applePem", as: "utf8" },
-  { name: "CryptoKey from importAscKey", key: "team", cryptoKey: "importAscKey" },
+  { name: "CryptoKey from importAppleKey", key: "team", cryptoKey: "importAppleKey" },
   { name: "CryptoKey from crypto.subtle.importKey", key: "team", cryptoKey: "subtle" },
   {
     name: "individual key: sub user, no iss",
@@ -121,7 +121,7 @@ export const VERIFY_CASES = [
 /** Checks run once per runtime, beside the token and reject cases. */
 export const OTHER_CHECKS = [
   "public API exports",
-  "importAscKey returns a non-extractable private key",
+  "importAppleKey returns a non-extractable private key",
 ];
 
 /** Every result name a complete run reports, in order. */
@@ -138,7 +138,7 @@ const fromBase64 = (text) => Uint8Array.from(atob(text), (char) => char.charCode
 
 /** The key as `testCase` hands it over: a string, some byte container, or a CryptoKey. */
 const privateKeyFor = async (lib, testCase, set) => {
-  if (testCase.cryptoKey === "importAscKey") return lib.importAscKey(set.text.applePem);
+  if (testCase.cryptoKey === "importAppleKey") return lib.importAppleKey(set.text.applePem);
   if (testCase.cryptoKey === "subtle") {
     return crypto.subtle.importKey("pkcs8", fromBase64(set.der.apple), ES256, false, ["sign"]);
   }
@@ -186,12 +186,12 @@ export async function run(lib, fixtures) {
   const fixedNow = new Date(fixtures.now);
 
   await check(results, OTHER_CHECKS[0], () => {
-    for (const name of ["createAscToken", "importAscKey", "isAscTokenError", "AscTokenError"]) {
+    for (const name of ["createAscToken", "importAppleKey", "isAscTokenError", "AscTokenError"]) {
       expect(typeof lib[name] === "function", `${name} is not exported as a function`);
     }
   });
   await check(results, OTHER_CHECKS[1], async () => {
-    const key = await lib.importAscKey(fixtures.team.text.applePem);
+    const key = await lib.importAppleKey(fixtures.team.text.applePem);
     expect(
       key.type === "private" && key.extractable === false,
       "the key is extractable or not private",

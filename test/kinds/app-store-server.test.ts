@@ -41,7 +41,7 @@ describe("createAppStoreServerToken", () => {
     await expect(mint({ issuerId: "DEF123GHIJ" })).rejects.toThrow(
       "issuerId must be the issuer ID (a UUID) from App Store Connect → Users and Access → Integrations; got a key ID or Team ID",
     );
-    await expect(mint({ issuerId: "team" })).rejects.toThrow(/; got a string of 4 characters$/);
+    await expect(mint({ issuerId: "team" })).rejects.toThrow(/; got "team"$/);
   });
 
   it("accepts bundle IDs of letters, digits, hyphens and periods", async () => {

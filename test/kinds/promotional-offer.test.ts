@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   type PromotionalOfferSignatureOptions,
   createPromotionalOfferSignature,
-  importAscKey,
+  importAppleKey,
   toPromotionalOfferSignatureV1,
 } from "../../src/index.js";
 import { encodeBase64, promotionalOfferPayload } from "../../src/kinds/promotional-offer.js";
@@ -246,7 +246,7 @@ describe("createPromotionalOfferSignature", () => {
   it("accepts an imported CryptoKey and leaves the options untouched", async () => {
     const options = Object.freeze({
       keyId,
-      privateKey: await importAscKey(key().applePem),
+      privateKey: await importAppleKey(key().applePem),
       bundleId,
       productId,
       offerIdentifier,
@@ -318,7 +318,7 @@ describe("createPromotionalOfferSignature", () => {
   });
 
   it("SIGN_FAILED when WebCrypto refuses to sign, with its error as cause", async () => {
-    const privateKey = await importAscKey(key().applePem);
+    const privateKey = await importAppleKey(key().applePem);
     const refusal = new Error("refused");
     vi.stubGlobal("crypto", { subtle: { sign: () => Promise.reject(refusal) } });
     const error = await rejection(sign({ privateKey }));
@@ -344,7 +344,7 @@ describe("createPromotionalOfferSignature", () => {
         part,
         user,
         fc.uuid(),
-        fc.integer({ min: 0, max: 8.64e15 }),
+        fc.integer({ min: Date.UTC(2018, 0, 1), max: 8.64e15 }),
         async (bundle, product, offerId, who, id, ms) => {
           const offer = await sign({
             bundleId: bundle,

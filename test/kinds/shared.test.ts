@@ -79,7 +79,7 @@ describe.each(kinds)("%s", (_, mint, required) => {
 
   it("takes every key form the core takes: SEC1 PEM, DER bytes, base64 body, a CryptoKey", async () => {
     const fixture = key();
-    const cryptoKey = await api.importAscKey(fixture.pkcs8Pem);
+    const cryptoKey = await api.importAppleKey(fixture.pkcs8Pem);
     for (const privateKey of [
       fixture.sec1Pem,
       new Uint8Array(fixture.pkcs8Der),

@@ -4,13 +4,13 @@ import {
   AscTokenError,
   createAppleVerifier,
   createAscToken,
-  importAscKey,
+  importAppleKey,
   isAscTokenError,
 } from "asc-token";
 import { run } from "./suite.mjs";
 
 export const runSuite = (fixtures) =>
   run(
-    { AscTokenError, createAppleVerifier, createAscToken, importAscKey, isAscTokenError },
+    { AscTokenError, createAppleVerifier, createAscToken, importAppleKey, isAscTokenError },
     fixtures,
   );
