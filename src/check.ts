@@ -3,7 +3,7 @@
 
 import { AUDIENCES } from "./claims.js";
 import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
-import { decodeAscToken } from "./decode.js";
+import { decodeAscToken, printable } from "./decode.js";
 import { describe, isAscTokenError } from "./errors.js";
 import { checkScope, lifetimeProblem } from "./scope.js";
 import { type Clock, epochSeconds } from "./time.js";
@@ -262,7 +262,9 @@ export const checkAscToken = (token: string, options?: AscTokenCheckOptions): As
   const decoded = decodeAscToken(token);
   const now = epochSeconds(options?.now);
   const findings: AscTokenFinding[] = [];
-  const add = (code: AscTokenFindingCode, message: string) => findings.push({ code, message });
+  // Messages quote values from an untrusted token: nothing in them may steer a terminal.
+  const add = (code: AscTokenFindingCode, message: string) =>
+    findings.push({ code, message: printable(message) });
   header(decoded.header, add);
   identity(decoded.claims, add);
   timing(decoded.claims, now, add);
