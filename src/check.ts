@@ -3,7 +3,7 @@
 
 import { ASC_AUDIENCES, lifetimeProblem, validScope } from "./kinds/app-store-connect.js";
 import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
-import { decodeToken } from "./decode.js";
+import { decodeToken, printable } from "./decode.js";
 import { isDerSignature } from "./der.js";
 import { isAscTokenError, summarize } from "./errors.js";
 import { type Clock, epochSeconds } from "./time.js";
@@ -262,7 +262,9 @@ export const checkAscToken = (token: string, options?: AscTokenCheckOptions): As
   const decoded = decodeToken(token);
   const now = epochSeconds(options?.now);
   const findings: AscTokenFinding[] = [];
-  const add = (code: AscTokenFindingCode, message: string) => findings.push({ code, message });
+  // Messages quote values from an untrusted token: nothing in them may steer a terminal.
+  const add = (code: AscTokenFindingCode, message: string) =>
+    findings.push({ code, message: printable(message) });
   header(decoded.header, add);
   identity(decoded.claims, add);
   timing(decoded.claims, now, add);

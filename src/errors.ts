@@ -62,6 +62,11 @@ export type AscTokenErrorCode =
   | "KEY_MALFORMED"
   /** The key is encrypted (password-protected); Apple's `.p8` files are not. */
   | "KEY_ENCRYPTED"
+  /**
+   * The text holds more than one private key PEM block (two files pasted together, or a pooled
+   * Node `Buffer`'s whole `.buffer`), so which one to sign with is unknown.
+   */
+  | "KEY_AMBIGUOUS"
   /** The key is not an EC key (RSA, Ed25519, ...). */
   | "KEY_UNSUPPORTED_TYPE"
   /** The key is an EC key on a curve other than P-256. */

@@ -31,6 +31,23 @@ const isRequest = (input: unknown): input is Request =>
   "method" in input;
 
 /**
+ * Lets go of a body that is not read, so the connection can be reused. Never throws: node-fetch's
+ * bodies are Node streams without `cancel()`, a locked stream refuses it, and a failed cancel says
+ * nothing about the retry.
+ */
+const discard = async (body: unknown): Promise<void> => {
+  try {
+    const stream = body as { cancel?: unknown; locked?: unknown; resume?: unknown } | null;
+    if (typeof stream?.cancel === "function" && stream.locked !== true)
+      await (stream as ReadableStream).cancel();
+    // A Node stream (node-fetch): read it to the end into nothing.
+    else if (typeof stream?.resume === "function") (stream as { resume(): void }).resume();
+  } catch {
+    // The body was already read, locked, or errored: nothing is left to free.
+  }
+};
+
+/**
  * Returns a `fetch` that adds `Authorization: Bearer <token>` from `provider` to every request.
  * When the answer is 401 it invalidates that token and sends the request once more with a fresh
  * one; the second answer is returned whatever it is. A body that cannot be sent twice means no
@@ -63,7 +80,7 @@ export const createAuthorizedFetch =
     const response = await send(input, token);
     if (response.status !== 401 || (ownBody ? !replayable(init.body) : request?.body != null))
       return response;
-    await response.body?.cancel();
+    await discard(response.body);
     provider.invalidate(token);
     return send(input, await provider.getToken());
   };

@@ -214,7 +214,10 @@ export const createTokenProvider = <
   };
 
   const getTokenInfo = async (): Promise<TokenInfo> => {
-    if (cached && cached.expiresAt - epochSeconds(base.now) > refreshBefore) return cached;
+    const now = epochSeconds(base.now);
+    // iat is backdated by the mint's clockTolerance; a clock moved back by more than that puts the
+    // cached iat in the future, and Apple refuses such a token: mint anew.
+    if (cached && cached.expiresAt - now > refreshBefore && cached.issuedAt <= now) return cached;
     if (!pending) {
       const started = generation;
       const flight = mintInfo();

@@ -481,6 +481,11 @@ const keyRows: KeyRow[] = [
   [
     "key 1 MB of BEGIN lines and no END",
     () => "-----BEGIN PRIVATE KEY-----\n".repeat(MB / 28),
+    "KEY_AMBIGUOUS",
+  ],
+  [
+    "key 1 MB of certificate BEGIN lines and no END",
+    () => "-----BEGIN CERTIFICATE-----\n".repeat(MB / 28),
     "KEY_MALFORMED",
   ],
   [
@@ -528,6 +533,7 @@ const keyRows: KeyRow[] = [
     "KEY_ENCRYPTED",
   ],
   ["key encrypted SEC1 PEM (Proc-Type header)", (f) => f.rejects.encryptedSec1, "KEY_ENCRYPTED"],
+  ["key two PEM keys one after the other", (f) => f.key.applePem + f.key.sec1Pem, "KEY_AMBIGUOUS"],
 
   ["key a public ECDSA P-256 CryptoKey", (f) => f.cryptoKeys.p256Public, "KEY_INVALID_CRYPTOKEY"],
   ["key an ECDSA P-384 CryptoKey", (f) => f.cryptoKeys.p384Private, "KEY_INVALID_CRYPTOKEY"],

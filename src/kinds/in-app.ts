@@ -11,7 +11,7 @@
 // App Store server enforces an expiration time based on your iat value." Apple does not say how
 // long that is, so iat is backdated as everywhere else (60 s) and never by an hour or more.
 
-import { fail, invalid, summarize } from "../errors.js";
+import { fail, invalid, isAscTokenError, summarize } from "../errors.js";
 import { type AppleKeyOptions, defineToken, issuedAtOnly } from "../token.js";
 import { ISSUER_ID, UUID, matches, validIdentifier, validIssuerId } from "../validate.js";
 
@@ -71,31 +71,55 @@ const kindOf = (value: object): string => {
   return tag === "Object" ? "a class instance" : `a ${tag}`;
 };
 
+/** How deep claims may nest: far more than any request Apple documents, far less than the stack. */
+const MAX_DEPTH = 64;
+
+/** The error for a claim at `path` that JSON would drop or change. */
+const notJson = (path: string, kind: string) =>
+  fail(
+    "INVALID_CLAIMS",
+    `${path} must be a JSON value (JSON would drop or change it); got ${kind}`,
+  );
+
 /**
- * The first value in `value` (free of cycles) that JSON would silently drop or change, with its
- * path: a function, a symbol, a Map, a Date, NaN, `undefined` in an array. An `undefined` property
- * is fine: it means "no such claim".
+ * A plain-data copy of `value`, read once: each object's keys and each property are read exactly
+ * one time, so a getter or a Proxy that answers differently on a second read cannot slip a claim
+ * past the checks (the copy is what is checked and what is signed). Throws INVALID_CLAIMS for anything
+ * JSON would silently drop or change (a function, a symbol, a Map, a Date, NaN, `undefined` in an
+ * array), a BigInt, a cycle, or nesting deeper than MAX_DEPTH. An `undefined` property is left
+ * out: it means "no such claim".
  */
-const lossy = (value: unknown, path: string): { path: string; kind: string } | undefined => {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return undefined;
-  if (typeof value === "number")
-    return Number.isFinite(value) ? undefined : { path, kind: String(value) };
-  if (typeof value !== "object")
-    return { path, kind: value === undefined ? "undefined" : `a ${typeof value}` };
-  if (!Array.isArray(value) && !isPlain(value)) return { path, kind: kindOf(value) };
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((item, i) => [`[${i}]`, item])
-    : Object.entries(value)
-        .filter(([, item]) => item !== undefined)
-        .map(([name, item]) => [`.${name}`, item]);
-  for (const [step, item] of entries) {
-    const found = lossy(item, path + step);
-    if (found) return found;
+const copyJson = (value: unknown, path: string, depth: number, above: Set<object>): unknown => {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") {
+    if (Number.isFinite(value)) return value;
+    throw notJson(path, String(value));
   }
-  return undefined;
+  if (typeof value !== "object")
+    throw notJson(path, value === undefined ? "undefined" : `a ${typeof value}`);
+  if (above.has(value)) throw notJson(path, "a cycle (an object inside itself)");
+  if (depth >= MAX_DEPTH) throw notJson(path, `nesting deeper than ${MAX_DEPTH} levels`);
+  const array = Array.isArray(value);
+  if (!array && !isPlain(value)) throw notJson(path, kindOf(value));
+  above.add(value);
+  let copy: unknown[] | Record<string, unknown>;
+  if (array) {
+    const length = value.length;
+    copy = [];
+    for (let i = 0; i < length; i++)
+      copy.push(copyJson((value as unknown[])[i], `${path}[${i}]`, depth + 1, above));
+  } else {
+    copy = {};
+    for (const name of Object.keys(value)) {
+      const item: unknown = (value as Record<string, unknown>)[name];
+      if (item !== undefined) copy[name] = copyJson(item, `${path}.${name}`, depth + 1, above);
+    }
+  }
+  above.delete(value);
+  return copy;
 };
 
-/** The caller's feature claims, checked and copied. */
+/** The caller's feature claims: one plain-data copy, checked, which is what gets signed. */
 const featureClaims = (claims: unknown): Record<string, unknown> => {
   if (claims === undefined) return {};
   // A plain object only: a Map, a Date or a class instance would spread to {} and lose its data.
@@ -110,7 +134,16 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
       `claims must be a plain object such as { productId, offerIdentifier }; got ${kind}`,
     );
   }
-  const taken = Object.keys(claims).find((name) => RESERVED.includes(name));
+  let copy: Record<string, unknown>;
+  try {
+    copy = copyJson(claims, "claims", 0, new Set()) as Record<string, unknown>;
+  } catch (error) {
+    // Ours, or a getter or a Proxy trap that throws.
+    throw isAscTokenError(error)
+      ? error
+      : fail("INVALID_CLAIMS", "claims could not be read as JSON values", error);
+  }
+  const taken = Object.keys(copy).find((name) => RESERVED.includes(name));
   if (taken !== undefined) {
     throw fail(
       "INVALID_CLAIMS",
@@ -119,18 +152,6 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
         : `claims must not set ${taken}: it comes from the options`,
     );
   }
-  const copy: Record<string, unknown> = { ...claims };
-  try {
-    JSON.stringify(copy);
-  } catch (cause) {
-    throw fail("INVALID_CLAIMS", "claims must hold JSON values only (no BigInt, no cycles)", cause);
-  }
-  const lost = lossy(copy, "claims");
-  if (lost !== undefined)
-    throw fail(
-      "INVALID_CLAIMS",
-      `${lost.path} must be a JSON value (JSON would drop or change it); got ${lost.kind}`,
-    );
   return copy;
 };
 
