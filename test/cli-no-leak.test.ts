@@ -86,7 +86,9 @@ const runCli = (args: string[], env: object) =>
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
-    child.on("close", () => resolve(output));
+    child.on("close", () => {
+      resolve(output);
+    });
   });
 
 /** Runs `jobs` with at most `limit` at a time (the machine is shared; a process each). */

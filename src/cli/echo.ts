@@ -66,27 +66,8 @@ const isBase64Char = (code: number): boolean =>
   code === 0x2b || // +
   code === 0x3d; // =
 
-/**
- * Longest run of base64 characters, continuing across line breaks and literal \n escapes (a
- * wrapped body) and, with `slash`, across "/" too. Without `slash` a path's segments stay apart,
- * so a long path is not taken for a key; with it, a key body is one run wherever its "/" fall.
- */
-const longestBase64Run = (value: string, slash: boolean): number => {
-  let longest = 0;
-  let run = 0;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (isBase64Char(code) || (slash && code === 0x2f)) {
-      run++;
-      if (run > longest) longest = run;
-    } else if (code === 0x5c && (value[i + 1] === "n" || value[i + 1] === "r")) {
-      i++;
-    } else if (code !== 0x0a && code !== 0x0d) {
-      run = 0;
-    }
-  }
-  return longest;
-};
+/** "n" or "r", as in a literal \n or \r escape. */
+const isEscapeLetter = (code: number): boolean => code === 0x6e || code === 0x72;
 
 /**
  * Runs this long read as encoded key material rather than a name: a raw P-256 scalar is 44
@@ -94,6 +75,32 @@ const longestBase64Run = (value: string, slash: boolean): number => {
  */
 const SEGMENT_RUN = 44;
 const BODY_RUN = 100;
+
+/**
+ * Whether `value` holds a run of base64 that reads as key material: SEGMENT_RUN characters
+ * without a "/", or BODY_RUN with them. Runs continue across line breaks and literal \n escapes
+ * (a wrapped body). Counting "/" apart keeps a long path's segments from reading as a key, while
+ * a key body is one run wherever its "/" fall. One pass, stopping at the first such run.
+ */
+const hasBase64Run = (value: string): boolean => {
+  let segment = 0;
+  let body = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (isBase64Char(code)) {
+      if (++segment >= SEGMENT_RUN || ++body >= BODY_RUN) return true;
+    } else if (code === 0x2f) {
+      segment = 0;
+      if (++body >= BODY_RUN) return true;
+    } else if (code === 0x5c && isEscapeLetter(value.charCodeAt(i + 1))) {
+      i++; // a literal \n or \r escape
+    } else if (code !== 0x0a && code !== 0x0d) {
+      segment = 0;
+      body = 0;
+    }
+  }
+  return false;
+};
 
 /** What `value` looks like when it holds something that must not be echoed, else undefined. */
 const looksLike = (value: string): { what: string; advice: string } | undefined => {
@@ -104,7 +111,7 @@ const looksLike = (value: string): { what: string; advice: string } | undefined 
   if (start.startsWith("{")) {
     return { what: "JSON (an API key file's contents?)", advice: ADVICE.json };
   }
-  if (longestBase64Run(value, false) >= SEGMENT_RUN || longestBase64Run(value, true) >= BODY_RUN) {
+  if (hasBase64Run(value)) {
     return { what: "base64 text (a private key?)", advice: ADVICE.key };
   }
   return undefined;
@@ -127,10 +134,9 @@ const lines = (value: string): number => {
 };
 
 /** `value` in words: its length, line count and what it looks like. Never any of its text. */
-export const describeValue = (value: string): string => {
+export const describeValue = (value: string, like = looksLike(value)): string => {
   const count = lines(value);
   const size = `a ${String(value.length)}-character value${count > 1 ? ` on ${String(count)} lines` : ""}`;
-  const like = looksLike(value);
   return like ? `${size} that looks like ${like.what}` : size;
 };
 
@@ -138,10 +144,12 @@ export const describeValue = (value: string): string => {
  * `value` itself, JSON-quoted, when it is short and shaped as `expected`; otherwise its
  * description from describeValue().
  */
-export const safeEcho = (value: string, expected: Expected): string =>
-  value.length <= MAX_ECHO && SHAPES[expected](value) && !looksLike(value)
+export const safeEcho = (value: string, expected: Expected): string => {
+  const like = looksLike(value);
+  return value.length <= MAX_ECHO && SHAPES[expected](value) && !like
     ? JSON.stringify(value)
-    : describeValue(value);
+    : describeValue(value, like);
+};
 
 /** What belongs in each kind of slot, for messages. */
 const NOUNS: Record<Expected, string> = {
@@ -166,5 +174,5 @@ export const misplaced = (value: string, slot: string, expected: Expected): stri
   if (expected === "token" && isJwtShaped(value)) return undefined;
   const like = looksLike(value);
   if (!like) return undefined;
-  return `${slot} holds ${describeValue(value)}, not ${NOUNS[expected]}: ${like.advice}`;
+  return `${slot} holds ${describeValue(value, like)}, not ${NOUNS[expected]}: ${like.advice}`;
 };
