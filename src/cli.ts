@@ -3,20 +3,14 @@
 
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { parseArgs } from "node:util";
+import { printable } from "./decode.js";
 import { checkAscToken, createAscToken, decodeToken, isAscTokenError } from "./index.js";
+import { parseArguments } from "./cli/args.js";
 import { demo } from "./cli/demo.js";
+import { misplaced, safeEcho } from "./cli/echo.js";
 import { describeToken } from "./cli/format.js";
 import { HELP } from "./cli/help.js";
-import { resolveSettings, UsageError, type Settings } from "./cli/settings.js";
-
-/** Variables that hold a real key; when one is set, `demo` mints with it. */
-const KEY_VARIABLES = [
-  "ASC_PRIVATE_KEY",
-  "ASC_PRIVATE_KEY_PATH",
-  "APP_STORE_CONNECT_API_KEY_KEY",
-  "APP_STORE_CONNECT_API_KEY_KEY_FILEPATH",
-];
+import { KEY_VARIABLES, resolveSettings, UsageError, type Settings } from "./cli/settings.js";
 
 const USAGE = 2;
 const FAILURE = 1;
@@ -31,15 +25,20 @@ const tokenArgument = (args: string[], command: string): string => {
   const [arg] = args;
   if (arg === undefined || args.length > 1)
     throw new UsageError(`${command} takes one token, or - to read it from stdin`);
-  return (arg === "-" ? readFileSync(0, "utf8") : arg).trim();
+  const token = (arg === "-" ? readFileSync(0, "utf8") : arg).trim();
+  const problem = misplaced(token, command, "token");
+  if (problem) throw new UsageError(problem);
+  return token;
 };
 
-/** Warns, as ssh does, when the key file can be read by group or others. */
+/** Warns, as ssh does, when a file holding the key can be read by group or others. */
 const checkPermissions = (path: string) => {
   if (process.platform === "win32") return;
   try {
     if ((statSync(path).mode & 0o077) !== 0) {
-      err(`warning: ${path} is readable by group or others; run chmod 600 ${path}`);
+      const shown = safeEcho(path, "path");
+      const fix = shown.startsWith('"') ? `chmod 600 ${shown}` : "chmod 600 on it";
+      err(`warning: ${shown} holds the private key and is readable by group or others; run ${fix}`);
     }
   } catch {
     // unreadable files were reported already
@@ -48,6 +47,7 @@ const checkPermissions = (path: string) => {
 
 const mint = async (settings: Settings, format: "token" | "json" | "header") => {
   if (settings.keyFile) checkPermissions(settings.keyFile);
+  if (settings.jsonKeyFile) checkPermissions(settings.jsonKeyFile);
   for (const warning of settings.warnings) err(`warning: ${warning}`);
   const token = await createAscToken(settings.options);
   if (format === "json") {
@@ -78,29 +78,10 @@ const settingFor = (code: string, sources: Settings["sources"]): string | undefi
 const main = async (argv: string[]): Promise<number> => {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        "key-id": { type: "string" },
-        "issuer-id": { type: "string" },
-        "key-file": { type: "string" },
-        individual: { type: "boolean" },
-        "expires-in": { type: "string" },
-        scope: { type: "string", multiple: true },
-        enterprise: { type: "boolean" },
-        "api-key-json": { type: "string" },
-        json: { type: "boolean" },
-        header: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
-      },
-    });
+    parsed = parseArguments(argv);
   } catch (error) {
-    err(
-      `${(error as Error).message.replace(/\. To specify.*$/s, "")}\nRun asc-token --help for the options.`,
-    );
+    if (!(error instanceof UsageError)) throw error;
+    err(`${error.message}\nRun asc-token --help for the options.`);
     return USAGE;
   }
   const { values, positionals } = parsed;
@@ -124,7 +105,7 @@ const main = async (argv: string[]): Promise<number> => {
         return 0;
       }
       case "decode":
-        out(JSON.stringify(describeToken(tokenArgument(rest, "decode")), null, 2));
+        out(printable(JSON.stringify(describeToken(tokenArgument(rest, "decode")), null, 2)));
         return 0;
       case "doctor": {
         const findings = checkAscToken(tokenArgument(rest, "doctor"));
@@ -150,7 +131,8 @@ const main = async (argv: string[]): Promise<number> => {
       }
       default:
         throw new UsageError(
-          `unknown command "${command}": use decode, doctor, demo, or no command to mint`,
+          misplaced(command, "the command argument", "command") ??
+            `unknown command ${safeEcho(command, "command")}: use decode, doctor, demo, or no command to mint`,
         );
     }
   } catch (error) {
@@ -163,7 +145,10 @@ const main = async (argv: string[]): Promise<number> => {
       err(`${error.message} (${error.code})${setting ? `\n  check ${setting}` : ""}`);
       return FAILURE;
     }
-    err(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    // Not an error this CLI made: its message may quote anything, so it goes through echo too.
+    err(
+      `unexpected error: ${safeEcho(error instanceof Error ? error.message : String(error), "message")}`,
+    );
     return FAILURE;
   }
 };

@@ -116,7 +116,7 @@ describe("resolveSettings", () => {
     }).warnings;
     expect(more).toStrictEqual([]);
     expect(warning).toBe(
-      "the key ID FLAGKEY123 (from --key-id) is not the one in the key file's name, FILEKEY123: Apple refuses a token whose kid is not the key's ID",
+      `the key ID "FLAGKEY123" (from --key-id) is not the one in the key file's name, FILEKEY123: Apple refuses a token whose kid is not the key's ID`,
     );
   });
 
@@ -173,7 +173,7 @@ describe("resolveSettings", () => {
       "unreadable key file",
       { "key-file": "/nope.p8" },
       {},
-      /cannot read the key file \/nope.p8 \(from --key-file\)/,
+      /cannot read the key file "\/nope.p8" \(from --key-file\)/,
     ],
     ["unreadable JSON", { "api-key-json": "/nope.json" }, {}, /cannot be read/],
     ["JSON not valid", { "api-key-json": "/keys/bad.json" }, {}, /not valid JSON/],

@@ -134,6 +134,7 @@ describe("asc-token (mint)", () => {
         duration: 900,
         in_house: false,
       }),
+      { mode: 0o600 },
     );
     const { claims } = decodeToken(tokenOf(run(["--api-key-json", json])));
     expect(claims).toMatchObject({ iss: issuerId, aud: "appstoreconnect-v1" });
@@ -149,7 +150,7 @@ describe("asc-token (mint)", () => {
     });
     // The env key ID beats the file name (a flag would beat both), with a warning: they differ.
     expect(result.stderr).toMatch(
-      /^asc-token: warning: the key ID ZZZZZZZZZZ \(from ASC_KEY_ID\) is not the one in the key file's name, [A-Z0-9]{10}: Apple refuses/,
+      /^asc-token: warning: the key ID "ZZZZZZZZZZ" \(from ASC_KEY_ID\) is not the one in the key file's name, [A-Z0-9]{10}: Apple refuses/,
     );
     const token = tokenOf({ ...result, stderr: "" });
     const { header, claims } = decodeToken(token);
@@ -216,11 +217,33 @@ describe("asc-token (mint)", () => {
     expect(result.stderr).toMatch(/readable by group or others; run chmod 600/);
     expect(verifies(result.stdout.trim(), key.publicKey)).toBe(true);
   });
+
+  it("warns the same way when an --api-key-json file holding the key is readable by others", () => {
+    const json = join(dir, "api_key-open.json");
+    writeFileSync(json, JSON.stringify({ key_id: keyId, issuer_id: issuerId, key: key.applePem }));
+    chmodSync(json, 0o644);
+    const open = run(["--api-key-json", json]);
+    expect(open.status).toBe(0);
+    expect(open.stderr).toBe(
+      `asc-token: warning: ${JSON.stringify(json)} holds the private key and is readable by group or others; run chmod 600 ${JSON.stringify(json)}\n`,
+    );
+    chmodSync(json, 0o600);
+    tokenOf(run(["--api-key-json", json]));
+  });
 });
 
 describe("asc-token errors", () => {
   const cases: [string, string[], Record<string, string>, number, RegExp][] = [
-    ["unknown flag", ["--kid", keyId], {}, 2, /Unknown option '--kid'/],
+    ["unknown flag", ["--kid", keyId], {}, 2, /unknown option "--kid"/],
+    ["a flag without its value", ["--key-id"], {}, 2, /--key-id needs a value/],
+    [
+      "a flag followed by another flag",
+      ["--key-id", "--issuer-id", issuerId],
+      {},
+      2,
+      /--key-id needs a value \(key ID\), but is followed by "--issuer-id"/,
+    ],
+    ["a value for a switch", ["--json=yes"], {}, 2, /--json takes no value/],
     ["unknown command", ["mint-it"], {}, 2, /unknown command/],
     [
       "no key at all",
