@@ -105,7 +105,9 @@ const main = async (argv: string[]): Promise<number> => {
         return 0;
       }
       case "decode":
-        out(printable(JSON.stringify(describeToken(tokenArgument(rest, "decode")), null, 2)));
+        // Line by line: the indentation's line breaks stay, any control inside a string is escaped.
+        const json = JSON.stringify(describeToken(tokenArgument(rest, "decode")), null, 2);
+        out(json.split("\n").map(printable).join("\n"));
         return 0;
       case "doctor": {
         const findings = checkAscToken(tokenArgument(rest, "doctor"));
