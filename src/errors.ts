@@ -68,7 +68,9 @@ export type AscTokenErrorCode =
   /** `refreshBefore` is not whole seconds >= 0, or leaves a freshly minted token no time to be reused. */
   | "INVALID_REFRESH_BEFORE"
   /** `maxAge` is not whole seconds >= 1, or is missing for a token that has no `exp` claim. */
-  | "INVALID_MAX_AGE";
+  | "INVALID_MAX_AGE"
+  /** A shared token store failed, hung or answered nonsense; the token was minted locally (reported to `onError`, never thrown). */
+  | "STORE_UNAVAILABLE";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and
