@@ -109,11 +109,12 @@ export const sharedMint = async (options: SharedMintOptions): Promise<string> =>
     return typeof value === "string" && accept(value) > 0 ? value : undefined;
   };
 
+  const leaseKey = `${storeKey}:lease`;
   let won: unknown;
   try {
     const found = await read();
     if (found !== undefined) return found;
-    won = await call("setIfAbsent", () => store.setIfAbsent(`${storeKey}:lease`, "lease", leaseMs));
+    won = await call("setIfAbsent", () => store.setIfAbsent(leaseKey, "lease", leaseMs));
   } catch (error) {
     report(error);
     return mint();
@@ -129,9 +130,16 @@ export const sharedMint = async (options: SharedMintOptions): Promise<string> =>
   }
 
   if (won) {
-    const token = await mint();
-    const ttl = accept(token);
-    if (ttl > 0) await call("set", () => store.set(storeKey, token, ttl)).catch(report);
+    // Between this instance's read and its lease, a previous winner may have written its token
+    // and released the lease: read once more, or two instances would sign.
+    let token = await read().catch(report);
+    if (token === undefined) {
+      token = await mint();
+      const ttl = accept(token);
+      if (ttl > 0) await call("set", () => store.set(storeKey, token as string, ttl)).catch(report);
+    }
+    // Release the lease (a 1 ms TTL), so that a token refused after a 401 is replaced at once.
+    await call("set", () => store.set(leaseKey, "released", 1)).catch(report);
     return token;
   }
 
