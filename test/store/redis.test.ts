@@ -11,6 +11,7 @@ import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AscTokenErrorCode,
+  type AscTokenOptions,
   createAscToken,
   createTokenProvider,
   redisStore,
@@ -197,7 +198,7 @@ describe("over a real Redis, in this process", () => {
       const providers = members.map(({ store }) =>
         createTokenProvider(
           withStore(
-            async (o: typeof options) => {
+            async (o: AscTokenOptions) => {
               signings++;
               return createAscToken(o);
             },
