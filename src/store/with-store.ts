@@ -74,7 +74,7 @@ const ms = (value: unknown, name: string): number | undefined => {
  *   withStore(createApnsToken, { store, onError: (err) => console.warn(err.message) }),
  *   { keyId, teamId, privateKey, maxAge: 3000, refreshBefore: 1200 },
  * );
- * const token = await apns.getToken(); // one signing per 50 minutes across every instance
+ * const token = await apns.getToken(); // one signing per ~30 minutes across every instance
  * ```
  */
 export const withStore = <O extends SharedMintInput>(
