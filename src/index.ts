@@ -40,8 +40,6 @@ export { createMapKitToken, type MapKitTokenOptions, type MapKitScope } from "./
 export { createDeviceCheckToken, type DeviceCheckTokenOptions } from "./kinds/devicecheck.js";
 export { createMemoryStore, type TokenStore } from "./store/store.js";
 export { storeKeyFor } from "./store/key.js";
-export { acceptSharedToken, type SharedTokenRule } from "./store/accept.js";
-export { sharedMint, type SharedMintOptions } from "./store/shared.js";
 export { withStore, type WithStoreOptions } from "./store/with-store.js";
 export { redisStore, type RedisClientLike } from "./store/redis.js";
 export { workersKvStore, type KvNamespaceLike } from "./store/workers-kv.js";

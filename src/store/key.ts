@@ -9,7 +9,7 @@ import { checkKeyId } from "../validate.js";
  * the clock, and what only the provider or the store layer reads. Functions are left out by
  * JSON anyway.
  */
-const NOT_IN_KEY = new Set([
+const NOT_IN_KEY: readonly string[] = [
   "privateKey",
   "now",
   "keyId",
@@ -19,7 +19,7 @@ const NOT_IN_KEY = new Set([
   "storeKey",
   "kind",
   "onStoreError",
-]);
+];
 
 const KIND = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
@@ -71,7 +71,7 @@ export const storeKeyFor = async (
   }
   const keyId = checkKeyId(options.keyId);
   const rest = Object.fromEntries(
-    Object.entries(options).filter(([name]) => !NOT_IN_KEY.has(name)),
+    Object.entries(options).filter(([name]) => !NOT_IN_KEY.includes(name)),
   );
   const digest = await subtle().digest("SHA-256", new TextEncoder().encode(canonicalJson(rest)));
   return ["asc-token", "v1", kind, keyId, hex(digest)].join(":");

@@ -59,7 +59,8 @@ const ms = (value: unknown, name: string): number | undefined => {
 
 /**
  * Wraps a mint function (`createAscToken`, `createApnsToken`, ...) so that a fleet of providers
- * signs one token per lifetime through `store` (see {@link sharedMint}). Give the result to
+ * signs one token per lifetime through `store` (docs/fleet.md: one instance takes a lease and
+ * signs, the others wait for its token; a store fault means signing locally, never failing). Give the result to
  * {@link createTokenProvider}: it passes the provider's `refreshBefore`, `maxAge` and `now`,
  * which decide whether a shared token is still good. When the provider asks again while its last
  * token is still good (it was invalidated after a 401), the store's copy of that token is

@@ -66,8 +66,6 @@ it("every TypeScript example in docs/fleet.md type-checks", () => {
 it("docs/fleet.md names every store export", () => {
   const names = [
     "withStore",
-    "sharedMint",
-    "acceptSharedToken",
     "storeKeyFor",
     "createMemoryStore",
     "redisStore",

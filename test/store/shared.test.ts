@@ -4,18 +4,18 @@ import { describe, expect, it, vi } from "vitest";
 import {
   type AscTokenError,
   type TokenStore,
-  acceptSharedToken,
   createApnsToken,
   createAscToken,
   createMemoryStore,
   createTokenProvider,
   durableObjectStore,
   redisStore,
-  sharedMint,
   storeKeyFor,
   withStore,
   workersKvStore,
 } from "../../src/index.js";
+import { acceptSharedToken } from "../../src/store/accept.js";
+import { sharedMint } from "../../src/store/shared.js";
 import { handToken } from "../helpers/jwt.js";
 import { makeP256 } from "../helpers/keys.js";
 import { decodeToken, verifies } from "../helpers/verify.js";
