@@ -18,6 +18,7 @@ const NOT_IN_KEY: readonly string[] = [
   "store",
   "storeKey",
   "kind",
+  "storeKind",
   "onStoreError",
 ];
 
