@@ -39,6 +39,10 @@ export const runMember = async (connect: (url: string) => Promise<Connection>): 
       store: connection.store,
       kind: "createAscToken",
       onError: (e) => errors.push(e.code),
+      // 20 threads on a shared 2-core CI machine: room for a starved event loop, so that the test
+      // measures the protocol, not the scheduler (the defaults are 1 s and 2 s).
+      timeoutMs: 5000,
+      waitMs: 5000,
     }),
     { ...options, now },
   );
