@@ -112,7 +112,9 @@ export type AscTokenErrorCode =
   /** The verified production payload is for another app than the `appAppleId` expected. */
   | "UNEXPECTED_APP_APPLE_ID"
   /** The verified payload is from another environment than the one expected (or from Xcode or local testing). */
-  | "UNEXPECTED_ENVIRONMENT";
+  | "UNEXPECTED_ENVIRONMENT"
+  /** A shared token store failed, hung or answered nonsense; the token was minted locally (reported to `onError`, never thrown). */
+  | "STORE_UNAVAILABLE";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and

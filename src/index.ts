@@ -73,3 +73,9 @@ export type {
   AppleAppTransaction,
   AppleRealtimeRequest,
 } from "./verify/payloads.js";
+export { createMemoryStore, type TokenStore } from "./store/store.js";
+export { storeKeyFor } from "./store/key.js";
+export { withStore, type WithStoreOptions } from "./store/with-store.js";
+export { redisStore, type RedisClientLike } from "./store/redis.js";
+export { workersKvStore, type KvNamespaceLike } from "./store/workers-kv.js";
+export { durableObjectStore, type DurableObjectStorageLike } from "./store/durable-object.js";

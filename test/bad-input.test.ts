@@ -29,6 +29,7 @@ import {
   createWeatherKitToken,
   decodeToken,
   importAppleKey,
+  withStore,
   isAscTokenError,
 } from "../src/index.js";
 import { allErrorCodes } from "./helpers/codes.js";
@@ -849,6 +850,25 @@ const toolRows: Row[] = [
       createTokenProvider(() => Promise.resolve("not.a.token"), {
         privateKey: f.key.applePem,
       }).getToken(),
+  },
+  {
+    target: "withStore",
+    name: "a store without get, setIfAbsent and set",
+    code: "INVALID_OPTIONS",
+    sync: true,
+    call: () => withStore(createAscToken, { store: {} as never }) as never,
+  },
+  {
+    target: "withStore",
+    name: "a store that fails (reported to onError, never thrown)",
+    code: "STORE_UNAVAILABLE",
+    call: (f) =>
+      new Promise((_resolve, reject) => {
+        const down = () => Promise.reject(new Error("ECONNREFUSED"));
+        const store = { get: down, setIfAbsent: down, set: down };
+        const mint = withStore(createAscToken, { store, onError: reject });
+        void createTokenProvider(mint, f.valid).getToken();
+      }),
   },
   {
     target: "createAuthorizedFetch",

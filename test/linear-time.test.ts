@@ -195,6 +195,16 @@ const table: Record<keyof typeof api, Slots | string> = {
   verifyAppTransaction: { signed: (text) => api.verifyAppTransaction(text) },
   verifyRealtimeRequest: { signed: (text) => api.verifyRealtimeRequest(text) },
   APPLE_ROOT_CA_G3: "a constant",
+  withStore: optionSlots(
+    (options) =>
+      api.withStore(api.createAscToken, { store: api.createMemoryStore() })(options as never),
+    ascOptions,
+  ),
+  createMemoryStore: { key: (text) => api.createMemoryStore().get(text) },
+  storeKeyFor: optionSlots((options) => api.storeKeyFor("createAscToken", options), ascOptions),
+  redisStore: "wraps the caller's client; reads no text itself",
+  workersKvStore: "wraps the caller's namespace; reads no text itself",
+  durableObjectStore: "wraps the caller's storage; reads no text itself",
 };
 
 function never(): never {
