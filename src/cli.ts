@@ -104,11 +104,12 @@ const main = async (argv: string[]): Promise<number> => {
         await mint(settings, values.json ? "json" : values.header ? "header" : "token");
         return 0;
       }
-      case "decode":
+      case "decode": {
         // Line by line: the indentation's line breaks stay, any control inside a string is escaped.
         const json = JSON.stringify(describeToken(tokenArgument(rest, "decode")), null, 2);
         out(json.split("\n").map(printable).join("\n"));
         return 0;
+      }
       case "doctor": {
         const findings = checkAscToken(tokenArgument(rest, "doctor"));
         if (findings.length === 0)

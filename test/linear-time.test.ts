@@ -196,8 +196,7 @@ const table: Record<keyof typeof api, Slots | string> = {
   verifyRealtimeRequest: { signed: (text) => api.verifyRealtimeRequest(text) },
   APPLE_ROOT_CA_G3: "a constant",
   withStore: optionSlots(
-    (options) =>
-      api.withStore(api.createAscToken, { store: api.createMemoryStore() })(options as never),
+    (options) => api.withStore(api.createAscToken, { store: api.createMemoryStore() })(options),
     ascOptions,
   ),
   createMemoryStore: { key: (text) => api.createMemoryStore().get(text) },
