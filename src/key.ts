@@ -3,19 +3,21 @@
 import { fail, invalid, keyError, missing } from "./errors.js";
 import { bytesToDer, textToDer } from "./pem.js";
 import { toPkcs8 } from "./pkcs8.js";
+import { type AscSigner, isSigner } from "./signer.js";
 import { ES256, subtle } from "./subtle.js";
 
 /**
  * An Apple `.p8` private key in any form it usually reaches a program in: the PEM text (LF, CRLF,
  * or literal `\n` escapes from an env var; quoted or not), the bare base64 body, base64 of the
- * whole file, SEC1 `EC PRIVATE KEY` PEM, DER or file bytes, or an imported `CryptoKey`.
+ * whole file, SEC1 `EC PRIVATE KEY` PEM, DER or file bytes, an imported `CryptoKey`, or an
+ * {@link AscSigner} for a key kept in a key service or HSM.
  *
  * @example
  * ```ts
  * const privateKey: AscPrivateKey = readFileSync("AuthKey_2X9R4HXF34.p8"); // or the text, or a CryptoKey
  * ```
  */
-export type AscPrivateKey = string | ArrayBuffer | ArrayBufferView | CryptoKey;
+export type AscPrivateKey = string | ArrayBuffer | ArrayBufferView | CryptoKey | AscSigner;
 
 /** CryptoKeys already checked: a key's type, algorithm and usages never change. */
 const checked = new WeakSet<CryptoKey>();
@@ -71,7 +73,8 @@ const bytesOf = (value: unknown): Uint8Array | undefined => {
 /**
  * Imports an Apple `.p8` private key once, for callers who sign many tokens. The result is a
  * non-extractable `CryptoKey` usable as `privateKey` in every asc-token function. Imports are
- * cached (up to 16 distinct keys), so passing the same key text again costs no re-import.
+ * cached (up to 16 distinct keys), so passing the same key text again costs no re-import. A
+ * signer ({@link AscSigner}) is returned as it is.
  *
  * @example
  * ```ts
@@ -80,18 +83,21 @@ const bytesOf = (value: unknown): Uint8Array | undefined => {
  * const token = await createAscToken({ keyId: "2X9R4HXF34", issuerId, privateKey });
  * ```
  */
-export const importAscKey = async (privateKey: AscPrivateKey): Promise<CryptoKey> =>
-  keyFor(privateKey);
+export const importAscKey = async <K extends AscPrivateKey>(
+  privateKey: K,
+): Promise<K extends AscSigner ? K : CryptoKey> =>
+  keyFor(privateKey) as K extends AscSigner ? K : CryptoKey;
 
 /**
  * @internal What {@link importAscKey} does, but synchronous where it can be: the CryptoKey at
  * once when `privateKey` is one or was imported before, otherwise a promise of it. Throws (does
  * not reject) on input it can tell is wrong without WebCrypto.
  */
-export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey> => {
+export const keyFor = (privateKey: AscPrivateKey): CryptoKey | AscSigner | Promise<CryptoKey> => {
   // A CryptoKey: checked once (its getters cost; Node's `usages` copies an array each time).
   const given = privateKey as CryptoKey;
   if (checked.has(given)) return given;
+  if (isSigner(privateKey)) return privateKey;
   if (typeof given === "object" && given !== null && "usages" in given) {
     // Look-alike objects (null fields, usages not an array) must get this error too, not a TypeError.
     const algorithm = given.algorithm as Partial<EcKeyAlgorithm> | null;
@@ -112,7 +118,7 @@ export const keyFor = (privateKey: AscPrivateKey): CryptoKey | Promise<CryptoKey
   if (source === undefined) {
     throw privateKey == null
       ? missing()
-      : invalid("KEY_MALFORMED", "privateKey", "text, bytes or a CryptoKey", privateKey);
+      : invalid("KEY_MALFORMED", "privateKey", "text, bytes, a CryptoKey or a signer", privateKey);
   }
   const id = fingerprint(source);
   let key = cache.get(id);

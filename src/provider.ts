@@ -6,6 +6,7 @@ import { type AscTokenOptions, ascHeader, ascPayload } from "./claims.js";
 import { decodeAscToken } from "./decode.js";
 import { describe, fail } from "./errors.js";
 import { type AscPrivateKey, importAscKey } from "./key.js";
+import type { AscSigner } from "./signer.js";
 import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
 import { createAscToken } from "./token.js";
 
@@ -116,7 +117,8 @@ const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
 /**
  * Wraps any token mint function (`createAscToken`, or another Apple token kind that takes
  * `privateKey` and `now`) in a {@link TokenProvider}: the key is imported once, on the first
- * `getToken`, and each mint gets a copy of `options` holding the imported `CryptoKey`; one token is
+ * `getToken`, and each mint gets a copy of `options` holding the imported `CryptoKey` (a signer is
+ * passed through as it is); one token is
  * reused until `refreshBefore` seconds before it expires; concurrent callers share one signing;
  * a failed mint rejects its callers and the next call tries again.
  *
@@ -162,13 +164,13 @@ export const createTokenProvider = <
       : wholeSeconds(base.maxAge, 0, 1, "INVALID_MAX_AGE", "maxAge");
   epochSeconds(base.now); // throws INVALID_NOW for a bad clock now rather than on first use
 
-  let key: Promise<CryptoKey> | undefined;
+  let key: Promise<CryptoKey | AscSigner> | undefined;
   let cached: TokenInfo | undefined;
   let pending: Promise<TokenInfo> | undefined;
   /** Bumped by invalidate(): a mint started under an older generation is never cached. */
   let generation = 0;
 
-  const importOnce = (): Promise<CryptoKey> => {
+  const importOnce = (): Promise<CryptoKey | AscSigner> => {
     if (!key) {
       const attempt = importAscKey(base.privateKey);
       key = attempt;

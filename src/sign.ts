@@ -3,6 +3,7 @@
 
 import { encodeBytes, encodeJson, encodeText, utf8 } from "./base64url.js";
 import { fail } from "./errors.js";
+import { type AscSigner, isSigner, signWithSigner } from "./signer.js";
 import { ES256, subtle } from "./subtle.js";
 
 /**
@@ -18,9 +19,14 @@ let lastBytes = new Uint8Array(0);
 /**
  * Signs `header.claims` with ES256, given the header already base64url-encoded and the claims as
  * JSON text. WebCrypto's ECDSA output is already the raw 64-byte IEEE P1363 `r||s` that JWS
- * wants (not DER), so it is base64url-encoded as is.
+ * wants (not DER), so it is base64url-encoded as is. A signer's output is checked and, from DER,
+ * converted first.
  */
-export const signJws = async (header: string, claims: string, key: CryptoKey): Promise<string> => {
+export const signJws = async (
+  header: string,
+  claims: string,
+  key: CryptoKey | AscSigner,
+): Promise<string> => {
   if (claims !== lastClaims || header !== lastHeader) {
     lastInput = `${header}.${encodeText(claims)}`;
     lastBytes = utf8(lastInput);
@@ -29,6 +35,7 @@ export const signJws = async (header: string, claims: string, key: CryptoKey): P
   }
   const input = lastInput;
   const bytes = lastBytes;
+  if (isSigner(key)) return `${input}.${encodeBytes(await signWithSigner(key, bytes))}`;
   const crypto = subtle();
   let signature: ArrayBuffer;
   try {
@@ -40,5 +47,8 @@ export const signJws = async (header: string, claims: string, key: CryptoKey): P
 };
 
 /** {@link signJws} of a header and claims given as objects (the other Apple token kinds). */
-export const signJwt = (header: object, claims: object, key: CryptoKey): Promise<string> =>
-  signJws(encodeJson(header), JSON.stringify(claims), key);
+export const signJwt = (
+  header: object,
+  claims: object,
+  key: CryptoKey | AscSigner,
+): Promise<string> => signJws(encodeJson(header), JSON.stringify(claims), key);

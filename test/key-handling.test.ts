@@ -4,7 +4,7 @@ import { webcrypto } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type AscPrivateKey, createAscToken, importAscKey } from "../src/index.js";
+import { type AscPrivateKey, type AscSigner, createAscToken, importAscKey } from "../src/index.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 import { decodeToken, verifies } from "./helpers/verify.js";
 
@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 describe("imported keys are non-extractable", () => {
-  const forms: [string, (k: P256Fixture) => AscPrivateKey][] = [
+  const forms: [string, (k: P256Fixture) => Exclude<AscPrivateKey, AscSigner>][] = [
     ["Apple's .p8 PEM", (k) => k.applePem],
     ["PKCS#8 PEM", (k) => k.pkcs8Pem],
     ["SEC1 PEM", (k) => k.sec1Pem],

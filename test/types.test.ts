@@ -4,6 +4,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   type AscAudience,
   type AscPrivateKey,
+  type AscSigner,
   AscTokenError,
   type AscTokenErrorCode,
   type AscTokenOptions,
@@ -33,11 +34,13 @@ describe("AscTokenOptions", () => {
     expect(Object.isFrozen(options.scope)).toBe(true);
   });
 
-  it("privateKey takes text, bytes or a CryptoKey", () => {
+  it("privateKey takes text, bytes, a CryptoKey or a signer", () => {
     expectTypeOf<AscTokenOptions["privateKey"]>().toEqualTypeOf<AscPrivateKey>();
     expectTypeOf<AscPrivateKey>().toEqualTypeOf<
-      string | ArrayBuffer | ArrayBufferView | CryptoKey
+      string | ArrayBuffer | ArrayBufferView | CryptoKey | AscSigner
     >();
+    expectTypeOf<{ sign(data: Uint8Array): Promise<Uint8Array> }>().toExtend<AscPrivateKey>();
+    expectTypeOf<{ sign(data: Uint8Array): Uint8Array }>().not.toExtend<AscPrivateKey>();
     expectTypeOf<Uint8Array>().toExtend<AscPrivateKey>();
     expectTypeOf<DataView>().toExtend<AscPrivateKey>();
     expectTypeOf<number>().not.toExtend<AscPrivateKey>();
@@ -71,11 +74,17 @@ describe("AscTokenOptions", () => {
 });
 
 describe("functions and errors", () => {
-  it("createAscToken resolves a string; importAscKey a CryptoKey", () => {
+  it("createAscToken resolves a string; importAscKey a CryptoKey (a signer: itself)", () => {
     expectTypeOf(createAscToken).parameter(0).toEqualTypeOf<AscTokenOptions>();
     expectTypeOf(createAscToken).returns.toEqualTypeOf<Promise<string>>();
     expectTypeOf(importAscKey).parameter(0).toEqualTypeOf<AscPrivateKey>();
-    expectTypeOf(importAscKey).returns.toEqualTypeOf<Promise<CryptoKey>>();
+    expectTypeOf(importAscKey("…")).toEqualTypeOf<Promise<CryptoKey>>();
+    expectTypeOf(importAscKey(new Uint8Array(0))).toEqualTypeOf<Promise<CryptoKey>>();
+    const signer = { sign: async (data: Uint8Array) => data, name: "kms" };
+    expectTypeOf(importAscKey(signer)).toEqualTypeOf<Promise<typeof signer>>();
+    expectTypeOf(importAscKey(signer as AscPrivateKey)).toEqualTypeOf<
+      Promise<CryptoKey | AscSigner>
+    >();
   });
 
   it("AscTokenErrorCode is a union of string literals, not string", () => {

@@ -17,6 +17,7 @@ import { encodeBytes, utf8 } from "../base64url.js";
 import { rawToDerSignature } from "../der.js";
 import { type AscTokenErrorCode, describe, fail } from "../errors.js";
 import { type AscPrivateKey, importAscKey } from "../key.js";
+import { isSigner, signWithSigner } from "../signer.js";
 import { ES256, subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
 import { UUID, checkKeyId, checkOptions, matches } from "../validate.js";
@@ -33,7 +34,10 @@ import { checkIdentifier } from "./common.js";
 export interface PromotionalOfferSignatureOptions {
   /** The in-app purchase key's 10-character key ID (`A-Z0-9`), as in `SubscriptionKey_<keyId>.p8`. */
   keyId: string;
-  /** The in-app purchase `.p8` private key, in any form listed under {@link AscPrivateKey}. */
+  /**
+   * The in-app purchase `.p8` private key, in any form listed under {@link AscPrivateKey}, or a
+   * signer for one held in a key service; its output, DER or raw, becomes DER here.
+   */
   privateKey: AscPrivateKey;
   /** Your app's bundle ID, e.g. `com.example.app`. */
   bundleId: string;
@@ -262,17 +266,21 @@ export const createPromotionalOfferSignature = async (
     nonce,
     timestamp,
   });
-  let raw: ArrayBuffer;
-  try {
-    raw = await subtle().sign(ES256, key, utf8(payload));
-  } catch (cause) {
-    throw fail("SIGN_FAILED", "WebCrypto could not sign", cause);
+  let raw: Uint8Array;
+  if (isSigner(key)) {
+    raw = await signWithSigner(key, utf8(payload));
+  } else {
+    try {
+      raw = new Uint8Array(await subtle().sign(ES256, key, utf8(payload)));
+    } catch (cause) {
+      throw fail("SIGN_FAILED", "WebCrypto could not sign", cause);
+    }
   }
   return {
     keyIdentifier: keyId,
     nonce,
     timestamp,
-    signature: encodeBase64(rawToDerSignature(new Uint8Array(raw))),
+    signature: encodeBase64(rawToDerSignature(raw)),
     productId,
     offerIdentifier,
     ...(appAccountToken !== undefined && { appAccountToken }),
