@@ -86,7 +86,7 @@ const bytesOf = (value: unknown): Uint8Array | undefined => {
 export const importAscKey = async <K extends AscPrivateKey>(
   privateKey: K,
 ): Promise<K extends AscSigner ? K : CryptoKey> =>
-  keyFor(privateKey) as K extends AscSigner ? K : CryptoKey;
+  (await keyFor(privateKey)) as K extends AscSigner ? K : CryptoKey;
 
 /**
  * @internal What {@link importAscKey} does, but synchronous where it can be: the CryptoKey at

@@ -59,11 +59,10 @@ export const checkRawSignature = (raw: Uint8Array, invalid: () => Error): Uint8A
  * The signer gets a copy of `data`, so it cannot change the bytes asc-token reuses.
  */
 export const signWithSigner = async (signer: AscSigner, data: Uint8Array): Promise<Uint8Array> => {
+  let pending: unknown;
   let output: unknown;
-  let promised = false;
   try {
-    const pending: unknown = signer.sign(Uint8Array.from(data));
-    promised = typeof (pending as PromiseLike<unknown> | null)?.then === "function";
+    pending = signer.sign(Uint8Array.from(data));
     output = await pending;
   } catch (cause) {
     throw fail("SIGN_FAILED", "privateKey.sign() failed", cause);
@@ -73,7 +72,10 @@ export const signWithSigner = async (signer: AscSigner, data: Uint8Array): Promi
       "SIGNER_OUTPUT_INVALID",
       "privateKey.sign() must resolve to a P-256 signature, DER or 64-byte r||s, with 0 < r, s < n",
     );
-  if (!promised || Object.prototype.toString.call(output) !== "[object Uint8Array]") {
+  if (
+    typeof (pending as PromiseLike<unknown> | null)?.then !== "function" ||
+    Object.prototype.toString.call(output) !== "[object Uint8Array]"
+  ) {
     throw invalid();
   }
   let raw = output as Uint8Array;
