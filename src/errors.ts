@@ -79,8 +79,12 @@ export type AscTokenErrorCode =
   | "KEY_IMPORT_FAILED"
   /** `crypto.subtle` is missing (an insecure browser context, or a very old runtime). */
   | "CRYPTO_UNAVAILABLE"
-  /** WebCrypto failed to sign. */
+  /** WebCrypto failed to sign, or a signer given as `privateKey` threw or rejected (its error is the `cause`). */
   | "SIGN_FAILED"
+  /** A signer given as `privateKey` did not return a Promise of a P-256 ECDSA signature (DER, or 64-byte `r||s`, with 0 < r, s < n). */
+  | "SIGNER_OUTPUT_INVALID"
+  /** `signatureFromDer` or `signatureToDer` was given bytes that are not a P-256 ECDSA signature in the form it reads. */
+  | "SIGNATURE_MALFORMED"
   /** The string given as a token is not a compact JWT: three base64url parts, a JSON object header and claims. */
   | "TOKEN_MALFORMED"
   /** `refreshBefore` is not whole seconds >= 0, or leaves a freshly minted token no time to be reused. */

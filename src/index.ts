@@ -4,6 +4,8 @@ export {
   type AscAudience,
 } from "./kinds/app-store-connect.js";
 export { importAppleKey, type ApplePrivateKey } from "./key.js";
+export type { AppleSigner } from "./signer.js";
+export { signatureFromDer, signatureToDer } from "./signature.js";
 export type { Clock } from "./time.js";
 export { AscTokenError, isAscTokenError, type AscTokenErrorCode } from "./errors.js";
 export {

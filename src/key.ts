@@ -4,19 +4,21 @@ import { fail, invalid, keyError, missing } from "./errors.js";
 import { bytesToDer, textToDer } from "./pem.js";
 import { toPkcs8 } from "./pkcs8.js";
 import { cachedImport } from "./key-cache.js";
+import { type AppleSigner, isSigner } from "./signer.js";
 import { ES256, subtle } from "./subtle.js";
 
 /**
  * An Apple `.p8` private key in any form it usually reaches a program in: the PEM text (LF, CRLF,
  * or literal `\n` escapes from an env var; quoted or not), the bare base64 body, base64 of the
- * whole file, SEC1 `EC PRIVATE KEY` PEM, DER or file bytes, or an imported `CryptoKey`.
+ * whole file, SEC1 `EC PRIVATE KEY` PEM, DER or file bytes, an imported `CryptoKey`, or an
+ * {@link AppleSigner} for a key kept in a key service or HSM.
  *
  * @example
  * ```ts
  * const privateKey: ApplePrivateKey = readFileSync("AuthKey_2X9R4HXF34.p8"); // or the text, or a CryptoKey
  * ```
  */
-export type ApplePrivateKey = string | ArrayBuffer | ArrayBufferView | CryptoKey;
+export type ApplePrivateKey = string | ArrayBuffer | ArrayBufferView | CryptoKey | AppleSigner;
 
 /**
  * The bytes of an ArrayBuffer, SharedArrayBuffer or view of one, from this realm or another (a
@@ -55,7 +57,8 @@ const validCryptoKey = (key: CryptoKey): CryptoKey => {
 /**
  * Imports an Apple `.p8` private key, for callers who sign many tokens. The result is a
  * non-extractable `CryptoKey` usable as `privateKey` in every asc-token function. Imports are
- * cached (up to 16 distinct keys), so passing the same key text again costs no re-import.
+ * cached (up to 16 distinct keys), so passing the same key text again costs no re-import. A
+ * signer ({@link AppleSigner}) is returned as it is.
  *
  * @example
  * ```ts
@@ -64,7 +67,14 @@ const validCryptoKey = (key: CryptoKey): CryptoKey => {
  * const token = await createAscToken({ keyId: "2X9R4HXF34", issuerId, privateKey });
  * ```
  */
-export const importAppleKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey> => {
+export const importAppleKey = async <K extends ApplePrivateKey>(
+  privateKey: K,
+): Promise<K extends AppleSigner ? K : CryptoKey> =>
+  (await importKey(privateKey)) as K extends AppleSigner ? K : CryptoKey;
+
+/** {@link importAppleKey} without its generic type: a signer as it is, anything else imported. */
+const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | AppleSigner> => {
+  if (isSigner(privateKey)) return privateKey;
   if (typeof privateKey === "object" && privateKey !== null && "usages" in privateKey) {
     return validCryptoKey(privateKey);
   }
@@ -72,7 +82,7 @@ export const importAppleKey = async (privateKey: ApplePrivateKey): Promise<Crypt
   if (source === undefined) {
     throw privateKey == null
       ? missing()
-      : invalid("KEY_MALFORMED", "privateKey", "text, bytes or a CryptoKey", privateKey);
+      : invalid("KEY_MALFORMED", "privateKey", "text, bytes, a CryptoKey or a signer", privateKey);
   }
   return cachedImport(source, () => {
     const der = toPkcs8(typeof source === "string" ? textToDer(source) : bytesToDer(source));

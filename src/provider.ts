@@ -7,6 +7,7 @@ import { fail, summarize } from "./errors.js";
 import { type ApplePrivateKey, importAppleKey } from "./key.js";
 import { type AscTokenOptions, createAscToken } from "./kinds/app-store-connect.js";
 import { readOptions } from "./options.js";
+import type { AppleSigner } from "./signer.js";
 import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
 import type { Declared } from "./token.js";
 import { validKeyId } from "./validate.js";
@@ -145,7 +146,8 @@ const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
 /**
  * Wraps any token mint function (`createAscToken`, or another Apple token kind that takes
  * `privateKey` and `now`) in a {@link TokenProvider}: the key is imported once, on the first
- * `getToken`, and each mint gets a copy of `options` holding the imported `CryptoKey`; one token is
+ * `getToken`, and each mint gets a copy of `options` holding the imported `CryptoKey` (a signer is
+ * passed through as it is); one token is
  * reused until `refreshBefore` seconds before it expires; concurrent callers share one signing;
  * a failed mint rejects its callers and the next call tries again.
  *
@@ -183,13 +185,13 @@ export const createTokenProvider = <
     age === undefined ? undefined : wholeSeconds(age, 0, 1, "INVALID_MAX_AGE", "maxAge");
   epochSeconds(base.now); // throws INVALID_NOW for a bad clock now rather than on first use
 
-  let key: Promise<CryptoKey> | undefined;
+  let key: Promise<CryptoKey | AppleSigner> | undefined;
   let cached: TokenInfo | undefined;
   let pending: Promise<TokenInfo> | undefined;
   /** Bumped by invalidate(): a mint started under an older generation is never cached. */
   let generation = 0;
 
-  const importOnce = (): Promise<CryptoKey> => {
+  const importOnce = (): Promise<CryptoKey | AppleSigner> => {
     if (!key) {
       const attempt = importAppleKey(base.privateKey);
       key = attempt;

@@ -2,14 +2,21 @@
 
 import { encodeBytes, encodeText, utf8 } from "./base64url.js";
 import { fail } from "./errors.js";
+import { type AppleSigner, isSigner, signWithSigner } from "./signer.js";
 import { ES256, subtle } from "./subtle.js";
 
 /**
  * Signs `base64url(JSON(header)) . base64url(JSON(claims))` with ES256. WebCrypto's ECDSA output is
  * already the raw 64-byte IEEE P1363 `r||s` that JWS wants (not DER), so it is encoded as it is.
  */
-export const signJwt = async (header: object, claims: object, key: CryptoKey): Promise<string> => {
+export const signJwt = async (
+  header: object,
+  claims: object,
+  key: CryptoKey | AppleSigner,
+): Promise<string> => {
   const input = `${encodeText(JSON.stringify(header))}.${encodeText(JSON.stringify(claims))}`;
+  // Outside the WebCrypto try: a signer's own errors carry their own codes.
+  if (isSigner(key)) return `${input}.${encodeBytes(await signWithSigner(key, utf8(input)))}`;
   const crypto = subtle();
   let signature: ArrayBuffer;
   try {

@@ -31,6 +31,8 @@ import {
   importAppleKey,
   withStore,
   isAscTokenError,
+  signatureFromDer,
+  signatureToDer,
 } from "../src/index.js";
 import { allErrorCodes } from "./helpers/codes.js";
 import { makeP256, makeRejects, type P256Fixture } from "./helpers/keys.js";
@@ -938,6 +940,79 @@ const appleRows: Row[] = [
   },
 ];
 
+/** Keys held in a key service: a signer whose answer is not a signature, or who fails. */
+const answering = (answer: () => unknown) => ({
+  sign: answer as (data: Uint8Array) => Promise<Uint8Array>,
+});
+const signerRows: Row[] = [
+  {
+    target: "createAscToken",
+    name: "a signer answering 63 bytes",
+    code: "SIGNER_OUTPUT_INVALID",
+    call: (f) =>
+      createAscToken({
+        ...f.valid,
+        privateKey: answering(() => Promise.resolve(new Uint8Array(63))),
+      }),
+  },
+  {
+    target: "createApnsToken",
+    name: "a signer answering DER with a trailing byte",
+    code: "SIGNER_OUTPUT_INVALID",
+    call: () =>
+      createApnsToken({
+        ...kindOptions.createApnsToken,
+        privateKey: answering(() => Promise.resolve(Uint8Array.of(0x30, 6, 2, 1, 1, 2, 1, 1, 0))),
+      }),
+  },
+  {
+    target: "createPromotionalOfferSignature",
+    name: "a signer answering r = 0",
+    code: "SIGNER_OUTPUT_INVALID",
+    call: () =>
+      createPromotionalOfferSignature({
+        ...offerOptions,
+        privateKey: answering(() => Promise.resolve(new Uint8Array(64).fill(1, 32))),
+      }),
+  },
+  {
+    target: "createAscTokenProvider",
+    name: "a signer returning bytes, not a Promise",
+    code: "SIGNER_OUTPUT_INVALID",
+    call: (f) =>
+      createAscTokenProvider({
+        ...f.valid,
+        privateKey: answering(() => new Uint8Array(64).fill(1)),
+      }).getToken(),
+  },
+  {
+    target: "createAscToken",
+    name: "a signer that throws",
+    code: "SIGN_FAILED",
+    call: (f) =>
+      createAscToken({
+        ...f.valid,
+        privateKey: answering(() => {
+          throw new Error("kms:Sign denied");
+        }),
+      }),
+  },
+  {
+    target: "signatureFromDer",
+    name: "raw r||s instead of DER",
+    code: "SIGNATURE_MALFORMED",
+    sync: true,
+    call: () => signatureFromDer(new Uint8Array(64).fill(1)) as never,
+  },
+  {
+    target: "signatureToDer",
+    name: "DER instead of raw r||s",
+    code: "SIGNATURE_MALFORMED",
+    sync: true,
+    call: () => signatureToDer(Uint8Array.of(0x30, 6, 2, 1, 1, 2, 1, 1)) as never,
+  },
+];
+
 /** Public functions that take an options object. */
 const optionTakers: Record<string, (options: unknown) => Promise<unknown>> = {
   createAscToken: (options) => createAscToken(options as AscTokenOptions),
@@ -988,6 +1063,7 @@ const rows: Row[] = [
   })),
   ...toolRows,
   ...appleRows,
+  ...signerRows,
   ...verifyRows,
 ];
 

@@ -4,7 +4,12 @@ import { webcrypto } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type ApplePrivateKey, createAscToken, importAppleKey } from "../src/index.js";
+import {
+  type ApplePrivateKey,
+  type AppleSigner,
+  createAscToken,
+  importAppleKey,
+} from "../src/index.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 import { decodeToken, verifies } from "./helpers/verify.js";
 
@@ -21,7 +26,7 @@ afterEach(() => {
 });
 
 describe("imported keys are non-extractable", () => {
-  const forms: [string, (k: P256Fixture) => ApplePrivateKey][] = [
+  const forms: [string, (k: P256Fixture) => Exclude<ApplePrivateKey, AppleSigner>][] = [
     ["Apple's .p8 PEM", (k) => k.applePem],
     ["PKCS#8 PEM", (k) => k.pkcs8Pem],
     ["SEC1 PEM", (k) => k.sec1Pem],

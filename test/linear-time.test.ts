@@ -195,6 +195,8 @@ const table: Record<keyof typeof api, Slots | string> = {
   verifyAppTransaction: { signed: (text) => api.verifyAppTransaction(text) },
   verifyRealtimeRequest: { signed: (text) => api.verifyRealtimeRequest(text) },
   APPLE_ROOT_CA_G3: "a constant",
+  signatureFromDer: { der: (text) => api.signatureFromDer(new TextEncoder().encode(text)) },
+  signatureToDer: { raw: (text) => api.signatureToDer(new TextEncoder().encode(text)) },
   withStore: optionSlots(
     (options) => api.withStore(api.createAscToken, { store: api.createMemoryStore() })(options),
     ascOptions,

@@ -4,6 +4,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   type AscAudience,
   type ApplePrivateKey,
+  type AppleSigner,
   AscTokenError,
   type AscTokenErrorCode,
   type AscTokenOptions,
@@ -36,7 +37,7 @@ describe("AscTokenOptions", () => {
   it("privateKey takes text, bytes or a CryptoKey", () => {
     expectTypeOf<AscTokenOptions["privateKey"]>().toEqualTypeOf<ApplePrivateKey>();
     expectTypeOf<ApplePrivateKey>().toEqualTypeOf<
-      string | ArrayBuffer | ArrayBufferView | CryptoKey
+      string | ArrayBuffer | ArrayBufferView | CryptoKey | AppleSigner
     >();
     expectTypeOf<Uint8Array>().toExtend<ApplePrivateKey>();
     expectTypeOf<DataView>().toExtend<ApplePrivateKey>();
@@ -75,7 +76,13 @@ describe("functions and errors", () => {
     expectTypeOf(createAscToken).parameter(0).toEqualTypeOf<AscTokenOptions>();
     expectTypeOf(createAscToken).returns.toEqualTypeOf<Promise<string>>();
     expectTypeOf(importAppleKey).parameter(0).toEqualTypeOf<ApplePrivateKey>();
-    expectTypeOf(importAppleKey).returns.toEqualTypeOf<Promise<CryptoKey>>();
+    expectTypeOf(importAppleKey("…")).toEqualTypeOf<Promise<CryptoKey>>();
+    expectTypeOf(importAppleKey(new Uint8Array(0))).toEqualTypeOf<Promise<CryptoKey>>();
+    const signer = { sign: (data: Uint8Array) => Promise.resolve(data), name: "kms" };
+    expectTypeOf(importAppleKey(signer)).toEqualTypeOf<Promise<typeof signer>>();
+    expectTypeOf(importAppleKey(signer as ApplePrivateKey)).toEqualTypeOf<
+      Promise<CryptoKey | AppleSigner>
+    >();
   });
 
   it("AscTokenErrorCode is a union of string literals, not string", () => {

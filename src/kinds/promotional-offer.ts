@@ -18,6 +18,7 @@ import { rawToDerSignature } from "../der.js";
 import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
 import { readOptions } from "../options.js";
 import { type ApplePrivateKey, importAppleKey } from "../key.js";
+import { isSigner, signWithSigner } from "../signer.js";
 import { ES256, subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
 import { UUID, matches, validIdentifier, validKeyId } from "../validate.js";
@@ -276,17 +277,21 @@ export const createPromotionalOfferSignature = async (
     nonce,
     timestamp,
   });
-  let raw: ArrayBuffer;
-  try {
-    raw = await subtle().sign(ES256, key, utf8(payload));
-  } catch (cause) {
-    throw fail("SIGN_FAILED", "WebCrypto could not sign", cause);
+  let raw: Uint8Array;
+  if (isSigner(key)) {
+    raw = await signWithSigner(key, utf8(payload));
+  } else {
+    try {
+      raw = new Uint8Array(await subtle().sign(ES256, key, utf8(payload)));
+    } catch (cause) {
+      throw fail("SIGN_FAILED", "WebCrypto could not sign", cause);
+    }
   }
   return {
     keyIdentifier: keyId,
     nonce,
     timestamp,
-    signature: encodeBase64(rawToDerSignature(new Uint8Array(raw))),
+    signature: encodeBase64(rawToDerSignature(raw)),
     productId,
     offerIdentifier,
     ...(appAccountToken !== undefined && { appAccountToken }),

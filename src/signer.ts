@@ -1,0 +1,91 @@
+// signer: keys that never leave a key service (AWS KMS, Google Cloud KMS, Azure Key Vault, Vault
+// transit, an HSM). The service signs; asc-token takes its signature in either form services
+// return, DER or raw r||s, and checks it before it goes into a token.
+
+import { derToRawSignature } from "./der.js";
+import { fail } from "./errors.js";
+
+/**
+ * A private key held by a key service or HSM: an object whose `sign` signs `data` with ECDSA
+ * P-256 and SHA-256 (the service hashes `data`, or the signer hashes it first where the service
+ * takes a digest) and resolves to the signature, DER or the raw 64-byte `r||s`. Accepted as
+ * `privateKey` wherever a `.p8` key is; docs/signers.md has recipes for AWS KMS, Google Cloud KMS,
+ * Azure Key Vault and Vault transit.
+ *
+ * @example
+ * ```ts
+ * import { KMSClient, SignCommand } from "@aws-sdk/client-kms";
+ * const kms = new KMSClient({});
+ * const signer: AppleSigner = {
+ *   sign: async (data) =>
+ *     (await kms.send(new SignCommand({ KeyId: "alias/asc", Message: data, MessageType: "RAW", SigningAlgorithm: "ECDSA_SHA_256" }))).Signature!,
+ * };
+ * const token = await createAscToken({ keyId, issuerId, privateKey: signer });
+ * ```
+ */
+export interface AppleSigner {
+  /** Signs `data` (ECDSA P-256, SHA-256 over `data`); resolves to DER or raw `r||s`. */
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** True when `key` is an {@link AppleSigner}: CryptoKeys, strings and bytes have no `sign` method. */
+export const isSigner = (key: unknown): key is AppleSigner =>
+  typeof (key as AppleSigner | null | undefined)?.sign === "function";
+
+/** The order n of P-256's base point, in lower-case hex: r and s of a signature lie in [1, n − 1]. */
+const ORDER = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
+
+/** Lower-case hex of `bytes`: two digits each, so equal-length hex compares as the numbers do. */
+const hex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (byte) => (byte + 256).toString(16).slice(1)).join("");
+
+/**
+ * @internal `raw` when it is a P-256 signature JWS can carry: 64 bytes, `r` and `s` each in
+ * [1, n − 1] (FIPS 186-5 6.4.2: anything else no verifier accepts). Throws `invalid()` otherwise.
+ */
+export const checkRawSignature = (raw: Uint8Array, invalid: () => Error): Uint8Array => {
+  if (raw.length !== 64) throw invalid();
+  for (const half of [raw.subarray(0, 32), raw.subarray(32)]) {
+    const digits = hex(half);
+    if (digits >= ORDER || !/[^0]/.test(digits)) throw invalid();
+  }
+  return raw;
+};
+
+/**
+ * @internal Signs `data` with `signer` and returns the raw `r||s`, checked. Its output is read
+ * as strict DER first, else as raw 64 bytes: a raw signature that also reads as strict DER, or a
+ * DER one exactly 64 bytes long, has a chance below 2^-40, and no service makes either on purpose.
+ * The signer gets a copy of `data`, so it cannot change the bytes asc-token reuses.
+ */
+export const signWithSigner = async (
+  signer: AppleSigner,
+  data: Uint8Array,
+): Promise<Uint8Array> => {
+  let pending: unknown;
+  let output: unknown;
+  try {
+    pending = signer.sign(Uint8Array.from(data));
+    output = await pending;
+  } catch (cause) {
+    throw fail("SIGN_FAILED", "privateKey.sign() failed", cause);
+  }
+  const invalid = () =>
+    fail(
+      "SIGNER_OUTPUT_INVALID",
+      "privateKey.sign() must resolve to a P-256 signature, DER or 64-byte r||s, with 0 < r, s < n",
+    );
+  if (
+    typeof (pending as PromiseLike<unknown> | null)?.then !== "function" ||
+    Object.prototype.toString.call(output) !== "[object Uint8Array]"
+  ) {
+    throw invalid();
+  }
+  let raw = output as Uint8Array;
+  try {
+    raw = derToRawSignature(raw, 32, invalid);
+  } catch {
+    // Not DER: the raw form, if it is that.
+  }
+  return checkRawSignature(raw, invalid);
+};
