@@ -275,8 +275,10 @@ describe("linear time on 1 MB of adversarial text", () => {
       smallRuns.push(await timed(small.map((text) => () => call(text))));
       bigRuns.push(await timed([() => call(big)]));
     }
-    // One 1 MB input against ten of 100 KB: the same amount of text.
-    const ratio = (10 * median(bigRuns)) / Math.max(median(smallRuns), 1);
+    // One 1 MB input against ten of 100 KB: the same amount of text, so linear work gives 10 and
+    // quadratic work 100. The fastest of the runs: a shared machine only ever adds time.
+    const fastest = (runs: number[]) => Math.min(...runs);
+    const ratio = (10 * fastest(bigRuns)) / Math.max(fastest(smallRuns), 1);
     expect(ratio, `1 MB took ${median(bigRuns).toFixed(1)} ms`).toBeLessThanOrEqual(50);
   });
 });
