@@ -38,10 +38,11 @@ export type ApnsTokenOptions = TeamKeyOptions;
  * // headers: { authorization: `bearer ${token}`, "apns-topic": "com.example.app" }
  * ```
  */
-export const createApnsToken = /* @__PURE__ */ defineToken<ApnsTokenOptions>({
-  options: ["teamId"],
-  shape: "{ keyId, teamId, privateKey }",
-  build: (options) => ({
-    claims: { iss: validTeamId(options.teamId), iat: issuedAtOnly(options) },
-  }),
-});
+export const createApnsToken: (options: ApnsTokenOptions) => Promise<string> =
+  /* @__PURE__ */ defineToken<ApnsTokenOptions>({
+    options: ["teamId"],
+    shape: "{ keyId, teamId, privateKey }",
+    build: (options) => ({
+      claims: { iss: validTeamId(options.teamId), iat: issuedAtOnly(options) },
+    }),
+  });

@@ -158,30 +158,31 @@ export const lifetimeProblem = (
  * });
  * ```
  */
-export const createAscToken = /* @__PURE__ */ defineToken<AscTokenOptions>({
-  options: ["issuerId", "expiresIn", "scope", "audience"],
-  shape: "{ keyId, issuerId, privateKey }",
-  build: (options) => {
-    const { issuerId, audience = "appstoreconnect-v1" } = options;
-    const iss =
-      issuerId === undefined ? undefined : validIssuerId(issuerId, "a UUID (or left out)");
-    if (!ASC_AUDIENCES.includes(audience)) {
-      throw invalid("INVALID_AUDIENCE", "audience", ASC_AUDIENCES.join(" or "), audience);
-    }
-    const scope = validScope(options.scope);
-    // Default: 20 minutes less 60 s of margin; see README "Lifetime and clock skew".
-    const { iat, exp } = validity(options, 1140, (seconds) =>
-      lifetimeProblem(seconds, scope, audience),
-    );
-    return {
-      header: { typ: "JWT" },
-      claims: {
-        ...(iss ? { iss } : { sub: "user" }),
-        iat,
-        exp,
-        aud: audience,
-        ...(scope && { scope }),
-      },
-    };
-  },
-});
+export const createAscToken: (options: AscTokenOptions) => Promise<string> =
+  /* @__PURE__ */ defineToken<AscTokenOptions>({
+    options: ["issuerId", "expiresIn", "scope", "audience"],
+    shape: "{ keyId, issuerId, privateKey }",
+    build: (options) => {
+      const { issuerId, audience = "appstoreconnect-v1" } = options;
+      const iss =
+        issuerId === undefined ? undefined : validIssuerId(issuerId, "a UUID (or left out)");
+      if (!ASC_AUDIENCES.includes(audience)) {
+        throw invalid("INVALID_AUDIENCE", "audience", ASC_AUDIENCES.join(" or "), audience);
+      }
+      const scope = validScope(options.scope);
+      // Default: 20 minutes less 60 s of margin; see README "Lifetime and clock skew".
+      const { iat, exp } = validity(options, 1140, (seconds) =>
+        lifetimeProblem(seconds, scope, audience),
+      );
+      return {
+        header: { typ: "JWT" },
+        claims: {
+          ...(iss ? { iss } : { sub: "user" }),
+          iat,
+          exp,
+          aud: audience,
+          ...(scope && { scope }),
+        },
+      };
+    },
+  });

@@ -55,14 +55,15 @@ export interface AppStoreServerTokenOptions extends AppleKeyOptions {
  * const history = await (await appStore(`/inApps/v2/history/${transactionId}`)).json();
  * ```
  */
-export const createAppStoreServerToken = /* @__PURE__ */ defineToken<AppStoreServerTokenOptions>({
-  options: ["issuerId", "bundleId", "expiresIn"],
-  shape: "{ keyId, issuerId, bundleId, privateKey }",
-  build: (options) => {
-    const iss = validIssuerId(options.issuerId, ISSUER_ID);
-    const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
-    const rule = atMost(3600, "Apple refuses tokens that expire over 60 minutes after iat");
-    const { iat, exp } = validity(options, 300, rule);
-    return { header: { typ: "JWT" }, claims: { iss, iat, exp, aud: "appstoreconnect-v1", bid } };
-  },
-});
+export const createAppStoreServerToken: (options: AppStoreServerTokenOptions) => Promise<string> =
+  /* @__PURE__ */ defineToken<AppStoreServerTokenOptions>({
+    options: ["issuerId", "bundleId", "expiresIn"],
+    shape: "{ keyId, issuerId, bundleId, privateKey }",
+    build: (options) => {
+      const iss = validIssuerId(options.issuerId, ISSUER_ID);
+      const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
+      const rule = atMost(3600, "Apple refuses tokens that expire over 60 minutes after iat");
+      const { iat, exp } = validity(options, 300, rule);
+      return { header: { typ: "JWT" }, claims: { iss, iat, exp, aud: "appstoreconnect-v1", bid } };
+    },
+  });

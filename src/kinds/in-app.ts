@@ -186,28 +186,29 @@ const randomNonce = (): string => {
  * // Return `signature` to the app, which passes it to StoreKit as a purchase option
  * ```
  */
-export const createInAppSignature = /* @__PURE__ */ defineToken<InAppSignatureOptions>({
-  options: ["issuerId", "bundleId", "audience", "nonce", "claims"],
-  shape: "{ keyId, issuerId, bundleId, audience, privateKey }",
-  build: (options) => {
-    const iss = validIssuerId(options.issuerId, ISSUER_ID);
-    const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
-    const aud = options.audience;
-    if (!IN_APP_AUDIENCES.includes(aud)) {
-      throw invalid("INVALID_AUDIENCE", "audience", IN_APP_AUDIENCES.join(" or "), aud);
-    }
-    if (options.nonce !== undefined && !matches(options.nonce, UUID)) {
-      throw invalid(
-        "INVALID_NONCE",
-        "nonce",
-        "a UUID, or left out for a random one",
-        options.nonce,
-      );
-    }
-    const extra = featureClaims(options.claims);
-    const iat = issuedAtOnly(options);
-    // Lower case, as Apple's own libraries write it (and StoreKit's older offer signature requires).
-    const nonce = (options.nonce ?? randomNonce()).toLowerCase();
-    return { header: { typ: "JWT" }, claims: { iss, iat, aud, bid, nonce, ...extra } };
-  },
-});
+export const createInAppSignature: (options: InAppSignatureOptions) => Promise<string> =
+  /* @__PURE__ */ defineToken<InAppSignatureOptions>({
+    options: ["issuerId", "bundleId", "audience", "nonce", "claims"],
+    shape: "{ keyId, issuerId, bundleId, audience, privateKey }",
+    build: (options) => {
+      const iss = validIssuerId(options.issuerId, ISSUER_ID);
+      const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
+      const aud = options.audience;
+      if (!IN_APP_AUDIENCES.includes(aud)) {
+        throw invalid("INVALID_AUDIENCE", "audience", IN_APP_AUDIENCES.join(" or "), aud);
+      }
+      if (options.nonce !== undefined && !matches(options.nonce, UUID)) {
+        throw invalid(
+          "INVALID_NONCE",
+          "nonce",
+          "a UUID, or left out for a random one",
+          options.nonce,
+        );
+      }
+      const extra = featureClaims(options.claims);
+      const iat = issuedAtOnly(options);
+      // Lower case, as Apple's own libraries write it (and StoreKit's older offer signature requires).
+      const nonce = (options.nonce ?? randomNonce()).toLowerCase();
+      return { header: { typ: "JWT" }, claims: { iss, iat, aud, bid, nonce, ...extra } };
+    },
+  });

@@ -83,30 +83,31 @@ const mapsScope = (scope: unknown): string[] | undefined => {
  * })).json();
  * ```
  */
-export const createMapKitToken = /* @__PURE__ */ defineToken<MapKitTokenOptions>({
-  options: ["teamId", "expiresIn", "scope", "origin"],
-  shape: "{ keyId, teamId, privateKey }",
-  build: (options) => {
-    const iss = validTeamId(options.teamId);
-    const scope = mapsScope(options.scope);
-    const origin = validOrigins(options.origin);
-    if (!origin && scope?.some((entry) => entry !== "server_api")) {
-      throw fail(
-        "INVALID_ORIGIN",
-        "origin is required when scope includes mapkit_js, web_snapshots or embed_api",
-      );
-    }
-    const rule = atMost(15_777_000, "Apple states no limit, asc-token caps it at six months");
-    const { iat, exp } = validity(options, 3600, rule);
-    return {
-      header: { typ: "JWT" },
-      claims: {
-        iss,
-        iat,
-        exp,
-        ...(scope && { scope: scope.join(" ") }),
-        ...(origin && { origin: origin.join(",") }),
-      },
-    };
-  },
-});
+export const createMapKitToken: (options: MapKitTokenOptions) => Promise<string> =
+  /* @__PURE__ */ defineToken<MapKitTokenOptions>({
+    options: ["teamId", "expiresIn", "scope", "origin"],
+    shape: "{ keyId, teamId, privateKey }",
+    build: (options) => {
+      const iss = validTeamId(options.teamId);
+      const scope = mapsScope(options.scope);
+      const origin = validOrigins(options.origin);
+      if (!origin && scope?.some((entry) => entry !== "server_api")) {
+        throw fail(
+          "INVALID_ORIGIN",
+          "origin is required when scope includes mapkit_js, web_snapshots or embed_api",
+        );
+      }
+      const rule = atMost(15_777_000, "Apple states no limit, asc-token caps it at six months");
+      const { iat, exp } = validity(options, 3600, rule);
+      return {
+        header: { typ: "JWT" },
+        claims: {
+          iss,
+          iat,
+          exp,
+          ...(scope && { scope: scope.join(" ") }),
+          ...(origin && { origin: origin.join(",") }),
+        },
+      };
+    },
+  });

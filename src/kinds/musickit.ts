@@ -46,14 +46,15 @@ export interface MusicKitTokenOptions extends TeamKeyOptions {
  * });
  * ```
  */
-export const createMusicKitToken = /* @__PURE__ */ defineToken<MusicKitTokenOptions>({
-  options: ["teamId", "expiresIn", "origin"],
-  shape: "{ keyId, teamId, privateKey }",
-  build: (options) => {
-    const iss = validTeamId(options.teamId);
-    const origin = validOrigins(options.origin);
-    const rule = atMost(15_777_000, "Apple refuses tokens that expire over six months ahead");
-    const { iat, exp } = validity(options, 3600, rule);
-    return { claims: { iss, iat, exp, ...(origin && { origin }) } };
-  },
-});
+export const createMusicKitToken: (options: MusicKitTokenOptions) => Promise<string> =
+  /* @__PURE__ */ defineToken<MusicKitTokenOptions>({
+    options: ["teamId", "expiresIn", "origin"],
+    shape: "{ keyId, teamId, privateKey }",
+    build: (options) => {
+      const iss = validTeamId(options.teamId);
+      const origin = validOrigins(options.origin);
+      const rule = atMost(15_777_000, "Apple refuses tokens that expire over six months ahead");
+      const { iat, exp } = validity(options, 3600, rule);
+      return { claims: { iss, iat, exp, ...(origin && { origin }) } };
+    },
+  });

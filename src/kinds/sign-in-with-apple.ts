@@ -47,19 +47,20 @@ export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
  * });
  * ```
  */
-export const createSignInWithAppleSecret =
-  /* @__PURE__ */ defineToken<SignInWithAppleSecretOptions>({
-    options: ["teamId", "clientId", "expiresIn"],
-    shape: "{ keyId, teamId, clientId, privateKey }",
-    build: (options) => {
-      const iss = validTeamId(options.teamId);
-      const what = "the App ID or Services ID you use as client_id";
-      const sub = validIdentifier(options.clientId, "clientId", what);
-      const rule = atMost(
-        15_777_000,
-        "Apple refuses client secrets that expire over six months ahead",
-      );
-      const { iat, exp } = validity(options, 3600, rule);
-      return { claims: { iss, iat, exp, aud: "https://appleid.apple.com", sub } };
-    },
-  });
+export const createSignInWithAppleSecret: (
+  options: SignInWithAppleSecretOptions,
+) => Promise<string> = /* @__PURE__ */ defineToken<SignInWithAppleSecretOptions>({
+  options: ["teamId", "clientId", "expiresIn"],
+  shape: "{ keyId, teamId, clientId, privateKey }",
+  build: (options) => {
+    const iss = validTeamId(options.teamId);
+    const what = "the App ID or Services ID you use as client_id";
+    const sub = validIdentifier(options.clientId, "clientId", what);
+    const rule = atMost(
+      15_777_000,
+      "Apple refuses client secrets that expire over six months ahead",
+    );
+    const { iat, exp } = validity(options, 3600, rule);
+    return { claims: { iss, iat, exp, aud: "https://appleid.apple.com", sub } };
+  },
+});

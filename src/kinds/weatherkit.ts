@@ -47,14 +47,15 @@ export interface WeatherKitTokenOptions extends TeamKeyOptions {
  * });
  * ```
  */
-export const createWeatherKitToken = /* @__PURE__ */ defineToken<WeatherKitTokenOptions>({
-  options: ["teamId", "serviceId", "expiresIn"],
-  shape: "{ keyId, teamId, serviceId, privateKey }",
-  build: (options) => {
-    const iss = validTeamId(options.teamId);
-    const sub = validIdentifier(options.serviceId, "serviceId", "your WeatherKit Services ID");
-    const rule = atMost(15_777_000, "Apple states no limit, asc-token caps it at six months");
-    const { iat, exp } = validity(options, 3600, rule);
-    return { header: { id: `${iss}.${sub}` }, claims: { iss, iat, exp, sub } };
-  },
-});
+export const createWeatherKitToken: (options: WeatherKitTokenOptions) => Promise<string> =
+  /* @__PURE__ */ defineToken<WeatherKitTokenOptions>({
+    options: ["teamId", "serviceId", "expiresIn"],
+    shape: "{ keyId, teamId, serviceId, privateKey }",
+    build: (options) => {
+      const iss = validTeamId(options.teamId);
+      const sub = validIdentifier(options.serviceId, "serviceId", "your WeatherKit Services ID");
+      const rule = atMost(15_777_000, "Apple states no limit, asc-token caps it at six months");
+      const { iat, exp } = validity(options, 3600, rule);
+      return { header: { id: `${iss}.${sub}` }, claims: { iss, iat, exp, sub } };
+    },
+  });
