@@ -92,6 +92,22 @@ export interface TokenProviderOptions {
 }
 
 /** The options every provider reads for itself; the rest go to the mint function. */
+/**
+ * What a provider hands its mint function besides the options: the rule it keeps tokens by, for a
+ * mint that may return a token it did not just sign (`withStore`). Token kinds ignore it.
+ *
+ * @example
+ * ```ts
+ * const rule: MintRule = { refreshBefore: 300, maxAge: undefined };
+ * ```
+ */
+export interface MintRule {
+  /** The provider's `refreshBefore`, in seconds (its default applied). */
+  readonly refreshBefore: number;
+  /** The provider's `maxAge`, in seconds, if given. */
+  readonly maxAge: number | undefined;
+}
+
 const PROVIDER_OPTIONS = ["refreshBefore", "maxAge", "onError", "mintTimeout"];
 
 /**
@@ -164,7 +180,7 @@ const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
 export const createTokenProvider = <
   O extends { privateKey: ApplePrivateKey; now?: Clock | undefined },
 >(
-  mint: (options: O) => Promise<string>,
+  mint: (options: O, rule: MintRule) => Promise<string>,
   options: O & TokenProviderOptions,
 ): TokenProvider => {
   if (typeof mint !== "function") {
@@ -204,7 +220,7 @@ export const createTokenProvider = <
 
   const mintInfo = async (): Promise<TokenInfo> => {
     const privateKey = await importOnce();
-    const info = infoOf(await mint({ ...base, privateKey }), maxAge);
+    const info = infoOf(await mint({ ...base, privateKey }, { refreshBefore, maxAge }), maxAge);
     const left = info.expiresAt - epochSeconds(base.now);
     if (left <= refreshBefore) {
       throw fail(

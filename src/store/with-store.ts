@@ -2,10 +2,12 @@
 
 import { type AscTokenError, summarize, invalid } from "../errors.js";
 import type { ApplePrivateKey } from "../key.js";
-import { DEFAULT_REFRESH_BEFORE } from "../provider.js";
+import { DEFAULT_REFRESH_BEFORE, type MintRule } from "../provider.js";
 import type { Clock } from "../time.js";
+import type { Declared } from "../token.js";
 import { acceptSharedToken } from "./accept.js";
 import { storeKeyFor } from "./key.js";
+import { kindOf } from "./kind.js";
 import { sharedMint } from "./shared.js";
 import type { TokenStore } from "./store.js";
 
@@ -21,8 +23,8 @@ export interface WithStoreOptions {
   /** The store the fleet shares ({@link redisStore}, {@link workersKvStore}, ...). */
   store: TokenStore;
   /**
-   * Names the token kind in the store key. Default: the mint function's name
-   * (`"createApnsToken"`); required when a minifier renames functions.
+   * Names the token kind in the store key. Default: the library kind's name (`"createApnsToken"`),
+   * or a function of your own's name of the form `createXxx`; required when a minifier renames it.
    */
   kind?: string | undefined;
   /** A store key of your own instead of the derived one (see {@link storeKeyFor}). */
@@ -37,19 +39,16 @@ export interface WithStoreOptions {
   timeoutMs?: number | undefined;
 }
 
-/** What the wrapped mint function reads from its options, beyond the mint's own. */
+/** What the wrapped mint function reads from its options. */
 interface SharedMintInput {
   keyId: string;
   privateKey: ApplePrivateKey;
   now?: Clock | undefined;
   issuerId?: string | undefined;
   teamId?: string | undefined;
-  refreshBefore?: number | undefined;
-  maxAge?: number | undefined;
 }
 
 const METHODS = ["get", "setIfAbsent", "set"] as const;
-const GENERATED_NAME = /^create[A-Z][A-Za-z0-9]*$/;
 const ms = (value: unknown, name: string): number | undefined => {
   if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < 1)) {
     throw invalid("INVALID_OPTIONS", name, "whole milliseconds >= 1", value);
@@ -61,8 +60,9 @@ const ms = (value: unknown, name: string): number | undefined => {
  * Wraps a mint function (`createAscToken`, `createApnsToken`, ...) so that a fleet of providers
  * signs one token per lifetime through `store` (docs/fleet.md: one instance takes a lease and
  * signs, the others wait for its token; a store fault means signing locally, never failing). Give the result to
- * {@link createTokenProvider}: it passes the provider's `refreshBefore`, `maxAge` and `now`,
- * which decide whether a shared token is still good. When the provider asks again while its last
+ * {@link createTokenProvider}: it passes the provider's `refreshBefore` and `maxAge` (beside the
+ * options, which hold `now`), which decide whether a shared token is still good; the result
+ * takes the options `mint` takes, checked as `mint` checks them. When the provider asks again while its last
  * token is still good (it was invalidated after a 401), the store's copy of that token is
  * refused and replaced. One wrapper per provider.
  *
@@ -81,7 +81,7 @@ const ms = (value: unknown, name: string): number | undefined => {
 export const withStore = <O extends SharedMintInput>(
   mint: (options: O) => Promise<string>,
   options: WithStoreOptions,
-): ((options: O) => Promise<string>) => {
+): ((options: O, rule?: MintRule) => Promise<string>) => {
   if (typeof mint !== "function") {
     throw invalid("INVALID_OPTIONS", "mint", "a function like createAscToken", mint);
   }
@@ -102,7 +102,7 @@ export const withStore = <O extends SharedMintInput>(
       typeof store === "object" && store !== null ? "an object without them" : summarize(store),
     );
   }
-  const kind = options.kind ?? (GENERATED_NAME.test(mint.name) ? mint.name : undefined);
+  const kind = options.kind ?? kindOf(mint);
   if (kind === undefined && storeKey === undefined) {
     throw invalid(
       "INVALID_OPTIONS",
@@ -119,12 +119,12 @@ export const withStore = <O extends SharedMintInput>(
   const timeoutMs = ms(options.timeoutMs, "timeoutMs");
   let last: string | undefined;
 
-  return async (input: O): Promise<string> => {
+  const shared = async (input: O, given?: MintRule): Promise<string> => {
     const rule = {
       keyId: input.keyId,
       issuer: input.issuerId ?? input.teamId,
-      refreshBefore: input.refreshBefore ?? DEFAULT_REFRESH_BEFORE,
-      maxAge: input.maxAge,
+      refreshBefore: given?.refreshBefore ?? DEFAULT_REFRESH_BEFORE,
+      maxAge: given?.maxAge,
       now: input.now,
     };
     const token = await sharedMint({
@@ -146,4 +146,8 @@ export const withStore = <O extends SharedMintInput>(
     last = token;
     return token;
   };
+  // A kind's declared option names go with it, so the provider refuses a misspelt option when it
+  // is built, and hands over only those names.
+  const { optionNames, build } = mint as Partial<Declared>;
+  return optionNames && build ? Object.assign(shared, { optionNames, build }) : shared;
 };

@@ -175,7 +175,7 @@ describe("withStore + createTokenProvider over a memory store", () => {
     expect(mint).toHaveBeenCalledTimes(2);
   });
 
-  it("an APNs fleet with maxAge: the derived kind is the mint function's name", async () => {
+  it("an APNs fleet with maxAge: the derived kind is the kind's export name", async () => {
     const store = createMemoryStore();
     const options = { keyId: KEY_ID, teamId: TEAM_ID, privateKey: key.pkcs8Pem, maxAge: 3000 };
     const [a, b] = [1, 2].map(() =>
@@ -185,6 +185,33 @@ describe("withStore + createTokenProvider over a memory store", () => {
     expect(await b!.getToken()).toBe(token);
     expect([...store.entries.keys()][0]).toMatch(/^asc-token:v1:createApnsToken:/);
     expect(Object.keys(decodeToken(token).claims)).toStrictEqual(["iss", "iat"]);
+  });
+
+  it("the provider's own refreshBefore decides whether a stored token is still good", async () => {
+    const store = createMemoryStore();
+    const { now, advance } = clock();
+    const mint = counting();
+    const make = () =>
+      createTokenProvider(withStore(mint, { store, kind: "createAscToken" }), {
+        ...ascOptions,
+        now,
+        refreshBefore: 600,
+      });
+    const first = await make().getToken();
+    advance(400); // 1080 s left at mint: 680 left, above 600
+    expect(await make().getToken()).toBe(first);
+    advance(100); // 580 left: below this fleet's 600, though above the default 300
+    const second = await make().getToken();
+    expect(second).not.toBe(first);
+    expect(mint).toHaveBeenCalledTimes(2);
+  });
+
+  it("wrapping a kind keeps its option names: a misspelt one is refused when the provider is built", () => {
+    const store = createMemoryStore();
+    const options = { keyId: KEY_ID, teamID: TEAM_ID, privateKey: key.pkcs8Pem, maxAge: 3000 };
+    expect(() =>
+      createTokenProvider(withStore(createApnsToken, { store }), options as never),
+    ).toThrow(expect.objectContaining({ code: "UNKNOWN_OPTION" }) as Error);
   });
 
   it("after invalidate(token) (a 401), the stored copy is refused and replaced once for all", async () => {
