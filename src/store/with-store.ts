@@ -2,7 +2,7 @@
 
 import { type AscTokenError, summarize, invalid } from "../errors.js";
 import type { ApplePrivateKey } from "../key.js";
-import { DEFAULT_REFRESH_BEFORE } from "../provider.js";
+import { DEFAULT_REFRESH_BEFORE } from "../refresh-before.js";
 import type { Clock } from "../time.js";
 import { acceptSharedToken } from "./accept.js";
 import { storeKeyFor } from "./key.js";
