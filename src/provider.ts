@@ -142,10 +142,29 @@ export interface TokenProviderOptions {
    * ```
    */
   storeKey?: string | undefined;
+  /**
+   * Names the token kind in the derived store key (`"createApnsToken"`), so two kinds taking the
+   * same options never share a token. Needed with `store` in `createTokenProvider` unless
+   * `storeKey` is given; `createAscTokenProvider` sets it.
+   *
+   * @example
+   * ```ts
+   * createTokenProvider(createApnsToken, { keyId, teamId, privateKey, maxAge: 3000, store, storeKind: "createApnsToken" });
+   * ```
+   */
+  storeKind?: string | undefined;
 }
 
 /** The options every provider reads for itself; the rest go to the mint function. */
-const PROVIDER_OPTIONS = ["refreshBefore", "maxAge", "onError", "mintTimeout", "store", "storeKey"];
+const PROVIDER_OPTIONS = [
+  "refreshBefore",
+  "maxAge",
+  "onError",
+  "mintTimeout",
+  "store",
+  "storeKey",
+  "storeKind",
+];
 
 /**
  * The provider's own options, and a snapshot of the mint function's: the names a kind declares
@@ -239,7 +258,7 @@ export const createTokenProvider = <
       ? undefined
       : wholeSeconds(read.maxAge, 0, 1, "INVALID_MAX_AGE", "maxAge");
   epochSeconds(base.now); // throws INVALID_NOW for a bad clock now rather than on first use
-  const { onError, store, storeKey } = read;
+  const { onError, store, storeKey, storeKind } = read;
   if (onError !== undefined && typeof onError !== "function") {
     throw invalid("INVALID_OPTIONS", "onError", "a function (error) => void", onError);
   }
@@ -252,8 +271,9 @@ export const createTokenProvider = <
       mintTimeout,
     );
   }
-  if (store === undefined && storeKey !== undefined) {
-    throw invalid("INVALID_OPTIONS", "storeKey", "given only with store", storeKey);
+  if (store === undefined && (storeKey !== undefined || storeKind !== undefined)) {
+    const name = storeKey === undefined ? "storeKind" : "storeKey";
+    throw invalid("INVALID_OPTIONS", name, "given only with store", read[name]);
   }
   const report = (error: unknown): void => {
     try {
@@ -277,7 +297,9 @@ export const createTokenProvider = <
           }) as unknown as (options: { keyId: string }) => Promise<string>,
           {
             store: store as TokenStore,
-            kind: /^create[A-Z][A-Za-z0-9]*$/.test(mint.name) ? mint.name : undefined,
+            kind:
+              (storeKind as string | undefined) ??
+              (/^create[A-Z][A-Za-z0-9]*$/.test(mint.name) ? mint.name : undefined),
             storeKey: storeKey as string | undefined,
             onError: report,
           },
@@ -432,7 +454,12 @@ export const createAscTokenProvider = (
 ): TokenProvider => {
   // The caller's options are read once, here; the provider reads this snapshot.
   const { base, read } = readProviderOptions(createAscToken, options);
-  const provider = createTokenProvider(createAscToken, read as unknown as typeof options);
+  const provider = createTokenProvider(createAscToken, {
+    ...(read as unknown as typeof options),
+    ...(read.store === undefined
+      ? {}
+      : { storeKind: (read.storeKind as string | undefined) ?? "createAscToken" }),
+  });
   // Every option but the key is checked now, not on the first request.
   validKeyId(base.keyId);
   (createAscToken as unknown as { build: (options: AscTokenOptions) => unknown }).build(base);
