@@ -117,6 +117,8 @@ export type AscTokenErrorCode =
   | "UNEXPECTED_APP_APPLE_ID"
   /** The verified payload is from another environment than the one expected (or from Xcode or local testing). */
   | "UNEXPECTED_ENVIRONMENT"
+  /** A provider's mint (key import, signing, a signer or store it waits on) took longer than `mintTimeout`; the next call mints again. */
+  | "MINT_TIMEOUT"
   /** A shared token store failed, hung or answered nonsense; the token was minted locally (reported to `onError`, never thrown). */
   | "STORE_UNAVAILABLE";
 

@@ -3,26 +3,34 @@
 // signing.
 
 import { decodeToken } from "./decode.js";
-import { fail, summarize } from "./errors.js";
+import { type AscTokenError, fail, invalid, summarize } from "./errors.js";
 import { type ApplePrivateKey, importAppleKey } from "./key.js";
 import { type AscTokenOptions, createAscToken } from "./kinds/app-store-connect.js";
 import { readOptions } from "./options.js";
+import { DEFAULT_REFRESH_BEFORE } from "./refresh-before.js";
 import type { AppleSigner } from "./signer.js";
+import type { TokenStore } from "./store/store.js";
+import { type SharedMintInput, withStore } from "./store/with-store.js";
 import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
 import type { Declared } from "./token.js";
 import { validKeyId } from "./validate.js";
 
+export { DEFAULT_REFRESH_BEFORE };
+
 /**
- * Default `refreshBefore`, in seconds. With `createAscToken`'s defaults a fresh token has
- * 1080 s left (1140 s lifetime, `iat` backdated 60 s), so it is reused for 780 s (13 minutes) and
- * replaced with 5 minutes still to go: room for a slow request, a retry, or a clock a little off.
- *
- * @example
- * ```ts
- * createAscTokenProvider({ ...options, refreshBefore: DEFAULT_REFRESH_BEFORE * 2 }); // 10 minutes
- * ```
+ * Seconds a cached token must still have before `expiresAt` to be served when its refresh fails
+ * (stale-while-error): enough for the request it authorizes to reach Apple.
  */
-export const DEFAULT_REFRESH_BEFORE = 300;
+const STALE_MARGIN = 30;
+
+/** Seconds after a failed refresh before a caller holding a still-good token tries again. */
+const RETRY_AFTER_ERROR = 5;
+
+/** Default `mintTimeout`, in ms: far more than any import and signing take, WebCrypto or a KMS. */
+const DEFAULT_MINT_TIMEOUT = 10_000;
+
+/** The longest delay `setTimeout` honours (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMEOUT = 2_147_483_647;
 
 /**
  * A token and when it was issued and stops being used, in epoch seconds. Frozen.
@@ -89,6 +97,62 @@ export interface TokenProviderOptions {
    * provider tokens: Apple wants them replaced within 60 minutes); caps `exp` when both are there.
    */
   maxAge?: number | undefined;
+  /**
+   * Told of every fault the caller does not see: a refresh that failed while the cached token was
+   * still good for more than 30 s (that token is served and minting is retried on a later call,
+   * at most every 5 s), and a store fault (`STORE_UNAVAILABLE`, the token is then minted locally).
+   * A callback that throws is ignored.
+   *
+   * @example
+   * ```ts
+   * createAscTokenProvider({ keyId, issuerId, privateKey, onError: (err) => console.warn(err.code) });
+   * ```
+   */
+  onError?: ((error: AscTokenError) => void) | undefined;
+  /**
+   * Milliseconds a mint (key import and signing, a signer's round trip, a store's lease) may take
+   * before its callers get `MINT_TIMEOUT` and the next call mints again. Whole ms `>= 1`, default
+   * 10000. A token that arrives later is not cached.
+   *
+   * @example
+   * ```ts
+   * createAscTokenProvider({ keyId, issuerId, privateKey: kmsSigner, mintTimeout: 3000 });
+   * ```
+   */
+  mintTimeout?: number | undefined;
+  /**
+   * Shares one token across every provider with the same store and options (a fleet of workers):
+   * one instance signs per token lifetime, the others read its token (see docs/fleet.md). A store
+   * fault never fails a call: the token is minted locally and the fault goes to `onError`.
+   *
+   * @example
+   * ```ts
+   * const store = redisStore(new Redis(process.env.REDIS_URL!));
+   * createAscTokenProvider({ keyId, issuerId, privateKey, store });
+   * ```
+   */
+  store?: TokenStore | undefined;
+  /**
+   * The store key to share tokens under, instead of the one derived from the options (kind, key
+   * ID, issuer, audience, scope, ...). Only with `store`.
+   *
+   * @example
+   * ```ts
+   * createAscTokenProvider({ keyId, issuerId, privateKey, store, storeKey: "asc-token:v1:prod-asc" });
+   * ```
+   */
+  storeKey?: string | undefined;
+  /**
+   * Names the token kind in the derived store key (`"createApnsToken"`), so two kinds taking the
+   * same options never share a token. Needed with `store` in `createTokenProvider` unless
+   * `storeKey` is given; `createAscTokenProvider` sets it.
+   *
+   * @example
+   * ```ts
+   * createTokenProvider(createApnsToken, { keyId, teamId, privateKey, maxAge: 3000, store, storeKind: "createApnsToken" });
+   * ```
+   */
+  storeKind?: string | undefined;
 }
 
 /** The options every provider reads for itself; the rest go to the mint function. */
@@ -108,7 +172,15 @@ export interface MintRule {
   readonly maxAge: number | undefined;
 }
 
-const PROVIDER_OPTIONS = ["refreshBefore", "maxAge", "onError", "mintTimeout"];
+const PROVIDER_OPTIONS = [
+  "refreshBefore",
+  "maxAge",
+  "onError",
+  "mintTimeout",
+  "store",
+  "storeKey",
+  "storeKind",
+];
 
 /**
  * The provider's own options, and a snapshot of the mint function's: the names a kind declares
@@ -118,7 +190,7 @@ const PROVIDER_OPTIONS = ["refreshBefore", "maxAge", "onError", "mintTimeout"];
 const readProviderOptions = <O extends object>(
   mint: unknown,
   options: O & TokenProviderOptions,
-): { base: O; read: Record<string, unknown>; refreshBefore?: unknown; maxAge?: unknown } => {
+): { base: O; read: Record<string, unknown> } => {
   const declared = (mint as Partial<Declared>).optionNames;
   const names: string[] = [...PROVIDER_OPTIONS];
   if (typeof options === "object" && options !== null && !declared) {
@@ -131,7 +203,7 @@ const readProviderOptions = <O extends object>(
   );
   const base: Record<string, unknown> = {};
   for (const name in read) if (!PROVIDER_OPTIONS.includes(name)) base[name] = read[name];
-  return { base: base as O, read, refreshBefore: read.refreshBefore, maxAge: read.maxAge };
+  return { base: base as O, read };
 };
 
 /** Reads `iat` and `exp` from a token just minted. */
@@ -189,23 +261,66 @@ export const createTokenProvider = <
       `mint must be a function like createAscToken; got ${summarize(mint)}`,
     );
   }
-  const { base, refreshBefore: given, maxAge: age } = readProviderOptions(mint, options);
+  const { base, read } = readProviderOptions(mint, options);
   const refreshBefore = wholeSeconds(
-    given,
+    read.refreshBefore,
     DEFAULT_REFRESH_BEFORE,
     0,
     "INVALID_REFRESH_BEFORE",
     "refreshBefore",
   );
   const maxAge =
-    age === undefined ? undefined : wholeSeconds(age, 0, 1, "INVALID_MAX_AGE", "maxAge");
+    read.maxAge === undefined
+      ? undefined
+      : wholeSeconds(read.maxAge, 0, 1, "INVALID_MAX_AGE", "maxAge");
   epochSeconds(base.now); // throws INVALID_NOW for a bad clock now rather than on first use
+  const { onError, store, storeKey, storeKind } = read;
+  if (onError !== undefined && typeof onError !== "function") {
+    throw invalid("INVALID_OPTIONS", "onError", "a function (error) => void", onError);
+  }
+  const mintTimeout = (read.mintTimeout ?? DEFAULT_MINT_TIMEOUT) as number;
+  if (!Number.isSafeInteger(mintTimeout) || mintTimeout < 1 || mintTimeout > MAX_TIMEOUT) {
+    throw invalid(
+      "INVALID_OPTIONS",
+      "mintTimeout",
+      `whole milliseconds from 1 to ${String(MAX_TIMEOUT)}`,
+      mintTimeout,
+    );
+  }
+  if (store === undefined && (storeKey !== undefined || storeKind !== undefined)) {
+    const name = storeKey === undefined ? "storeKind" : "storeKey";
+    throw invalid("INVALID_OPTIONS", name, "given only with store", read[name]);
+  }
+  const report = (error: unknown): void => {
+    try {
+      (onError as ((error: AscTokenError) => void) | undefined)?.(error as AscTokenError);
+    } catch {
+      // A failing reporter must not fail the call it reports on.
+    }
+  };
+  // With a store, minting goes through the fleet's sharing protocol; the rule (refreshBefore,
+  // maxAge) is how it judges a token another instance wrote.
+  const shared =
+    store === undefined
+      ? undefined
+      : withStore(mint as unknown as (options: SharedMintInput) => Promise<string>, {
+          store: store as TokenStore,
+          kind: storeKind as string | undefined,
+          storeKey: storeKey as string | undefined,
+          onError: report,
+        });
+  const sign = (input: O, rule: MintRule): Promise<string> =>
+    shared ? shared(input as unknown as SharedMintInput, rule) : mint(input, rule);
 
   let key: Promise<CryptoKey | AppleSigner> | undefined;
   let cached: TokenInfo | undefined;
   let pending: Promise<TokenInfo> | undefined;
   /** Bumped by invalidate(): a mint started under an older generation is never cached. */
   let generation = 0;
+  /** When a refresh last failed while the cached token was still good, in epoch seconds. */
+  let failedAt: number | undefined;
+  /** The last failed flight reported to onError, so its many waiters report it once. */
+  let reported: Promise<TokenInfo> | undefined;
 
   const importOnce = (): Promise<CryptoKey | AppleSigner> => {
     if (!key) {
@@ -220,7 +335,7 @@ export const createTokenProvider = <
 
   const mintInfo = async (): Promise<TokenInfo> => {
     const privateKey = await importOnce();
-    const info = infoOf(await mint({ ...base, privateKey }, { refreshBefore, maxAge }), maxAge);
+    const info = infoOf(await sign({ ...base, privateKey }, { refreshBefore, maxAge }), maxAge);
     const left = info.expiresAt - epochSeconds(base.now);
     if (left <= refreshBefore) {
       throw fail(
@@ -231,20 +346,56 @@ export const createTokenProvider = <
     return info;
   };
 
+  /** mintInfo, rejected with MINT_TIMEOUT after mintTimeout ms; its timer never holds a process. */
+  const mintInTime = (): Promise<TokenInfo> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          fail(
+            "MINT_TIMEOUT",
+            `minting took longer than mintTimeout (${String(mintTimeout)} ms): check the signer or store it waits on, or raise mintTimeout; the next call mints again`,
+          ),
+        );
+      }, mintTimeout);
+      const handle: unknown = timer;
+      if (typeof handle === "object" && handle !== null && "unref" in handle) {
+        (handle as { unref: () => void }).unref();
+      }
+    });
+    const attempt = mintInfo();
+    void attempt.then(
+      () => {
+        clearTimeout(timer);
+      },
+      () => {
+        clearTimeout(timer);
+      },
+    );
+    return Promise.race([attempt, expired]);
+  };
+
   const getTokenInfo = async (): Promise<TokenInfo> => {
     const now = epochSeconds(base.now);
     // iat is backdated by the mint's clockTolerance; a clock moved back by more than that puts the
     // cached iat in the future, and Apple refuses such a token: mint anew.
-    if (cached && cached.expiresAt - now > refreshBefore && cached.issuedAt <= now) return cached;
+    const usable = cached && cached.issuedAt <= now ? cached : undefined;
+    if (usable && usable.expiresAt - now > refreshBefore) return usable;
+    // Stale-while-error: a token still good for a while is served when its refresh fails.
+    const stale = usable && usable.expiresAt - now > STALE_MARGIN ? usable : undefined;
+    if (stale && !pending && failedAt !== undefined && now - failedAt < RETRY_AFTER_ERROR) {
+      return stale;
+    }
     if (!pending) {
       const started = generation;
-      const flight = mintInfo();
+      const flight = mintInTime();
       pending = flight;
       // Registered before any caller awaits `flight`, so the cache is updated before they resume.
       void flight.then(
         (info) => {
           if (started !== generation) return;
           cached = info;
+          failedAt = undefined;
           pending = undefined;
         },
         () => {
@@ -252,7 +403,19 @@ export const createTokenProvider = <
         },
       );
     }
-    return pending;
+    if (!stale) return pending;
+    const flight = pending;
+    try {
+      return await flight;
+    } catch (error) {
+      // Every waiter of one failed flight is answered; the failure is reported once.
+      if (reported !== flight) {
+        reported = flight;
+        report(error);
+      }
+      failedAt = now;
+      return stale;
+    }
   };
 
   const getToken = async (): Promise<string> => (await getTokenInfo()).token;
@@ -264,6 +427,7 @@ export const createTokenProvider = <
       if (token !== undefined && token !== cached?.token) return;
       cached = undefined;
       pending = undefined;
+      failedAt = undefined;
       generation++;
     },
     authorization: async (): Promise<string> => `Bearer ${await getToken()}`,
@@ -291,11 +455,16 @@ export const createTokenProvider = <
  * ```
  */
 export const createAscTokenProvider = (
-  options: AscTokenOptions & { refreshBefore?: number | undefined },
+  options: AscTokenOptions & TokenProviderOptions,
 ): TokenProvider => {
   // The caller's options are read once, here; the provider reads this snapshot.
   const { base, read } = readProviderOptions(createAscToken, options);
-  const provider = createTokenProvider(createAscToken, read as unknown as typeof options);
+  const provider = createTokenProvider(createAscToken, {
+    ...(read as unknown as typeof options),
+    ...(read.store === undefined
+      ? {}
+      : { storeKind: (read.storeKind as string | undefined) ?? "createAscToken" }),
+  });
   // Every option but the key is checked now, not on the first request.
   validKeyId(base.keyId);
   (createAscToken as unknown as { build: (options: AscTokenOptions) => unknown }).build(base);

@@ -861,6 +861,16 @@ const toolRows: Row[] = [
     call: () => withStore(createAscToken, { store: {} as never }) as never,
   },
   {
+    target: "createTokenProvider",
+    name: "a mint that never settles",
+    code: "MINT_TIMEOUT",
+    call: (f) =>
+      createTokenProvider(() => new Promise<string>(() => undefined), {
+        ...f.valid,
+        mintTimeout: 20,
+      }).getToken(),
+  },
+  {
     target: "withStore",
     name: "a store that fails (reported to onError, never thrown)",
     code: "STORE_UNAVAILABLE",

@@ -20,6 +20,8 @@ const NOT_IN_KEY: readonly string[] = [
   "kind",
   "storeKind",
   "onStoreError",
+  "onError",
+  "mintTimeout",
 ];
 
 const KIND = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;

@@ -2,7 +2,8 @@
 
 import { type AscTokenError, summarize, invalid } from "../errors.js";
 import type { ApplePrivateKey } from "../key.js";
-import { DEFAULT_REFRESH_BEFORE, type MintRule } from "../provider.js";
+import type { MintRule } from "../provider.js";
+import { DEFAULT_REFRESH_BEFORE } from "../refresh-before.js";
 import type { Clock } from "../time.js";
 import type { Declared } from "../token.js";
 import { acceptSharedToken } from "./accept.js";
@@ -40,7 +41,7 @@ export interface WithStoreOptions {
 }
 
 /** What the wrapped mint function reads from its options. */
-interface SharedMintInput {
+export interface SharedMintInput {
   keyId: string;
   privateKey: ApplePrivateKey;
   now?: Clock | undefined;
