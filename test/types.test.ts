@@ -76,11 +76,13 @@ describe("functions and errors", () => {
     expectTypeOf(createAscToken).parameter(0).toEqualTypeOf<AscTokenOptions>();
     expectTypeOf(createAscToken).returns.toEqualTypeOf<Promise<string>>();
     expectTypeOf(importAppleKey).parameter(0).toEqualTypeOf<ApplePrivateKey>();
-    expectTypeOf(importAppleKey("…")).toEqualTypeOf<Promise<CryptoKey>>();
-    expectTypeOf(importAppleKey(new Uint8Array(0))).toEqualTypeOf<Promise<CryptoKey>>();
+    expectTypeOf(() => importAppleKey("…")).returns.toEqualTypeOf<Promise<CryptoKey>>();
+    expectTypeOf(() => importAppleKey(new Uint8Array(0))).returns.toEqualTypeOf<
+      Promise<CryptoKey>
+    >();
     const signer = { sign: (data: Uint8Array) => Promise.resolve(data), name: "kms" };
-    expectTypeOf(importAppleKey(signer)).toEqualTypeOf<Promise<typeof signer>>();
-    expectTypeOf(importAppleKey(signer as ApplePrivateKey)).toEqualTypeOf<
+    expectTypeOf(() => importAppleKey(signer)).returns.toEqualTypeOf<Promise<typeof signer>>();
+    expectTypeOf(() => importAppleKey(signer as ApplePrivateKey)).returns.toEqualTypeOf<
       Promise<CryptoKey | AppleSigner>
     >();
   });
