@@ -117,6 +117,8 @@ export type AscTokenErrorCode =
   | "UNEXPECTED_APP_APPLE_ID"
   /** The verified payload is from another environment than the one expected (or from Xcode or local testing). */
   | "UNEXPECTED_ENVIRONMENT"
+  /** APNs answered 403 `InvalidProviderToken` (wrong key, Team ID or key ID) or `BadEnvironmentKeyInToken` (a key limited to the other environment): a new token cannot fix it. */
+  | "APNS_TOKEN_REJECTED"
   /** A shared token store failed, hung or answered nonsense; the token was minted locally (reported to `onError`, never thrown). */
   | "STORE_UNAVAILABLE";
 
