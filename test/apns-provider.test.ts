@@ -103,10 +103,9 @@ describe("createApnsTokenProvider", () => {
 
   it("refuses a maxAge over an hour, or one that replaces tokens within 20 minutes", () => {
     expect(thrown(() => setup({ maxAge: 3601 }))).toMatchObject({ code: "INVALID_MAX_AGE" });
-    expect(thrown(() => setup({ maxAge: 1559 }))).toMatchObject({
-      code: "INVALID_MAX_AGE",
-      message: expect.stringMatching(/TooManyProviderTokenUpdates/),
-    });
+    const tooOften = thrown(() => setup({ maxAge: 1559 }));
+    expect(tooOften.code).toBe("INVALID_MAX_AGE");
+    expect(tooOften.message).toMatch(/TooManyProviderTokenUpdates/);
     expect(thrown(() => setup({ maxAge: 3000, refreshBefore: 1800 }))).toMatchObject({
       code: "INVALID_MAX_AGE",
     });

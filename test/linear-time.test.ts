@@ -142,7 +142,7 @@ const table: Record<keyof typeof api, Slots | string> = {
   createApnsTokenProvider: {
     ...optionSlots((options) => api.createApnsTokenProvider(options).getToken(), teamOptions),
     "handleResponse's token": (text) =>
-      api.createApnsTokenProvider(teamOptions() as never).handleResponse(text, 403, text),
+      api.createApnsTokenProvider(teamOptions()).handleResponse(text, 403, text),
   },
   apnsTokenAction: { reason: (text) => api.apnsTokenAction(403, text) },
   createSignInWithAppleSecret: optionSlots(api.createSignInWithAppleSecret, () => ({
