@@ -53,7 +53,9 @@ export type AscTokenFindingCode =
   /** `exp` is now or in the past. */
   | "EXPIRED"
   /** The signature is not the raw 64-byte `r||s` ES256 wants (DER-encoded, or none). */
-  | "SIGNATURE_NOT_RAW";
+  | "SIGNATURE_NOT_RAW"
+  /** With `kind: "apns"`: `iat` is over an hour old, and APNs answers 403 ExpiredProviderToken. */
+  | "APNS_TOKEN_TOO_OLD";
 
 /**
  * One problem found in a token: a stable `code`, and a `message` saying why Apple would refuse
@@ -80,6 +82,12 @@ export interface AscTokenFinding {
 export interface AscTokenCheckOptions {
   /** The clock to judge `iat` and `exp` by (epoch ms function or a `Date`). Default `Date.now`. */
   now?: Clock | undefined;
+  /**
+   * The token's kind: `"app-store-connect"` (default), or `"apns"` for an APNs provider token
+   * (`iss` Team ID and `iat`, no `exp` or `aud`), checked for its alg, kid, signature, an `iat`
+   * neither in the future nor over an hour old.
+   */
+  kind?: "app-store-connect" | "apns" | undefined;
 }
 
 /** A short value quoted as JSON; anything long or not text/number is described instead. */
@@ -93,6 +101,7 @@ const show = (value: unknown): string =>
 const header = (
   h: Record<string, unknown>,
   add: (code: AscTokenFindingCode, message: string) => void,
+  apns: boolean,
 ) => {
   if (h.alg !== "ES256") {
     add(
@@ -111,6 +120,7 @@ const header = (
       `kid is ${show(h.kid)}, not a 10-character key ID (A-Z, 0-9), so Apple finds no key to check the signature with and answers 401. Copy the key ID from App Store Connect or from the file name AuthKey_<KEYID>.p8.`,
     );
   }
+  if (apns) return; // Apple's APNs header is {alg, kid}: no typ
   if (h.typ === undefined) {
     add(
       "TYP_MISSING",
@@ -228,6 +238,44 @@ const timing = (
   }
 };
 
+/** An APNs provider token has no exp: APNs refuses it once its iat is an hour old. */
+const APNS_MAX_AGE = 3600;
+
+const apnsTiming = (
+  c: Record<string, unknown>,
+  now: number,
+  add: (code: AscTokenFindingCode, message: string) => void,
+) => {
+  const { iat } = c;
+  if (iat === undefined) {
+    add(
+      "IAT_MISSING",
+      "the claims have no iat. APNs measures a provider token's age from iat and answers 403 without one. Set iat to the current time in epoch seconds: Math.floor(Date.now() / 1000).",
+    );
+    return;
+  }
+  if (!Number.isSafeInteger(iat)) {
+    add(
+      "TIMESTAMP_NOT_INTEGER",
+      `iat is ${show(iat)}: APNs wants whole epoch seconds (a number, no fraction) and answers 403 otherwise. Use Math.floor(Date.now() / 1000), not Date.now() / 1000.`,
+    );
+    return;
+  }
+  const issued = iat as number;
+  if (issued > now) {
+    const millis = issued > 1e11 ? " (iat looks like milliseconds: divide Date.now() by 1000)" : "";
+    add(
+      "IAT_IN_FUTURE",
+      `iat is ${String(issued - now)} s after now${millis}: the clock that made the token runs ahead, and APNs answers 403 InvalidProviderToken. Sync the clock, or backdate iat by a minute (asc-token's clockTolerance does).`,
+    );
+  } else if (issued + APNS_MAX_AGE < now) {
+    add(
+      "APNS_TOKEN_TOO_OLD",
+      `iat is ${String(now - issued)} s ago, over an hour, and APNs answers 403 ExpiredProviderToken. Mint a new token at least every 60 minutes and at most every 20 (createApnsTokenProvider does this).`,
+    );
+  }
+};
+
 const signatureCheck = (
   signature: Uint8Array,
   add: (code: AscTokenFindingCode, message: string) => void,
@@ -250,6 +298,7 @@ const signatureCheck = (
  * An empty array means nothing was found. It reads the token without verifying the signature
  * (that needs the public key, which Apple keeps); a token that is not a JWT at all throws an
  * {@link AscTokenError} with code `TOKEN_MALFORMED`. Messages never contain the token.
+ * With `{ kind: "apns" }` it checks an APNs provider token by APNs's rules instead.
  *
  * @example
  * ```ts
@@ -265,9 +314,14 @@ export const checkAscToken = (token: string, options?: AscTokenCheckOptions): As
   // Messages quote values from an untrusted token: nothing in them may steer a terminal.
   const add = (code: AscTokenFindingCode, message: string) =>
     findings.push({ code, message: printable(message) });
-  header(decoded.header, add);
-  identity(decoded.claims, add);
-  timing(decoded.claims, now, add);
+  const apns = options?.kind === "apns";
+  header(decoded.header, add, apns);
+  if (apns) {
+    apnsTiming(decoded.claims, now, add);
+  } else {
+    identity(decoded.claims, add);
+    timing(decoded.claims, now, add);
+  }
   signatureCheck(decoded.signature, add);
   return findings;
 };

@@ -119,6 +119,8 @@ export type AscTokenErrorCode =
   | "UNEXPECTED_ENVIRONMENT"
   /** A provider's mint (key import, signing, a signer or store it waits on) took longer than `mintTimeout`; the next call mints again. */
   | "MINT_TIMEOUT"
+  /** APNs answered 403 `InvalidProviderToken` (wrong key, Team ID or key ID) or `BadEnvironmentKeyInToken` (a key limited to the other environment): a new token cannot fix it. */
+  | "APNS_TOKEN_REJECTED"
   /** A shared token store failed, hung or answered nonsense; the token was minted locally (reported to `onError`, never thrown). */
   | "STORE_UNAVAILABLE";
 

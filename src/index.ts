@@ -43,6 +43,13 @@ export {
 } from "./kinds/promotional-offer.js";
 export { createApnsToken, type ApnsTokenOptions } from "./kinds/apns.js";
 export {
+  createApnsTokenProvider,
+  apnsTokenAction,
+  type ApnsTokenProvider,
+  type ApnsTokenProviderOptions,
+  type ApnsTokenAction,
+} from "./apns-provider.js";
+export {
   createSignInWithAppleSecret,
   type SignInWithAppleSecretOptions,
 } from "./kinds/sign-in-with-apple.js";

@@ -14,6 +14,8 @@ import {
   type AscTokenOptions,
   checkAscToken,
   createApnsToken,
+  createApnsTokenProvider,
+  apnsTokenAction,
   createAppStoreServerToken,
   createAscToken,
   createAscTokenProvider,
@@ -930,6 +932,25 @@ const appleRows: Row[] = [
     code,
     call: (f) => offer(patch.privateKey === "RSA" ? { privateKey: f.rejects.rsaPkcs8 } : patch)(f),
   })),
+  {
+    target: "apnsTokenAction",
+    name: "403 InvalidProviderToken",
+    code: "APNS_TOKEN_REJECTED",
+    sync: true,
+    call: () => apnsTokenAction(403, "InvalidProviderToken") as never,
+  },
+  {
+    target: "createApnsTokenProvider",
+    name: "maxAge over an hour",
+    code: "INVALID_MAX_AGE",
+    sync: true,
+    call: (f) =>
+      createApnsTokenProvider({
+        ...kindOptions.createApnsToken,
+        privateKey: f.key.applePem,
+        maxAge: 3601,
+      }) as never,
+  },
   {
     target: "createMapsAccessTokenProvider",
     name: "Apple answers 401",

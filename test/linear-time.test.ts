@@ -139,6 +139,12 @@ const table: Record<keyof typeof api, Slots | string> = {
     "a claim's name": (text) => inApp({ [text]: 1 }),
   },
   createApnsToken: optionSlots(api.createApnsToken, teamOptions),
+  createApnsTokenProvider: {
+    ...optionSlots((options) => api.createApnsTokenProvider(options).getToken(), teamOptions),
+    "handleResponse's token": (text) =>
+      api.createApnsTokenProvider(teamOptions()).handleResponse(text, 403, text),
+  },
+  apnsTokenAction: { reason: (text) => api.apnsTokenAction(403, text) },
   createSignInWithAppleSecret: optionSlots(api.createSignInWithAppleSecret, () => ({
     ...teamOptions(),
     clientId: "com.example.web",
