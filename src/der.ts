@@ -1,17 +1,15 @@
 // der: the small part of DER (ITU-T X.690) that keys, ECDSA signatures and X.509 certificates
-// use. Read a tag, read a length, expect a tag: every read is bounds-checked, and only definite,
-// minimally encoded lengths are accepted, so each element is read once, in linear time.
+// use. Elements are read one after another: a tag, a definite length in its shortest form, the
+// contents. Every read is bounds-checked and each byte is read once, so reading is linear time.
+// On anything that is not DER, or not the expected shape, a read throws what the caller's
+// `invalid()` returns: each caller names its own error (a damaged key, a damaged certificate).
 
-/** Universal tags used by keys, signatures and certificates. */
-export const TAG = {
-  INTEGER: 0x02,
-  BIT_STRING: 0x03,
-  OCTET_STRING: 0x04,
-  NULL: 0x05,
-  OID: 0x06,
-  SEQUENCE: 0x30,
-  SET: 0x31,
-} as const;
+// Universal tags used by keys, signatures and certificates (constants, so bundlers inline them).
+export const INTEGER = 0x02;
+export const BIT_STRING = 0x03;
+export const OCTET_STRING = 0x04;
+export const OBJECT_IDENTIFIER = 0x06;
+export const SEQUENCE = 0x30;
 
 /**
  * A context-specific tag: `[n]` in ASN.1. Constructed (0xa0 + n) for what holds elements, as SEC1's
@@ -27,96 +25,66 @@ export interface DerElement {
   readonly encoded: Uint8Array;
 }
 
-/**
- * Reads DER elements one after another from `bytes`. On anything that is not DER, or not what is
- * expected, it throws what `invalid()` returns: each caller names its own error (a damaged key, a
- * damaged certificate), so the reader knows nothing of error codes.
- */
-export class DerReader {
-  readonly #bytes: Uint8Array;
-  readonly #invalid: () => Error;
-  #at = 0;
-
-  constructor(bytes: Uint8Array, invalid: () => Error) {
-    this.#bytes = bytes;
-    this.#invalid = invalid;
-  }
-
-  /** True when every byte has been read. */
-  get done(): boolean {
-    return this.#at === this.#bytes.length;
-  }
-
-  /** The tag of the next element, without reading it; undefined at the end. */
-  peek(): number | undefined {
-    return this.#bytes[this.#at];
-  }
-
-  /** The next element, whatever its tag. */
-  read(): DerElement {
-    const start = this.#at;
-    const tag = this.#byte();
-    // High tag numbers (0x1f) appear in none of the structures read here.
-    if ((tag & 0x1f) === 0x1f) throw this.#invalid();
-    const length = this.#length();
-    if (length > this.#bytes.length - this.#at) throw this.#invalid();
-    const contents = this.#bytes.subarray(this.#at, (this.#at += length));
-    return { tag, contents, encoded: this.#bytes.subarray(start, this.#at) };
-  }
-
-  /** The contents of the next element, which must have tag `tag`. */
-  expect(tag: number): Uint8Array {
-    return this.expectElement(tag).contents;
-  }
-
-  /** The next element, which must have tag `tag`. */
-  expectElement(tag: number): DerElement {
-    if (this.peek() !== tag) throw this.#invalid();
-    return this.read();
-  }
-
-  /** A reader over the contents of the next element, which must have tag `tag` (a SEQUENCE...). */
-  enter(tag: number): DerReader {
-    return new DerReader(this.expect(tag), this.#invalid);
-  }
-
-  /** The next element if it has tag `tag`, else undefined (for OPTIONAL and DEFAULT fields). */
-  optional(tag: number): DerElement | undefined {
-    return this.peek() === tag ? this.read() : undefined;
-  }
-
-  /** Throws unless every byte has been read: trailing data is never ignored. */
-  end(): void {
-    if (!this.done) throw this.#invalid();
-  }
-
-  #byte(): number {
-    const byte = this.#bytes[this.#at++];
-    if (byte === undefined) throw this.#invalid();
+/** Every element `bytes` holds, in order: the whole encoding, or the contents of a SEQUENCE. */
+export const readDer = (bytes: Uint8Array, invalid: () => Error): DerElement[] => {
+  const elements: DerElement[] = [];
+  let at = 0;
+  const next = (): number => {
+    const byte = bytes[at++];
+    if (byte === undefined) throw invalid();
     return byte;
+  };
+  while (at < bytes.length) {
+    const start = at;
+    const tag = next();
+    let length = next();
+    // A long length: 0x81..0x84, then that many bytes. 0x80 is BER's indefinite length, more
+    // than four bytes exceeds any input here, and high tag numbers (0x1f) appear in none of the
+    // structures read here.
+    if (length > 0x7f) {
+      const count = length - 0x80;
+      if (count < 1 || count > 4) throw invalid();
+      length = 0;
+      for (let i = 0; i < count; i++) length = length * 256 + next();
+      // Shortest form: a long form only for 128 and up, and no leading zero byte.
+      if (length < 0x80 || length < 256 ** (count - 1)) throw invalid();
+    }
+    if ((tag & 0x1f) === 0x1f || length > bytes.length - at) throw invalid();
+    const contents = bytes.subarray(at, (at += length));
+    elements.push({ tag, contents, encoded: bytes.subarray(start, at) });
   }
+  return elements;
+};
 
-  /** A definite length in its shortest form: one byte below 128, else 0x81..0x84 and the bytes. */
-  #length(): number {
-    const first = this.#byte();
-    if (first < 0x80) return first;
-    const count = first & 0x7f;
-    // 0x80 is BER's indefinite length; more than four length bytes exceeds any input here.
-    if (count === 0 || count > 4) throw this.#invalid();
-    let length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + this.#byte();
-    // Minimal: a long form only for 128 and up, and no leading zero byte.
-    if (length < 0x80 || length < 256 ** (count - 1)) throw this.#invalid();
-    return length;
-  }
-}
+/** A field of {@link readFields} that is OPTIONAL: it may be left out. */
+export type Optional = number & { readonly optional: true };
 
-/** A DER length: one byte below 128, else 0x80 + the count of big-endian bytes that follow. */
-const encodeLength = (length: number): number[] => {
-  if (length < 0x80) return [length];
-  const bytes: number[] = [];
-  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
-  return [0x80 | bytes.length, ...bytes];
+/** Marks the field with tag `tag` as OPTIONAL for {@link readFields}. */
+export const optional = (tag: number): Optional => (tag | 0x100) as Optional;
+
+/**
+ * The elements of `bytes`, which must have the tags `tags` in that order (an `optional(tag)`
+ * field may be missing) and nothing after them: one entry per tag, undefined for a missing
+ * OPTIONAL field. Reads a SEQUENCE's contents, or `[SEQUENCE]` for a whole encoding.
+ */
+export const readFields = <const T extends readonly number[]>(
+  bytes: Uint8Array,
+  invalid: () => Error,
+  tags: T,
+): { [K in keyof T]: T[K] extends Optional ? DerElement | undefined : DerElement } => {
+  const elements = readDer(bytes, invalid);
+  let at = 0;
+  const fields = tags.map((tag) => {
+    const element = elements[at];
+    if (element?.tag === (tag & 0xff)) {
+      at++;
+      return element;
+    }
+    if (tag & 0x100) return undefined;
+    throw invalid();
+  });
+  if (at !== elements.length) throw invalid();
+  return fields as { [K in keyof T]: T[K] extends Optional ? DerElement | undefined : DerElement };
 };
 
 /** Byte arrays one after another, in a new array. */
@@ -133,8 +101,22 @@ const concat = (...parts: (Uint8Array | number[])[]): Uint8Array<ArrayBuffer> =>
 /** The DER encoding of one element: `tag`, the length in its shortest form, then `contents`. */
 export const encodeDer = (tag: number, ...contents: Uint8Array[]): Uint8Array<ArrayBuffer> => {
   const body = concat(...contents);
-  return concat([tag, ...encodeLength(body.length)], body);
+  // One byte below 128, else 0x80 + the count of the big-endian bytes that follow.
+  const length: number[] = [];
+  for (let rest = body.length; rest > 0; rest = Math.floor(rest / 256)) length.unshift(rest % 256);
+  return concat(
+    [tag, ...(body.length < 0x80 ? [body.length] : [0x80 | length.length, ...length])],
+    body,
+  );
 };
+
+/** Lower-case hex of `bytes`, two digits each: equal-length hex compares as the numbers do. */
+export const hex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (byte) => (byte | 256).toString(16).slice(1)).join("");
+
+/** The bytes of the hex text `text` (an even number of hex digits). */
+export const fromHex = (text: string): Uint8Array<ArrayBuffer> =>
+  Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 
 /**
  * The dotted text of an OBJECT IDENTIFIER's contents, like `1.2.840.10045.2.1`; the empty string
@@ -158,34 +140,29 @@ export const oidText = (contents: Uint8Array): string => {
   return start ? arcs.join(".") : "";
 };
 
-/** The contents of the OBJECT IDENTIFIER with the dotted text `text`: the inverse of `oidText`. */
-export const oidContents = (text: string): Uint8Array<ArrayBuffer> => {
-  const [first = 0, second = 0, ...rest] = text.split(".").map(Number);
-  const bytes: number[] = [];
-  for (const arc of [40 * first + second, ...rest]) {
-    // Base 128, most significant group first, the high bit set on all groups but the last.
-    const groups = [arc % 128];
-    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128))
-      groups.unshift(0x80 | (value % 128));
-    bytes.push(...groups);
-  }
-  return Uint8Array.from(bytes);
-};
-
 /**
- * The value of a non-negative DER INTEGER as exactly `size` big-endian bytes, for the `r` and `s`
- * of an ECDSA signature. Refuses what DER forbids (a leading 0x00 not needed for the sign, a
- * negative number) and values that do not fit in `size` bytes; undefined then.
+ * An ECDSA signature in DER (`SEQUENCE { INTEGER r, INTEGER s }`, what X.509, OpenSSL and most
+ * key services produce) as the raw `r||s` of `size`-byte halves that JWS and WebCrypto use (32 for
+ * P-256, 48 for P-384). Strict: minimal non-negative integers that fit in `size` bytes, no
+ * trailing bytes. Throws what `invalid()` returns otherwise.
  */
-const unsignedInteger = (contents: Uint8Array, size: number): Uint8Array | undefined => {
-  const [first = 0, second = 0] = contents;
-  if (contents.length === 0 || first & 0x80) return undefined;
-  if (first === 0 && contents.length > 1 && !(second & 0x80)) return undefined;
-  const value = first === 0 && contents.length > 1 ? contents.subarray(1) : contents;
-  if (value.length > size) return undefined;
-  const out = new Uint8Array(size);
-  out.set(value, size - value.length);
-  return out;
+export const derToRawSignature = (
+  der: Uint8Array,
+  size: number,
+  invalid: () => Error,
+): Uint8Array<ArrayBuffer> => {
+  const [pair] = readFields(der, invalid, [SEQUENCE]);
+  const raw = new Uint8Array(2 * size);
+  readFields(pair.contents, invalid, [INTEGER, INTEGER]).forEach(({ contents }, i) => {
+    // DER puts a 0x00 in front only of a value whose high bit is set (it would read negative).
+    const value = contents[0] === 0 && contents.length > 1 ? contents.subarray(1) : contents;
+    const first = value[0] ?? 0x80;
+    if (value.length > size || (value === contents ? first & 0x80 : !(first & 0x80))) {
+      throw invalid();
+    }
+    raw.set(value, (i + 1) * size - value.length);
+  });
+  return raw;
 };
 
 /** The minimal DER INTEGER contents of the unsigned big-endian number `bytes`. */
@@ -197,41 +174,20 @@ const integerContents = (bytes: Uint8Array): Uint8Array => {
   return (value[0] ?? 0) & 0x80 ? concat([0], value) : value;
 };
 
-/**
- * An ECDSA signature in DER (`SEQUENCE { INTEGER r, INTEGER s }`, what X.509, OpenSSL and most
- * key services produce) as the raw `r||s` of `size`-byte halves that JWS and WebCrypto use (32 for
- * P-256, 48 for P-384). Strict: minimal integers, no trailing bytes. Throws what `invalid()`
- * returns otherwise.
- */
-export const derToRawSignature = (
-  der: Uint8Array,
-  size: number,
-  invalid: () => Error,
-): Uint8Array<ArrayBuffer> => {
-  const outer = new DerReader(der, invalid);
-  const pair = outer.enter(TAG.SEQUENCE);
-  outer.end();
-  const r = unsignedInteger(pair.expect(TAG.INTEGER), size);
-  const s = unsignedInteger(pair.expect(TAG.INTEGER), size);
-  pair.end();
-  if (!r || !s) throw invalid();
-  const raw = new Uint8Array(2 * size);
-  raw.set(r);
-  raw.set(s, size);
-  return raw;
-};
-
 /** A raw `r||s` ECDSA signature (two equal halves) as DER `SEQUENCE { INTEGER r, INTEGER s }`. */
 export const rawToDerSignature = (raw: Uint8Array): Uint8Array<ArrayBuffer> => {
   const half = raw.length / 2;
   return encodeDer(
-    TAG.SEQUENCE,
-    encodeDer(TAG.INTEGER, integerContents(raw.subarray(0, half))),
-    encodeDer(TAG.INTEGER, integerContents(raw.subarray(half))),
+    SEQUENCE,
+    encodeDer(INTEGER, integerContents(raw.subarray(0, half))),
+    encodeDer(INTEGER, integerContents(raw.subarray(half))),
   );
 };
 
-/** True when `bytes` is a DER ECDSA signature of `size`-byte halves (what {@link derToRawSignature} reads). */
+/**
+ * True when `bytes` is a DER ECDSA signature of `size`-byte halves, as {@link derToRawSignature}
+ * reads them.
+ */
 export const isDerSignature = (bytes: Uint8Array, size: number): boolean => {
   try {
     derToRawSignature(bytes, size, () => new Error("not a DER signature"));

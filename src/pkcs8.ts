@@ -4,91 +4,92 @@
 // structures apart (RFC 5958 PKCS#8, RFC 5915 SEC1, RFC 8018 encrypted keys, RFC 5280 public keys
 // and certificates): a damaged tag, length or trailing byte is KEY_MALFORMED, never a guess at the
 // key's type. The scalar and the public key are WebCrypto's to check.
+//
+// OIDs are compared as the hex of their DER contents, the bytes a key holds; each is named beside
+// it in dotted form.
 
-import { DerReader, TAG, contextTag, encodeDer, oidContents, oidText } from "./der.js";
+import {
+  type DerElement,
+  BIT_STRING,
+  INTEGER,
+  OCTET_STRING,
+  OBJECT_IDENTIFIER,
+  SEQUENCE,
+  contextTag,
+  encodeDer,
+  fromHex,
+  hex,
+  optional,
+} from "./der.js";
+import { readDer, readFields as read } from "./der.js";
 import { encrypted, keyError, malformed } from "./errors.js";
 
-/** id-ecPublicKey: the algorithm of every EC key, whatever its curve. */
-const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
-/** prime256v1 (P-256, secp256r1): the one curve ES256 signs on. */
-const P256 = "1.2.840.10045.3.1.7";
+/** id-ecPublicKey (1.2.840.10045.2.1): the algorithm of every EC key, whatever its curve. */
+const EC_PUBLIC_KEY = "2a8648ce3d0201";
+/** prime256v1 (1.2.840.10045.3.1.7; P-256, secp256r1): the one curve ES256 signs on. */
+const P256 = "2a8648ce3d030107";
 
-/** Algorithms of private keys that are not EC keys: RSA, RSASSA-PSS, DSA, Ed/X25519, Ed/X448. */
+/** Algorithms of private keys that are not EC keys. */
 const NOT_EC = [
-  "1.2.840.113549.1.1.1",
-  "1.2.840.113549.1.1.10",
-  "1.2.840.10040.4.1",
-  "1.3.101.110",
-  "1.3.101.111",
-  "1.3.101.112",
-  "1.3.101.113",
+  "2a864886f70d010101", // rsaEncryption 1.2.840.113549.1.1.1
+  "2a864886f70d01010a", // RSASSA-PSS 1.2.840.113549.1.1.10
+  "2a8648ce380401", // DSA 1.2.840.10040.4.1
+  "2b656e", // X25519 1.3.101.110
+  "2b656f", // X448 1.3.101.111
+  "2b6570", // Ed25519 1.3.101.112
+  "2b6571", // Ed448 1.3.101.113
 ];
+
+/** Named curves other than P-256, by the arc they are under and their last arcs. */
+const OTHER_CURVES = [
+  // X9.62 prime192v1..prime239v3: 1.2.840.10045.3.1.1 to .6
+  ...["01", "02", "03", "04", "05", "06"].map((arc) => `2a8648ce3d0301${arc}`),
+  // SECG secp224r1, secp384r1 (P-384), secp521r1 (P-521), secp256k1: 1.3.132.0.33, .34, .35, .10
+  ...["21", "22", "23", "0a"].map((arc) => `2b810400${arc}`),
+  // brainpoolP{224,256,320,384,512}r1: 1.3.36.3.3.2.8.1.1.5 to .13
+  ...["05", "07", "09", "0b", "0d"].map((arc) => `2b24030302080101${arc}`),
+];
+
+/** Password-based encryption: PKCS#5 (PBES1/PBES2, 1.2.840.113549.1.5.x), PKCS#12 PBE (.12.1.x). */
+const PASSWORD_BASED = ["2a864886f70d0105", "2a864886f70d010c01"];
 
 /**
- * Named curves other than P-256: X9.62 prime192v1..prime239v3, SECG secp224r1, secp384r1 (P-384),
- * secp521r1 (P-521), secp256k1, and brainpoolP{224,256,320,384,512}r1.
+ * The start of the PKCS#8 form of a SEC1 key: version 0 and the algorithm `{ id-ecPublicKey,
+ * prime256v1 }`, before the OCTET STRING that holds the SEC1 key.
  */
-const OTHER_CURVES = [
-  "1.2.840.10045.3.1.1",
-  "1.2.840.10045.3.1.2",
-  "1.2.840.10045.3.1.3",
-  "1.2.840.10045.3.1.4",
-  "1.2.840.10045.3.1.5",
-  "1.2.840.10045.3.1.6",
-  "1.3.132.0.33",
-  "1.3.132.0.34",
-  "1.3.132.0.35",
-  "1.3.132.0.10",
-  "1.3.36.3.3.2.8.1.1.5",
-  "1.3.36.3.3.2.8.1.1.7",
-  "1.3.36.3.3.2.8.1.1.9",
-  "1.3.36.3.3.2.8.1.1.11",
-  "1.3.36.3.3.2.8.1.1.13",
-];
-
-/** Password-based encryption: PKCS#5 (PBES1/PBES2, 1.2.840.113549.1.5.x) and PKCS#12 PBE. */
-const PASSWORD_BASED = ["1.2.840.113549.1.5.", "1.2.840.113549.1.12.1."];
-
-/** `[1] IMPLICIT BIT STRING`, PKCS#8's public key: a primitive context tag (0x81). */
-const PKCS8_PUBLIC_KEY = contextTag(1, false);
+const PKCS8_P256_HEAD = fromHex(`020100 3013 0607${EC_PUBLIC_KEY} 0608${P256}`.replace(/ /g, ""));
 
 const unsupportedType = () => keyError("KEY_UNSUPPORTED_TYPE", "is not an EC key");
 const unsupportedCurve = () => keyError("KEY_UNSUPPORTED_CURVE", "is not on curve P-256");
 
-/** A reader over the contents of the one element `der` holds, which must have tag `tag`. */
-const enterOnly = (der: Uint8Array, tag: number): DerReader => {
-  const outer = new DerReader(der, malformed);
-  const inner = outer.enter(tag);
-  outer.end();
-  return inner;
-};
+/** True when `element` is the version INTEGER `value` (0 or 1, so one byte). */
+const isVersion = (element: DerElement | undefined, value: number): boolean =>
+  element?.tag === INTEGER && hex(element.contents) === `0${value}`;
 
-/** True when a version INTEGER's contents are the number `value` (0 or 1, so one byte). */
-const isVersion = (contents: Uint8Array, value: number): boolean =>
-  contents.length === 1 && contents[0] === value;
-
-/** Reads a named curve (an OID, then nothing): returns if it is P-256, throws otherwise. */
-const expectP256 = (reader: DerReader): void => {
-  const curve = oidText(reader.expect(TAG.OID));
-  reader.end();
-  if (curve !== P256) throw OTHER_CURVES.includes(curve) ? unsupportedCurve() : malformed();
+/** Throws unless the named curve `curve` (an OID element) is P-256. */
+const expectP256 = (curve: DerElement): void => {
+  const oid = hex(curve.contents);
+  if (oid !== P256) throw OTHER_CURVES.includes(oid) ? unsupportedCurve() : malformed();
 };
 
 /**
  * Reads a SEC1 ECPrivateKey, `SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters
  * OPTIONAL, [1] publicKey OPTIONAL }`, and throws unless it is a P-256 key.
  */
-const expectEcPrivateKey = (key: DerReader): void => {
-  if (!isVersion(key.expect(TAG.INTEGER), 1)) throw malformed();
-  const privateKey = key.expect(TAG.OCTET_STRING);
-  const parameters = key.optional(contextTag(0));
-  const publicKey = key.optional(contextTag(1));
-  key.end();
-  if (parameters) expectP256(new DerReader(parameters.contents, malformed));
+const expectEcPrivateKey = (der: Uint8Array): void => {
+  const [key] = read(der, malformed, [SEQUENCE]);
+  const [version, privateKey, parameters, publicKey] = read(key.contents, malformed, [
+    INTEGER,
+    OCTET_STRING,
+    optional(contextTag(0)),
+    optional(contextTag(1)),
+  ]);
+  if (!isVersion(version, 1)) throw malformed();
+  if (parameters) expectP256(read(parameters.contents, malformed, [OBJECT_IDENTIFIER])[0]);
   // [1] holds one BIT STRING, the point WebCrypto checks against the scalar.
-  if (publicKey) enterOnly(publicKey.contents, TAG.BIT_STRING);
+  if (publicKey) read(publicKey.contents, malformed, [BIT_STRING]);
   // Without parameters, the size of the private key tells a P-384 or P-521 key apart.
-  if (privateKey.length !== 32) throw unsupportedCurve();
+  if (privateKey.contents.length !== 32) throw unsupportedCurve();
 };
 
 /**
@@ -96,50 +97,42 @@ const expectEcPrivateKey = (key: DerReader): void => {
  * PKCS#8. Throws an {@link AscTokenError} naming what it is otherwise.
  */
 export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
-  const key = enterOnly(der, TAG.SEQUENCE);
+  const fields = read(der, malformed, [SEQUENCE])[0].contents;
+  const [first, second] = readDer(fields, malformed);
   // A SEQUENCE first: an EncryptedPrivateKeyInfo { algorithm, OCTET STRING }, a public key
   // (SubjectPublicKeyInfo { algorithm, BIT STRING }) or a certificate { tbs, algorithm, BIT STRING }.
-  if (key.peek() === TAG.SEQUENCE) {
-    const oid = key.enter(TAG.SEQUENCE).optional(TAG.OID);
-    const algorithm = oid ? oidText(oid.contents) : "";
+  if (first?.tag === SEQUENCE) {
+    const [oid] = readDer(first.contents, malformed);
+    const algorithm = oid?.tag === OBJECT_IDENTIFIER ? hex(oid.contents) : "";
     if (PASSWORD_BASED.some((prefix) => algorithm.startsWith(prefix))) {
-      key.expect(TAG.OCTET_STRING);
-      key.end();
+      read(fields, malformed, [SEQUENCE, OCTET_STRING]);
       throw encrypted();
     }
-    key.optional(TAG.SEQUENCE);
-    key.expect(TAG.BIT_STRING);
-    key.end();
+    read(fields, malformed, [SEQUENCE, optional(SEQUENCE), BIT_STRING]);
     throw keyError("KEY_NOT_PRIVATE", "is a public key or certificate");
   }
-  const version = key.expect(TAG.INTEGER);
   // PKCS#1 RSAPrivateKey { version 0, modulus INTEGER, ... } (DSA's OpenSSL form looks the same).
-  if (key.peek() === TAG.INTEGER && isVersion(version, 0)) throw unsupportedType();
+  if (isVersion(first, 0) && second?.tag === INTEGER) throw unsupportedType();
   // SEC1 ECPrivateKey: read it whole, then wrap it as PrivateKeyInfo { 0, P-256, { key } }.
-  if (key.peek() === TAG.OCTET_STRING) {
-    expectEcPrivateKey(enterOnly(der, TAG.SEQUENCE));
-    return encodeDer(
-      TAG.SEQUENCE,
-      encodeDer(TAG.INTEGER, Uint8Array.of(0)),
-      encodeDer(
-        TAG.SEQUENCE,
-        encodeDer(TAG.OID, oidContents(EC_PUBLIC_KEY)),
-        encodeDer(TAG.OID, oidContents(P256)),
-      ),
-      encodeDer(TAG.OCTET_STRING, der),
-    );
+  if (second?.tag === OCTET_STRING) {
+    expectEcPrivateKey(der);
+    return encodeDer(SEQUENCE, PKCS8_P256_HEAD, encodeDer(OCTET_STRING, der));
   }
   // PKCS#8 PrivateKeyInfo { version 0 or 1, algorithm { OID, parameters }, privateKey OCTET
   // STRING, [0] attributes OPTIONAL, [1] publicKey OPTIONAL }: WebCrypto's own format.
-  const algorithm = key.enter(TAG.SEQUENCE);
-  const privateKey = key.expect(TAG.OCTET_STRING);
-  key.optional(contextTag(0));
-  key.optional(PKCS8_PUBLIC_KEY);
-  key.end();
+  const [version, algorithm, privateKey] = read(fields, malformed, [
+    INTEGER,
+    SEQUENCE,
+    OCTET_STRING,
+    optional(contextTag(0)),
+    optional(contextTag(1, false)),
+  ]);
   if (!isVersion(version, 0) && !isVersion(version, 1)) throw malformed();
-  const type = oidText(algorithm.expect(TAG.OID));
-  if (type !== EC_PUBLIC_KEY) throw NOT_EC.includes(type) ? unsupportedType() : malformed();
-  expectP256(algorithm);
-  expectEcPrivateKey(enterOnly(privateKey, TAG.SEQUENCE));
+  // The type first: an RSA or Ed25519 key's parameters differ from an EC key's.
+  const [type] = readDer(algorithm.contents, malformed);
+  const oid = type?.tag === OBJECT_IDENTIFIER ? hex(type.contents) : "";
+  if (oid !== EC_PUBLIC_KEY) throw NOT_EC.includes(oid) ? unsupportedType() : malformed();
+  expectP256(read(algorithm.contents, malformed, [OBJECT_IDENTIFIER, OBJECT_IDENTIFIER])[1]);
+  expectEcPrivateKey(privateKey.contents);
   return der;
 };

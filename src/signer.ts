@@ -2,7 +2,7 @@
 // transit, an HSM). The service signs; asc-token takes its signature in either form services
 // return, DER or raw r||s, and checks it before it goes into a token.
 
-import { derToRawSignature } from "./der.js";
+import { derToRawSignature, hex, isDerSignature } from "./der.js";
 import { fail } from "./errors.js";
 
 /**
@@ -35,19 +35,16 @@ export const isSigner = (key: unknown): key is AppleSigner =>
 /** The order n of P-256's base point, in lower-case hex: r and s of a signature lie in [1, n − 1]. */
 const ORDER = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
 
-/** Lower-case hex of `bytes`: two digits each, so equal-length hex compares as the numbers do. */
-const hex = (bytes: Uint8Array): string =>
-  Array.from(bytes, (byte) => (byte + 256).toString(16).slice(1)).join("");
-
 /**
  * @internal `raw` when it is a P-256 signature JWS can carry: 64 bytes, `r` and `s` each in
  * [1, n − 1] (FIPS 186-5 6.4.2: anything else no verifier accepts). Throws `invalid()` otherwise.
  */
 export const checkRawSignature = (raw: Uint8Array, invalid: () => Error): Uint8Array => {
-  if (raw.length !== 64) throw invalid();
-  for (const half of [raw.subarray(0, 32), raw.subarray(32)]) {
-    const digits = hex(half);
-    if (digits >= ORDER || !/[^0]/.test(digits)) throw invalid();
+  const digits = hex(raw);
+  // Equal-length hex compares as the numbers do.
+  const outOfRange = (half: string) => half >= ORDER || !/[^0]/.test(half);
+  if (raw.length !== 64 || outOfRange(digits.slice(0, 64)) || outOfRange(digits.slice(64))) {
+    throw invalid();
   }
   return raw;
 };
@@ -62,11 +59,12 @@ export const signWithSigner = async (
   signer: AppleSigner,
   data: Uint8Array,
 ): Promise<Uint8Array> => {
-  let pending: unknown;
   let output: unknown;
   try {
-    pending = signer.sign(Uint8Array.from(data));
-    output = await pending;
+    const pending: unknown = signer.sign(Uint8Array.from(data));
+    // A signature returned as it is, not in a Promise, is refused below: `sign` is async.
+    if (typeof (pending as PromiseLike<unknown> | null)?.then === "function")
+      output = await pending;
   } catch (cause) {
     throw fail("SIGN_FAILED", "privateKey.sign() failed", cause);
   }
@@ -75,17 +73,10 @@ export const signWithSigner = async (
       "SIGNER_OUTPUT_INVALID",
       "privateKey.sign() must resolve to a P-256 signature, DER or 64-byte r||s, with 0 < r, s < n",
     );
-  if (
-    typeof (pending as PromiseLike<unknown> | null)?.then !== "function" ||
-    Object.prototype.toString.call(output) !== "[object Uint8Array]"
-  ) {
-    throw invalid();
-  }
-  let raw = output as Uint8Array;
-  try {
-    raw = derToRawSignature(raw, 32, invalid);
-  } catch {
-    // Not DER: the raw form, if it is that.
-  }
-  return checkRawSignature(raw, invalid);
+  if (Object.prototype.toString.call(output) !== "[object Uint8Array]") throw invalid();
+  const bytes = output as Uint8Array;
+  return checkRawSignature(
+    isDerSignature(bytes, 32) ? derToRawSignature(bytes, 32, invalid) : bytes,
+    invalid,
+  );
 };

@@ -29,7 +29,7 @@ import {
   verifyRenewalInfo,
   verifyTransaction,
 } from "../src/index.js";
-import { DerReader, TAG } from "../src/der.js";
+import { SEQUENCE, readDer, readFields } from "../src/der.js";
 import { checkChain } from "../src/verify/chain.js";
 import { parseCertificate, parseTime } from "../src/verify/x509.js";
 import { allErrorCodes } from "./helpers/codes.js";
@@ -1048,10 +1048,11 @@ describe("the certificate reader refuses what Apple's certificates never hold", 
 
   it("refuses a signature BIT STRING with unused bits", () => {
     const cert = Buffer.from(pki.leaf);
-    const outer = new DerReader(cert, () => new Error("not DER")).enter(TAG.SEQUENCE);
-    outer.read();
-    outer.read();
-    const bits = outer.read(); // the signature BIT STRING, the last element of the certificate
+    const notDer = () => new Error("not DER");
+    const [certificate] = readFields(cert, notDer, [SEQUENCE]);
+    // The signature BIT STRING, the last element of the certificate.
+    const [, , bits] = readDer(certificate.contents, notDer);
+    if (!bits) throw new Error("no signature BIT STRING");
     const unusedBitsAt = cert.length - bits.contents.length;
     expect(cert[unusedBitsAt]).toBe(0);
     cert[unusedBitsAt] = 1;

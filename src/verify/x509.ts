@@ -2,7 +2,19 @@
 // with the strict DER reader. Anything a certificate of Apple's chain never holds is refused
 // rather than skipped: a version other than v3, unknown critical extensions, a repeated extension.
 
-import { DerReader, TAG, contextTag, oidText } from "../der.js";
+import {
+  type DerElement,
+  BIT_STRING,
+  INTEGER,
+  OCTET_STRING,
+  OBJECT_IDENTIFIER,
+  SEQUENCE,
+  contextTag,
+  optional,
+  oidText,
+  readDer,
+  readFields,
+} from "../der.js";
 import { type AscTokenError, fail } from "../errors.js";
 
 /** Tags this file reads beyond der.ts's: BOOLEAN and the two ASN.1 time types. */
@@ -93,23 +105,27 @@ export const parseTime = (tag: number, contents: Uint8Array): number | undefined
     : undefined;
 };
 
-/** The OID of an AlgorithmIdentifier, which for ECDSA and EC keys has no NULL parameter. */
-const algorithm = (reader: DerReader): { oid: string; parameter: string | undefined } => {
-  const sequence = reader.enter(TAG.SEQUENCE);
-  const oid = oidText(sequence.expect(TAG.OID));
-  const parameter = sequence.optional(TAG.OID);
-  // RSA's NULL and other parameters: read, so that such a certificate parses and is refused for
-  // its algorithm, not for its shape.
-  if (!sequence.done) sequence.read();
-  sequence.end();
-  return { oid, parameter: parameter && oidText(parameter.contents) };
+/**
+ * The OIDs of an AlgorithmIdentifier `{ OID, parameters OPTIONAL }`: for ECDSA and EC keys the
+ * parameter is a curve OID or absent. Other parameters (RSA's NULL) are read, so that such a
+ * certificate parses and is refused for its algorithm, not for its shape.
+ */
+const algorithm = (
+  element: DerElement,
+  invalid: () => AscTokenError,
+): { oid: string; parameter: string | undefined } => {
+  const [oid, parameter, ...rest] = readDer(element.contents, invalid);
+  if (oid?.tag !== OBJECT_IDENTIFIER || rest.length) throw invalid();
+  return {
+    oid: oidText(oid.contents),
+    parameter: parameter?.tag === OBJECT_IDENTIFIER ? oidText(parameter.contents) : undefined,
+  };
 };
 
 /** The contents of a BIT STRING without unused bits (signatures, keys, keyUsage of whole bytes). */
-const bitString = (reader: DerReader, invalid: () => AscTokenError): Uint8Array => {
-  const contents = reader.expect(TAG.BIT_STRING);
-  if (contents[0] !== 0) throw invalid();
-  return contents.subarray(1);
+const bitString = (element: DerElement, invalid: () => AscTokenError): Uint8Array => {
+  if (element.contents[0] !== 0) throw invalid();
+  return element.contents.subarray(1);
 };
 
 /** A DER BOOLEAN: exactly one byte, 0x00 or 0xff. */
@@ -124,101 +140,93 @@ const boolean = (contents: Uint8Array, invalid: () => AscTokenError): boolean =>
  */
 export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Certificate => {
   const invalid = () => fail("CHAIN_INVALID", `the ${role} certificate in x5c is not DER X.509 v3`);
-  const outer = new DerReader(der, invalid);
-  const certificate = outer.enter(TAG.SEQUENCE);
-  outer.end();
-  const tbsElement = certificate.expectElement(TAG.SEQUENCE);
-  const signatureAlgorithm = certificate.expectElement(TAG.SEQUENCE);
-  const signature = bitString(certificate, invalid);
-  certificate.end();
+  const [certificate] = readFields(der, invalid, [SEQUENCE]);
+  const [tbsElement, signatureAlgorithm, signatureElement] = readFields(
+    certificate.contents,
+    invalid,
+    [SEQUENCE, SEQUENCE, BIT_STRING],
+  );
+  const signature = bitString(signatureElement, invalid);
 
-  const tbs = new DerReader(tbsElement.contents, invalid);
-  // [0] EXPLICIT version: v3 (INTEGER 2), the only version with extensions.
-  const version = tbs.enter(contextTag(0));
-  const versionNumber = version.expect(TAG.INTEGER);
-  version.end();
-  if (versionNumber.length !== 1 || versionNumber[0] !== 2) throw invalid();
-  tbs.expect(TAG.INTEGER); // serialNumber
-  const innerAlgorithm = tbs.expectElement(TAG.SEQUENCE);
+  const [version, , innerAlgorithm, issuer, validity, subject, spkiElement, , , extensions] =
+    readFields(tbsElement.contents, invalid, [
+      contextTag(0), // [0] EXPLICIT version
+      INTEGER, // serialNumber
+      SEQUENCE, // signature (the algorithm)
+      SEQUENCE,
+      SEQUENCE,
+      SEQUENCE,
+      SEQUENCE, // subjectPublicKeyInfo
+      optional(0x81), // issuerUniqueID, an IMPLICIT BIT STRING
+      optional(0x82), // subjectUniqueID
+      optional(contextTag(3)),
+    ]);
+  // v3 (INTEGER 2), the only version with extensions.
+  const [versionNumber] = readFields(version.contents, invalid, [INTEGER]);
+  if (versionNumber.contents.length !== 1 || versionNumber.contents[0] !== 2) throw invalid();
   // The algorithm inside the signed part must be the one outside it (RFC 5280 4.1.1.2).
   if (!sameBytes(innerAlgorithm.encoded, signatureAlgorithm.encoded)) throw invalid();
-  const signatureOid = algorithm(new DerReader(signatureAlgorithm.encoded, invalid)).oid;
-  const issuer = tbs.expectElement(TAG.SEQUENCE).encoded;
-  const validity = tbs.enter(TAG.SEQUENCE);
-  const times = [validity.read(), validity.read()].map((element) =>
+  const signatureOid = algorithm(signatureAlgorithm, invalid).oid;
+  const times = readDer(validity.contents, invalid).map((element) =>
     element.tag === UTC_TIME || element.tag === GENERALIZED_TIME
       ? parseTime(element.tag, element.contents)
       : undefined,
   );
-  validity.end();
   const [notBefore, notAfter] = times;
-  if (notBefore === undefined || notAfter === undefined) throw invalid();
-  const subject = tbs.expectElement(TAG.SEQUENCE).encoded;
-  const spkiElement = tbs.expectElement(TAG.SEQUENCE);
-  const spki = new DerReader(spkiElement.contents, invalid);
-  const keyAlgorithm = algorithm(spki);
-  bitString(spki, invalid);
-  spki.end();
-  // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRINGs), then [3] extensions.
-  tbs.optional(0x81);
-  tbs.optional(0x82);
-  const extensionsElement = tbs.optional(contextTag(3));
-  tbs.end();
+  if (times.length !== 2 || notBefore === undefined || notAfter === undefined) throw invalid();
+  const [keyAlgorithm, keyBits] = readFields(spkiElement.contents, invalid, [SEQUENCE, BIT_STRING]);
+  const key = algorithm(keyAlgorithm, invalid);
+  bitString(keyBits, invalid);
 
-  const extensions = new Set<string>();
+  const seen = new Set<string>();
   let isCA = false;
   let keyUsage: number | undefined;
-  if (extensionsElement) {
-    const wrapper = new DerReader(extensionsElement.contents, invalid);
-    const list = wrapper.enter(TAG.SEQUENCE);
-    wrapper.end();
-    while (!list.done) {
-      const extension = list.enter(TAG.SEQUENCE);
-      const oid = oidText(extension.expect(TAG.OID));
-      const critical = extension.optional(BOOLEAN);
-      const value = extension.expect(TAG.OCTET_STRING);
-      extension.end();
-      // DER leaves out a DEFAULT FALSE: an explicit FALSE is not DER.
-      if (!oid || extensions.has(oid) || (critical && !boolean(critical.contents, invalid))) {
-        throw invalid();
-      }
-      extensions.add(oid);
-      const content = new DerReader(value, invalid);
-      if (oid === OID.basicConstraints) {
-        const constraints = content.enter(TAG.SEQUENCE);
-        const ca = constraints.optional(BOOLEAN);
-        isCA = ca !== undefined && boolean(ca.contents, invalid);
-        if (ca && !isCA) throw invalid();
-        constraints.optional(TAG.INTEGER); // pathLenConstraint
-        constraints.end();
-        content.end();
-      } else if (oid === OID.keyUsage) {
-        const bits = content.expect(TAG.BIT_STRING);
-        content.end();
-        if (bits.length < 2 || (bits[0] ?? 8) > 7) throw invalid();
-        keyUsage = bits[1];
-      } else if (critical) {
-        // An extension the reader does not understand, that the issuer says must be understood.
-        throw invalid();
-      }
+  const list = extensions ? readFields(extensions.contents, invalid, [SEQUENCE])[0] : undefined;
+  for (const extension of list ? readDer(list.contents, invalid) : []) {
+    if (extension.tag !== SEQUENCE) throw invalid();
+    const [oidElement, critical, value] = readFields(extension.contents, invalid, [
+      OBJECT_IDENTIFIER,
+      optional(BOOLEAN),
+      OCTET_STRING,
+    ]);
+    const oid = oidText(oidElement.contents);
+    // DER leaves out a DEFAULT FALSE: an explicit FALSE is not DER.
+    if (!oid || seen.has(oid) || (critical && !boolean(critical.contents, invalid))) {
+      throw invalid();
+    }
+    seen.add(oid);
+    if (oid === OID.basicConstraints) {
+      const [constraints] = readFields(value.contents, invalid, [SEQUENCE]);
+      // { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
+      const [ca] = readFields(constraints.contents, invalid, [
+        optional(BOOLEAN),
+        optional(INTEGER),
+      ]);
+      isCA = ca !== undefined && boolean(ca.contents, invalid);
+      if (ca && !isCA) throw invalid();
+    } else if (oid === OID.keyUsage) {
+      const [bits] = readFields(value.contents, invalid, [BIT_STRING]);
+      if (bits.contents.length < 2 || (bits.contents[0] ?? 8) > 7) throw invalid();
+      keyUsage = bits.contents[1];
+    } else if (critical) {
+      // An extension the reader does not understand, that the issuer says must be understood.
+      throw invalid();
     }
   }
   return {
     tbs: tbsElement.encoded.slice(),
     signatureHash: SIGNATURE_HASH[signatureOid],
     signature,
-    issuer,
-    subject,
+    issuer: issuer.encoded,
+    subject: subject.encoded,
     notBefore,
     notAfter,
     spki: spkiElement.encoded.slice(),
     curve:
-      keyAlgorithm.oid === EC_PUBLIC_KEY && keyAlgorithm.parameter !== undefined
-        ? CURVES[keyAlgorithm.parameter]
-        : undefined,
+      key.oid === EC_PUBLIC_KEY && key.parameter !== undefined ? CURVES[key.parameter] : undefined,
     isCA,
     keyUsage,
-    extensions,
+    extensions: seen,
   };
 };
 
