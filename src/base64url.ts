@@ -4,13 +4,17 @@
 /** UTF-8 bytes of `text`. */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text);
 
-/** base64url without padding (RFC 7515 §2) of `bytes`. */
-export const encodeBytes = (bytes: Uint8Array): string => {
+/** Standard base64 with padding (RFC 4648 §4) of `bytes`. */
+export const encodeBase64 = (bytes: Uint8Array): string => {
   // One character a byte, in a loop: spreading a large array into fromCharCode overflows the stack.
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return btoa(binary);
 };
+
+/** base64url without padding (RFC 7515 §2) of `bytes`. */
+export const encodeBytes = (bytes: Uint8Array): string =>
+  encodeBase64(bytes).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
 
 /** base64url without padding of the UTF-8 bytes of `text`. */
 export const encodeText = (text: string): string => encodeBytes(utf8(text));

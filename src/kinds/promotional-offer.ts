@@ -13,7 +13,7 @@
 // timestamp keeps the offer active for 24 hours". The Retention Messaging fields are those of
 // https://developer.apple.com/documentation/retentionmessaging/promotionaloffersignaturev1 .
 
-import { encodeBytes, utf8 } from "../base64url.js";
+import { encodeBase64, utf8 } from "../base64url.js";
 import { rawToDerSignature } from "../der.js";
 import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
 import { readOptions } from "../options.js";
@@ -127,15 +127,6 @@ const uuid = (value: unknown, name: string, code: AscTokenErrorCode, what: strin
   if (!matches(value, UUID)) throw fail(code, `${name} must be ${what}; got ${summarize(value)}`);
   return value.toLowerCase();
 };
-
-/**
- * @internal Standard base64 with padding (RFC 4648 §4), as Apple reads this signature:
- * base64url's digits with `+`, `/` and `=` put back.
- */
-export const encodeBase64 = (bytes: Uint8Array): string =>
-  encodeBytes(bytes)
-    .replace(/[-_]/g, (digit) => (digit === "-" ? "+" : "/"))
-    .padEnd(Math.ceil(bytes.length / 3) * 4, "=");
 
 /**
  * Epoch milliseconds from `now`, read once and checked exactly as the tokens' clock is

@@ -2,7 +2,7 @@
 // Apple's: ES256 with an x5c chain of three certificates and nothing that changes how to verify.
 // Every base64 part has one spelling only (canonical, no stray padding).
 
-import { decodeBase64, encodeBytes, utf8 } from "../base64url.js";
+import { decodeBase64, utf8 } from "../base64url.js";
 import { fail } from "../errors.js";
 
 /** Header parameters that would name another key, fetch one, or change what is signed. */
@@ -41,12 +41,6 @@ export const fromBase64 = (text: string): Uint8Array<ArrayBuffer> | undefined =>
   return /^[A-Za-z0-9+/]*$/.test(data) && text.length % 4 === 0 && canonicalEnd(data)
     ? decodeBase64(data)
     : undefined;
-};
-
-/** Standard base64 with padding of `bytes`. */
-export const toBase64 = (bytes: Uint8Array): string => {
-  const text = encodeBytes(bytes).replace(/[-_]/g, (digit) => (digit === "-" ? "+" : "/"));
-  return text + "=".repeat((4 - (text.length % 4)) % 4);
 };
 
 /** The JSON object in one base64url part, or SIGNED_DATA_MALFORMED. */

@@ -14,8 +14,8 @@ import {
   readSignature,
   signingInput,
   splitCompact,
-  toBase64,
 } from "./jws.js";
+import { encodeBase64 } from "../base64url.js";
 import type {
   AppleAppTransaction,
   AppleEnvironment,
@@ -160,7 +160,7 @@ const rootText = (root: unknown, index: number): string => {
   } catch {
     throw bad();
   }
-  return toBase64(der);
+  return encodeBase64(der);
 };
 
 /** The options, checked once, with the roots as canonical base64 for byte-identity checks. */

@@ -13,7 +13,8 @@ import {
   importAppleKey,
   toPromotionalOfferSignatureV1,
 } from "../../src/index.js";
-import { encodeBase64, promotionalOfferPayload } from "../../src/kinds/promotional-offer.js";
+import { encodeBase64 } from "../../src/base64url.js";
+import { promotionalOfferPayload } from "../../src/kinds/promotional-offer.js";
 import { missingTool } from "../helpers/external.js";
 import { NOW, bundleId, key, keyId } from "../helpers/kinds.js";
 
