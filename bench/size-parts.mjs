@@ -13,6 +13,7 @@
 //   no regex
 // The blanked builds do not work; they only show what the code alone weighs.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { weigh } from "../scripts/bundle.mjs";
@@ -54,7 +55,9 @@ const measure = async (label, parts) => {
   const dir = `${root}.tmp/size-parts/${label.replace(/\W+/g, "-")}/`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const file of readdirSync(`${root}src`).filter((name) => name.endsWith(".ts"))) {
+  for (const file of readdirSync(`${root}src`, { recursive: true })) {
+    if (!file.endsWith(".ts")) continue;
+    mkdirSync(dirname(dir + file), { recursive: true });
     writeFileSync(dir + file, blank(file, readFileSync(`${root}src/${file}`, "utf8"), parts));
   }
   const { minified, gzip } = await weigh({

@@ -40,24 +40,37 @@ const NOT_EC = [
   "2b6571", // Ed448 1.3.101.113
 ];
 
-/** Named curves other than P-256, by the arc they are under and their last arcs. */
+/** Named curves other than P-256. */
 const OTHER_CURVES = [
-  // X9.62 prime192v1..prime239v3: 1.2.840.10045.3.1.1 to .6
-  ...["01", "02", "03", "04", "05", "06"].map((arc) => `2a8648ce3d0301${arc}`),
-  // SECG secp224r1, secp384r1 (P-384), secp521r1 (P-521), secp256k1: 1.3.132.0.33, .34, .35, .10
-  ...["21", "22", "23", "0a"].map((arc) => `2b810400${arc}`),
-  // brainpoolP{224,256,320,384,512}r1: 1.3.36.3.3.2.8.1.1.5 to .13
-  ...["05", "07", "09", "0b", "0d"].map((arc) => `2b24030302080101${arc}`),
+  "2a8648ce3d030101", // prime192v1 1.2.840.10045.3.1.1
+  "2a8648ce3d030102", // prime192v2 1.2.840.10045.3.1.2
+  "2a8648ce3d030103", // prime192v3 1.2.840.10045.3.1.3
+  "2a8648ce3d030104", // prime239v1 1.2.840.10045.3.1.4
+  "2a8648ce3d030105", // prime239v2 1.2.840.10045.3.1.5
+  "2a8648ce3d030106", // prime239v3 1.2.840.10045.3.1.6
+  "2b81040021", // secp224r1 1.3.132.0.33
+  "2b81040022", // secp384r1 (P-384) 1.3.132.0.34
+  "2b81040023", // secp521r1 (P-521) 1.3.132.0.35
+  "2b8104000a", // secp256k1 1.3.132.0.10
+  "2b2403030208010105", // brainpoolP224r1 1.3.36.3.3.2.8.1.1.5
+  "2b2403030208010107", // brainpoolP256r1 1.3.36.3.3.2.8.1.1.7
+  "2b2403030208010109", // brainpoolP320r1 1.3.36.3.3.2.8.1.1.9
+  "2b240303020801010b", // brainpoolP384r1 1.3.36.3.3.2.8.1.1.11
+  "2b240303020801010d", // brainpoolP512r1 1.3.36.3.3.2.8.1.1.13
 ];
 
 /** Password-based encryption: PKCS#5 (PBES1/PBES2, 1.2.840.113549.1.5.x), PKCS#12 PBE (.12.1.x). */
 const PASSWORD_BASED = ["2a864886f70d0105", "2a864886f70d010c01"];
 
 /**
- * The start of the PKCS#8 form of a SEC1 key: version 0 and the algorithm `{ id-ecPublicKey,
- * prime256v1 }`, before the OCTET STRING that holds the SEC1 key.
+ * The start of the PKCS#8 form of a SEC1 key, in hex: version 0 and the algorithm
+ * `{ id-ecPublicKey, prime256v1 }`, before the OCTET STRING that holds the SEC1 key.
  */
-const PKCS8_P256_HEAD = fromHex(`020100 3013 0607${EC_PUBLIC_KEY} 0608${P256}`.replace(/ /g, ""));
+const PKCS8_P256_HEAD =
+  "020100" + // INTEGER 0
+  "3013" + // SEQUENCE of 19 bytes:
+  `0607${EC_PUBLIC_KEY}` + // OID id-ecPublicKey
+  `0608${P256}`; // OID prime256v1
 
 const unsupportedType = () => keyError("KEY_UNSUPPORTED_TYPE", "is not an EC key");
 const unsupportedCurve = () => keyError("KEY_UNSUPPORTED_CURVE", "is not on curve P-256");
@@ -116,7 +129,7 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   // SEC1 ECPrivateKey: read it whole, then wrap it as PrivateKeyInfo { 0, P-256, { key } }.
   if (second?.tag === OCTET_STRING) {
     expectEcPrivateKey(der);
-    return encodeDer(SEQUENCE, PKCS8_P256_HEAD, encodeDer(OCTET_STRING, der));
+    return encodeDer(SEQUENCE, fromHex(PKCS8_P256_HEAD), encodeDer(OCTET_STRING, der));
   }
   // PKCS#8 PrivateKeyInfo { version 0 or 1, algorithm { OID, parameters }, privateKey OCTET
   // STRING, [0] attributes OPTIONAL, [1] publicKey OPTIONAL }: WebCrypto's own format.
