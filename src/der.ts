@@ -18,11 +18,13 @@ export const SEQUENCE = 0x30;
 export const contextTag = (n: number, constructed = true): number =>
   (constructed ? 0xa0 : 0x80) + n;
 
-/** One element: its tag, its contents, and the whole encoding (tag, length and contents). */
+/**
+ * One element: its tag and its contents. Its whole encoding, where a caller needs it, is
+ * `encodeDer(tag, contents)`: DER has one encoding per value, and only that one is read.
+ */
 export interface DerElement {
   readonly tag: number;
   readonly contents: Uint8Array;
-  readonly encoded: Uint8Array;
 }
 
 /** Every element `bytes` holds, in order: the whole encoding, or the contents of a SEQUENCE. */
@@ -35,7 +37,6 @@ export const readDer = (bytes: Uint8Array, invalid: () => Error): DerElement[] =
     return byte;
   };
   while (at < bytes.length) {
-    const start = at;
     const tag = next();
     let length = next();
     // A long length: 0x81..0x84, then that many bytes. 0x80 is BER's indefinite length, more
@@ -50,8 +51,7 @@ export const readDer = (bytes: Uint8Array, invalid: () => Error): DerElement[] =
       if (length < 0x80 || length < 256 ** (count - 1)) throw invalid();
     }
     if ((tag & 0x1f) === 0x1f || length > bytes.length - at) throw invalid();
-    const contents = bytes.subarray(at, (at += length));
-    elements.push({ tag, contents, encoded: bytes.subarray(start, at) });
+    elements.push({ tag, contents: bytes.subarray(at, (at += length)) });
   }
   return elements;
 };

@@ -54,25 +54,7 @@ const validCryptoKey = (key: CryptoKey): CryptoKey => {
   return key;
 };
 
-/**
- * Imports an Apple `.p8` private key, for callers who sign many tokens. The result is a
- * non-extractable `CryptoKey` usable as `privateKey` in every asc-token function. Imports are
- * cached (up to 16 distinct keys), so passing the same key text again costs no re-import. A
- * signer ({@link AppleSigner}) is returned as it is.
- *
- * @example
- * ```ts
- * import { importAppleKey, createAscToken } from "asc-token";
- * const privateKey = await importAppleKey(process.env.ASC_PRIVATE_KEY!);
- * const token = await createAscToken({ keyId: "2X9R4HXF34", issuerId, privateKey });
- * ```
- */
-export const importAppleKey = async <K extends ApplePrivateKey>(
-  privateKey: K,
-): Promise<K extends AppleSigner ? K : CryptoKey> =>
-  (await importKey(privateKey)) as K extends AppleSigner ? K : CryptoKey;
-
-/** {@link importAppleKey} without its generic type: a signer as it is, anything else imported. */
+/** A signer as it is, a CryptoKey checked, anything else read and imported (through the cache). */
 const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | AppleSigner> => {
   if (isSigner(privateKey)) return privateKey;
   if (typeof privateKey === "object" && privateKey !== null && "usages" in privateKey) {
@@ -93,3 +75,20 @@ const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | Apple
       });
   });
 };
+
+/**
+ * Imports an Apple `.p8` private key, for callers who sign many tokens. The result is a
+ * non-extractable `CryptoKey` usable as `privateKey` in every asc-token function. Imports are
+ * cached (up to 16 distinct keys), so passing the same key text again costs no re-import. A
+ * signer ({@link AppleSigner}) is returned as it is.
+ *
+ * @example
+ * ```ts
+ * import { importAppleKey, createAscToken } from "asc-token";
+ * const privateKey = await importAppleKey(process.env.ASC_PRIVATE_KEY!);
+ * const token = await createAscToken({ keyId: "2X9R4HXF34", issuerId, privateKey });
+ * ```
+ */
+export const importAppleKey = importKey as <K extends ApplePrivateKey>(
+  privateKey: K,
+) => Promise<K extends AppleSigner ? K : CryptoKey>;

@@ -15,14 +15,17 @@ export const signJwt = async (
   key: CryptoKey | AppleSigner,
 ): Promise<string> => {
   const input = `${encodeText(JSON.stringify(header))}.${encodeText(JSON.stringify(claims))}`;
-  // Outside the WebCrypto try: a signer's own errors carry their own codes.
-  if (isSigner(key)) return `${input}.${encodeBytes(await signWithSigner(key, utf8(input)))}`;
-  const crypto = subtle();
-  let signature: ArrayBuffer;
-  try {
-    signature = await crypto.sign(ES256, key, utf8(input));
-  } catch (cause) {
-    throw fail("SIGN_FAILED", "WebCrypto could not sign", cause);
+  const data = utf8(input);
+  let signature: Uint8Array;
+  // A signer's own errors carry their own codes, outside the WebCrypto try.
+  if (isSigner(key)) signature = await signWithSigner(key, data);
+  else {
+    const crypto = subtle();
+    try {
+      signature = new Uint8Array(await crypto.sign(ES256, key, data));
+    } catch (cause) {
+      throw fail("SIGN_FAILED", "WebCrypto could not sign", cause);
+    }
   }
-  return `${input}.${encodeBytes(new Uint8Array(signature))}`;
+  return `${input}.${encodeBytes(signature)}`;
 };

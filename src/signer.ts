@@ -2,7 +2,7 @@
 // transit, an HSM). The service signs; asc-token takes its signature in either form services
 // return, DER or raw r||s, and checks it before it goes into a token.
 
-import { derToRawSignature, hex, isDerSignature } from "./der.js";
+import { derToRawSignature, hex } from "./der.js";
 import { fail } from "./errors.js";
 
 /**
@@ -74,9 +74,11 @@ export const signWithSigner = async (
       "privateKey.sign() must resolve to a P-256 signature, DER or 64-byte r||s, with 0 < r, s < n",
     );
   if (Object.prototype.toString.call(output) !== "[object Uint8Array]") throw invalid();
-  const bytes = output as Uint8Array;
-  return checkRawSignature(
-    isDerSignature(bytes, 32) ? derToRawSignature(bytes, 32, invalid) : bytes,
-    invalid,
-  );
+  let raw = output as Uint8Array;
+  try {
+    raw = derToRawSignature(raw, 32, invalid);
+  } catch {
+    // Not DER: the raw form, if it is that.
+  }
+  return checkRawSignature(raw, invalid);
 };

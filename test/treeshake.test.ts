@@ -41,11 +41,25 @@ const KIND_MARKERS = [
   "bundleId",
 ];
 
+/**
+ * Strings only the layers on top have: the fleet store and provider, the signature conversions
+ * and the verifier. A createAscToken-only bundle, signer branch included, carries none of them.
+ */
+const LAYER_MARKERS = [
+  '"asc-token"', // the store keys' namespace
+  "STORE_UNAVAILABLE",
+  "MINT_TIMEOUT",
+  "SIGNATURE_MALFORMED",
+  "CHAIN_INVALID",
+  "refreshBefore",
+];
+
 describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => {
   let coreOnly: string;
   let fromIndex: string;
   let fromPackage: string;
   let withKind: string;
+  let withLayers: string;
   beforeAll(async () => {
     coreOnly = await bundle(
       'export { createAscToken } from "./src/kinds/app-store-connect.ts";',
@@ -56,11 +70,16 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     withKind = await bundle(
       'export { createAscToken, createAppStoreServerToken } from "./dist/index.js";',
     );
+    withLayers = await bundle(
+      "export { createAscToken, createAscTokenProvider, withStore, signatureFromDer, " +
+        'createAppleVerifier } from "./dist/index.js";',
+    );
   });
 
   it("a createAscToken-only bundle holds none of the other kinds' strings", () => {
     for (const text of [fromPackage, fromIndex]) {
       expect(KIND_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
+      expect(LAYER_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
       expect(/\bbid\b/.test(text), "the claim name bid").toBe(false);
     }
   });
@@ -78,6 +97,10 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     expect(withKind).toMatch(/\bbid\b/);
     expect(withKind).toContain("INVALID_BUNDLE_ID");
     expect(gzipped(withKind)).toBeGreaterThan(gzipped(coreOnly) + 16);
+  });
+
+  it("the check can fail: importing the layers brings each marker in", () => {
+    expect(LAYER_MARKERS.filter((marker) => !withLayers.includes(marker))).toStrictEqual([]);
   });
 });
 

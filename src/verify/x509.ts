@@ -10,6 +10,7 @@ import {
   OBJECT_IDENTIFIER,
   SEQUENCE,
   contextTag,
+  encodeDer,
   optional,
   oidText,
   readDer,
@@ -57,7 +58,7 @@ export interface Certificate {
   readonly signatureHash: "SHA-256" | "SHA-384" | undefined;
   /** The issuer's signature, DER `SEQUENCE { r, s }`. */
   readonly signature: Uint8Array;
-  /** The issuer and subject Names as encoded, compared byte for byte. */
+  /** The contents of the issuer and subject Names, compared byte for byte. */
   readonly issuer: Uint8Array;
   readonly subject: Uint8Array;
   /** Validity, epoch milliseconds, both ends included. */
@@ -165,7 +166,7 @@ export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Ce
   const [versionNumber] = readFields(version.contents, invalid, [INTEGER]);
   if (versionNumber.contents.length !== 1 || versionNumber.contents[0] !== 2) throw invalid();
   // The algorithm inside the signed part must be the one outside it (RFC 5280 4.1.1.2).
-  if (!sameBytes(innerAlgorithm.encoded, signatureAlgorithm.encoded)) throw invalid();
+  if (!sameBytes(innerAlgorithm.contents, signatureAlgorithm.contents)) throw invalid();
   const signatureOid = algorithm(signatureAlgorithm, invalid).oid;
   const times = readDer(validity.contents, invalid).map((element) =>
     element.tag === UTC_TIME || element.tag === GENERALIZED_TIME
@@ -214,14 +215,14 @@ export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Ce
     }
   }
   return {
-    tbs: tbsElement.encoded.slice(),
+    tbs: encodeDer(SEQUENCE, tbsElement.contents),
     signatureHash: SIGNATURE_HASH[signatureOid],
     signature,
-    issuer: issuer.encoded,
-    subject: subject.encoded,
+    issuer: issuer.contents,
+    subject: subject.contents,
     notBefore,
     notAfter,
-    spki: spkiElement.encoded.slice(),
+    spki: encodeDer(SEQUENCE, spkiElement.contents),
     curve:
       key.oid === EC_PUBLIC_KEY && key.parameter !== undefined ? CURVES[key.parameter] : undefined,
     isCA,
