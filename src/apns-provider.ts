@@ -10,12 +10,13 @@
 
 import { fail, invalid } from "./errors.js";
 import { type ApnsTokenOptions, createApnsToken } from "./kinds/apns.js";
-import { readOptions } from "./options.js";
 import {
   DEFAULT_REFRESH_BEFORE,
   type TokenInfo,
   type TokenProvider,
+  type TokenProviderOptions,
   createTokenProvider,
+  readProviderOptions,
 } from "./provider.js";
 import { DEFAULT_CLOCK_TOLERANCE, epochSeconds } from "./time.js";
 import type { Declared } from "./token.js";
@@ -105,19 +106,18 @@ export interface ApnsTokenProvider extends TokenProvider {
 }
 
 /**
- * Options of {@link createApnsTokenProvider}: `createApnsToken`'s, plus `refreshBefore` (default
- * 300 s) and `maxAge` (seconds after `iat` a token is used, default 3000, at most 3600, and at
- * least 1200 + `clockTolerance` + `refreshBefore`, so no token is replaced within 20 minutes).
+ * Options of {@link createApnsTokenProvider}: `createApnsToken`'s, and every provider option
+ * ({@link TokenProviderOptions}: `onError`, `mintTimeout`, and `store` to share one token across a
+ * fleet, which APNs needs). `refreshBefore` defaults to 300 s; `maxAge` (seconds after `iat` a
+ * token is used) to 3000, at most 3600 and at least 1200 + `clockTolerance` + `refreshBefore`, so
+ * no token is replaced within 20 minutes.
  *
  * @example
  * ```ts
  * const options: ApnsTokenProviderOptions = { keyId, teamId, privateKey, maxAge: 2400 };
  * ```
  */
-export type ApnsTokenProviderOptions = ApnsTokenOptions & {
-  refreshBefore?: number | undefined;
-  maxAge?: number | undefined;
-};
+export type ApnsTokenProviderOptions = ApnsTokenOptions & TokenProviderOptions;
 
 /**
  * APNs provider tokens, reused within Apple's rotation window: a token is replaced
@@ -147,22 +147,19 @@ export const createApnsTokenProvider = (options: ApnsTokenProviderOptions): Apns
   const kind = createApnsToken as unknown as Declared & {
     build: (options: ApnsTokenOptions) => unknown;
   };
-  const read = readOptions(
-    options,
-    ["refreshBefore", "maxAge", ...kind.optionNames],
-    "{ keyId, teamId, privateKey }",
-  );
+  // The caller's options are read once, here; the provider reads this snapshot.
+  const { base, read } = readProviderOptions(createApnsToken, options);
   const maxAge = (read.maxAge as number | undefined) ?? DEFAULT_APNS_MAX_AGE;
   const refreshBefore = (read.refreshBefore as number | undefined) ?? DEFAULT_REFRESH_BEFORE;
   const provider = createTokenProvider(createApnsToken, {
-    ...(read as unknown as ApnsTokenOptions),
+    ...(read as unknown as ApnsTokenProviderOptions),
     refreshBefore,
     maxAge,
   });
   // Every option but the key is checked now, not on the first request.
-  kind.build(read as unknown as ApnsTokenOptions);
+  kind.build(base);
   // iat is backdated by clockTolerance: a token is minted that many seconds after its iat.
-  const tolerance = (read.clockTolerance as number | undefined) ?? DEFAULT_CLOCK_TOLERANCE;
+  const tolerance = base.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
   const minAge = MIN_AGE + tolerance;
   // createTokenProvider has checked both are whole seconds; these are APNs's bounds.
   if (maxAge > APNS_MAX_AGE) {
@@ -176,7 +173,7 @@ export const createApnsTokenProvider = (options: ApnsTokenProviderOptions): Apns
     );
   }
 
-  const now = read.now as ApnsTokenOptions["now"];
+  const now = base.now;
   /** The token last handed out: the one `invalidate()` without an argument is about. */
   let latest: TokenInfo | undefined;
 

@@ -143,13 +143,14 @@ export interface TokenProviderOptions {
    */
   storeKey?: string | undefined;
   /**
-   * Names the token kind in the derived store key (`"createApnsToken"`), so two kinds taking the
-   * same options never share a token. Needed with `store` in `createTokenProvider` unless
-   * `storeKey` is given; `createAscTokenProvider` sets it.
+   * Names the token kind in the derived store key, so two kinds taking the same options never
+   * share a token. Default: the library kind's export name (`"createApnsToken"`); needed only
+   * for a mint function of your own whose name does not read `createXxx`, unless `storeKey` is
+   * given. Only with `store`.
    *
    * @example
    * ```ts
-   * createTokenProvider(createApnsToken, { keyId, teamId, privateKey, maxAge: 3000, store, storeKind: "createApnsToken" });
+   * createTokenProvider(myMint, { keyId, teamId, privateKey, maxAge: 3000, store, storeKind: "myMint" });
    * ```
    */
   storeKind?: string | undefined;
@@ -183,11 +184,11 @@ const PROVIDER_OPTIONS = [
 ];
 
 /**
- * The provider's own options, and a snapshot of the mint function's: the names a kind declares
+ * @internal The provider's own options, and a snapshot of the mint function's: the names a kind declares
  * (each read once, own or inherited, anything else refused), or for any other mint function every
  * enumerable name, own or inherited.
  */
-const readProviderOptions = <O extends object>(
+export const readProviderOptions = <O extends object>(
   mint: unknown,
   options: O & TokenProviderOptions,
 ): { base: O; read: Record<string, unknown> } => {
@@ -459,12 +460,7 @@ export const createAscTokenProvider = (
 ): TokenProvider => {
   // The caller's options are read once, here; the provider reads this snapshot.
   const { base, read } = readProviderOptions(createAscToken, options);
-  const provider = createTokenProvider(createAscToken, {
-    ...(read as unknown as typeof options),
-    ...(read.store === undefined
-      ? {}
-      : { storeKind: (read.storeKind as string | undefined) ?? "createAscToken" }),
-  });
+  const provider = createTokenProvider(createAscToken, read as unknown as typeof options);
   // Every option but the key is checked now, not on the first request.
   validKeyId(base.keyId);
   (createAscToken as unknown as { build: (options: AscTokenOptions) => unknown }).build(base);

@@ -1,10 +1,11 @@
-import { createPublicKey, verify } from "node:crypto";
+import { createPublicKey, sign, verify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type AscTokenError,
   apnsTokenAction,
   checkAscToken,
   createApnsTokenProvider,
+  createMemoryStore,
   decodeToken,
 } from "../src/index.js";
 import { handToken } from "./helpers/jwt.js";
@@ -119,6 +120,48 @@ describe("createApnsTokenProvider", () => {
     expect(
       thrown(() => createApnsTokenProvider({ keyId, teamId: "team", privateKey: key.applePem })),
     ).toMatchObject({ code: "INVALID_TEAM_ID" });
+  });
+});
+
+describe("createApnsTokenProvider with a store", () => {
+  it("a fleet of providers signs one token and every one of them uses it", async () => {
+    let signings = 0;
+    const signer = {
+      sign: (data: Uint8Array) => {
+        signings++;
+        return Promise.resolve(
+          sign("sha256", data, { key: key.privateKey, dsaEncoding: "ieee-p1363" }),
+        );
+      },
+    };
+    const store = createMemoryStore(() => START);
+    const errors: unknown[] = [];
+    const fleet = Array.from({ length: 5 }, () =>
+      createApnsTokenProvider({
+        keyId,
+        teamId,
+        privateKey: signer,
+        now: () => START,
+        store,
+        onError: (error) => errors.push(error),
+      }),
+    );
+    const tokens = await Promise.all(fleet.map((apns) => apns.getToken()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(signings).toBe(1);
+    expect(errors).toStrictEqual([]);
+    expect([...store.entries.keys()].some((name) => name.includes(":createApnsToken:"))).toBe(true);
+  });
+
+  it("refuses storeKey without a store, and an unknown option, as the other providers do", () => {
+    const base = { keyId, teamId, privateKey: key.applePem };
+    expect(thrown(() => createApnsTokenProvider({ ...base, storeKey: "k" })).code).toBe(
+      "INVALID_OPTIONS",
+    );
+    const typo = { ...base, mintTimeOut: 5 } as unknown as Parameters<
+      typeof createApnsTokenProvider
+    >[0];
+    expect(thrown(() => createApnsTokenProvider(typo)).code).toBe("UNKNOWN_OPTION");
   });
 });
 
