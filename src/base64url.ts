@@ -1,23 +1,36 @@
-// base64url and base64 with the Web's btoa/atob and TextEncoder for UTF-8: no Buffer, no
-// dependencies.
+// base64url and base64 with TextEncoder for UTF-8: no Buffer, no dependencies.
 
 /** UTF-8 bytes of `text`. */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text);
 
-/** Standard base64 with padding (RFC 4648 §4) of `bytes`. */
-export const encodeBase64 = (bytes: Uint8Array): string => {
-  // One character a byte, in a loop: spreading a large array into fromCharCode overflows the stack.
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-};
+/** base64url's digits in value order. */
+const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/** base64url without padding (RFC 7515 §2) of `bytes`. */
-export const encodeBytes = (bytes: Uint8Array): string =>
-  encodeBase64(bytes).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+/**
+ * base64url without padding (RFC 7515 §2) of `bytes`, by table: no binary string, no `btoa`, no
+ * replacing of `+`, `/` and `=` afterwards, which together cost twice the table's time on the
+ * path every token takes (bench/RESULTS.md).
+ */
+export const encodeBytes = (bytes: Uint8Array): string => {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const group = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    // Four digits per three bytes, less those that would only carry padding bits.
+    for (let shift = 18; shift >= 0 && i + (18 - shift) / 8 < bytes.length; shift -= 6) {
+      text += DIGITS.charAt((group >> shift) & 63);
+    }
+  }
+  return text;
+};
 
 /** base64url without padding of the UTF-8 bytes of `text`. */
 export const encodeText = (text: string): string => encodeBytes(utf8(text));
+
+/** Standard base64 with padding (RFC 4648 §4) of `bytes`: base64url's digits put back. */
+export const encodeBase64 = (bytes: Uint8Array): string =>
+  encodeBytes(bytes)
+    .replace(/[-_]/g, (digit) => (digit === "-" ? "+" : "/"))
+    .padEnd(Math.ceil(bytes.length / 3) * 4, "=");
 
 /**
  * Decodes base64 or base64url (padding optional, no whitespace) to bytes.
@@ -27,11 +40,14 @@ export const decodeBase64 = (text: string): Uint8Array<ArrayBuffer> | undefined 
   const data = text.replace(/={1,2}$/, "");
   // Digits of either alphabet only: atob would also skip whitespace. It refuses 4n+1 digits.
   if (/[^\w+/-]/.test(data)) return undefined;
+  let binary: string;
   try {
-    return Uint8Array.from(atob(data.replace(/-/g, "+").replace(/_/g, "/")), (char) =>
-      char.charCodeAt(0),
-    );
+    binary = atob(data.replace(/-/g, "+").replace(/_/g, "/"));
   } catch {
     return undefined;
   }
+  // A plain loop: Uint8Array.from(binary, fn) takes several times as long.
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 };

@@ -20,8 +20,9 @@ import {
   fromHex,
   hex,
   optional,
+  readDer,
+  readFields,
 } from "./der.js";
-import { readDer, readFields as read } from "./der.js";
 import { encrypted, keyError, malformed } from "./errors.js";
 
 /** id-ecPublicKey (1.2.840.10045.2.1): the algorithm of every EC key, whatever its curve. */
@@ -90,17 +91,17 @@ const expectP256 = (curve: DerElement): void => {
  * OPTIONAL, [1] publicKey OPTIONAL }`, and throws unless it is a P-256 key.
  */
 const expectEcPrivateKey = (der: Uint8Array): void => {
-  const [key] = read(der, malformed, [SEQUENCE]);
-  const [version, privateKey, parameters, publicKey] = read(key.contents, malformed, [
+  const [key] = readFields(der, malformed, [SEQUENCE]);
+  const [version, privateKey, parameters, publicKey] = readFields(key.contents, malformed, [
     INTEGER,
     OCTET_STRING,
     optional(contextTag(0)),
     optional(contextTag(1)),
   ]);
   if (!isVersion(version, 1)) throw malformed();
-  if (parameters) expectP256(read(parameters.contents, malformed, [OBJECT_IDENTIFIER])[0]);
+  if (parameters) expectP256(readFields(parameters.contents, malformed, [OBJECT_IDENTIFIER])[0]);
   // [1] holds one BIT STRING, the point WebCrypto checks against the scalar.
-  if (publicKey) read(publicKey.contents, malformed, [BIT_STRING]);
+  if (publicKey) readFields(publicKey.contents, malformed, [BIT_STRING]);
   // Without parameters, the size of the private key tells a P-384 or P-521 key apart.
   if (privateKey.contents.length !== 32) throw unsupportedCurve();
 };
@@ -110,7 +111,7 @@ const expectEcPrivateKey = (der: Uint8Array): void => {
  * PKCS#8. Throws an {@link AscTokenError} naming what it is otherwise.
  */
 export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
-  const fields = read(der, malformed, [SEQUENCE])[0].contents;
+  const fields = readFields(der, malformed, [SEQUENCE])[0].contents;
   const [first, second] = readDer(fields, malformed);
   // A SEQUENCE first: an EncryptedPrivateKeyInfo { algorithm, OCTET STRING }, a public key
   // (SubjectPublicKeyInfo { algorithm, BIT STRING }) or a certificate { tbs, algorithm, BIT STRING }.
@@ -118,10 +119,10 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
     const [oid] = readDer(first.contents, malformed);
     const algorithm = oid?.tag === OBJECT_IDENTIFIER ? hex(oid.contents) : "";
     if (PASSWORD_BASED.some((prefix) => algorithm.startsWith(prefix))) {
-      read(fields, malformed, [SEQUENCE, OCTET_STRING]);
+      readFields(fields, malformed, [SEQUENCE, OCTET_STRING]);
       throw encrypted();
     }
-    read(fields, malformed, [SEQUENCE, optional(SEQUENCE), BIT_STRING]);
+    readFields(fields, malformed, [SEQUENCE, optional(SEQUENCE), BIT_STRING]);
     throw keyError("KEY_NOT_PRIVATE", "is a public key or certificate");
   }
   // PKCS#1 RSAPrivateKey { version 0, modulus INTEGER, ... } (DSA's OpenSSL form looks the same).
@@ -133,7 +134,7 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   }
   // PKCS#8 PrivateKeyInfo { version 0 or 1, algorithm { OID, parameters }, privateKey OCTET
   // STRING, [0] attributes OPTIONAL, [1] publicKey OPTIONAL }: WebCrypto's own format.
-  const [version, algorithm, privateKey] = read(fields, malformed, [
+  const [version, algorithm, privateKey] = readFields(fields, malformed, [
     INTEGER,
     SEQUENCE,
     OCTET_STRING,
@@ -145,7 +146,7 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   const [type] = readDer(algorithm.contents, malformed);
   const oid = type?.tag === OBJECT_IDENTIFIER ? hex(type.contents) : "";
   if (oid !== EC_PUBLIC_KEY) throw NOT_EC.includes(oid) ? unsupportedType() : malformed();
-  expectP256(read(algorithm.contents, malformed, [OBJECT_IDENTIFIER, OBJECT_IDENTIFIER])[1]);
+  expectP256(readFields(algorithm.contents, malformed, [OBJECT_IDENTIFIER, OBJECT_IDENTIFIER])[1]);
   expectEcPrivateKey(privateKey.contents);
   return der;
 };
