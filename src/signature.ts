@@ -45,7 +45,8 @@ export const signatureFromDer = (der: Uint8Array): Uint8Array =>
 /**
  * A raw 64-byte P-256 ECDSA signature `r||s` (a JWS signature, WebCrypto's output) as DER
  * (`SEQUENCE { INTEGER r, INTEGER s }`), the form OpenSSL, X.509 and Apple's promotional offer
- * signature use. Throws `SIGNATURE_MALFORMED` unless it is 64 bytes with `r` and `s` in [1, n − 1].
+ * signature use. Throws `SIGNATURE_MALFORMED` unless it is 64 bytes with `r` and `s` in
+ * [1, n − 1].
  *
  * @example
  * ```ts

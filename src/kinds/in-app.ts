@@ -31,17 +31,34 @@ export type InAppAudience =
  *
  * @example
  * ```ts
- * const options: InAppSignatureOptions = { keyId, issuerId, bundleId: "com.example.app", audience: "promotional-offer", privateKey: pem, claims: { productId: "com.example.pro" } };
+ * const options: InAppSignatureOptions = {
+ *   keyId,
+ *   issuerId,
+ *   bundleId: "com.example.app",
+ *   audience: "promotional-offer",
+ *   privateKey: pem,
+ *   claims: { productId: "com.example.pro" },
+ * };
  * ```
  */
 export interface InAppSignatureOptions extends AppleKeyOptions {
-  /** Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations. Claim `iss`. */
+  /**
+   * Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations.
+   * Claim `iss`.
+   */
   issuerId: string;
   /** Your app's bundle ID, e.g. `com.example.app`. Claim `bid`. */
   bundleId: string;
-  /** The feature: `"advanced-commerce-api"`, `"promotional-offer"` or `"introductory-offer-eligibility"`. Claim `aud`. */
+  /**
+   * The feature: `"advanced-commerce-api"`, `"promotional-offer"` or
+   * `"introductory-offer-eligibility"`. Claim `aud`.
+   */
   audience: InAppAudience;
-  /** A one-time UUID for this request. Default: a fresh `crypto.randomUUID()`. Claim `nonce`, written in lower case (as Apple's libraries write it): keep `nonce.toLowerCase()` if you store it to match later. */
+  /**
+   * A one-time UUID for this request. Default: a fresh `crypto.randomUUID()`. Claim `nonce`,
+   * written in lower case (as Apple's libraries write it): keep `nonce.toLowerCase()` if you store
+   * it to match later.
+   */
   nonce?: string | undefined;
   /**
    * The feature's own claims, copied after the base claims: `{ request }` (Advanced Commerce),
@@ -84,10 +101,10 @@ const notJson = (path: string, kind: string) =>
 /**
  * A plain-data copy of `value`, read once: each object's keys and each property are read exactly
  * one time, so a getter or a Proxy that answers differently on a second read cannot slip a claim
- * past the checks (the copy is what is checked and what is signed). Throws INVALID_CLAIMS for anything
- * JSON would silently drop or change (a function, a symbol, a Map, a Date, NaN, `undefined` in an
- * array), a BigInt, a cycle, or nesting deeper than MAX_DEPTH. An `undefined` property is left
- * out: it means "no such claim".
+ * past the checks (the copy is what is checked and what is signed). Throws INVALID_CLAIMS for
+ * anything JSON would silently drop or change (a function, a symbol, a Map, a Date, NaN,
+ * `undefined` in an array), a BigInt, a cycle, or nesting deeper than MAX_DEPTH. An `undefined`
+ * property is left out: it means "no such claim".
  */
 const copyJson = (value: unknown, path: string, depth: number, above: Set<object>): unknown => {
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
@@ -207,7 +224,8 @@ export const createInAppSignature: (options: InAppSignatureOptions) => Promise<s
       }
       const extra = featureClaims(options.claims);
       const iat = issuedAtOnly(options);
-      // Lower case, as Apple's own libraries write it (and StoreKit's older offer signature requires).
+      // Lower case, as Apple's own libraries write it (and as StoreKit's older offer
+      // signature requires).
       const nonce = (options.nonce ?? randomNonce()).toLowerCase();
       return { header: { typ: "JWT" }, claims: { iss, iat, aud, bid, nonce, ...extra } };
     },
