@@ -96,6 +96,7 @@ const SHAPE = '"METHOD /v1/path?query"';
  * Paths under other resources (e.g. /v1/apps/{id}/ciProduct) are not listed, so we refuse them.
  */
 const LONG_LIVED =
+  // eslint-disable-next-line max-len -- a regex literal cannot be split across lines
   /^GET \/v\d+\/(?:(?:ci(?:Artifacts|BuildActions|BuildRuns|Issues|MacOsVersions|Products|TestResults|Workflows|XcodeVersions)|scm(?:GitReferences|Providers|PullRequests|Repositories))(?:[/?]|$)|(?:(?:apps|builds)\/[^/?]+\/perfPowerMetrics|builds\/[^/?]+\/diagnosticSignatures|diagnosticSignatures\/[^/?]+\/logs)(?:\?|$))/;
 
 /** A scope entry for a message: a request of up to 80 characters is quoted (it is no secret). */
