@@ -13,7 +13,8 @@
 
 import { fail, invalid, isAscTokenError, summarize } from "../errors.js";
 import { type AppleKeyOptions, defineToken, issuedAtOnly } from "../token.js";
-import { ISSUER_ID, UUID, matches, validIdentifier, validIssuerId } from "../validate.js";
+import { givenNonce, randomNonce } from "../nonce.js";
+import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
 
 /**
  * What the in-app JWS authorizes; its claim `aud`.
@@ -172,17 +173,6 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
   return copy;
 };
 
-const randomNonce = (): string => {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (typeof crypto?.randomUUID !== "function") {
-    throw fail(
-      "CRYPTO_UNAVAILABLE",
-      "crypto.randomUUID is missing: pass nonce, or use a secure context (https) or Node >= 20",
-    );
-  }
-  return crypto.randomUUID();
-};
-
 /**
  * Signs the JWS StoreKit sends with an Advanced Commerce API in-app request, a promotional offer,
  * or an introductory offer eligibility check: header `{alg, kid, typ}`, claims `iss` (issuer ID),
@@ -214,19 +204,10 @@ export const createInAppSignature: (options: InAppSignatureOptions) => Promise<s
       if (!IN_APP_AUDIENCES.includes(aud)) {
         throw invalid("INVALID_AUDIENCE", "audience", IN_APP_AUDIENCES.join(" or "), aud);
       }
-      if (options.nonce !== undefined && !matches(options.nonce, UUID)) {
-        throw invalid(
-          "INVALID_NONCE",
-          "nonce",
-          "a UUID, or left out for a random one",
-          options.nonce,
-        );
-      }
+      const given = givenNonce(options.nonce);
       const extra = featureClaims(options.claims);
       const iat = issuedAtOnly(options);
-      // Lower case, as Apple's own libraries write it (and as StoreKit's older offer
-      // signature requires).
-      const nonce = (options.nonce ?? randomNonce()).toLowerCase();
+      const nonce = given ?? randomNonce();
       return { header: { typ: "JWT" }, claims: { iss, iat, aud, bid, nonce, ...extra } };
     },
   });

@@ -16,6 +16,7 @@
 import { encodeBase64, utf8 } from "../base64url.js";
 import { rawToDerSignature } from "../der.js";
 import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
+import { givenNonce, randomNonce } from "../nonce.js";
 import { readOptions } from "../options.js";
 import { type ApplePrivateKey, importAppleKey } from "../key.js";
 import { isSigner, signWithSigner } from "../signer.js";
@@ -156,17 +157,6 @@ const epochMs = (now: Clock | undefined): number => {
   return now === undefined ? Date.now() : Date.prototype.getTime.call(now);
 };
 
-const randomNonce = (): string => {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (typeof crypto?.randomUUID !== "function") {
-    throw fail(
-      "CRYPTO_UNAVAILABLE",
-      "crypto.randomUUID is missing: pass nonce, or use a secure context (https) or Node >= 20",
-    );
-  }
-  return crypto.randomUUID();
-};
-
 /**
  * @internal The text Apple verifies: bundle ID, key ID, product ID, offer identifier,
  * appAccountToken (or applicationUsername, or ""), nonce and timestamp, joined by U+2063. The
@@ -269,9 +259,7 @@ export const createPromotionalOfferSignature = async (
         "the one the app sends",
     );
   }
-  const nonce =
-    uuid(given.nonce, "nonce", "INVALID_NONCE", "a UUID, or left out for a random one") ??
-    randomNonce().toLowerCase();
+  const nonce = givenNonce(given.nonce) ?? randomNonce();
   const timestamp = Math.floor(epochMs(given.now));
   const key = await importAppleKey(given.privateKey);
   const payload = promotionalOfferPayload({
