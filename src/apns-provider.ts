@@ -25,7 +25,10 @@ import type { Declared } from "./token.js";
 const MIN_AGE = 1200;
 /** APNs refuses a token whose `iat` is this many seconds old (60 minutes). */
 const APNS_MAX_AGE = 3600;
-/** Default `maxAge`: 50 minutes, so a token is replaced (at `maxAge − refreshBefore`) well inside the hour. */
+/**
+ * Default `maxAge`: 50 minutes, so a token is replaced (at `maxAge − refreshBefore`) well inside
+ * the hour.
+ */
 const DEFAULT_APNS_MAX_AGE = 3000;
 
 /**
@@ -67,13 +70,17 @@ export const apnsTokenAction = (status: number, reason?: string): ApnsTokenActio
   if (reason === "InvalidProviderToken") {
     throw fail(
       "APNS_TOKEN_REJECTED",
-      `APNs answered ${String(status)} InvalidProviderToken: the key, the Team ID (iss) or the key ID (kid) is wrong, or the key is revoked or not enabled for APNs. A new token cannot fix this; check teamId, keyId and the .p8 file`,
+      `APNs answered ${String(status)} InvalidProviderToken: the key, the Team ID (iss) or the ` +
+        "key ID (kid) is wrong, or the key is revoked or not enabled for APNs. A new token " +
+        "cannot fix this; check teamId, keyId and the .p8 file",
     );
   }
   if (reason === "BadEnvironmentKeyInToken") {
     throw fail(
       "APNS_TOKEN_REJECTED",
-      `APNs answered ${String(status)} BadEnvironmentKeyInToken: the key is limited to sandbox or to production and this request went to the other environment. Send to api.sandbox.push.apple.com or api.push.apple.com to match the key, or use a key for both`,
+      `APNs answered ${String(status)} BadEnvironmentKeyInToken: the key is limited to sandbox ` +
+        "or to production and this request went to the other environment. Send to " +
+        "api.sandbox.push.apple.com or api.push.apple.com to match the key, or use a key for both",
     );
   }
   return "none";
@@ -169,7 +176,9 @@ export const createApnsTokenProvider = (options: ApnsTokenProviderOptions): Apns
   if (reuse < minAge) {
     throw fail(
       "INVALID_MAX_AGE",
-      `maxAge − refreshBefore is ${String(reuse)} s, so tokens would be replaced within 20 minutes (plus clockTolerance) and APNs would answer 429 TooManyProviderTokenUpdates: keep it at ${String(minAge)} or more`,
+      `maxAge − refreshBefore is ${String(reuse)} s, so tokens would be replaced within 20 ` +
+        "minutes (plus clockTolerance) and APNs would answer 429 TooManyProviderTokenUpdates: " +
+        `keep it at ${String(minAge)} or more`,
     );
   }
 

@@ -106,30 +106,38 @@ const header = (
   if (h.alg !== "ES256") {
     add(
       "ALG_NOT_ES256",
-      `alg is ${show(h.alg)}: Apple accepts only ES256 (ECDSA P-256 with SHA-256, the algorithm of .p8 keys) and answers anything else with 401. Sign with alg "ES256".`,
+      `alg is ${show(h.alg)}: Apple accepts only ES256 (ECDSA P-256 with SHA-256, the algorithm ` +
+        'of .p8 keys) and answers anything else with 401. Sign with alg "ES256".',
     );
   }
   if (h.kid === undefined) {
     add(
       "KID_MISSING",
-      "the header has no kid, so Apple cannot tell which key signed the token and answers 401. Set kid to the key ID shown beside the key in App Store Connect (the XXXXXXXXXX in AuthKey_XXXXXXXXXX.p8).",
+      "the header has no kid, so Apple cannot tell which key signed the token and answers 401. " +
+        "Set kid to the key ID shown beside the key in App Store Connect (the XXXXXXXXXX in " +
+        "AuthKey_XXXXXXXXXX.p8).",
     );
   } else if (typeof h.kid !== "string" || !KEY_ID.test(h.kid)) {
     add(
       "KID_MALFORMED",
-      `kid is ${show(h.kid)}, not a 10-character key ID (A-Z, 0-9), so Apple finds no key to check the signature with and answers 401. Copy the key ID from App Store Connect or from the file name AuthKey_<KEYID>.p8.`,
+      `kid is ${show(h.kid)}, not a 10-character key ID (A-Z, 0-9), so Apple finds no key to ` +
+        "check the signature with and answers 401. Copy the key ID from App Store Connect or " +
+        "from the file name AuthKey_<KEYID>.p8.",
     );
   }
   if (apns) return; // Apple's APNs header is {alg, kid}: no typ
   if (h.typ === undefined) {
     add(
       "TYP_MISSING",
-      'the header has no typ. Apple documents the header as {"alg":"ES256","kid":…,"typ":"JWT"} and may answer a token that differs with 401. Add typ: "JWT".',
+      "the header has no typ. Apple documents the header as " +
+        '{"alg":"ES256","kid":…,"typ":"JWT"} and may answer a token that differs with 401. Add ' +
+        'typ: "JWT".',
     );
   } else if (h.typ !== "JWT") {
     add(
       "TYP_NOT_JWT",
-      `typ is ${show(h.typ)}, not "JWT" as Apple documents, so Apple may answer 401. Set typ: "JWT".`,
+      `typ is ${show(h.typ)}, not "JWT" as Apple documents, so Apple may answer 401. Set typ: ` +
+        '"JWT".',
     );
   }
 };
@@ -141,31 +149,42 @@ const identity = (
   if (c.iss === undefined && c.sub === undefined) {
     add(
       "ISS_AND_SUB_MISSING",
-      'the claims have neither iss nor sub, so Apple cannot tell whose key this is and answers 401. For a team key set iss to your issuer ID (a UUID, from App Store Connect → Users and Access → Integrations); for an individual key set sub: "user".',
+      "the claims have neither iss nor sub, so Apple cannot tell whose key this is and answers " +
+        "401. For a team key set iss to your issuer ID (a UUID, from App Store Connect → Users " +
+        'and Access → Integrations); for an individual key set sub: "user".',
     );
   }
   if (c.iss !== undefined && c.sub === "user") {
     add(
       "ISS_WITH_SUB_USER",
-      'the claims have both iss and sub: "user". sub: "user" marks an individual key, which must not send iss; a team key sends iss and no sub. Apple answers the mix with 401. Drop iss for an individual key, or sub for a team key.',
+      'the claims have both iss and sub: "user". sub: "user" marks an individual key, which must ' +
+        "not send iss; a team key sends iss and no sub. Apple answers the mix with 401. Drop iss " +
+        "for an individual key, or sub for a team key.",
     );
   }
   if (c.iss !== undefined && (typeof c.iss !== "string" || !UUID.test(c.iss))) {
     add(
       "ISS_NOT_UUID",
-      `iss is ${show(c.iss)}, not a UUID. For App Store Connect, iss is the issuer ID (like 57246542-96fe-1a63-e053-0824d011072a), not a team ID or a key ID, and Apple answers anything else with 401. Copy the Issuer ID from Users and Access → Integrations.`,
+      `iss is ${show(c.iss)}, not a UUID. For App Store Connect, iss is the issuer ID (like ` +
+        "57246542-96fe-1a63-e053-0824d011072a), not a team ID or a key ID, and Apple answers " +
+        "anything else with 401. Copy the Issuer ID from Users and Access → Integrations.",
     );
   }
   if (c.sub !== undefined && c.sub !== "user") {
     add(
       "SUB_NOT_USER",
-      `sub is ${show(c.sub)}, but an App Store Connect token only ever has sub: "user" (for an individual key), so Apple answers 401. Use sub: "user" for an individual key, or drop sub and set iss for a team key.`,
+      `sub is ${show(c.sub)}, but an App Store Connect token only ever has sub: "user" (for an ` +
+        'individual key), so Apple answers 401. Use sub: "user" for an individual key, or drop ' +
+        "sub and set iss for a team key.",
     );
   }
   if (typeof c.aud !== "string" || !ASC_AUDIENCES.includes(c.aud)) {
     add(
       "AUD_WRONG",
-      `aud is ${c.aud === undefined ? "missing" : show(c.aud)}: Apple accepts only the string "appstoreconnect-v1" (or "apple-developer-enterprise-v1" for the Enterprise Program API) and answers anything else with 401. Set aud to one of them, as a string, not an array.`,
+      `aud is ${c.aud === undefined ? "missing" : show(c.aud)}: Apple accepts only the string ` +
+        '"appstoreconnect-v1" (or "apple-developer-enterprise-v1" for the Enterprise Program ' +
+        "API) and answers anything else with 401. Set aud to one of them, as a string, not an " +
+        "array.",
     );
   }
 };
@@ -179,13 +198,16 @@ const timing = (
   if (iat === undefined) {
     add(
       "IAT_MISSING",
-      "the claims have no iat. Apple measures a token's lifetime as exp − iat and answers a token without iat with 401. Set iat to the current time in epoch seconds: Math.floor(Date.now() / 1000).",
+      "the claims have no iat. Apple measures a token's lifetime as exp − iat and answers a " +
+        "token without iat with 401. Set iat to the current time in epoch seconds: " +
+        "Math.floor(Date.now() / 1000).",
     );
   }
   if (exp === undefined) {
     add(
       "EXP_MISSING",
-      "the claims have no exp. Apple requires an expiry (at most 20 minutes after iat for most requests) and answers 401 without one. Set exp to iat + 1140 or less.",
+      "the claims have no exp. Apple requires an expiry (at most 20 minutes after iat for most " +
+        "requests) and answers 401 without one. Set exp to iat + 1140 or less.",
     );
   }
   const bad = Object.entries({ iat, exp }).filter(
@@ -195,7 +217,8 @@ const timing = (
     const list = bad.map(([name, value]) => `${name} is ${show(value)}`).join(" and ");
     add(
       "TIMESTAMP_NOT_INTEGER",
-      `${list}: Apple wants whole epoch seconds (a number, no fraction) and answers anything else with 401. Use Math.floor(Date.now() / 1000), not Date.now() / 1000.`,
+      `${list}: Apple wants whole epoch seconds (a number, no fraction) and answers anything ` +
+        "else with 401. Use Math.floor(Date.now() / 1000), not Date.now() / 1000.",
     );
   }
   let scope: string[] | undefined;
@@ -205,7 +228,8 @@ const timing = (
     if (!isAscTokenError(error)) throw error;
     add(
       "SCOPE_INVALID",
-      `${error.message}. Apple answers a token whose scope matches no request with 401. Fix the entry, or drop scope to allow every request the key's role allows.`,
+      `${error.message}. Apple answers a token whose scope matches no request with 401. Fix the ` +
+        "entry, or drop scope to allow every request the key's role allows.",
     );
   }
   // Each time check runs on what is there: a token missing iat can still be expired.
@@ -220,20 +244,26 @@ const timing = (
         : ", or scope a long-lived token to GETs of the resources Apple lists";
     add(
       "LIFETIME_TOO_LONG",
-      `exp − iat is ${String(lifetime)} s, and a lifetime ${problem}. Apple answers such a token with 401. Keep exp − iat at 1200 s or less (asc-token's default is 1140)${longLived}.`,
+      `exp − iat is ${String(lifetime)} s, and a lifetime ${problem}. Apple answers such a ` +
+        "token with 401. Keep exp − iat at 1200 s or less (asc-token's default is " +
+        `1140)${longLived}.`,
     );
   }
   if (iatKnown && iat > now) {
     const millis = iat > 1e11 ? " (iat looks like milliseconds: divide Date.now() by 1000)" : "";
     add(
       "IAT_IN_FUTURE",
-      `iat is ${String(iat - now)} s after now${millis}: the clock that made the token runs ahead, and Apple answers "issued-at-time is in the future" with 401. Sync the clock, or backdate iat by a minute (asc-token's clockTolerance does).`,
+      `iat is ${String(iat - now)} s after now${millis}: the clock that made the token runs ` +
+        'ahead, and Apple answers "issued-at-time is in the future" with 401. Sync the clock, or ' +
+        "backdate iat by a minute (asc-token's clockTolerance does).",
     );
   }
   if (expKnown && exp <= now) {
     add(
       "EXPIRED",
-      `the token expired ${String(now - exp)} s ago, and Apple answers an expired token with 401. Mint a new one; reuse a token only until shortly before exp (createAscTokenProvider does this for you).`,
+      `the token expired ${String(now - exp)} s ago, and Apple answers an expired token with ` +
+        "401. Mint a new one; reuse a token only until shortly before exp " +
+        "(createAscTokenProvider does this for you).",
     );
   }
 };
@@ -250,14 +280,17 @@ const apnsTiming = (
   if (iat === undefined) {
     add(
       "IAT_MISSING",
-      "the claims have no iat. APNs measures a provider token's age from iat and answers 403 without one. Set iat to the current time in epoch seconds: Math.floor(Date.now() / 1000).",
+      "the claims have no iat. APNs measures a provider token's age from iat and answers 403 " +
+        "without one. Set iat to the current time in epoch seconds: Math.floor(Date.now() / " +
+        "1000).",
     );
     return;
   }
   if (!Number.isSafeInteger(iat)) {
     add(
       "TIMESTAMP_NOT_INTEGER",
-      `iat is ${show(iat)}: APNs wants whole epoch seconds (a number, no fraction) and answers 403 otherwise. Use Math.floor(Date.now() / 1000), not Date.now() / 1000.`,
+      `iat is ${show(iat)}: APNs wants whole epoch seconds (a number, no fraction) and answers ` +
+        "403 otherwise. Use Math.floor(Date.now() / 1000), not Date.now() / 1000.",
     );
     return;
   }
@@ -266,12 +299,16 @@ const apnsTiming = (
     const millis = issued > 1e11 ? " (iat looks like milliseconds: divide Date.now() by 1000)" : "";
     add(
       "IAT_IN_FUTURE",
-      `iat is ${String(issued - now)} s after now${millis}: the clock that made the token runs ahead, and APNs answers 403 InvalidProviderToken. Sync the clock, or backdate iat by a minute (asc-token's clockTolerance does).`,
+      `iat is ${String(issued - now)} s after now${millis}: the clock that made the token runs ` +
+        "ahead, and APNs answers 403 InvalidProviderToken. Sync the clock, or backdate iat by a " +
+        "minute (asc-token's clockTolerance does).",
     );
   } else if (issued + APNS_MAX_AGE < now) {
     add(
       "APNS_TOKEN_TOO_OLD",
-      `iat is ${String(now - issued)} s ago, over an hour, and APNs answers 403 ExpiredProviderToken. Mint a new token at least every 60 minutes and at most every 20 (createApnsTokenProvider does this).`,
+      `iat is ${String(now - issued)} s ago, over an hour, and APNs answers 403 ` +
+        "ExpiredProviderToken. Mint a new token at least every 60 minutes and at most every 20 " +
+        "(createApnsTokenProvider does this).",
     );
   }
 };
@@ -281,14 +318,16 @@ const signatureCheck = (
   add: (code: AscTokenFindingCode, message: string) => void,
 ) => {
   if (signature.length === 64) return;
-  const der = isDerSignature(signature, 32);
+  const encoding = isDerSignature(signature, 32) ? " and DER-encoded (an ASN.1 SEQUENCE)" : "";
   const what =
     signature.length === 0
       ? "the token has no signature"
-      : `the signature is ${String(signature.length)} bytes${der ? " and DER-encoded (an ASN.1 SEQUENCE)" : ""}`;
+      : `the signature is ${String(signature.length)} bytes${encoding}`;
   add(
     "SIGNATURE_NOT_RAW",
-    `${what}: an ES256 JWT carries the raw 64-byte r||s, so Apple cannot verify this one and answers 401. Sign with WebCrypto (as asc-token does), or with node:crypto's dsaEncoding: "ieee-p1363".`,
+    `${what}: an ES256 JWT carries the raw 64-byte r||s, so Apple cannot verify this one and ` +
+      "answers 401. Sign with WebCrypto (as asc-token does), or with node:crypto's dsaEncoding: " +
+      '"ieee-p1363".',
   );
 };
 

@@ -123,9 +123,8 @@ const main = async (argv: string[]): Promise<number> => {
           const settings = resolveSettings({}, process.env, readText);
           sources = settings.sources;
           await mint(settings, "token");
-          err(
-            `demo: minted a real token with the key from ${settings.sources.privateKey ?? "the environment"}`,
-          );
+          const from = settings.sources.privateKey ?? "the environment";
+          err(`demo: minted a real token with the key from ${from}`);
           return 0;
         }
         const result = await demo();
@@ -135,7 +134,8 @@ const main = async (argv: string[]): Promise<number> => {
       default:
         throw new UsageError(
           misplaced(command, "the command argument", "command") ??
-            `unknown command ${safeEcho(command, "command")}: use decode, doctor, demo, or no command to mint`,
+            `unknown command ${safeEcho(command, "command")}: use decode, doctor, demo, or no ` +
+              "command to mint",
         );
     }
   } catch (error) {
@@ -149,9 +149,8 @@ const main = async (argv: string[]): Promise<number> => {
       return FAILURE;
     }
     // Not an error this CLI made: its message may quote anything, so it goes through echo too.
-    err(
-      `unexpected error: ${safeEcho(error instanceof Error ? error.message : String(error), "message")}`,
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    err(`unexpected error: ${safeEcho(message, "message")}`);
     return FAILURE;
   }
 };

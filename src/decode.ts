@@ -58,9 +58,11 @@ const objectOf = (part: string, name: string): Record<string, unknown> => {
     throw tokenMalformed(`the token's ${name} is not UTF-8 JSON`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw tokenMalformed(
-      `the token's ${name} is JSON but not an object (it is ${typeof value === "number" || typeof value === "boolean" ? `a ${typeof value}` : summarize(value)})`,
-    );
+    const kind =
+      typeof value === "number" || typeof value === "boolean"
+        ? `a ${typeof value}`
+        : summarize(value);
+    throw tokenMalformed(`the token's ${name} is JSON but not an object (it is ${kind})`);
   }
   return value as Record<string, unknown>;
 };
@@ -85,7 +87,8 @@ export const decodeToken = (token: string): DecodedToken => {
   const [header = "", claims = "", signature = ""] = parts;
   if (parts.length !== 3)
     throw tokenMalformed(
-      `token has ${String(parts.length)} part${parts.length === 1 ? "" : "s"}; a JWT has 3 (header.claims.signature)`,
+      `token has ${String(parts.length)} part${parts.length === 1 ? "" : "s"}; a JWT has 3 ` +
+        "(header.claims.signature)",
     );
   return {
     header: objectOf(header, "header"),

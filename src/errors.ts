@@ -18,7 +18,9 @@ export type AscTokenErrorCode =
   | "INVALID_ISSUER_ID"
   /** `teamId` is not a 10-character Apple Developer Team ID (`A-Z0-9`). */
   | "INVALID_TEAM_ID"
-  /** `bundleId` is not a bundle ID (letters, digits, hyphens and periods, e.g. `com.example.app`). */
+  /**
+   * `bundleId` is not a bundle ID (letters, digits, hyphens and periods, e.g. `com.example.app`).
+   */
   | "INVALID_BUNDLE_ID"
   /** `clientId` (Sign in with Apple) is not an App ID or Services ID like `com.example.web`. */
   | "INVALID_CLIENT_ID"
@@ -30,13 +32,25 @@ export type AscTokenErrorCode =
   | "INVALID_PRODUCT_ID"
   /** `offerIdentifier` (promotional offer signature) is empty, not a string, or holds U+2063. */
   | "INVALID_OFFER_IDENTIFIER"
-  /** `appAccountToken` (promotional offer signature) is not a UUID, or is given with `applicationUsername`. */
+  /**
+   * `appAccountToken` (promotional offer signature) is not a UUID, or is given with
+   * `applicationUsername`.
+   */
   | "INVALID_APP_ACCOUNT_TOKEN"
-  /** `applicationUsername` (promotional offer signature) is not a string, or holds U+2063; or was signed where only an `appAccountToken` fits (Retention Messaging). */
+  /**
+   * `applicationUsername` (promotional offer signature) is not a string, or holds U+2063; or was
+   * signed where only an `appAccountToken` fits (Retention Messaging).
+   */
   | "INVALID_APPLICATION_USERNAME"
-  /** `claims` (in-app JWS) is not a plain object of JSON values, or sets a claim asc-token sets (`iss`, `iat`, `aud`, `bid`, `nonce`) or `exp`. */
+  /**
+   * `claims` (in-app JWS) is not a plain object of JSON values, or sets a claim asc-token sets
+   * (`iss`, `iat`, `aud`, `bid`, `nonce`) or `exp`.
+   */
   | "INVALID_CLAIMS"
-  /** `origin` is not a non-empty list of origins like `https://example.com` (or is missing where the MapKit scope needs one). */
+  /**
+   * `origin` is not a non-empty list of origins like `https://example.com` (or is missing where the
+   * MapKit scope needs one).
+   */
   | "INVALID_ORIGIN"
   /** `audience` is not one Apple accepts for this token. */
   | "INVALID_AUDIENCE"
@@ -58,7 +72,9 @@ export type AscTokenErrorCode =
   | "LIFETIME_TOO_LONG"
   /** No private key was given (undefined, null, empty or whitespace only). */
   | "KEY_MISSING"
-  /** The key is not PEM, base64 or DER that can be read (bad base64, truncated, mismatched armor). */
+  /**
+   * The key is not PEM, base64 or DER that can be read (bad base64, truncated, mismatched armor).
+   */
   | "KEY_MALFORMED"
   /** The key is encrypted (password-protected); Apple's `.p8` files are not. */
   | "KEY_ENCRYPTED"
@@ -79,31 +95,61 @@ export type AscTokenErrorCode =
   | "KEY_IMPORT_FAILED"
   /** `crypto.subtle` is missing (an insecure browser context, or a very old runtime). */
   | "CRYPTO_UNAVAILABLE"
-  /** WebCrypto failed to sign, or a signer given as `privateKey` threw or rejected (its error is the `cause`). */
+  /**
+   * WebCrypto failed to sign, or a signer given as `privateKey` threw or rejected (its error is the
+   * `cause`).
+   */
   | "SIGN_FAILED"
-  /** A signer given as `privateKey` did not return a Promise of a P-256 ECDSA signature (DER, or 64-byte `r||s`, with 0 < r, s < n). */
+  /**
+   * A signer given as `privateKey` did not return a Promise of a P-256 ECDSA signature (DER, or
+   * 64-byte `r||s`, with 0 < r, s < n).
+   */
   | "SIGNER_OUTPUT_INVALID"
-  /** `signatureFromDer` or `signatureToDer` was given bytes that are not a P-256 ECDSA signature in the form it reads. */
+  /**
+   * `signatureFromDer` or `signatureToDer` was given bytes that are not a P-256 ECDSA signature in
+   * the form it reads.
+   */
   | "SIGNATURE_MALFORMED"
-  /** The string given as a token is not a compact JWT: three base64url parts, a JSON object header and claims. */
+  /**
+   * The string given as a token is not a compact JWT: three base64url parts, a JSON object header
+   * and claims.
+   */
   | "TOKEN_MALFORMED"
-  /** `refreshBefore` is not whole seconds >= 0, or leaves a freshly minted token no time to be reused. */
+  /**
+   * `refreshBefore` is not whole seconds >= 0, or leaves a freshly minted token no time to be
+   * reused.
+   */
   | "INVALID_REFRESH_BEFORE"
   /** `maxAge` is not whole seconds >= 1, or is missing for a token that has no `exp` claim. */
   | "INVALID_MAX_AGE"
-  /** Apple Maps answered `GET /v1/token` with a status other than 200 (401: the Maps token was refused). */
+  /**
+   * Apple Maps answered `GET /v1/token` with a status other than 200 (401: the Maps token was
+   * refused).
+   */
   | "MAPS_TOKEN_REFUSED"
-  /** The request to Apple Maps' `GET /v1/token` failed before any answer (network, DNS, TLS, `fetch` missing). */
+  /**
+   * The request to Apple Maps' `GET /v1/token` failed before any answer (network, DNS, TLS, `fetch`
+   * missing).
+   */
   | "MAPS_TOKEN_REQUEST_FAILED"
   /** Apple Maps answered 200 but not with `{ accessToken, expiresInSeconds }`. */
   | "MAPS_TOKEN_RESPONSE_MALFORMED"
   /** Apple's signed data is not a compact JWS of base64url JSON (or an x5c entry is not base64). */
   | "SIGNED_DATA_MALFORMED"
-  /** The signed data's header is not Apple's: `alg` not `ES256`, `x5c` not three certificates, or `jwk`/`jku`/`x5u`/`crit`. */
+  /**
+   * The signed data's header is not Apple's: `alg` not `ES256`, `x5c` not three certificates, or
+   * `jwk`/`jku`/`x5u`/`crit`.
+   */
   | "SIGNED_DATA_HEADER_INVALID"
-  /** The root certificate in `x5c` is not byte-identical to a trusted root (Apple Root CA - G3 by default). */
+  /**
+   * The root certificate in `x5c` is not byte-identical to a trusted root (Apple Root CA - G3 by
+   * default).
+   */
   | "CHAIN_UNTRUSTED_ROOT"
-  /** The `x5c` chain is not Apple's: unreadable, names or signatures that do not chain, a missing Apple OID, CA flag or key usage, an unsupported algorithm. */
+  /**
+   * The `x5c` chain is not Apple's: unreadable, names or signatures that do not chain, a missing
+   * Apple OID, CA flag or key usage, an unsupported algorithm.
+   */
   | "CHAIN_INVALID"
   /** A certificate of the chain expired before the effective date. */
   | "CERTIFICATE_EXPIRED"
@@ -115,13 +161,25 @@ export type AscTokenErrorCode =
   | "UNEXPECTED_BUNDLE_ID"
   /** The verified production payload is for another app than the `appAppleId` expected. */
   | "UNEXPECTED_APP_APPLE_ID"
-  /** The verified payload is from another environment than the one expected (or from Xcode or local testing). */
+  /**
+   * The verified payload is from another environment than the one expected (or from Xcode or local
+   * testing).
+   */
   | "UNEXPECTED_ENVIRONMENT"
-  /** A provider's mint (key import, signing, a signer or store it waits on) took longer than `mintTimeout`; the next call mints again. */
+  /**
+   * A provider's mint (key import, signing, a signer or store it waits on) took longer than
+   * `mintTimeout`; the next call mints again.
+   */
   | "MINT_TIMEOUT"
-  /** APNs answered 403 `InvalidProviderToken` (wrong key, Team ID or key ID) or `BadEnvironmentKeyInToken` (a key limited to the other environment): a new token cannot fix it. */
+  /**
+   * APNs answered 403 `InvalidProviderToken` (wrong key, Team ID or key ID) or
+   * `BadEnvironmentKeyInToken` (a key limited to the other environment): a new token cannot fix it.
+   */
   | "APNS_TOKEN_REJECTED"
-  /** A shared token store failed, hung or answered nonsense; the token was minted locally (reported to `onError`, never thrown). */
+  /**
+   * A shared token store failed, hung or answered nonsense; the token was minted locally (reported
+   * to `onError`, never thrown).
+   */
   | "STORE_UNAVAILABLE";
 
 /**
@@ -169,7 +227,7 @@ export class AscTokenError extends Error {
  * ```
  */
 export function isAscTokenError(error: unknown): error is AscTokenError {
-  // An Error of any realm: "[object Error]" comes from the object's internal slot, not its prototype.
+  // An Error of any realm: "[object Error]" comes from the internal slot, not the prototype.
   return (
     Object.prototype.toString.call(error) === "[object Error]" &&
     (error as Error).name === "AscTokenError" &&
@@ -215,7 +273,8 @@ export const encrypted = () =>
 /**
  * @internal A value as an error message may show it. A string is quoted only when it is short,
  * printable ASCII and has no run of 13 base64 digits: shaped like an ID (a UUID's longest run is
- * 12), never like key material (a key's base64 body is one long run). Any other string is only measured.
+ * 12), never like key material (a key's base64 body is one long run). Any other string is only
+ * measured.
  */
 export const summarize = (value: unknown): string =>
   typeof value === "string"

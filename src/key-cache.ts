@@ -4,12 +4,12 @@
 // Bound: 16 inputs; the least recently used goes first. A server with more keys than that
 // re-imports, which costs time, never correctness.
 //
-// Exactness: the map key is the input itself, not a hash of it: the text as given, or the bytes written
-// as decimal numbers, behind a prefix that tells the two apart (`t` text, `b` bytes, which the
-// key reader treats differently). A hit therefore needs the same input, character for character or
-// byte for byte, and no collision can be constructed. The text held as a map key is the secret the
-// CryptoKey it maps to already holds; SHA-256 of it would hold less but costs an async digest on
-// every call, and a hit is meant to be cheap. A failed import is dropped, so it is retried.
+// Exactness: the map key is the input itself, not a hash of it: the text as given, or the bytes
+// written as decimal numbers, behind a prefix that tells the two apart (`t` text, `b` bytes, which
+// the key reader treats differently). A hit therefore needs the same input, character for character
+// or byte for byte, and no collision can be constructed. The text held as a map key is the secret
+// the CryptoKey it maps to already holds; SHA-256 of it would hold less but costs an async digest
+// on every call, and a hit is meant to be cheap. A failed import is dropped, so it is retried.
 
 const imports = new Map<string, Promise<CryptoKey>>();
 

@@ -15,7 +15,8 @@ import { ES256, subtle } from "./subtle.js";
  *
  * @example
  * ```ts
- * const privateKey: ApplePrivateKey = readFileSync("AuthKey_2X9R4HXF34.p8"); // or the text, or a CryptoKey
+ * // The file's bytes, or its text, or a CryptoKey:
+ * const privateKey: ApplePrivateKey = readFileSync("AuthKey_2X9R4HXF34.p8");
  * ```
  */
 export type ApplePrivateKey = string | ArrayBuffer | ArrayBufferView | CryptoKey | AppleSigner;

@@ -22,7 +22,12 @@ import { epochSeconds, wholeSeconds } from "./time.js";
  *
  * @example
  * ```ts
- * const options: MapsAccessTokenProviderOptions = { keyId, teamId, privateKey: pem, scope: "server_api" };
+ * const options: MapsAccessTokenProviderOptions = {
+ *   keyId,
+ *   teamId,
+ *   privateKey: pem,
+ *   scope: "server_api",
+ * };
  * ```
  */
 export interface MapsAccessTokenProviderOptions extends MapKitTokenOptions {
@@ -41,7 +46,8 @@ const DEFAULT_REFRESH_BEFORE = 60;
 /** What to do about a status Apple answered `/v1/token` with, for the message. */
 const hint = (status: number): string =>
   status === 401
-    ? "Apple refused the Maps token: check keyId, teamId, that the key has Maps enabled, and scope/origin"
+    ? "Apple refused the Maps token: check keyId, teamId, that the key has Maps enabled, and " +
+      "scope/origin"
     : status === 429
       ? "too many requests: call again later"
       : "call again later";
@@ -72,7 +78,8 @@ const readAnswer = async (response: Response): Promise<{ token: string; lifetime
   if (!Number.isSafeInteger(expiresInSeconds) || (expiresInSeconds as number) < 1) {
     throw answer(
       "MAPS_TOKEN_RESPONSE_MALFORMED",
-      `answered 200 without expiresInSeconds in whole seconds >= 1; got ${summarize(expiresInSeconds)}`,
+      "answered 200 without expiresInSeconds in whole seconds >= 1; " +
+        `got ${summarize(expiresInSeconds)}`,
     );
   }
   return { token: accessToken, lifetime: expiresInSeconds as number };

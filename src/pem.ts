@@ -54,7 +54,9 @@ export const textToDer = (input: string): Uint8Array<ArrayBuffer> => {
   return armored ? der : bytesToDer(der);
 };
 
-/** DER bytes of a private key given as bytes: DER itself, or the bytes of a PEM/base64 text file. */
+/**
+ * DER bytes of a private key given as bytes: DER itself, or the bytes of a PEM/base64 text file.
+ */
 export const bytesToDer = (bytes: Uint8Array): Uint8Array<ArrayBuffer> =>
   // Copies: WebCrypto and browsers' TextDecoder refuse views of a SharedArrayBuffer.
   bytes[0] === 0x30 ? bytes.slice() : textToDer(new TextDecoder().decode(bytes.slice()));

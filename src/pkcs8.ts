@@ -114,7 +114,8 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   const fields = readFields(der, malformed, [SEQUENCE])[0].contents;
   const [first, second] = readDer(fields, malformed);
   // A SEQUENCE first: an EncryptedPrivateKeyInfo { algorithm, OCTET STRING }, a public key
-  // (SubjectPublicKeyInfo { algorithm, BIT STRING }) or a certificate { tbs, algorithm, BIT STRING }.
+  // (SubjectPublicKeyInfo { algorithm, BIT STRING }) or a certificate
+  // { tbs, algorithm, BIT STRING }.
   if (first?.tag === SEQUENCE) {
     const [oid] = readDer(first.contents, malformed);
     const algorithm = oid?.tag === OBJECT_IDENTIFIER ? hex(oid.contents) : "";

@@ -64,7 +64,10 @@ export interface TokenInfo {
 export interface TokenProvider {
   /** The cached token, or a freshly minted one when less than `refreshBefore` seconds are left. */
   getToken(): Promise<string>;
-  /** Like {@link TokenProvider.getToken}, with the token's `issuedAt` and `expiresAt` (epoch seconds). */
+  /**
+   * Like {@link TokenProvider.getToken}, with the token's `issuedAt` and `expiresAt` (epoch
+   * seconds).
+   */
   getTokenInfo(): Promise<TokenInfo>;
   /**
    * Drops the cached token, so the next call mints a new one (call it after a 401). A mint already
@@ -105,7 +108,12 @@ export interface TokenProviderOptions {
    *
    * @example
    * ```ts
-   * createAscTokenProvider({ keyId, issuerId, privateKey, onError: (err) => console.warn(err.code) });
+   * createAscTokenProvider({
+   *   keyId,
+   *   issuerId,
+   *   privateKey,
+   *   onError: (err) => console.warn(err.code),
+   * });
    * ```
    */
   onError?: ((error: AscTokenError) => void) | undefined;
@@ -138,7 +146,13 @@ export interface TokenProviderOptions {
    *
    * @example
    * ```ts
-   * createAscTokenProvider({ keyId, issuerId, privateKey, store, storeKey: "asc-token:v1:prod-asc" });
+   * createAscTokenProvider({
+   *   keyId,
+   *   issuerId,
+   *   privateKey,
+   *   store,
+   *   storeKey: "asc-token:v1:prod-asc",
+   * });
    * ```
    */
   storeKey?: string | undefined;
@@ -150,7 +164,14 @@ export interface TokenProviderOptions {
    *
    * @example
    * ```ts
-   * createTokenProvider(myMint, { keyId, teamId, privateKey, maxAge: 3000, store, storeKind: "myMint" });
+   * createTokenProvider(myMint, {
+   *   keyId,
+   *   teamId,
+   *   privateKey,
+   *   maxAge: 3000,
+   *   store,
+   *   storeKind: "myMint",
+   * });
    * ```
    */
   storeKind?: string | undefined;
@@ -184,9 +205,9 @@ const PROVIDER_OPTIONS = [
 ];
 
 /**
- * @internal The provider's own options, and a snapshot of the mint function's: the names a kind declares
- * (each read once, own or inherited, anything else refused), or for any other mint function every
- * enumerable name, own or inherited.
+ * @internal The provider's own options, and a snapshot of the mint function's: the names a kind
+ * declares (each read once, own or inherited, anything else refused), or for any other mint
+ * function every enumerable name, own or inherited.
  */
 export const readProviderOptions = <O extends object>(
   mint: unknown,
@@ -225,7 +246,8 @@ const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
   if (exp === undefined && maxAge === undefined) {
     throw fail(
       "INVALID_MAX_AGE",
-      "the minted token has no exp claim: pass maxAge, the seconds after iat a token may be used (e.g. 3000 for APNs)",
+      "the minted token has no exp claim: pass maxAge, the seconds after iat a token may be used " +
+        "(e.g. 3000 for APNs)",
     );
   }
   const expiresAt = Math.min(exp ?? Infinity, maxAge === undefined ? Infinity : iat + maxAge);
@@ -246,7 +268,12 @@ const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
  * @example
  * ```ts
  * import { createAscToken, createTokenProvider } from "asc-token";
- * const provider = createTokenProvider(createAscToken, { keyId, issuerId, privateKey, refreshBefore: 120 });
+ * const provider = createTokenProvider(createAscToken, {
+ *   keyId,
+ *   issuerId,
+ *   privateKey,
+ *   refreshBefore: 120,
+ * });
  * const token = await provider.getToken();
  * ```
  */
@@ -341,7 +368,9 @@ export const createTokenProvider = <
     if (left <= refreshBefore) {
       throw fail(
         "INVALID_REFRESH_BEFORE",
-        `refreshBefore is ${String(refreshBefore)} s but a fresh token has ${String(left)} s left, so it could never be reused: lower refreshBefore or lengthen the token's lifetime`,
+        `refreshBefore is ${String(refreshBefore)} s but a fresh token has ${String(left)} s ` +
+          "left, so it could never be reused: lower refreshBefore or lengthen the token's " +
+          "lifetime",
       );
     }
     return info;
@@ -355,7 +384,8 @@ export const createTokenProvider = <
         reject(
           fail(
             "MINT_TIMEOUT",
-            `minting took longer than mintTimeout (${String(mintTimeout)} ms): check the signer or store it waits on, or raise mintTimeout; the next call mints again`,
+            `minting took longer than mintTimeout (${String(mintTimeout)} ms): check the signer ` +
+              "or store it waits on, or raise mintTimeout; the next call mints again",
           ),
         );
       }, mintTimeout);
@@ -436,11 +466,11 @@ export const createTokenProvider = <
 };
 
 /**
- * A {@link TokenProvider} of App Store Connect tokens: `createTokenProvider(createAscToken, options)`.
- * Takes `createAscToken`'s options plus `refreshBefore` (default 300 s: with the default lifetime a
- * token is reused for 13 minutes). Every option but the key is checked now, so a wrong `keyId`
- * throws here; key problems reject the first `getToken`. Apple: "reuse the same signed token for
- * multiple requests until it expires".
+ * A {@link TokenProvider} of App Store Connect tokens:
+ * `createTokenProvider(createAscToken, options)`. Takes `createAscToken`'s options plus
+ * `refreshBefore` (default 300 s: with the default lifetime a token is reused for 13 minutes).
+ * Every option but the key is checked now, so a wrong `keyId` throws here; key problems reject the
+ * first `getToken`. Apple: "reuse the same signed token for multiple requests until it expires".
  *
  * @example
  * ```ts

@@ -32,9 +32,13 @@ const read = <T>(
  * @example
  * ```ts
  * import { signatureFromDer } from "asc-token";
- * import { createPrivateKey, sign } from "node:crypto";
- * const der = sign("sha256", Buffer.from("data"), createPrivateKey(privateKey));
- * const jwsSignature = Buffer.from(signatureFromDer(der)).toString("base64url");
+ * // The DER signature of signingInput from AWS KMS, Vault transit or `openssl dgst -sign`:
+ * const der = Uint8Array.from(atob(derBase64), (c) => c.charCodeAt(0));
+ * const jwsSignature = btoa(String.fromCharCode(...signatureFromDer(der)))
+ *   .replace(/\+/g, "-")
+ *   .replace(/\//g, "_")
+ *   .replace(/=+$/, "");
+ * const jws = `${signingInput}.${jwsSignature}`;
  * ```
  */
 export const signatureFromDer = (der: Uint8Array): Uint8Array =>
@@ -45,13 +49,19 @@ export const signatureFromDer = (der: Uint8Array): Uint8Array =>
 /**
  * A raw 64-byte P-256 ECDSA signature `r||s` (a JWS signature, WebCrypto's output) as DER
  * (`SEQUENCE { INTEGER r, INTEGER s }`), the form OpenSSL, X.509 and Apple's promotional offer
- * signature use. Throws `SIGNATURE_MALFORMED` unless it is 64 bytes with `r` and `s` in [1, n − 1].
+ * signature use. Throws `SIGNATURE_MALFORMED` unless it is 64 bytes with `r` and `s` in
+ * [1, n − 1].
  *
  * @example
  * ```ts
  * import { signatureToDer } from "asc-token";
- * const jwsSignature = token.split(".")[2]!;
- * const der = signatureToDer(Buffer.from(jwsSignature, "base64url")); // for openssl dgst -verify
+ * const [header, claims, signature] = token.split(".") as [string, string, string];
+ * const raw = Uint8Array.from(atob(signature.replace(/-/g, "+").replace(/_/g, "/")), (c) =>
+ *   c.charCodeAt(0),
+ * );
+ * // For `openssl dgst -sha256 -verify public.pem -signature sig.der`, over `header.claims`:
+ * const sigDer = btoa(String.fromCharCode(...signatureToDer(raw))); // `base64 -d > sig.der`
+ * console.log(`${header}.${claims}`, sigDer);
  * ```
  */
 export const signatureToDer = (raw: Uint8Array): Uint8Array =>

@@ -17,8 +17,15 @@ import { fail } from "./errors.js";
  * import { KMSClient, SignCommand } from "@aws-sdk/client-kms";
  * const kms = new KMSClient({});
  * const signer: AppleSigner = {
- *   sign: async (data) =>
- *     (await kms.send(new SignCommand({ KeyId: "alias/asc", Message: data, MessageType: "RAW", SigningAlgorithm: "ECDSA_SHA_256" }))).Signature!,
+ *   sign: async (data) => {
+ *     const command = new SignCommand({
+ *       KeyId: "alias/asc",
+ *       Message: data,
+ *       MessageType: "RAW",
+ *       SigningAlgorithm: "ECDSA_SHA_256",
+ *     });
+ *     return (await kms.send(command)).Signature!;
+ *   },
  * };
  * const token = await createAscToken({ keyId, issuerId, privateKey: signer });
  * ```
@@ -28,11 +35,15 @@ export interface AppleSigner {
   sign(data: Uint8Array): Promise<Uint8Array>;
 }
 
-/** True when `key` is an {@link AppleSigner}: CryptoKeys, strings and bytes have no `sign` method. */
+/**
+ * True when `key` is an {@link AppleSigner}: CryptoKeys, strings and bytes have no `sign` method.
+ */
 export const isSigner = (key: unknown): key is AppleSigner =>
   typeof (key as AppleSigner | null | undefined)?.sign === "function";
 
-/** The order n of P-256's base point, in lower-case hex: r and s of a signature lie in [1, n − 1]. */
+/**
+ * The order n of P-256's base point, in lower-case hex: r and s of a signature lie in [1, n − 1].
+ */
 const ORDER = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
 
 /**

@@ -46,7 +46,9 @@ export const epochSeconds = (now: Clock | undefined): number => {
   return Math.floor(ms / 1000);
 };
 
-/** A whole number of seconds `≥ min`, or `fallback` when undefined; otherwise the `code` error. */
+/**
+ * A whole number of seconds `≥ min`, or `fallback` when undefined; otherwise the `code` error.
+ */
 export const wholeSeconds = (
   value: unknown,
   fallback: number,

@@ -69,7 +69,10 @@ export interface Declared {
   readonly build: (options: never) => unknown;
 }
 
-/** A kind's minting function: options → validated claims object → JSON → base64url → signature. */
+/**
+ * A kind's minting function: options → validated claims object → JSON → base64url →
+ * signature.
+ */
 export const defineToken = <O extends AppleKeyOptions>(
   kind: TokenKind<O>,
 ): ((options: O) => Promise<string>) => {
@@ -83,7 +86,9 @@ export const defineToken = <O extends AppleKeyOptions>(
   return Object.assign(mint, { optionNames, build: kind.build } satisfies Declared);
 };
 
-/** What {@link validity} asks of a kind: why a lifetime is too long, or undefined when it is not. */
+/**
+ * What {@link validity} asks of a kind: why a lifetime is too long, or undefined when it is not.
+ */
 export type LifetimeRule = (seconds: number) => string | undefined;
 
 /** The rule of a kind whose lifetime has a plain maximum, with Apple's reason for it. */

@@ -9,12 +9,15 @@ export const TEN_CHARS = /^[A-Z0-9]{10}$/;
 export const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
 /**
  * Bundle IDs, App IDs and Services IDs. Apple: "The bundle ID string must contain only
- * alphanumeric characters (A–Z, a–z, and 0–9), hyphens (-), and periods (.)"
- * (https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleidentifier);
- * empty parts between periods are refused too: no registered identifier has one.
+ * alphanumeric characters (A–Z, a–z, and 0–9), hyphens (-), and periods (.)", on
+ * https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleidentifier
+ *
+ * Empty parts between periods are refused too: no registered identifier has one.
  */
 const IDENTIFIER = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
-/** One origin or origin pattern (`https://example.com`, `*.example.com`): no whitespace, no commas. */
+/**
+ * One origin or origin pattern (`https://example.com`, `*.example.com`): no whitespace, no commas.
+ */
 const ORIGIN = /^[^\s,]+$/;
 
 /** True when `value` is a string `pattern` matches. */

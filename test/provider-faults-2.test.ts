@@ -9,14 +9,9 @@ import {
   createAscToken,
   createTokenProvider,
 } from "../src/index.js";
-import { makeP256 } from "./helpers/keys.js";
+import { NOW, ascOptions } from "./helpers/kinds.js";
 
-const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
-const base = {
-  keyId: "2X9R4HXF34",
-  issuerId: "57246542-96fe-1a63-e053-0824d011072a",
-  privateKey: makeP256().applePem,
-};
+const base = ascOptions();
 
 /** A mint that signs for real until `failing` is set, then rejects with SIGN_FAILED. */
 const flaky = () => {

@@ -9,15 +9,9 @@ import {
   createTokenProvider,
   storeKeyFor,
 } from "../src/index.js";
-import { makeP256 } from "./helpers/keys.js";
+import { NOW, ascOptions } from "./helpers/kinds.js";
 
-const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
-const base = {
-  keyId: "2X9R4HXF34",
-  issuerId: "57246542-96fe-1a63-e053-0824d011072a",
-  privateKey: makeP256().applePem,
-  now: () => NOW,
-};
+const base = { ...ascOptions(), now: () => NOW };
 
 it("two providers over one store sign once and share the token", async () => {
   const store = createMemoryStore(() => NOW);

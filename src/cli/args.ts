@@ -40,7 +40,8 @@ export const parseArguments = (args: string[]) => {
     // As in strict mode: "--key-id --issuer-id X" is a forgotten value, not a key ID "--issuer-id".
     if (!inlineValue && value.length > 1 && value.startsWith("-")) {
       throw new UsageError(
-        `${flag} needs a value (${expected}), but is followed by ${safeEcho(value, "option")}; for a value that starts with "-", write ${flag}=<value>`,
+        `${flag} needs a value (${expected}), but is followed by ${safeEcho(value, "option")}; ` +
+          `for a value that starts with "-", write ${flag}=<value>`,
       );
     }
   }

@@ -20,13 +20,14 @@ export const demo = async (): Promise<{ text: string; ok: boolean }> => {
     { key: pair.publicKey, dsaEncoding: "ieee-p1363" },
     sig,
   );
+  const verdict = ok ? "OK" : "FAILED";
   const text = `asc-token demo: no key configured, so this used a throwaway P-256 key.
 
 ${token}
 
 ${JSON.stringify(describeToken(token), null, 2)}
 
-signature: ${String(sig.length)} bytes (raw r||s), verified with node:crypto: ${ok ? "OK" : "FAILED"}
+signature: ${String(sig.length)} bytes (raw r||s), verified with node:crypto: ${verdict}
 
 For a real token, run with your key:
   asc-token --issuer-id <ISSUER_ID> --key-file AuthKey_<KEYID>.p8

@@ -136,7 +136,8 @@ const lines = (value: string): number => {
 /** `value` in words: its length, line count and what it looks like. Never any of its text. */
 export const describeValue = (value: string, like = looksLike(value)): string => {
   const count = lines(value);
-  const size = `a ${String(value.length)}-character value${count > 1 ? ` on ${String(count)} lines` : ""}`;
+  const where = count > 1 ? ` on ${String(count)} lines` : "";
+  const size = `a ${String(value.length)}-character value${where}`;
   return like ? `${size} that looks like ${like.what}` : size;
 };
 

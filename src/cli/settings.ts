@@ -132,19 +132,22 @@ const readJson = (path: string, readFile: ReadFile): Record<string, unknown> => 
     parsed = JSON.parse(readFile(path));
   } catch (error) {
     // Never the parser's message: it quotes the file's text.
-    throw new UsageError(
-      `--api-key-json ${safeEcho(path, "path")}: ${error instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`,
-    );
+    const problem = error instanceof SyntaxError ? "not valid JSON" : "cannot be read";
+    throw new UsageError(`--api-key-json ${safeEcho(path, "path")}: ${problem}`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(
-      `--api-key-json ${safeEcho(path, "path")}: expected an object like { "key_id": …, "issuer_id": …, "key": … }`,
+      `--api-key-json ${safeEcho(path, "path")}: expected an object like { "key_id": …, ` +
+        '"issuer_id": …, "key": … }',
     );
   }
   return parsed as Record<string, unknown>;
 };
 
-/** Resolves the mint command's options from flags, an optional fastlane JSON file and the environment. */
+/**
+ * Resolves the mint command's options from flags, an optional fastlane JSON file and the
+ * environment.
+ */
 export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile): Settings => {
   const jsonFile = flags["api-key-json"];
   const json = jsonFile ? readJson(jsonFile, readFile) : {};
@@ -179,7 +182,8 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
       // A path where the contents belong is a common slip: say so, rather than "not PEM".
       if (!value.includes("-----") && /^\s*(~|\.{1,2})?\/\S*\s*$|\.p8\s*$/i.test(value)) {
         throw new UsageError(
-          `${source} holds a file path, not the key: put the path in ASC_PRIVATE_KEY_PATH (or pass --key-file), or the file's contents in ${source}`,
+          `${source} holds a file path, not the key: put the path in ASC_PRIVATE_KEY_PATH (or ` +
+            `pass --key-file), or the file's contents in ${source}`,
         );
       }
       sources.privateKey = source;
@@ -188,7 +192,8 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
   }
   if (privateKey === undefined) {
     throw new UsageError(
-      "no private key: pass --key-file AuthKey_XXXXXXXXXX.p8, or set ASC_PRIVATE_KEY (the .p8 contents) or ASC_PRIVATE_KEY_PATH",
+      "no private key: pass --key-file AuthKey_XXXXXXXXXX.p8, or set ASC_PRIVATE_KEY (the .p8 " +
+        "contents) or ASC_PRIVATE_KEY_PATH",
     );
   }
 
@@ -211,7 +216,8 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
   if (fileKeyId && fileKeyId !== keyId[1].trim()) {
     // Apple answers a key ID that is not the key's with a bare 401.
     warnings.push(
-      `the key ID ${safeEcho(keyId[1].trim(), "key ID")} (from ${keyId[0]}) is not the one in the key file's name, ${fileKeyId}: Apple refuses a token whose kid is not the key's ID`,
+      `the key ID ${safeEcho(keyId[1].trim(), "key ID")} (from ${keyId[0]}) is not the one in ` +
+        `the key file's name, ${fileKeyId}: Apple refuses a token whose kid is not the key's ID`,
     );
   }
 
@@ -230,7 +236,8 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
     );
   if (!issuer && !flags.individual) {
     throw new UsageError(
-      "no issuer ID: pass --issuer-id or set ASC_ISSUER_ID, or pass --individual for an individual key",
+      "no issuer ID: pass --issuer-id or set ASC_ISSUER_ID, or pass --individual for an " +
+        "individual key",
     );
   }
   if (issuer) sources.issuerId = issuer[0];

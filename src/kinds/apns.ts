@@ -1,11 +1,11 @@
 // apns: provider authentication tokens for Apple Push Notification service.
 //
 // Apple, "Establishing a token-based connection to APNs",
-// https://developer.apple.com/documentation/usernotifications/establishing-a-token-based-connection-to-apns :
-// header alg "ES256" ("APNs supports only the ES256 algorithm"), kid; claims iss (the 10-character
-// Team ID) and iat, nothing else: no exp, no aud. "If the value in the iat field is more than one
-// hour old, APNs rejects any notifications containing the token"; "Refresh your token no more than
-// once every 20 minutes and no less than once every 60 minutes."
+// https://developer.apple.com/documentation/usernotifications/establishing-a-token-based-connection-to-apns
+// says: header alg "ES256" ("APNs supports only the ES256 algorithm"), kid; claims iss (the
+// 10-character Team ID) and iat, nothing else: no exp, no aud. "If the value in the iat field is
+// more than one hour old, APNs rejects any notifications containing the token"; "Refresh your token
+// no more than once every 20 minutes and no less than once every 60 minutes."
 
 import { type TeamKeyOptions, defineToken, issuedAtOnly } from "../token.js";
 import { validTeamId } from "../validate.js";

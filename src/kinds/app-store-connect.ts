@@ -6,9 +6,9 @@
 // header alg "ES256", kid, typ "JWT"; claims iss (issuer ID; an individual key has sub "user"
 // instead), iat, exp, aud "appstoreconnect-v1", and an optional scope, a list of requests. "Tokens
 // that expire more than 20 minutes into the future are not valid", except tokens whose scope lists
-// only GETs of the resources that allow six months. The Enterprise Program API
-// (https://developer.apple.com/documentation/enterpriseprogramapi/generating-tokens-for-api-requests)
-// allows 20 minutes, no more.
+// only GETs of the resources that allow six months. The Enterprise Program API allows 20
+// minutes, no more, as its page says:
+// https://developer.apple.com/documentation/enterpriseprogramapi/generating-tokens-for-api-requests
 
 import { invalid, summarize } from "../errors.js";
 import { type AppleKeyOptions, defineToken, validity } from "../token.js";
@@ -29,7 +29,12 @@ export type AscAudience = "appstoreconnect-v1" | "apple-developer-enterprise-v1"
  *
  * @example
  * ```ts
- * const options: AscTokenOptions = { keyId: "2X9R4HXF34", issuerId, privateKey: pem, scope: ["GET /v1/apps"] };
+ * const options: AscTokenOptions = {
+ *   keyId: "2X9R4HXF34",
+ *   issuerId,
+ *   privateKey: pem,
+ *   scope: ["GET /v1/apps"],
+ * };
  * ```
  */
 export interface AscTokenOptions extends AppleKeyOptions {
@@ -84,13 +89,14 @@ const SHAPE = '"METHOD /v1/path?query"';
  * /v1/ciBuildActions, /v1/ciBuildRuns, /v1/scmGitReferences, /v1/ciIssues, /v1/ciMacOsVersions,
  * /v1/ciProducts, /v1/scmProviders, /v1/scmPullRequests, /v1/scmRepositories, /v1/ciTestResults,
  * /v1/ciWorkflows, /v1/ciXcodeVersions, /v1/ciArtifacts, and everything below them. Power and
- * Performance Metrics and Logs
- * (https://developer.apple.com/documentation/appstoreconnectapi/power-and-performance-metrics-and-logs):
- * /v1/apps/{id}/perfPowerMetrics, /v1/builds/{id}/perfPowerMetrics,
- * /v1/builds/{id}/diagnosticSignatures, /v1/diagnosticSignatures/{id}/logs.
+ * Performance Metrics and Logs: /v1/apps/{id}/perfPowerMetrics, /v1/builds/{id}/perfPowerMetrics,
+ * /v1/builds/{id}/diagnosticSignatures and /v1/diagnosticSignatures/{id}/logs, from
+ * https://developer.apple.com/documentation/appstoreconnectapi/power-and-performance-metrics-and-logs
+ *
  * Paths under other resources (e.g. /v1/apps/{id}/ciProduct) are not listed, so we refuse them.
  */
 const LONG_LIVED =
+  // eslint-disable-next-line max-len -- a regex literal cannot be split across lines
   /^GET \/v\d+\/(?:(?:ci(?:Artifacts|BuildActions|BuildRuns|Issues|MacOsVersions|Products|TestResults|Workflows|XcodeVersions)|scm(?:GitReferences|Providers|PullRequests|Repositories))(?:[/?]|$)|(?:(?:apps|builds)\/[^/?]+\/perfPowerMetrics|builds\/[^/?]+\/diagnosticSignatures|diagnosticSignatures\/[^/?]+\/logs)(?:\?|$))/;
 
 /** A scope entry for a message: a request of up to 80 characters is quoted (it is no secret). */

@@ -2,11 +2,11 @@
 // Retention Messaging API take the same token).
 //
 // Apple, "Generating JSON Web Tokens for API requests",
-// https://developer.apple.com/documentation/appstoreserverapi/generating-json-web-tokens-for-api-requests :
-// header alg "ES256" ("All JWTs must be signed with ES256 encryption"), kid, typ "JWT"; claims iss
-// (issuer ID), iat, exp, aud "appstoreconnect-v1", bid (bundle ID). "Tokens that expire more than
-// 60 minutes after the time in iat are not valid." "Generate a new signed JWT for each new
-// request": hence a short default of 5 minutes, enough for one request and its retries.
+// https://developer.apple.com/documentation/appstoreserverapi/generating-json-web-tokens-for-api-requests
+// says: header alg "ES256" ("All JWTs must be signed with ES256 encryption"), kid, typ "JWT";
+// claims iss (issuer ID), iat, exp, aud "appstoreconnect-v1", bid (bundle ID). "Tokens that expire
+// more than 60 minutes after the time in iat are not valid." "Generate a new signed JWT for each
+// new request": hence a short default of 5 minutes, enough for one request and its retries.
 
 import { type AppleKeyOptions, atMost, defineToken, validity } from "../token.js";
 import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
@@ -16,11 +16,19 @@ import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
  *
  * @example
  * ```ts
- * const options: AppStoreServerTokenOptions = { keyId, issuerId, bundleId: "com.example.app", privateKey: pem };
+ * const options: AppStoreServerTokenOptions = {
+ *   keyId,
+ *   issuerId,
+ *   bundleId: "com.example.app",
+ *   privateKey: pem,
+ * };
  * ```
  */
 export interface AppStoreServerTokenOptions extends AppleKeyOptions {
-  /** Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations. Claim `iss`. */
+  /**
+   * Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations.
+   * Claim `iss`.
+   */
   issuerId: string;
   /** Your app's bundle ID, e.g. `com.example.app`. Claim `bid`. */
   bundleId: string;

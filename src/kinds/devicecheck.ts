@@ -14,7 +14,11 @@ import type { TeamKeyOptions } from "../token.js";
  *
  * @example
  * ```ts
- * const options: DeviceCheckTokenOptions = { keyId: "2X9R4HXF34", teamId: "DEF123GHIJ", privateKey: pem };
+ * const options: DeviceCheckTokenOptions = {
+ *   keyId: "2X9R4HXF34",
+ *   teamId: "DEF123GHIJ",
+ *   privateKey: pem,
+ * };
  * ```
  */
 export type DeviceCheckTokenOptions = TeamKeyOptions;
@@ -26,11 +30,19 @@ export type DeviceCheckTokenOptions = TeamKeyOptions;
  * @example
  * ```ts
  * import { createDeviceCheckToken } from "asc-token";
- * const token = await createDeviceCheckToken({ keyId: "2X9R4HXF34", teamId: "DEF123GHIJ", privateKey });
+ * const token = await createDeviceCheckToken({
+ *   keyId: "2X9R4HXF34",
+ *   teamId: "DEF123GHIJ",
+ *   privateKey,
+ * });
  * await fetch("https://api.devicecheck.apple.com/v1/query_two_bits", {
  *   method: "POST",
  *   headers: { Authorization: `Bearer ${token}` },
- *   body: JSON.stringify({ device_token, transaction_id: crypto.randomUUID(), timestamp: Date.now() }),
+ *   body: JSON.stringify({
+ *     device_token,
+ *     transaction_id: crypto.randomUUID(),
+ *     timestamp: Date.now(),
+ *   }),
  * });
  * ```
  */

@@ -13,7 +13,8 @@
 
 import { fail, invalid, isAscTokenError, summarize } from "../errors.js";
 import { type AppleKeyOptions, defineToken, issuedAtOnly } from "../token.js";
-import { ISSUER_ID, UUID, matches, validIdentifier, validIssuerId } from "../validate.js";
+import { givenNonce, randomNonce } from "../nonce.js";
+import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
 
 /**
  * What the in-app JWS authorizes; its claim `aud`.
@@ -31,17 +32,34 @@ export type InAppAudience =
  *
  * @example
  * ```ts
- * const options: InAppSignatureOptions = { keyId, issuerId, bundleId: "com.example.app", audience: "promotional-offer", privateKey: pem, claims: { productId: "com.example.pro" } };
+ * const options: InAppSignatureOptions = {
+ *   keyId,
+ *   issuerId,
+ *   bundleId: "com.example.app",
+ *   audience: "promotional-offer",
+ *   privateKey: pem,
+ *   claims: { productId: "com.example.pro" },
+ * };
  * ```
  */
 export interface InAppSignatureOptions extends AppleKeyOptions {
-  /** Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations. Claim `iss`. */
+  /**
+   * Your issuer ID (a UUID) from App Store Connect → Users and Access → Integrations.
+   * Claim `iss`.
+   */
   issuerId: string;
   /** Your app's bundle ID, e.g. `com.example.app`. Claim `bid`. */
   bundleId: string;
-  /** The feature: `"advanced-commerce-api"`, `"promotional-offer"` or `"introductory-offer-eligibility"`. Claim `aud`. */
+  /**
+   * The feature: `"advanced-commerce-api"`, `"promotional-offer"` or
+   * `"introductory-offer-eligibility"`. Claim `aud`.
+   */
   audience: InAppAudience;
-  /** A one-time UUID for this request. Default: a fresh `crypto.randomUUID()`. Claim `nonce`, written in lower case (as Apple's libraries write it): keep `nonce.toLowerCase()` if you store it to match later. */
+  /**
+   * A one-time UUID for this request. Default: a fresh `crypto.randomUUID()`. Claim `nonce`,
+   * written in lower case (as Apple's libraries write it): keep `nonce.toLowerCase()` if you store
+   * it to match later.
+   */
   nonce?: string | undefined;
   /**
    * The feature's own claims, copied after the base claims: `{ request }` (Advanced Commerce),
@@ -84,10 +102,10 @@ const notJson = (path: string, kind: string) =>
 /**
  * A plain-data copy of `value`, read once: each object's keys and each property are read exactly
  * one time, so a getter or a Proxy that answers differently on a second read cannot slip a claim
- * past the checks (the copy is what is checked and what is signed). Throws INVALID_CLAIMS for anything
- * JSON would silently drop or change (a function, a symbol, a Map, a Date, NaN, `undefined` in an
- * array), a BigInt, a cycle, or nesting deeper than MAX_DEPTH. An `undefined` property is left
- * out: it means "no such claim".
+ * past the checks (the copy is what is checked and what is signed). Throws INVALID_CLAIMS for
+ * anything JSON would silently drop or change (a function, a symbol, a Map, a Date, NaN,
+ * `undefined` in an array), a BigInt, a cycle, or nesting deeper than MAX_DEPTH. An `undefined`
+ * property is left out: it means "no such claim".
  */
 const copyJson = (value: unknown, path: string, depth: number, above: Set<object>): unknown => {
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
@@ -155,17 +173,6 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
   return copy;
 };
 
-const randomNonce = (): string => {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (typeof crypto?.randomUUID !== "function") {
-    throw fail(
-      "CRYPTO_UNAVAILABLE",
-      "crypto.randomUUID is missing: pass nonce, or use a secure context (https) or Node >= 20",
-    );
-  }
-  return crypto.randomUUID();
-};
-
 /**
  * Signs the JWS StoreKit sends with an Advanced Commerce API in-app request, a promotional offer,
  * or an introductory offer eligibility check: header `{alg, kid, typ}`, claims `iss` (issuer ID),
@@ -197,18 +204,10 @@ export const createInAppSignature: (options: InAppSignatureOptions) => Promise<s
       if (!IN_APP_AUDIENCES.includes(aud)) {
         throw invalid("INVALID_AUDIENCE", "audience", IN_APP_AUDIENCES.join(" or "), aud);
       }
-      if (options.nonce !== undefined && !matches(options.nonce, UUID)) {
-        throw invalid(
-          "INVALID_NONCE",
-          "nonce",
-          "a UUID, or left out for a random one",
-          options.nonce,
-        );
-      }
+      const given = givenNonce(options.nonce);
       const extra = featureClaims(options.claims);
       const iat = issuedAtOnly(options);
-      // Lower case, as Apple's own libraries write it (and StoreKit's older offer signature requires).
-      const nonce = (options.nonce ?? randomNonce()).toLowerCase();
+      const nonce = given ?? randomNonce();
       return { header: { typ: "JWT" }, claims: { iss, iat, aud, bid, nonce, ...extra } };
     },
   });

@@ -2,13 +2,13 @@
 // Server API.
 //
 // Apple, "Creating and using tokens with Maps Server API",
-// https://developer.apple.com/documentation/applemapsserverapi/creating-and-using-tokens-with-maps-server-api :
-// header alg "ES256", kid, typ "JWT"; claims iss (Team ID), iat, exp, scope ("A space-separated
-// list of one or more Apple Maps frameworks": server_api, mapkit_js, web_snapshots, embed_api)
-// and origin ("a domain pattern such as *.example.com, a specific domain such as example.com, or a
-// comma-separated list of origins"; "The token requires an origin when the scope includes
-// mapkit_js, web_snapshots, or embed_api"). Apple states no maximum lifetime for a signed token
-// (its dashboard offers Maps tokens of 30, 90 or 180 days, or none:
+// https://developer.apple.com/documentation/applemapsserverapi/creating-and-using-tokens-with-maps-server-api
+// says: header alg "ES256", kid, typ "JWT"; claims iss (Team ID), iat, exp, scope ("A
+// space-separated list of one or more Apple Maps frameworks": server_api, mapkit_js, web_snapshots,
+// embed_api) and origin ("a domain pattern such as *.example.com, a specific domain such as
+// example.com, or a comma-separated list of origins"; "The token requires an origin when the scope
+// includes mapkit_js, web_snapshots, or embed_api"). Apple states no maximum lifetime for a signed
+// token (its dashboard offers Maps tokens of 30, 90 or 180 days, or none:
 // https://developer.apple.com/documentation/mapkitjs/creating-a-maps-token), so we default to an
 // hour and cap at six months (15,777,000 s, just over 182 days).
 
@@ -31,13 +31,25 @@ export type MapKitScope = "server_api" | "mapkit_js" | "web_snapshots" | "embed_
  *
  * @example
  * ```ts
- * const options: MapKitTokenOptions = { keyId, teamId, privateKey: pem, scope: "mapkit_js", origin: "https://example.com" };
+ * const options: MapKitTokenOptions = {
+ *   keyId,
+ *   teamId,
+ *   privateKey: pem,
+ *   scope: "mapkit_js",
+ *   origin: "https://example.com",
+ * };
  * ```
  */
 export interface MapKitTokenOptions extends TeamKeyOptions {
-  /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (Apple states no limit; ours). */
+  /**
+   * Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000
+   * (Apple states no limit; ours).
+   */
   expiresIn?: number | undefined;
-  /** Frameworks the token is for, e.g. `"server_api"` or `["mapkit_js"]`. Claim `scope`, space-separated. */
+  /**
+   * Frameworks the token is for, e.g. `"server_api"` or `["mapkit_js"]`. Claim `scope`,
+   * space-separated.
+   */
   scope?: MapKitScope | readonly MapKitScope[] | undefined;
   /**
    * Origins allowed to use the token, e.g. `"https://example.com"`, `"*.example.com"` or an
@@ -58,7 +70,8 @@ const mapsScope = (scope: unknown): string[] | undefined => {
   ) {
     throw fail(
       "INVALID_SCOPE",
-      'scope must be "server_api", "mapkit_js", "web_snapshots" or "embed_api", or a non-empty array of them',
+      'scope must be "server_api", "mapkit_js", "web_snapshots" or "embed_api", or a non-empty ' +
+        "array of them",
     );
   }
   return list as string[];

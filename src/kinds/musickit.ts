@@ -17,13 +17,25 @@ import { validOrigins, validTeamId } from "../validate.js";
  *
  * @example
  * ```ts
- * const options: MusicKitTokenOptions = { keyId, teamId, privateKey: pem, expiresIn: 86_400, origin: ["https://example.com"] };
+ * const options: MusicKitTokenOptions = {
+ *   keyId,
+ *   teamId,
+ *   privateKey: pem,
+ *   expiresIn: 86_400,
+ *   origin: ["https://example.com"],
+ * };
  * ```
  */
 export interface MusicKitTokenOptions extends TeamKeyOptions {
-  /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (six months, Apple's limit). */
+  /**
+   * Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000
+   * (six months, Apple's limit).
+   */
   expiresIn?: number | undefined;
-  /** Web origins allowed to use the token, e.g. `["https://example.com"]`. Claim `origin` (an array). */
+  /**
+   * Web origins allowed to use the token, e.g. `["https://example.com"]`. Claim
+   * `origin` (an array).
+   */
   origin?: string | readonly string[] | undefined;
 }
 

@@ -3,19 +3,20 @@
 // Retention Messaging's promotionalOfferSignatureV1). Not a JWT: a DER ECDSA signature over text.
 //
 // Apple, "Generating a signature for promotional offers",
-// https://developer.apple.com/documentation/storekit/generating-a-signature-for-promotional-offers :
-// the parameters appBundleID, keyIdentifier, productIdentifier, offerIdentifier, applicationUsername
-// or appAccountToken ("may be an empty string"; "The string representation of the appAccountToken
-// must be lowercase"), nonce (a one-time UUID, lower case) and timestamp (UNIX time in
-// milliseconds), joined by U+2063 (INVISIBLE SEPARATOR) in that order, signed with the in-app
-// purchase key by ECDSA with SHA-256; the DER signature is then base64-encoded (standard base64,
-// not base64url). Apple's server libraries (PromotionalOfferSignatureCreator) note that "The
-// timestamp keeps the offer active for 24 hours". The Retention Messaging fields are those of
+// https://developer.apple.com/documentation/storekit/generating-a-signature-for-promotional-offers
+// says: the parameters appBundleID, keyIdentifier, productIdentifier, offerIdentifier,
+// applicationUsername or appAccountToken ("may be an empty string"; "The string representation of
+// the appAccountToken must be lowercase"), nonce (a one-time UUID, lower case) and timestamp (UNIX
+// time in milliseconds), joined by U+2063 (INVISIBLE SEPARATOR) in that order, signed with the
+// in-app purchase key by ECDSA with SHA-256; the DER signature is then base64-encoded (standard
+// base64, not base64url). Apple's server libraries (PromotionalOfferSignatureCreator) note that
+// "The timestamp keeps the offer active for 24 hours". The Retention Messaging fields are those of
 // https://developer.apple.com/documentation/retentionmessaging/promotionaloffersignaturev1 .
 
 import { encodeBase64, utf8 } from "../base64url.js";
 import { rawToDerSignature } from "../der.js";
 import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
+import { givenNonce, randomNonce } from "../nonce.js";
 import { readOptions } from "../options.js";
 import { type ApplePrivateKey, importAppleKey } from "../key.js";
 import { isSigner, signWithSigner } from "../signer.js";
@@ -28,11 +29,19 @@ import { UUID, matches, validIdentifier, validKeyId } from "../validate.js";
  *
  * @example
  * ```ts
- * const options: PromotionalOfferSignatureOptions = { keyId, privateKey: pem, bundleId: "com.example.app", productId: "com.example.monthly", offerIdentifier: "WINBACK50" };
+ * const options: PromotionalOfferSignatureOptions = {
+ *   keyId,
+ *   privateKey: pem,
+ *   bundleId: "com.example.app",
+ *   productId: "com.example.monthly",
+ *   offerIdentifier: "WINBACK50",
+ * };
  * ```
  */
 export interface PromotionalOfferSignatureOptions {
-  /** The in-app purchase key's 10-character key ID (`A-Z0-9`), as in `SubscriptionKey_<keyId>.p8`. */
+  /**
+   * The in-app purchase key's 10-character key ID (`A-Z0-9`), as in `SubscriptionKey_<keyId>.p8`.
+   */
   keyId: string;
   /** The in-app purchase `.p8` private key, in any form listed under {@link ApplePrivateKey}. */
   privateKey: ApplePrivateKey;
@@ -47,7 +56,10 @@ export interface PromotionalOfferSignatureOptions {
    * case, as Apple requires. Not together with `applicationUsername`.
    */
   appAccountToken?: string | undefined;
-  /** The `applicationUsername` the app sets on its `SKPayment` (StoreKit 1), if any, exactly as sent. */
+  /**
+   * The `applicationUsername` the app sets on its `SKPayment` (StoreKit 1), if any, exactly as
+   * sent.
+   */
   applicationUsername?: string | undefined;
   /** A one-time UUID. Default: a fresh `crypto.randomUUID()`. Signed and returned in lower case. */
   nonce?: string | undefined;
@@ -62,7 +74,8 @@ export interface PromotionalOfferSignatureOptions {
  *
  * @example
  * ```ts
- * const { keyIdentifier, nonce, timestamp, signature } = await createPromotionalOfferSignature(options);
+ * const { keyIdentifier, nonce, timestamp, signature } =
+ *   await createPromotionalOfferSignature(options);
  * ```
  */
 export interface PromotionalOfferSignature {
@@ -90,7 +103,9 @@ export interface PromotionalOfferSignature {
  *
  * @example
  * ```ts
- * const v1: PromotionalOfferSignatureV1 = toPromotionalOfferSignatureV1(await createPromotionalOfferSignature(options));
+ * const v1: PromotionalOfferSignatureV1 = toPromotionalOfferSignatureV1(
+ *   await createPromotionalOfferSignature(options),
+ * );
  * ```
  */
 export interface PromotionalOfferSignatureV1 {
@@ -140,17 +155,6 @@ const epochMs = (now: Clock | undefined): number => {
   }
   epochSeconds(now); // a valid Date of any realm, or undefined, from here on
   return now === undefined ? Date.now() : Date.prototype.getTime.call(now);
-};
-
-const randomNonce = (): string => {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (typeof crypto?.randomUUID !== "function") {
-    throw fail(
-      "CRYPTO_UNAVAILABLE",
-      "crypto.randomUUID is missing: pass nonce, or use a secure context (https) or Node >= 20",
-    );
-  }
-  return crypto.randomUUID();
 };
 
 /**
@@ -251,12 +255,11 @@ export const createPromotionalOfferSignature = async (
   if (appAccountToken !== undefined && applicationUsername !== undefined) {
     throw fail(
       "INVALID_APP_ACCOUNT_TOKEN",
-      "appAccountToken and applicationUsername must not both be given: Apple signs one of them, the one the app sends",
+      "appAccountToken and applicationUsername must not both be given: Apple signs one of them, " +
+        "the one the app sends",
     );
   }
-  const nonce =
-    uuid(given.nonce, "nonce", "INVALID_NONCE", "a UUID, or left out for a random one") ??
-    randomNonce().toLowerCase();
+  const nonce = givenNonce(given.nonce) ?? randomNonce();
   const timestamp = Math.floor(epochMs(given.now));
   const key = await importAppleKey(given.privateKey);
   const payload = promotionalOfferPayload({
@@ -299,9 +302,21 @@ export const createPromotionalOfferSignature = async (
  * @example
  * ```ts
  * import { createPromotionalOfferSignature, toPromotionalOfferSignatureV1 } from "asc-token";
- * const offer = await createPromotionalOfferSignature({ keyId, privateKey, bundleId: "com.example.app", productId: "com.example.monthly", offerIdentifier: "WINBACK50" });
- * const messageIdentifier = "a1b2c3d4-0000-4000-8000-000000000001"; // an approved message without an image
- * const body = { promotionalOffer: { messageIdentifier, promotionalOfferSignatureV1: toPromotionalOfferSignatureV1(offer) } };
+ * const offer = await createPromotionalOfferSignature({
+ *   keyId,
+ *   privateKey,
+ *   bundleId: "com.example.app",
+ *   productId: "com.example.monthly",
+ *   offerIdentifier: "WINBACK50",
+ * });
+ * // An approved message without an image:
+ * const messageIdentifier = "a1b2c3d4-0000-4000-8000-000000000001";
+ * const body = {
+ *   promotionalOffer: {
+ *     messageIdentifier,
+ *     promotionalOfferSignatureV1: toPromotionalOfferSignatureV1(offer),
+ *   },
+ * };
  * ```
  */
 export const toPromotionalOfferSignatureV1 = (
@@ -310,7 +325,8 @@ export const toPromotionalOfferSignatureV1 = (
   if (offer.applicationUsername !== undefined) {
     throw fail(
       "INVALID_APPLICATION_USERNAME",
-      "promotionalOfferSignatureV1 has no applicationUsername: sign with appAccountToken, or neither",
+      "promotionalOfferSignatureV1 has no applicationUsername: sign with appAccountToken, or " +
+        "neither",
     );
   }
   return {

@@ -2,7 +2,8 @@
 //
 // Apple, "Creating a client secret",
 // https://developer.apple.com/documentation/accountorganizationaldatasharing/creating-a-client-secret
-// (and the older https://developer.apple.com/documentation/sign_in_with_apple/generate_and_validate_tokens):
+// (and the older page,
+// https://developer.apple.com/documentation/sign_in_with_apple/generate_and_validate_tokens):
 // header alg "ES256", kid; claims iss (Team ID), iat, exp, aud "https://appleid.apple.com", sub
 // (the App ID or Services ID "that you use as the client_id"). "It's an error to request an
 // expiration time more than 15777000 seconds (six months) in the future, as measured by the clock
@@ -17,20 +18,29 @@ import { validIdentifier, validTeamId } from "../validate.js";
  *
  * @example
  * ```ts
- * const options: SignInWithAppleSecretOptions = { keyId, teamId, clientId: "com.example.web", privateKey: pem };
+ * const options: SignInWithAppleSecretOptions = {
+ *   keyId,
+ *   teamId,
+ *   clientId: "com.example.web",
+ *   privateKey: pem,
+ * };
  * ```
  */
 export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
   /** The App ID or Services ID you send as `client_id`, e.g. `com.example.web`. Claim `sub`. */
   clientId: string;
-  /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (six months, Apple's limit). */
+  /**
+   * Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000
+   * (six months, Apple's limit).
+   */
   expiresIn?: number | undefined;
 }
 
 /**
  * Mints a Sign in with Apple client secret: header `{alg, kid}`, claims `iss` (Team ID), `iat`,
  * `exp`, `aud: "https://appleid.apple.com"` and `sub` (your client ID). `exp − iat` is
- * `expiresIn` (default 3600 s, at most 15,777,000 s); `iat` is backdated by `clockTolerance` (60 s).
+ * `expiresIn` (default 3600 s, at most 15,777,000 s); `iat` is backdated by `clockTolerance`
+ * (60 s).
  *
  * @example
  * ```ts
@@ -43,7 +53,12 @@ export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
  * });
  * await fetch("https://appleid.apple.com/auth/token", {
  *   method: "POST",
- *   body: new URLSearchParams({ client_id: "com.example.web", client_secret: clientSecret, code, grant_type: "authorization_code" }),
+ *   body: new URLSearchParams({
+ *     client_id: "com.example.web",
+ *     client_secret: clientSecret,
+ *     code,
+ *     grant_type: "authorization_code",
+ *   }),
  * });
  * ```
  */

@@ -1,8 +1,8 @@
 // weatherkit: WeatherKit REST API tokens.
 //
 // Apple, "Request authentication for WeatherKit REST API",
-// https://developer.apple.com/documentation/weatherkitrestapi/request-authentication-for-weatherkit-rest-api :
-// header alg "ES256" ("WeatherKit only supports developer tokens signed with the ES256
+// https://developer.apple.com/documentation/weatherkitrestapi/request-authentication-for-weatherkit-rest-api
+// says: header alg "ES256" ("WeatherKit only supports developer tokens signed with the ES256
 // algorithm"), kid, and id: "An identifier that consists of your 10-character Team ID and Service
 // ID, separated by a period"; claims iss (Team ID), iat, exp, sub ("your registered Service ID"),
 // and "Ensure that the token contains only the claims listed". Apple states no maximum lifetime
@@ -18,13 +18,24 @@ import { validIdentifier, validTeamId } from "../validate.js";
  *
  * @example
  * ```ts
- * const options: WeatherKitTokenOptions = { keyId, teamId, serviceId: "com.example.weather", privateKey: pem };
+ * const options: WeatherKitTokenOptions = {
+ *   keyId,
+ *   teamId,
+ *   serviceId: "com.example.weather",
+ *   privateKey: pem,
+ * };
  * ```
  */
 export interface WeatherKitTokenOptions extends TeamKeyOptions {
-  /** Your WeatherKit Services ID, e.g. `com.example.weather`. Claim `sub`, and after the period in the header's `id`. */
+  /**
+   * Your WeatherKit Services ID, e.g. `com.example.weather`. Claim `sub`, and after the period in
+   * the header's `id`.
+   */
   serviceId: string;
-  /** Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000 (Apple states no limit; ours). */
+  /**
+   * Lifetime in seconds, `exp − iat`. Default 3600; at most 15,777,000
+   * (Apple states no limit; ours).
+   */
   expiresIn?: number | undefined;
 }
 
@@ -42,9 +53,12 @@ export interface WeatherKitTokenOptions extends TeamKeyOptions {
  *   serviceId: "com.example.weather",
  *   privateKey: process.env.WEATHERKIT_PRIVATE_KEY!,
  * });
- * await fetch("https://weatherkit.apple.com/api/v1/weather/en/51.5/-0.12?dataSets=currentWeather", {
- *   headers: { Authorization: `Bearer ${token}` },
- * });
+ * await fetch(
+ *   "https://weatherkit.apple.com/api/v1/weather/en/51.5/-0.12?dataSets=currentWeather",
+ *   {
+ *     headers: { Authorization: `Bearer ${token}` },
+ *   },
+ * );
  * ```
  */
 export const createWeatherKitToken: (options: WeatherKitTokenOptions) => Promise<string> =

@@ -42,7 +42,8 @@ const whole = (value: unknown): value is number => Number.isSafeInteger(value);
  *
  * @example
  * ```ts
- * const accept = (token: string) => acceptSharedToken(token, { keyId, issuer: issuerId, refreshBefore: 300 });
+ * const accept = (token: string) =>
+ *   acceptSharedToken(token, { keyId, issuer: issuerId, refreshBefore: 300 });
  * if (accept(fromRedis) > 0) return fromRedis;
  * ```
  */

@@ -4,7 +4,8 @@ import type { TokenStore } from "./store.js";
 
 /**
  * The two methods {@link redisStore} calls, as both ioredis and node-redis (`redis`) type them:
- * ioredis takes `set(key, value, "PX", ms, "NX")`, node-redis `set(key, value, { PX: ms, NX: true })`.
+ * ioredis takes `set(key, value, "PX", ms, "NX")`,
+ * node-redis `set(key, value, { PX: ms, NX: true })`.
  *
  * @example
  * ```ts
@@ -14,7 +15,7 @@ import type { TokenStore } from "./store.js";
  */
 export interface RedisClientLike {
   get(key: string): Promise<unknown>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the two clients' overloads differ
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the clients' overloads differ
   set(key: string, value: string, ...args: any[]): Promise<unknown>;
 }
 

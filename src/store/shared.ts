@@ -11,7 +11,12 @@ import type { TokenStore } from "./store.js";
  *
  * @example
  * ```ts
- * const shared: SharedMintOptions = { store, storeKey, mint: () => createAscToken(options), accept: () => 0 };
+ * const shared: SharedMintOptions = {
+ *   store,
+ *   storeKey,
+ *   mint: () => createAscToken(options),
+ *   accept: () => 0,
+ * };
  * ```
  */
 export interface SharedMintOptions {
@@ -54,7 +59,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  *   store,
  *   storeKey: await storeKeyFor("createAscToken", options),
  *   mint: () => createAscToken(options),
- *   accept: (t) => acceptSharedToken(t, { keyId: options.keyId, issuer: options.issuerId, refreshBefore: 300 }),
+ *   accept: (t) =>
+ *     acceptSharedToken(t, { keyId: options.keyId, issuer: options.issuerId, refreshBefore: 300 }),
  *   onError: (err) => console.warn(err.message),
  * });
  * ```

@@ -17,7 +17,10 @@ import type { TokenStore } from "./store.js";
  *
  * @example
  * ```ts
- * const options: WithStoreOptions = { store: createMemoryStore(), onError: (err) => console.warn(err.message) };
+ * const options: WithStoreOptions = {
+ *   store: createMemoryStore(),
+ *   onError: (err) => console.warn(err.message),
+ * };
  * ```
  */
 export interface WithStoreOptions {
@@ -60,12 +63,12 @@ const ms = (value: unknown, name: string): number | undefined => {
 /**
  * Wraps a mint function (`createAscToken`, `createApnsToken`, ...) so that a fleet of providers
  * signs one token per lifetime through `store` (docs/fleet.md: one instance takes a lease and
- * signs, the others wait for its token; a store fault means signing locally, never failing). Give the result to
- * {@link createTokenProvider}: it passes the provider's `refreshBefore` and `maxAge` (beside the
- * options, which hold `now`), which decide whether a shared token is still good; the result
- * takes the options `mint` takes, checked as `mint` checks them. When the provider asks again while its last
- * token is still good (it was invalidated after a 401), the store's copy of that token is
- * refused and replaced. One wrapper per provider.
+ * signs, the others wait for its token; a store fault means signing locally, never failing). Give
+ * the result to {@link createTokenProvider}: it passes the provider's `refreshBefore` and `maxAge`
+ * (beside the options, which hold `now`), which decide whether a shared token is still good; the
+ * result takes the options `mint` takes, checked as `mint` checks them. When the provider asks
+ * again while its last token is still good (it was invalidated after a 401), the store's copy of
+ * that token is refused and replaced. One wrapper per provider.
  *
  * @example
  * ```ts
@@ -108,7 +111,8 @@ export const withStore = <O extends SharedMintInput>(
     throw invalid(
       "INVALID_OPTIONS",
       "kind",
-      'given (e.g. "createApnsToken") when the mint function has no name of that form (a minifier renames functions)',
+      'given (e.g. "createApnsToken") when the mint function has no name of that form (a ' +
+        "minifier renames functions)",
       undefined,
     );
   }

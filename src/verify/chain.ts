@@ -113,14 +113,18 @@ export const checkChain = async (x5c: readonly string[]): Promise<CheckedChain> 
   };
 };
 
-/** Throws CERTIFICATE_NOT_YET_VALID or CERTIFICATE_EXPIRED unless every certificate is valid at `time`. */
+/**
+ * Throws CERTIFICATE_NOT_YET_VALID or CERTIFICATE_EXPIRED unless every certificate is valid at
+ * `time`.
+ */
 export const checkValidity = (chain: CheckedChain, time: number): void => {
   for (const { role, notBefore, notAfter } of chain.validity) {
     const at = new Date(time).toISOString();
     if (time < notBefore) {
       throw fail(
         "CERTIFICATE_NOT_YET_VALID",
-        `the ${role} certificate is not valid before ${new Date(notBefore).toISOString()} (checked at ${at})`,
+        `the ${role} certificate is not valid before ${new Date(notBefore).toISOString()} ` +
+          `(checked at ${at})`,
       );
     }
     if (time > notAfter) {

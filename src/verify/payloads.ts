@@ -7,7 +7,8 @@
  *
  * @example
  * ```ts
- * const environment: AppleEnvironment = process.env.NODE_ENV === "production" ? "Production" : "Sandbox";
+ * const environment: AppleEnvironment =
+ *   process.env.NODE_ENV === "production" ? "Production" : "Sandbox";
  * ```
  */
 export type AppleEnvironment = "Sandbox" | "Production" | "Xcode" | "LocalTesting";
@@ -17,7 +18,9 @@ export type AppleEnvironment = "Sandbox" | "Production" | "Xcode" | "LocalTestin
  *
  * @example
  * ```ts
- * const payload: AppleSignedPayload = await verifyAppleSignedData(signed, { bundleId: "com.example.app" });
+ * const payload: AppleSignedPayload = await verifyAppleSignedData(signed, {
+ *   bundleId: "com.example.app",
+ * });
  * ```
  */
 export type AppleSignedPayload = Record<string, unknown>;
@@ -27,7 +30,8 @@ export type AppleSignedPayload = Record<string, unknown>;
  *
  * @example
  * ```ts
- * const { transactionId, productId, expiresDate }: AppleTransaction = await verifier.verifyTransaction(signed);
+ * const { transactionId, productId, expiresDate }: AppleTransaction =
+ *   await verifier.verifyTransaction(signed);
  * ```
  */
 export interface AppleTransaction {
@@ -67,7 +71,8 @@ export interface AppleTransaction {
  *
  * @example
  * ```ts
- * const { autoRenewStatus, renewalDate }: AppleRenewalInfo = await verifier.verifyRenewalInfo(signed);
+ * const { autoRenewStatus, renewalDate }: AppleRenewalInfo =
+ *   await verifier.verifyRenewalInfo(signed);
  * ```
  */
 export interface AppleRenewalInfo {
@@ -103,7 +108,8 @@ export interface AppleRenewalInfo {
  *
  * @example
  * ```ts
- * const { notificationType, subtype, data }: AppleNotification = await verifier.verifyNotification(signedPayload);
+ * const { notificationType, subtype, data }: AppleNotification =
+ *   await verifier.verifyNotification(signedPayload);
  * ```
  */
 export interface AppleNotification {
@@ -149,7 +155,8 @@ export interface AppleNotification {
  *
  * @example
  * ```ts
- * const { originalApplicationVersion }: AppleAppTransaction = await verifier.verifyAppTransaction(signed);
+ * const { originalApplicationVersion }: AppleAppTransaction =
+ *   await verifier.verifyAppTransaction(signed);
  * ```
  */
 export interface AppleAppTransaction {
@@ -174,7 +181,8 @@ export interface AppleAppTransaction {
  *
  * @example
  * ```ts
- * const { originalTransactionId, requestIdentifier }: AppleRealtimeRequest = await verifier.verifyRealtimeRequest(signed);
+ * const { originalTransactionId, requestIdentifier }: AppleRealtimeRequest =
+ *   await verifier.verifyRealtimeRequest(signed);
  * ```
  */
 export interface AppleRealtimeRequest {

@@ -32,7 +32,11 @@ import { parseCertificate } from "./x509.js";
  *
  * @example
  * ```ts
- * const options: AppleVerifierOptions = { bundleId: "com.example.app", environment: "Production", appAppleId: 1234567890 };
+ * const options: AppleVerifierOptions = {
+ *   bundleId: "com.example.app",
+ *   environment: "Production",
+ *   appAppleId: 1234567890,
+ * };
  * ```
  */
 export interface AppleVerifierOptions {
@@ -83,7 +87,9 @@ export interface AppleVerifier {
   verifyNotification(signedPayload: string): Promise<AppleNotification>;
   /** A `signedTransactionInfo`. */
   verifyTransaction(signedTransactionInfo: string): Promise<AppleTransaction>;
-  /** A `signedRenewalInfo` (it has no bundle ID or app Apple ID: only the environment is checked). */
+  /**
+   * A `signedRenewalInfo` (it has no bundle ID or app Apple ID: only the environment is checked).
+   */
   verifyRenewalInfo(signedRenewalInfo: string): Promise<AppleRenewalInfo>;
   /** A `signedAppTransactionInfo`. */
   verifyAppTransaction(signedAppTransactionInfo: string): Promise<AppleAppTransaction>;
@@ -199,7 +205,8 @@ const settle = (options: AppleVerifierOptions | undefined) => {
   ) {
     throw fail(
       "INVALID_OPTIONS",
-      `${environment} data is not signed by Apple: set allowUnsignedTestData: true to decode it unverified`,
+      `${environment} data is not signed by Apple: set allowUnsignedTestData: true to decode it ` +
+        "unverified",
     );
   }
   if (
@@ -255,7 +262,11 @@ const effectiveTime = (
  * @example
  * ```ts
  * import { createAppleVerifier } from "asc-token";
- * const verifier = createAppleVerifier({ bundleId: "com.example.app", environment: "Production", appAppleId: 1234567890 });
+ * const verifier = createAppleVerifier({
+ *   bundleId: "com.example.app",
+ *   environment: "Production",
+ *   appAppleId: 1234567890,
+ * });
  * const { notificationType, data } = await verifier.verifyNotification(body.signedPayload);
  * if (data?.signedTransactionInfo) {
  *   const transaction = await verifier.verifyTransaction(data.signedTransactionInfo);
@@ -338,7 +349,8 @@ export const createAppleVerifier = (options?: AppleVerifierOptions): AppleVerifi
     ) {
       throw fail(
         "UNEXPECTED_APP_APPLE_ID",
-        `the payload is for app Apple ID ${describeField(found.appAppleId)}, not ${settings.appAppleId}`,
+        `the payload is for app Apple ID ${describeField(found.appAppleId)}, ` +
+          `not ${settings.appAppleId}`,
       );
     }
     if (
@@ -349,7 +361,8 @@ export const createAppleVerifier = (options?: AppleVerifierOptions): AppleVerifi
     ) {
       throw fail(
         "UNEXPECTED_ENVIRONMENT",
-        `the payload is from environment ${describeField(found.environment)}, not ${expected ?? "the App Store"}`,
+        `the payload is from environment ${describeField(found.environment)}, ` +
+          `not ${expected ?? "the App Store"}`,
       );
     }
     return payload;
@@ -371,8 +384,8 @@ const describeField = (value: unknown): string =>
     ? JSON.stringify(value)
     : summarize(value);
 
-// One-shot forms: a fresh verifier each call (no chain kept), for a script or a rare payload. Options
-// errors reject, like every other failure.
+// One-shot forms: a fresh verifier each call (no chain kept), for a script or a rare payload.
+// Options errors reject, like every other failure.
 
 /**
  * Verifies any of Apple's signed data with a fresh verifier (see {@link createAppleVerifier} for
@@ -381,7 +394,10 @@ const describeField = (value: unknown): string =>
  * @example
  * ```ts
  * import { verifyAppleSignedData } from "asc-token";
- * const payload = await verifyAppleSignedData(signed, { bundleId: "com.example.app", environment: "Sandbox" });
+ * const payload = await verifyAppleSignedData(signed, {
+ *   bundleId: "com.example.app",
+ *   environment: "Sandbox",
+ * });
  * ```
  */
 export const verifyAppleSignedData = async (
@@ -395,7 +411,10 @@ export const verifyAppleSignedData = async (
  * @example
  * ```ts
  * import { verifyNotification } from "asc-token";
- * const { notificationType } = await verifyNotification(body.signedPayload, { bundleId: "com.example.app", environment: "Sandbox" });
+ * const { notificationType } = await verifyNotification(body.signedPayload, {
+ *   bundleId: "com.example.app",
+ *   environment: "Sandbox",
+ * });
  * ```
  */
 export const verifyNotification = async (
@@ -409,7 +428,10 @@ export const verifyNotification = async (
  * @example
  * ```ts
  * import { verifyTransaction } from "asc-token";
- * const { productId } = await verifyTransaction(signed, { bundleId: "com.example.app", environment: "Sandbox" });
+ * const { productId } = await verifyTransaction(signed, {
+ *   bundleId: "com.example.app",
+ *   environment: "Sandbox",
+ * });
  * ```
  */
 export const verifyTransaction = async (
@@ -438,7 +460,10 @@ export const verifyRenewalInfo = async (
  * @example
  * ```ts
  * import { verifyAppTransaction } from "asc-token";
- * const { originalApplicationVersion } = await verifyAppTransaction(signed, { bundleId: "com.example.app", environment: "Sandbox" });
+ * const { originalApplicationVersion } = await verifyAppTransaction(signed, {
+ *   bundleId: "com.example.app",
+ *   environment: "Sandbox",
+ * });
  * ```
  */
 export const verifyAppTransaction = async (

@@ -27,7 +27,9 @@ const GENERALIZED_TIME = 0x18;
 export const OID = {
   basicConstraints: "2.5.29.19",
   keyUsage: "2.5.29.15",
-  /** Apple Worldwide Developer Relations intermediate CA (Apple's signing intermediates carry it). */
+  /**
+   * Apple Worldwide Developer Relations intermediate CA (Apple's signing intermediates carry it).
+   */
   appleWwdrIntermediate: "1.2.840.113635.100.6.2.1",
   /** Apple's App Store receipt signing leaf. */
   appleReceiptSigning: "1.2.840.113635.100.6.11.1",
@@ -54,7 +56,9 @@ export const KEY_USAGE = { digitalSignature: 0x80, keyCertSign: 0x04 } as const;
 export interface Certificate {
   /** The signed part, exactly as encoded: what the issuer's signature covers. */
   readonly tbs: Uint8Array<ArrayBuffer>;
-  /** The hash of the issuer's signature, from its algorithm; undefined when not ECDSA SHA-256/384. */
+  /**
+   * The hash of the issuer's signature, from its algorithm; undefined when not ECDSA SHA-256/384.
+   */
   readonly signatureHash: "SHA-256" | "SHA-384" | undefined;
   /** The issuer's signature, DER `SEQUENCE { r, s }`. */
   readonly signature: Uint8Array;

@@ -23,19 +23,20 @@ export const missingTool = (tool: "openssl" | "pyjwt"): string | undefined => {
 };
 
 /**
- * Verifies a compact JWS's signature with `openssl dgst -sha256 -verify`, after converting its
- * raw r||s signature to DER. True when openssl prints "Verified OK".
+ * What `openssl dgst -sha256 -verify` answers for the DER signature `der` over `data`:
+ * "Verified OK", "Verification failure", or "" when openssl fails in another way.
  */
-export const opensslVerifies = (token: string, publicKeyPem: string): boolean => {
+export const opensslVerify = (
+  data: string | Uint8Array,
+  der: Uint8Array,
+  publicKeyPem: string,
+): string => {
   const dir = mkdtempSync(join(tmpdir(), "asc-token-openssl-"));
-  const [header = "", claims = "", signature = ""] = token.split(".");
-  const raw = Buffer.from(signature, "base64url");
-  if (raw.length !== 64) return false;
   writeFileSync(join(dir, "pub.pem"), publicKeyPem);
-  writeFileSync(join(dir, "data"), `${header}.${claims}`);
-  writeFileSync(join(dir, "sig.der"), p1363ToDer(raw));
+  writeFileSync(join(dir, "data"), data);
+  writeFileSync(join(dir, "sig.der"), der);
   try {
-    const out = execFileSync(
+    return execFileSync(
       "openssl",
       [
         "dgst",
@@ -47,11 +48,22 @@ export const opensslVerifies = (token: string, publicKeyPem: string): boolean =>
         join(dir, "data"),
       ],
       { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-    );
-    return out.trim() === "Verified OK";
-  } catch {
-    return false; // openssl exits 1 with "Verification failure"
+    ).trim();
+  } catch (error) {
+    // openssl exits 1 for a signature that does not verify, still answering on stdout.
+    return ((error as { stdout?: string }).stdout ?? "").trim();
   }
+};
+
+/**
+ * Verifies a compact JWS's signature with {@link opensslVerify}, after converting its raw r||s
+ * signature to DER. True when openssl prints "Verified OK".
+ */
+export const opensslVerifies = (token: string, publicKeyPem: string): boolean => {
+  const [header = "", claims = "", signature = ""] = token.split(".");
+  const raw = Buffer.from(signature, "base64url");
+  if (raw.length !== 64) return false;
+  return opensslVerify(`${header}.${claims}`, p1363ToDer(raw), publicKeyPem) === "Verified OK";
 };
 
 export interface PyJwtRequest {

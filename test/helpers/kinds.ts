@@ -1,4 +1,5 @@
-// Fixtures shared by the tests of Apple's other token kinds (test/kinds/*.test.ts).
+// Fixtures shared by the tests of the token kinds (test/kinds/*.test.ts) and by the other tests
+// that mint: fixed IDs, a fixed clock, one generated key a file.
 import { makeP256, type P256Fixture } from "./keys.js";
 import { decodeToken, verifies } from "./verify.js";
 
@@ -12,6 +13,9 @@ export const nowS = NOW / 1000;
 let fixture: P256Fixture | undefined;
 /** One generated P-256 key for the whole file (never a real key). */
 export const key = (): P256Fixture => (fixture ??= makeP256());
+
+/** `createAscToken`'s options with {@link key}: what the provider tests mint with. */
+export const ascOptions = () => ({ keyId, issuerId, privateKey: key().applePem });
 
 /** Decodes `token` and checks with node:crypto that `key()` signed it; returns its parts. */
 export const opened = (token: string) => {

@@ -1,10 +1,6 @@
 // The original promotional offer signature: checked against node:crypto and the openssl command
 // line over payload bytes built here by hand, never by the code under test.
-import { execFileSync } from "node:child_process";
 import { verify, webcrypto } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -15,7 +11,7 @@ import {
 } from "../../src/index.js";
 import { encodeBase64 } from "../../src/base64url.js";
 import { promotionalOfferPayload } from "../../src/kinds/promotional-offer.js";
-import { missingTool } from "../helpers/external.js";
+import { missingTool, opensslVerify } from "../helpers/external.js";
 import { NOW, bundleId, key, keyId } from "../helpers/kinds.js";
 
 const productId = "com.example.monthly";
@@ -137,29 +133,9 @@ describe("createPromotionalOfferSignature", () => {
     const missing = missingTool("openssl");
     if (missing) throw new Error(missing);
     const offer = await sign({ applicationUsername: "user-42" });
-    const dir = mkdtempSync(join(tmpdir(), "asc-token-promo-"));
-    const run = (payload: Buffer): string => {
-      writeFileSync(join(dir, "pub.pem"), key().publicKey.export({ type: "spki", format: "pem" }));
-      writeFileSync(join(dir, "sig.der"), Buffer.from(offer.signature, "base64"));
-      writeFileSync(join(dir, "payload.bin"), payload);
-      try {
-        return execFileSync(
-          "openssl",
-          [
-            "dgst",
-            "-sha256",
-            "-verify",
-            join(dir, "pub.pem"),
-            "-signature",
-            join(dir, "sig.der"),
-            join(dir, "payload.bin"),
-          ],
-          { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-        ).trim();
-      } catch (error) {
-        return ((error as { stdout?: string }).stdout ?? "").trim();
-      }
-    };
+    const publicKeyPem = key().publicKey.export({ type: "spki", format: "pem" }).toString();
+    const run = (payload: Buffer): string =>
+      opensslVerify(payload, Buffer.from(offer.signature, "base64"), publicKeyPem);
     const payload = applePayload(
       bundleId,
       keyId,
