@@ -182,13 +182,8 @@ export const createAscToken: (options: AscTokenOptions) => Promise<string> =
       );
       return {
         header: { typ: "JWT" },
-        claims: {
-          ...(iss ? { iss } : { sub: "user" }),
-          iat,
-          exp,
-          aud: audience,
-          ...(scope && { scope }),
-        },
+        // JSON leaves out the undefined ones: `iss` or `sub`, and `scope` only when given.
+        claims: { iss, sub: iss ? undefined : "user", iat, exp, aud: audience, scope },
       };
     },
   });
