@@ -55,8 +55,14 @@ const validCryptoKey = (key: CryptoKey): CryptoKey => {
   return key;
 };
 
-/** A signer as it is, a CryptoKey checked, anything else read and imported (through the cache). */
-const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | AppleSigner> => {
+/**
+ * @internal A signer as it is, a CryptoKey checked, anything else read and imported (through the
+ * cache). The first two are returned, not wrapped in a promise: a token with an imported key
+ * waits for nothing before it signs. Throws for input it refuses.
+ */
+export const importKey = (
+  privateKey: ApplePrivateKey,
+): CryptoKey | AppleSigner | Promise<CryptoKey> => {
   if (isSigner(privateKey)) return privateKey;
   if (typeof privateKey === "object" && privateKey !== null && "usages" in privateKey) {
     return validCryptoKey(privateKey);
@@ -90,6 +96,7 @@ const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | Apple
  * const token = await createAscToken({ keyId: "2X9R4HXF34", issuerId, privateKey });
  * ```
  */
-export const importAppleKey = importKey as <K extends ApplePrivateKey>(
+export const importAppleKey = async <K extends ApplePrivateKey>(
   privateKey: K,
-) => Promise<K extends AppleSigner ? K : CryptoKey>;
+): Promise<K extends AppleSigner ? K : CryptoKey> =>
+  (await importKey(privateKey)) as K extends AppleSigner ? K : CryptoKey;
