@@ -366,6 +366,24 @@ describe("malformed signer output", () => {
     }
   });
 
+  it("a signer that never answers: a provider rejects with MINT_TIMEOUT, then tries again", async () => {
+    let hang = true;
+    const good = nodeSigner("der");
+    const signer: AppleSigner = {
+      sign: (data) => (hang ? new Promise<Uint8Array>(() => undefined) : good.sign(data)),
+    };
+    const provider = createAscTokenProvider({
+      keyId,
+      issuerId,
+      privateKey: signer,
+      now,
+      mintTimeout: 50,
+    });
+    await expect(provider.getToken()).rejects.toMatchObject({ code: "MINT_TIMEOUT" });
+    hang = false;
+    expect(verifies(await provider.getToken(), key().publicKey)).toBe(true);
+  });
+
   it("a provider rejects with the signer's code and tries again on the next call", async () => {
     let broken = true;
     const good = nodeSigner("der");
