@@ -39,9 +39,8 @@ export const readDer = (bytes: Uint8Array, invalid: () => Error): DerElement[] =
   while (at < bytes.length) {
     const tag = next();
     let length = next();
-    // A long length: 0x81..0x84, then that many bytes. 0x80 is BER's indefinite length, more
-    // than four bytes exceeds any input here, and high tag numbers (0x1f) appear in none of the
-    // structures read here.
+    // A long length: 0x81..0x84, then that many bytes. 0x80 is BER's indefinite length, and
+    // more than four bytes exceeds any input here.
     if (length > 0x7f) {
       const count = length - 0x80;
       if (count < 1 || count > 4) throw invalid();
@@ -50,6 +49,7 @@ export const readDer = (bytes: Uint8Array, invalid: () => Error): DerElement[] =
       // Shortest form: a long form only for 128 and up, and no leading zero byte.
       if (length < 0x80 || length < 256 ** (count - 1)) throw invalid();
     }
+    // High tag numbers (0x1f) appear in none of the structures read here.
     if ((tag & 0x1f) === 0x1f || length > bytes.length - at) throw invalid();
     elements.push({ tag, contents: bytes.subarray(at, (at += length)) });
   }
@@ -62,6 +62,11 @@ export type Optional = number & { readonly optional: true };
 /** Marks the field with tag `tag` as OPTIONAL for {@link readFields}. */
 export const optional = (tag: number): Optional => (tag | 0x100) as Optional;
 
+/** What {@link readFields} returns for `tags`: an element per tag, maybe undefined if OPTIONAL. */
+export type Fields<T extends readonly number[]> = {
+  [K in keyof T]: T[K] extends Optional ? DerElement | undefined : DerElement;
+};
+
 /**
  * The elements of `bytes`, which must have the tags `tags` in that order (an `optional(tag)`
  * field may be missing) and nothing after them: one entry per tag, undefined for a missing
@@ -71,7 +76,7 @@ export const readFields = <const T extends readonly number[]>(
   bytes: Uint8Array,
   invalid: () => Error,
   tags: T,
-): { [K in keyof T]: T[K] extends Optional ? DerElement | undefined : DerElement } => {
+): Fields<T> => {
   const elements = readDer(bytes, invalid);
   let at = 0;
   const fields = tags.map((tag) => {
@@ -84,7 +89,7 @@ export const readFields = <const T extends readonly number[]>(
     throw invalid();
   });
   if (at !== elements.length) throw invalid();
-  return fields as { [K in keyof T]: T[K] extends Optional ? DerElement | undefined : DerElement };
+  return fields as Fields<T>;
 };
 
 /** Byte arrays one after another, in a new array. */
@@ -154,7 +159,8 @@ export const derToRawSignature = (
   const [pair] = readFields(der, invalid, [SEQUENCE]);
   const raw = new Uint8Array(2 * size);
   readFields(pair.contents, invalid, [INTEGER, INTEGER]).forEach(({ contents }, i) => {
-    // DER puts a 0x00 in front only of a value whose high bit is set (it would read negative).
+    // DER puts a 0x00 in front only of a value whose high bit is set (it would read negative):
+    // without the 0x00 the high bit must be clear, after it set.
     const value = contents[0] === 0 && contents.length > 1 ? contents.subarray(1) : contents;
     const first = value[0] ?? 0x80;
     if (value.length > size || (value === contents ? first & 0x80 : !(first & 0x80))) {
