@@ -15,6 +15,7 @@ export {
   type TokenProvider,
   type TokenProviderOptions,
   type TokenInfo,
+  type MintRule,
 } from "./provider.js";
 export { createAuthorizedFetch, type FetchLike } from "./fetch.js";
 export { decodeToken, type DecodedToken } from "./decode.js";
