@@ -4,7 +4,7 @@
 
 import { derToRawSignature, rawToDerSignature } from "./der.js";
 import { summarize, fail } from "./errors.js";
-import { checkRawSignature } from "./signer.js";
+import { validRawSignature } from "./signer.js";
 
 /**
  * `value` if it is a Uint8Array (of any realm; a Buffer is one), with `check` applied to it;
@@ -43,7 +43,7 @@ const read = <T>(
  */
 export const signatureFromDer = (der: Uint8Array): Uint8Array =>
   read(der, "a DER ECDSA P-256 signature", (bytes, invalid) =>
-    checkRawSignature(derToRawSignature(bytes, 32, invalid), invalid),
+    validRawSignature(derToRawSignature(bytes, 32, invalid), invalid),
   );
 
 /**
@@ -66,5 +66,5 @@ export const signatureFromDer = (der: Uint8Array): Uint8Array =>
  */
 export const signatureToDer = (raw: Uint8Array): Uint8Array =>
   read(raw, "a raw 64-byte P-256 ECDSA signature r||s", (bytes, invalid) =>
-    rawToDerSignature(checkRawSignature(bytes, invalid)),
+    rawToDerSignature(validRawSignature(bytes, invalid)),
   );

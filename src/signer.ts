@@ -50,7 +50,7 @@ const ORDER = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"
  * @internal `raw` when it is a P-256 signature JWS can carry: 64 bytes, `r` and `s` each in
  * [1, n − 1] (FIPS 186-5 6.4.2: anything else no verifier accepts). Throws `invalid()` otherwise.
  */
-export const checkRawSignature = (raw: Uint8Array, invalid: () => Error): Uint8Array => {
+export const validRawSignature = (raw: Uint8Array, invalid: () => Error): Uint8Array => {
   const digits = hex(raw);
   // Equal-length hex compares as the numbers do.
   const outOfRange = (half: string) => half >= ORDER || !/[^0]/.test(half);
@@ -91,5 +91,5 @@ export const signWithSigner = async (
   } catch {
     // Not DER: the raw form, if it is that.
   }
-  return checkRawSignature(raw, invalid);
+  return validRawSignature(raw, invalid);
 };
