@@ -9,7 +9,12 @@
 // and minting one for them invites the 429.
 
 import { fail, invalid } from "./errors.js";
-import { type ApnsTokenOptions, createApnsToken } from "./kinds/apns.js";
+import {
+  APNS_MAX_AGE,
+  APNS_MIN_INTERVAL,
+  type ApnsTokenOptions,
+  createApnsToken,
+} from "./kinds/apns.js";
 import {
   DEFAULT_REFRESH_BEFORE,
   type TokenInfo,
@@ -21,10 +26,6 @@ import {
 import { DEFAULT_CLOCK_TOLERANCE, epochSeconds } from "./time.js";
 import type { Declared } from "./token.js";
 
-/** Apple's shortest interval between two provider tokens, in seconds (20 minutes). */
-const MIN_AGE = 1200;
-/** APNs refuses a token whose `iat` is this many seconds old (60 minutes). */
-const APNS_MAX_AGE = 3600;
 /**
  * Default `maxAge`: 50 minutes, so a token is replaced (at `maxAge − refreshBefore`) well inside
  * the hour.
@@ -167,7 +168,7 @@ export const createApnsTokenProvider = (options: ApnsTokenProviderOptions): Apns
   kind.build(base);
   // iat is backdated by clockTolerance: a token is minted that many seconds after its iat.
   const tolerance = base.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
-  const minAge = MIN_AGE + tolerance;
+  const minAge = APNS_MIN_INTERVAL + tolerance;
   // createTokenProvider has checked both are whole seconds; these are APNs's bounds.
   if (maxAge > APNS_MAX_AGE) {
     throw invalid("INVALID_MAX_AGE", "maxAge", "at most 3600 (APNs refuses older tokens)", maxAge);

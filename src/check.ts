@@ -2,6 +2,7 @@
 // Connect would answer it with 401 NOT_AUTHORIZED, in plain English.
 
 import { ASC_AUDIENCES, lifetimeProblem, validScope } from "./kinds/app-store-connect.js";
+import { APNS_MAX_AGE } from "./kinds/apns.js";
 import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
 import { decodeToken, printable } from "./decode.js";
 import { isDerSignature } from "./der.js";
@@ -189,6 +190,16 @@ const identity = (
   }
 };
 
+/** The IAT_IN_FUTURE message: how far ahead `iat` is, and what the service (`answer`) does. */
+const inFuture = (iat: number, now: number, answer: string): string => {
+  const millis = iat > 1e11 ? " (iat looks like milliseconds: divide Date.now() by 1000)" : "";
+  return (
+    `iat is ${String(iat - now)} s after now${millis}: the clock that made the token runs ` +
+    `ahead, and ${answer}. Sync the clock, or backdate iat by a minute (asc-token's ` +
+    "clockTolerance does)."
+  );
+};
+
 const timing = (
   c: Record<string, unknown>,
   now: number,
@@ -250,12 +261,9 @@ const timing = (
     );
   }
   if (iatKnown && iat > now) {
-    const millis = iat > 1e11 ? " (iat looks like milliseconds: divide Date.now() by 1000)" : "";
     add(
       "IAT_IN_FUTURE",
-      `iat is ${String(iat - now)} s after now${millis}: the clock that made the token runs ` +
-        'ahead, and Apple answers "issued-at-time is in the future" with 401. Sync the clock, or ' +
-        "backdate iat by a minute (asc-token's clockTolerance does).",
+      inFuture(iat, now, 'Apple answers "issued-at-time is in the future" with 401'),
     );
   }
   if (expKnown && exp <= now) {
@@ -267,9 +275,6 @@ const timing = (
     );
   }
 };
-
-/** An APNs provider token has no exp: APNs refuses it once its iat is an hour old. */
-const APNS_MAX_AGE = 3600;
 
 const apnsTiming = (
   c: Record<string, unknown>,
@@ -296,13 +301,7 @@ const apnsTiming = (
   }
   const issued = iat as number;
   if (issued > now) {
-    const millis = issued > 1e11 ? " (iat looks like milliseconds: divide Date.now() by 1000)" : "";
-    add(
-      "IAT_IN_FUTURE",
-      `iat is ${String(issued - now)} s after now${millis}: the clock that made the token runs ` +
-        "ahead, and APNs answers 403 InvalidProviderToken. Sync the clock, or backdate iat by a " +
-        "minute (asc-token's clockTolerance does).",
-    );
+    add("IAT_IN_FUTURE", inFuture(issued, now, "APNs answers 403 InvalidProviderToken"));
   } else if (issued + APNS_MAX_AGE < now) {
     add(
       "APNS_TOKEN_TOO_OLD",

@@ -10,6 +10,11 @@
 import { type TeamKeyOptions, defineToken, issuedAtOnly } from "../token.js";
 import { validTeamId } from "../validate.js";
 
+/** @internal APNs refuses a token whose `iat` is this many seconds old (60 minutes). */
+export const APNS_MAX_AGE = 3600;
+/** @internal Apple's shortest interval between two provider tokens, in seconds (20 minutes). */
+export const APNS_MIN_INTERVAL = 1200;
+
 /**
  * Options for {@link createApnsToken}. Nothing here is mutated or kept.
  *
