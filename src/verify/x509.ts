@@ -158,13 +158,13 @@ export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Ce
       contextTag(0), // [0] EXPLICIT version
       INTEGER, // serialNumber
       SEQUENCE, // signature (the algorithm)
-      SEQUENCE,
-      SEQUENCE,
-      SEQUENCE,
+      SEQUENCE, // issuer
+      SEQUENCE, // validity
+      SEQUENCE, // subject
       SEQUENCE, // subjectPublicKeyInfo
-      optional(0x81), // issuerUniqueID, an IMPLICIT BIT STRING
-      optional(0x82), // subjectUniqueID
-      optional(contextTag(3)),
+      optional(contextTag(1, false)), // issuerUniqueID, an IMPLICIT BIT STRING
+      optional(contextTag(2, false)), // subjectUniqueID
+      optional(contextTag(3)), // [3] EXPLICIT extensions
     ]);
   // v3 (INTEGER 2), the only version with extensions.
   const [versionNumber] = readFields(version.contents, invalid, [INTEGER]);
