@@ -51,12 +51,11 @@ const ORDER = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"
  * [1, n − 1] (FIPS 186-5 6.4.2: anything else no verifier accepts). Throws `invalid()` otherwise.
  */
 export const validRawSignature = (raw: Uint8Array, invalid: () => Error): Uint8Array => {
+  if (raw.length !== 64) throw invalid();
   const digits = hex(raw);
   // Equal-length hex compares as the numbers do.
   const outOfRange = (half: string) => half >= ORDER || !/[^0]/.test(half);
-  if (raw.length !== 64 || outOfRange(digits.slice(0, 64)) || outOfRange(digits.slice(64))) {
-    throw invalid();
-  }
+  if (outOfRange(digits.slice(0, 64)) || outOfRange(digits.slice(64))) throw invalid();
   return raw;
 };
 
