@@ -7,11 +7,21 @@ export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder()
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /**
- * base64url without padding (RFC 7515 §2) of `bytes`, by table: no binary string, no `btoa`, no
- * replacing of `+`, `/` and `=` afterwards, which together cost twice the table's time on the
- * path every token takes (bench/RESULTS.md).
+ * base64url without padding (RFC 7515 §2) of `bytes`. A token's few hundred bytes go by table, a
+ * digit at a time: no binary string, no `btoa` and no replacing of `+`, `/` and `=` afterwards,
+ * which together cost twice as much on the path every token takes (bench/RESULTS.md). A string
+ * built a character at a time costs more than linear time once it is long (its pieces pile up
+ * for the garbage collector), so longer input goes through `btoa` in slices.
  */
 export const encodeBytes = (bytes: Uint8Array): string => {
+  if (bytes.length > 4096) {
+    let binary = "";
+    // Slices: fromCharCode takes its arguments on the stack.
+    for (let i = 0; i < bytes.length; i += 4096) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
+    }
+    return btoa(binary).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  }
   let text = "";
   for (let i = 0; i < bytes.length; i += 3) {
     const group = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);

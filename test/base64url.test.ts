@@ -12,6 +12,19 @@ describe("base64url", () => {
     );
   });
 
+  it("encodes long input (sliced through btoa) like Buffer too, at and around the switch", () => {
+    for (const length of [4095, 4096, 4097, 4098, 4099, 8192, 8193, 100_000, 1_000_001]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 7919 + (i >> 8)) & 255);
+      expect(encodeBytes(bytes), String(length)).toBe(Buffer.from(bytes).toString("base64url"));
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4000, maxLength: 13000 }), (bytes) => {
+        expect(encodeBytes(bytes)).toBe(Buffer.from(bytes).toString("base64url"));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("encodes text as UTF-8, non-ASCII included", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme", maxLength: 100 }), (text) => {
