@@ -9,8 +9,8 @@ export const TEN_CHARS = /^[A-Z0-9]{10}$/;
 export const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
 /**
  * Bundle IDs, App IDs and Services IDs. Apple: "The bundle ID string must contain only
- * alphanumeric characters (A–Z, a–z, and 0–9), hyphens (-), and periods (.)", on
- * https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleidentifier
+ * alphanumeric characters (A–Z, a–z, and 0–9), hyphens (-), and periods (.)", on the
+ * CFBundleIdentifier page (linked from docs/apple-tokens.md).
  *
  * Empty parts between periods are refused too: no registered identifier has one.
  */

@@ -1,7 +1,6 @@
 // apns: provider authentication tokens for Apple Push Notification service.
 //
-// Apple, "Establishing a token-based connection to APNs",
-// https://developer.apple.com/documentation/usernotifications/establishing-a-token-based-connection-to-apns
+// Apple, "Establishing a token-based connection to APNs" (linked from docs/apple-tokens.md),
 // says: header alg "ES256" ("APNs supports only the ES256 algorithm"), kid; claims iss (the
 // 10-character Team ID) and iat, nothing else: no exp, no aud. "If the value in the iat field is
 // more than one hour old, APNs rejects any notifications containing the token"; "Refresh your token

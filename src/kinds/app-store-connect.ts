@@ -90,14 +90,22 @@ const SHAPE = '"METHOD /v1/path?query"';
  * /v1/ciProducts, /v1/scmProviders, /v1/scmPullRequests, /v1/scmRepositories, /v1/ciTestResults,
  * /v1/ciWorkflows, /v1/ciXcodeVersions, /v1/ciArtifacts, and everything below them. Power and
  * Performance Metrics and Logs: /v1/apps/{id}/perfPowerMetrics, /v1/builds/{id}/perfPowerMetrics,
- * /v1/builds/{id}/diagnosticSignatures and /v1/diagnosticSignatures/{id}/logs, from
- * https://developer.apple.com/documentation/appstoreconnectapi/power-and-performance-metrics-and-logs
+ * /v1/builds/{id}/diagnosticSignatures and /v1/diagnosticSignatures/{id}/logs, from the page
+ * "Power and Performance Metrics and Logs" (.../power-and-performance-metrics-and-logs; linked
+ * from docs/lifetime.md).
  *
  * Paths under other resources (e.g. /v1/apps/{id}/ciProduct) are not listed, so we refuse them.
  */
-const LONG_LIVED =
-  // eslint-disable-next-line max-len -- a regex literal cannot be split across lines
-  /^GET \/v\d+\/(?:(?:ci(?:Artifacts|BuildActions|BuildRuns|Issues|MacOsVersions|Products|TestResults|Workflows|XcodeVersions)|scm(?:GitReferences|Providers|PullRequests|Repositories))(?:[/?]|$)|(?:(?:apps|builds)\/[^/?]+\/perfPowerMetrics|builds\/[^/?]+\/diagnosticSignatures|diagnosticSignatures\/[^/?]+\/logs)(?:\?|$))/;
+const LONG_LIVED = [
+  // CI and SCM collections, and everything below them.
+  /^GET \/v\d+\/ci(?:Artifacts|BuildActions|BuildRuns|Issues|MacOsVersions|Products)(?:[/?]|$)/,
+  /^GET \/v\d+\/ci(?:TestResults|Workflows|XcodeVersions)(?:[/?]|$)/,
+  /^GET \/v\d+\/scm(?:GitReferences|Providers|PullRequests|Repositories)(?:[/?]|$)/,
+  // Power and Performance Metrics and Logs: these paths exactly, with a query or none.
+  /^GET \/v\d+\/(?:apps|builds)\/[^/?]+\/perfPowerMetrics(?:\?|$)/,
+  /^GET \/v\d+\/builds\/[^/?]+\/diagnosticSignatures(?:\?|$)/,
+  /^GET \/v\d+\/diagnosticSignatures\/[^/?]+\/logs(?:\?|$)/,
+];
 
 /** A scope entry for a message: a request of up to 80 characters is quoted (it is no secret). */
 const entryText = (entry: unknown): string =>
@@ -137,7 +145,7 @@ export const lifetimeProblem = (
     return `must be <= ${MAX_LIFETIME} s for the Enterprise Program API`;
   }
   if (lifetime > MAX_LONG_LIFETIME) return `must be <= ${MAX_LONG_LIFETIME} s (six months)`;
-  const bad = scope?.find((entry) => !LONG_LIVED.test(entry));
+  const bad = scope?.find((entry) => !LONG_LIVED.some((resource) => resource.test(entry)));
   if (scope && bad === undefined) return undefined;
   const long = `over ${MAX_LIFETIME} s needs a scope of GETs of long-lived resources`;
   return bad === undefined ? long : `${long}: scope entry ${entryText(bad)} is not one`;

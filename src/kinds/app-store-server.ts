@@ -1,12 +1,12 @@
 // app-store-server: tokens for the App Store Server API (the External Purchase Server API and the
 // Retention Messaging API take the same token).
 //
-// Apple, "Generating JSON Web Tokens for API requests",
-// https://developer.apple.com/documentation/appstoreserverapi/generating-json-web-tokens-for-api-requests
-// says: header alg "ES256" ("All JWTs must be signed with ES256 encryption"), kid, typ "JWT";
-// claims iss (issuer ID), iat, exp, aud "appstoreconnect-v1", bid (bundle ID). "Tokens that expire
-// more than 60 minutes after the time in iat are not valid." "Generate a new signed JWT for each
-// new request": hence a short default of 5 minutes, enough for one request and its retries.
+// Apple, "Generating JSON Web Tokens for API requests" (App Store Server API; linked from
+// docs/apple-tokens.md) says: header alg "ES256" ("All JWTs must be signed with ES256
+// encryption"), kid, typ "JWT"; claims iss (issuer ID), iat, exp, aud "appstoreconnect-v1", bid
+// (bundle ID). "Tokens that expire more than 60 minutes after the time in iat are not valid."
+// "Generate a new signed JWT for each new request": hence a short default of 5 minutes, enough
+// for one request and its retries.
 
 import { type AppleKeyOptions, atMost, defineToken, validity } from "../token.js";
 import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";

@@ -1,8 +1,7 @@
 // mapkit: Apple Maps tokens for MapKit JS, Maps Web Snapshots, the Maps Embed API and the Maps
 // Server API.
 //
-// Apple, "Creating and using tokens with Maps Server API",
-// https://developer.apple.com/documentation/applemapsserverapi/creating-and-using-tokens-with-maps-server-api
+// Apple, "Creating and using tokens with Maps Server API" (linked from docs/apple-tokens.md)
 // says: header alg "ES256", kid, typ "JWT"; claims iss (Team ID), iat, exp, scope ("A
 // space-separated list of one or more Apple Maps frameworks": server_api, mapkit_js, web_snapshots,
 // embed_api) and origin ("a domain pattern such as *.example.com, a specific domain such as

@@ -1,9 +1,7 @@
 // sign-in-with-apple: the client secret your server sends to Apple's token endpoint.
 //
-// Apple, "Creating a client secret",
-// https://developer.apple.com/documentation/accountorganizationaldatasharing/creating-a-client-secret
-// (and the older page,
-// https://developer.apple.com/documentation/sign_in_with_apple/generate_and_validate_tokens):
+// Apple, "Creating a client secret" (and the older page, "Generate and validate tokens"; both
+// linked from docs/apple-tokens.md):
 // header alg "ES256", kid; claims iss (Team ID), iat, exp, aud "https://appleid.apple.com", sub
 // (the App ID or Services ID "that you use as the client_id"). "It's an error to request an
 // expiration time more than 15777000 seconds (six months) in the future, as measured by the clock

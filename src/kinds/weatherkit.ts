@@ -1,7 +1,6 @@
 // weatherkit: WeatherKit REST API tokens.
 //
-// Apple, "Request authentication for WeatherKit REST API",
-// https://developer.apple.com/documentation/weatherkitrestapi/request-authentication-for-weatherkit-rest-api
+// Apple, "Request authentication for WeatherKit REST API" (linked from docs/apple-tokens.md)
 // says: header alg "ES256" ("WeatherKit only supports developer tokens signed with the ES256
 // algorithm"), kid, and id: "An identifier that consists of your 10-character Team ID and Service
 // ID, separated by a period"; claims iss (Team ID), iat, exp, sub ("your registered Service ID"),
