@@ -20,6 +20,7 @@ import {
   type TokenInfo,
   type TokenProvider,
   type TokenProviderOptions,
+  checkKindOptions,
   createTokenProvider,
   readProviderOptions,
 } from "./provider.js";
@@ -152,9 +153,6 @@ export type ApnsTokenProviderOptions = ApnsTokenOptions & TokenProviderOptions;
  * ```
  */
 export const createApnsTokenProvider = (options: ApnsTokenProviderOptions): ApnsTokenProvider => {
-  const kind = createApnsToken as unknown as Declared & {
-    build: (options: ApnsTokenOptions) => unknown;
-  };
   // The caller's options are read once, here; the provider reads this snapshot.
   const { base, read } = readProviderOptions(createApnsToken, options);
   const maxAge = (read.maxAge as number | undefined) ?? DEFAULT_APNS_MAX_AGE;
@@ -165,7 +163,7 @@ export const createApnsTokenProvider = (options: ApnsTokenProviderOptions): Apns
     maxAge,
   });
   // Every option but the key is checked now, not on the first request.
-  kind.build(base);
+  checkKindOptions(createApnsToken as unknown as Declared, base);
   // iat is backdated by clockTolerance: a token is minted that many seconds after its iat.
   const tolerance = base.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
   const minAge = APNS_MIN_INTERVAL + tolerance;

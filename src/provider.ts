@@ -228,6 +228,15 @@ export const readProviderOptions = <O extends object>(
   return { base: base as O, read };
 };
 
+/**
+ * @internal Checks every option of a kind but the key, as its mint does: on construction, so a
+ * wrong `keyId` or `issuerId` throws there, not on the first request.
+ */
+export const checkKindOptions = (kind: Declared, options: object): void => {
+  validKeyId((options as { keyId?: unknown }).keyId);
+  (kind.build as (options: object) => unknown)(options);
+};
+
 /** Reads `iat` and `exp` from a token just minted. */
 const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
   const { iat, exp } = decodeToken(token).claims;
@@ -492,7 +501,6 @@ export const createAscTokenProvider = (
   const { base, read } = readProviderOptions(createAscToken, options);
   const provider = createTokenProvider(createAscToken, read as unknown as typeof options);
   // Every option but the key is checked now, not on the first request.
-  validKeyId(base.keyId);
-  (createAscToken as unknown as { build: (options: AscTokenOptions) => unknown }).build(base);
+  checkKindOptions(createAscToken as unknown as Declared, base);
   return provider;
 };

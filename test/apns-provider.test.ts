@@ -153,6 +153,16 @@ describe("createApnsTokenProvider with a store", () => {
     expect([...store.entries.keys()].some((name) => name.includes(":createApnsToken:"))).toBe(true);
   });
 
+  it("checks keyId and teamId on construction, as the App Store Connect provider does", () => {
+    const base = { keyId, teamId, privateKey: key.applePem };
+    expect(thrown(() => createApnsTokenProvider({ ...base, keyId: "bad" })).code).toBe(
+      "INVALID_KEY_ID",
+    );
+    expect(thrown(() => createApnsTokenProvider({ ...base, teamId: "bad" })).code).toBe(
+      "INVALID_TEAM_ID",
+    );
+  });
+
   it("refuses storeKey without a store, and an unknown option, as the other providers do", () => {
     const base = { keyId, teamId, privateKey: key.applePem };
     expect(thrown(() => createApnsTokenProvider({ ...base, storeKey: "k" })).code).toBe(
