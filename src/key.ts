@@ -55,14 +55,8 @@ const validCryptoKey = (key: CryptoKey): CryptoKey => {
   return key;
 };
 
-/**
- * @internal A signer as it is, a CryptoKey checked, anything else read and imported (through the
- * cache). The first two are returned, not wrapped in a promise: a token with an imported key
- * waits for nothing before it signs. Throws for input it refuses.
- */
-export const importKey = (
-  privateKey: ApplePrivateKey,
-): CryptoKey | AppleSigner | Promise<CryptoKey> => {
+/** A signer as it is, a CryptoKey checked, anything else read and imported (through the cache). */
+const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | AppleSigner> => {
   if (isSigner(privateKey)) return privateKey;
   if (typeof privateKey === "object" && privateKey !== null && "usages" in privateKey) {
     return validCryptoKey(privateKey);
@@ -96,7 +90,6 @@ export const importKey = (
  * const token = await createAscToken({ keyId: "2X9R4HXF34", issuerId, privateKey });
  * ```
  */
-export const importAppleKey = async <K extends ApplePrivateKey>(
+export const importAppleKey = importKey as <K extends ApplePrivateKey>(
   privateKey: K,
-): Promise<K extends AppleSigner ? K : CryptoKey> =>
-  (await importKey(privateKey)) as K extends AppleSigner ? K : CryptoKey;
+) => Promise<K extends AppleSigner ? K : CryptoKey>;

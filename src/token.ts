@@ -3,7 +3,7 @@
 // the key ID, and turns header and claims into a signed JWT with the imported key.
 
 import { fail } from "./errors.js";
-import { type ApplePrivateKey, importKey } from "./key.js";
+import { type ApplePrivateKey, importAppleKey } from "./key.js";
 import { readOptions } from "./options.js";
 import { signJwt } from "./sign.js";
 import { type Clock, issuedAt, wholeSeconds } from "./time.js";
@@ -81,8 +81,7 @@ export const defineToken = <O extends AppleKeyOptions>(
     const read = readOptions(options, optionNames, kind.shape) as O;
     const kid = validKeyId(read.keyId);
     const { header, claims } = kind.build(read);
-    const key = await importKey(read.privateKey);
-    return await signJwt({ alg: "ES256", kid, ...header }, claims, key);
+    return signJwt({ alg: "ES256", kid, ...header }, claims, await importAppleKey(read.privateKey));
   };
   return Object.assign(mint, { optionNames, build: kind.build } satisfies Declared);
 };
