@@ -247,7 +247,8 @@ const timing = (
   const iatKnown = typeof iat === "number" && Number.isFinite(iat);
   const expKnown = typeof exp === "number" && Number.isFinite(exp);
   const lifetime = iatKnown && expKnown ? exp - iat : undefined;
-  const problem = lifetime === undefined ? undefined : lifetimeProblem(lifetime, scope, c.aud);
+  const problem =
+    lifetime === undefined ? undefined : lifetimeProblem(lifetime, { scope, aud: c.aud });
   if (problem !== undefined) {
     const longLived =
       c.aud === "apple-developer-enterprise-v1"

@@ -15,7 +15,6 @@ import {
   checkAscToken,
   createApnsToken,
   createApnsTokenProvider,
-  apnsTokenAction,
   createAppStoreServerToken,
   createAscToken,
   createAscTokenProvider,
@@ -31,7 +30,6 @@ import {
   createWeatherKitToken,
   decodeToken,
   importAppleKey,
-  withStore,
   isAscTokenError,
   signatureFromDer,
   signatureToDer,
@@ -838,13 +836,26 @@ const toolRows: Row[] = [
   },
   {
     target: "createTokenProvider",
-    name: "APNs without maxAge",
+    name: "APNs maxAge over an hour",
     code: "INVALID_MAX_AGE",
+    sync: true,
     call: (f) =>
       createTokenProvider(createApnsToken, {
         ...kindOptions.createApnsToken,
         privateKey: f.key.applePem,
-      }).getToken(),
+        maxAge: 3601,
+      }) as never,
+  },
+  {
+    target: "createTokenProvider",
+    name: "a single-use kind (in-app JWS)",
+    code: "INVALID_OPTIONS",
+    sync: true,
+    call: (f) =>
+      createTokenProvider(createInAppSignature, {
+        ...kindOptions.createInAppSignature,
+        privateKey: f.key.applePem,
+      } as never) as never,
   },
   {
     target: "createTokenProvider",
@@ -856,11 +867,11 @@ const toolRows: Row[] = [
       }).getToken(),
   },
   {
-    target: "withStore",
+    target: "createTokenProvider",
     name: "a store without get, setIfAbsent and set",
     code: "INVALID_OPTIONS",
     sync: true,
-    call: () => withStore(createAscToken, { store: {} as never }) as never,
+    call: (f) => createTokenProvider(createAscToken, { ...f.valid, store: {} as never }) as never,
   },
   {
     target: "createTokenProvider",
@@ -873,15 +884,14 @@ const toolRows: Row[] = [
       }).getToken(),
   },
   {
-    target: "withStore",
+    target: "createTokenProvider",
     name: "a store that fails (reported to onError, never thrown)",
     code: "STORE_UNAVAILABLE",
     call: (f) =>
       new Promise((_resolve, reject) => {
         const down = () => Promise.reject(new Error("ECONNREFUSED"));
         const store = { get: down, setIfAbsent: down, set: down };
-        const mint = withStore(createAscToken, { store, onError: reject });
-        void createTokenProvider(mint, f.valid).getToken();
+        void createTokenProvider(createAscToken, { ...f.valid, store, onError: reject }).getToken();
       }),
   },
   {
@@ -933,11 +943,16 @@ const appleRows: Row[] = [
     call: (f) => offer(patch.privateKey === "RSA" ? { privateKey: f.rejects.rsaPkcs8 } : patch)(f),
   })),
   {
-    target: "apnsTokenAction",
-    name: "403 InvalidProviderToken",
+    target: "createApnsTokenProvider",
+    name: "handleResponse: 403 InvalidProviderToken for a token it signed",
     code: "APNS_TOKEN_REJECTED",
-    sync: true,
-    call: () => apnsTokenAction(403, "InvalidProviderToken") as never,
+    call: async (f) => {
+      const apns = createApnsTokenProvider({
+        ...kindOptions.createApnsToken,
+        privateKey: f.key.applePem,
+      });
+      return apns.handleResponse(await apns.getToken(), 403, "InvalidProviderToken");
+    },
   },
   {
     target: "createApnsTokenProvider",

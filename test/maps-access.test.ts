@@ -255,7 +255,7 @@ describe("createMapsAccessTokenProvider", () => {
     expect((await rejection(maps.getToken())).code).toBe("MAPS_TOKEN_REQUEST_FAILED");
   });
 
-  it("checks its own options at once, and the MapKit options on the first call", async () => {
+  it("checks its own options and the MapKit options at once, the key on the first call", async () => {
     const code = (make: () => unknown) => {
       try {
         make();
@@ -269,7 +269,10 @@ describe("createMapsAccessTokenProvider", () => {
     expect(code(() => provider({ refreshBefore: 1.5 }))).toBe("INVALID_REFRESH_BEFORE");
     expect(code(() => provider({ fetchImpl: "fetch" as never }))).toBe("INVALID_OPTIONS");
     expect(code(() => provider({ now: () => NOW / 1000 }))).toBe("INVALID_NOW");
-    expect((await rejection(provider({ teamId: "x" }).getToken())).code).toBe("INVALID_TEAM_ID");
+    expect(code(() => provider({ teamId: "x" }))).toBe("INVALID_TEAM_ID");
+    expect(code(() => provider({ onError: 1 as never }))).toBe("INVALID_OPTIONS");
+    expect(code(() => provider({ mintTimeout: 0 }))).toBe("INVALID_OPTIONS");
+    expect(code(() => provider({ refreshbefore: 1 } as never))).toBe("UNKNOWN_OPTION");
     expect((await rejection(provider({ privateKey: "" }).getToken())).code).toBe("KEY_MISSING");
     expect(exchanges).toHaveLength(0);
   });

@@ -181,30 +181,8 @@ export const promotionalOfferPayload = (values: {
     String(values.timestamp),
   ].join(SEPARATOR);
 
-/**
- * Signs a promotional offer in Apple's original format, for StoreKit's `SKPaymentDiscount`,
- * StoreKit 2's `.promotionalOffer(offerID:keyID:nonce:signature:timestamp:)` and Retention
- * Messaging's `promotionalOfferSignatureV1`: bundle ID, key ID, product ID, offer identifier,
- * `appAccountToken` (lower case) or `applicationUsername` (or nothing), nonce (lower case) and
- * timestamp (ms) joined by U+2063, signed ECDSA P-256/SHA-256 with the in-app purchase key; the
- * signature is DER, standard base64. For Apple's newer JWS form, use
- * {@link createInAppSignature} with `audience: "promotional-offer"`.
- *
- * @example
- * ```ts
- * import { createPromotionalOfferSignature } from "asc-token";
- * const offer = await createPromotionalOfferSignature({
- *   keyId: "2X9R4HXF34",
- *   privateKey: process.env.IAP_PRIVATE_KEY!, // contents of SubscriptionKey_2X9R4HXF34.p8
- *   bundleId: "com.example.app",
- *   productId: "com.example.monthly",
- *   offerIdentifier: "WINBACK50",
- *   appAccountToken: "6584bedf-2ed0-4c01-93ed-c0c64a1670cc",
- * });
- * // Send { keyIdentifier, nonce, timestamp, signature } to the app, which passes them to StoreKit
- * ```
- */
-export const createPromotionalOfferSignature = async (
+/** Signs one promotional offer: see {@link createPromotionalOfferSignature}. */
+const signPromotionalOffer = async (
   options: PromotionalOfferSignatureOptions,
 ): Promise<PromotionalOfferSignature> => {
   const given = readOptions(
@@ -292,6 +270,38 @@ export const createPromotionalOfferSignature = async (
     ...(applicationUsername !== undefined && { applicationUsername }),
   };
 };
+
+/**
+ * Signs a promotional offer in Apple's original format, for StoreKit's `SKPaymentDiscount`,
+ * StoreKit 2's `.promotionalOffer(offerID:keyID:nonce:signature:timestamp:)` and Retention
+ * Messaging's `promotionalOfferSignatureV1`: bundle ID, key ID, product ID, offer identifier,
+ * `appAccountToken` (lower case) or `applicationUsername` (or nothing), nonce (lower case) and
+ * timestamp (ms) joined by U+2063, signed ECDSA P-256/SHA-256 with the in-app purchase key; the
+ * signature is DER, standard base64. For Apple's newer JWS form, use
+ * {@link createInAppSignature} with `audience: "promotional-offer"`.
+ *
+ * @example
+ * ```ts
+ * import { createPromotionalOfferSignature } from "asc-token";
+ * const offer = await createPromotionalOfferSignature({
+ *   keyId: "2X9R4HXF34",
+ *   privateKey: process.env.IAP_PRIVATE_KEY!, // contents of SubscriptionKey_2X9R4HXF34.p8
+ *   bundleId: "com.example.app",
+ *   productId: "com.example.monthly",
+ *   offerIdentifier: "WINBACK50",
+ *   appAccountToken: "6584bedf-2ed0-4c01-93ed-c0c64a1670cc",
+ * });
+ * // Send { keyIdentifier, nonce, timestamp, signature } to the app, which passes them to StoreKit
+ * ```
+ */
+export const createPromotionalOfferSignature: (
+  options: PromotionalOfferSignatureOptions,
+) => Promise<PromotionalOfferSignature> = /* @__PURE__ */ Object.assign(signPromotionalOffer, {
+  // Read by the providers, which refuse to cache it.
+  singleUse:
+    "each promotional offer signature carries a nonce Apple accepts once: sign one per offer, " +
+    "never cache it",
+});
 
 /**
  * The `promotionalOfferSignatureV1` of a Retention Messaging real-time response, from a
