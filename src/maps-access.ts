@@ -18,7 +18,7 @@ import type { FetchLike } from "./fetch.js";
 import { type MapKitTokenOptions, mapKitKind } from "./kinds/mapkit.js";
 import type { TokenProvider } from "./provider.js";
 import { epochSeconds, wholeSeconds } from "./time.js";
-import { type TokenKind, mintKind, readKindOptions } from "./token.js";
+import { mintKind, readKindOptions } from "./token.js";
 
 /**
  * Options for {@link createMapsAccessTokenProvider}: those of {@link createMapKitToken} (the token

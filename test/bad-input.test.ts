@@ -855,7 +855,7 @@ const toolRows: Row[] = [
       createTokenProvider(createInAppSignature, {
         ...kindOptions.createInAppSignature,
         privateKey: f.key.applePem,
-      } as never) as never,
+      }) as never,
   },
   {
     target: "createTokenProvider",

@@ -144,7 +144,7 @@ const table: Record<keyof typeof api, Slots | string> = {
     "handleResponse's token": (text) =>
       api.createApnsTokenProvider(teamOptions()).handleResponse(text, 403, text),
   },
-  apnsTokenAction: { reason: (text) => api.apnsTokenAction(403, text) },
+  TOKEN_KINDS: "data: the list of kinds; reads no text",
   createSignInWithAppleSecret: optionSlots(api.createSignInWithAppleSecret, () => ({
     ...teamOptions(),
     clientId: "com.example.web",
@@ -203,12 +203,7 @@ const table: Record<keyof typeof api, Slots | string> = {
   APPLE_ROOT_CA_G3: "a constant",
   signatureFromDer: { der: (text) => api.signatureFromDer(new TextEncoder().encode(text)) },
   signatureToDer: { raw: (text) => api.signatureToDer(new TextEncoder().encode(text)) },
-  withStore: optionSlots(
-    (options) => api.withStore(api.createAscToken, { store: api.createMemoryStore() })(options),
-    ascOptions,
-  ),
   createMemoryStore: { key: (text) => api.createMemoryStore().get(text) },
-  storeKeyFor: optionSlots((options) => api.storeKeyFor("createAscToken", options), ascOptions),
   redisStore: "wraps the caller's client; reads no text itself",
   workersKvStore: "wraps the caller's namespace; reads no text itself",
   durableObjectStore: "wraps the caller's storage; reads no text itself",

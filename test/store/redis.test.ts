@@ -2,6 +2,7 @@
 // 20 providers in worker threads sign once per lifetime and all get the same token, with ioredis
 // and with node-redis; Redis stopped mid-test costs local signings, never a failed call, and
 // sharing resumes when it is back; a garbage value under the key is ignored and replaced.
+import { sign as nodeSign } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -11,13 +12,11 @@ import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AscTokenErrorCode,
-  type AscTokenOptions,
   createAscToken,
   createTokenProvider,
   redisStore,
-  storeKeyFor,
-  withStore,
 } from "../../src/index.js";
+import { storeKeyFor } from "../../src/store/key.js";
 import { makeP256 } from "../helpers/keys.js";
 import { verifies } from "../helpers/verify.js";
 import { type RedisServer, startRedis } from "./redis-server.js";
@@ -176,7 +175,7 @@ describe("over a real Redis, in this process", () => {
       try {
         const storeKey = await storeKeyFor("createAscToken", options);
         await admin.set(storeKey, "garbage.planted.here", "PX", 60_000);
-        const provider = createTokenProvider(withStore(createAscToken, { store }), options);
+        const provider = createTokenProvider(createAscToken, { ...options, store });
         const token = await provider.getToken();
         expect(token).not.toBe("garbage.planted.here");
         expect(verifies(token, key.publicKey)).toBe(true);
@@ -196,16 +195,20 @@ describe("over a real Redis, in this process", () => {
       const errors: AscTokenErrorCode[] = [];
       const members = await Promise.all([1, 2, 3].map(() => connect(kind)));
       const providers = members.map(({ store }) =>
-        createTokenProvider(
-          withStore(
-            async (o: AscTokenOptions) => {
+        createTokenProvider(createAscToken, {
+          ...options,
+          privateKey: {
+            sign: (data: Uint8Array) => {
               signings++;
-              return createAscToken(o);
+              return Promise.resolve(
+                nodeSign("sha256", data, { key: key.privateKey, dsaEncoding: "ieee-p1363" }),
+              );
             },
-            { store, kind: "createAscToken", timeoutMs: 200, onError: (e) => errors.push(e.code) },
-          ),
-          { ...options, now: clock.now },
-        ),
+          },
+          store,
+          onError: (e) => errors.push(e.code),
+          now: clock.now,
+        }),
       );
       const all = () => Promise.all(providers.map((p) => p.getToken()));
       try {
