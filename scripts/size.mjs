@@ -16,9 +16,10 @@ import { weigh } from "./bundle.mjs";
  * Gzip bytes allowed for the createAscToken-only bundle: the size reached plus a few bytes, so
  * any growth is a decision. bench/RESULTS.md ("Where the bytes go") says what fills it and why
  * the 3,850 B target is not met: with every message and error code blanked, the code alone
- * weighs that much.
+ * weighs that much. Token kinds as values (name, options record, lifetime rules, the message's
+ * required options derived from the record) cost about 120 B of it.
  */
-export const BUDGET = 5140;
+export const BUDGET = 5260;
 
 const root = new URL("../", import.meta.url);
 const dist = fileURLToPath(new URL("dist/index.js", root));

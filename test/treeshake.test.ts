@@ -71,7 +71,7 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
       'export { createAscToken, createAppStoreServerToken } from "./dist/index.js";',
     );
     withLayers = await bundle(
-      "export { createAscToken, createAscTokenProvider, withStore, signatureFromDer, " +
+      "export { createAscToken, createAscTokenProvider, redisStore, signatureFromDer, " +
         'createAppleVerifier } from "./dist/index.js";',
     );
   });

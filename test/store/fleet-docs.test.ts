@@ -29,8 +29,6 @@ const recipe = (name: string): string => {
 
 it("docs/fleet.md names every store export", () => {
   const names = [
-    "withStore",
-    "storeKeyFor",
     "createMemoryStore",
     "redisStore",
     "workersKvStore",
