@@ -198,22 +198,25 @@ describe("checkAscToken: no finding on any token the library mints", () => {
   it("an unknown kind throws INVALID_OPTIONS naming the kinds", async () => {
     const token = await createApnsToken({ keyId, teamId, privateKey: key.applePem, now });
     expect(() => checkAscToken(token, { kind: "push" as never })).toThrow(
-      expect.objectContaining({ code: "INVALID_OPTIONS", message: expect.stringMatching(/apns/) }),
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
     );
+    expect(() => checkAscToken(token, { kind: "push" as never })).toThrow(/apns/);
   });
 });
 
 type Json = Record<string, unknown>;
-const KIND_ONLY = [
-  "APNS_TOKEN_TOO_OLD",
-  "ISS_MISSING",
-  "ISS_NOT_TEAM_ID",
-  "BID_INVALID",
-  "SUB_INVALID",
-  "HEADER_ID_WRONG",
-  "NONCE_INVALID",
-  "EXP_PRESENT",
-] as const satisfies readonly AscTokenFindingCode[];
+/** The findings only kinds other than App Store Connect's have (check.test.ts has the rest). */
+type KindOnly = Extract<
+  AscTokenFindingCode,
+  | "APNS_TOKEN_TOO_OLD"
+  | "ISS_MISSING"
+  | "ISS_NOT_TEAM_ID"
+  | "BID_INVALID"
+  | "SUB_INVALID"
+  | "HEADER_ID_WRONG"
+  | "NONCE_INVALID"
+  | "EXP_PRESENT"
+>;
 
 describe("checkAscToken: one test per finding only other kinds have", () => {
   const server = {
@@ -235,7 +238,7 @@ describe("checkAscToken: one test per finding only other kinds have", () => {
   const jwtHeader = { alg: "ES256", kid: keyId, typ: "JWT" };
   const plain = { alg: "ES256", kid: keyId };
   const cases: Record<
-    (typeof KIND_ONLY)[number],
+    KindOnly,
     // shown: the token's shape points to its kind, so the guess finds the same.
     { kind: Kind; header: Json; claims: Json; match: RegExp; shown?: false }
   > = {
