@@ -289,18 +289,19 @@ describe("asc-token errors", () => {
       1,
       /\(KEY_MALFORMED\)\n {2}check ASC_PRIVATE_KEY/,
     ],
+    // A value Apple would refuse is a setting to fix: exit 2, as for a missing one.
     [
       "a bad key ID",
       ["--key-id", "abc", "--issuer-id", issuerId],
       { ASC_PRIVATE_KEY: "x" },
-      1,
+      2,
       /\(INVALID_KEY_ID\)\n {2}check --key-id/,
     ],
     [
       "a lifetime over 20 minutes",
       ["--expires-in", "5000", "--issuer-id", issuerId, "--key-id", keyId],
       { ASC_PRIVATE_KEY: "x" },
-      1,
+      2,
       /\(LIFETIME_TOO_LONG\)\n {2}check --expires-in/,
     ],
   ];
