@@ -10,7 +10,7 @@ const kinds = Object.entries(MINT_KINDS)
   .join("\n");
 
 const lifetimes = Object.entries(MINT_KINDS)
-  .map(([name, kind]) => ("lifetime" in kind ? `${" ".repeat(27)}${name}: ${kind.lifetime}` : ""))
+  .map(([name, kind]) => ("lifetime" in kind ? `${" ".repeat(25)}${name}: ${kind.lifetime}` : ""))
   .filter(Boolean)
   .join("\n");
 

@@ -44,7 +44,7 @@ export const MINT_KINDS = {
     create: createAscToken,
     title: "App Store Connect API tokens",
     flags: ["issuer-id", "individual", "expires-in", "scope", "enterprise", "api-key-json"],
-    lifetime: "default 1140, max 1200 (15777000 with a long-lived --scope)",
+    lifetime: "default 1140, max 1200 (long-lived --scope: 15777000)",
   },
   "app-store-server": {
     create: createAppStoreServerToken,
