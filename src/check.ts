@@ -151,14 +151,6 @@ interface KindRules {
 }
 
 const SIX_MONTHS = 15_777_000;
-const APNS: KindRules = {
-  what: "an APNs provider token",
-  refuses: "APNs answers 403 InvalidProviderToken",
-  typ: false,
-  iss: "team",
-  exp: "none",
-  maxAge: true,
-};
 
 /** Every kind but App Store Connect's (whose checks below predate the others and are richer). */
 const RULES: Readonly<Record<Exclude<CheckKind, "app-store-connect">, KindRules>> = {
@@ -182,11 +174,22 @@ const RULES: Readonly<Record<Exclude<CheckKind, "app-store-connect">, KindRules>
     bid: true,
     nonce: true,
   },
-  apns: APNS,
+  apns: {
+    what: "an APNs provider token",
+    refuses: "APNs answers 403 InvalidProviderToken",
+    typ: false,
+    iss: "team",
+    exp: "none",
+    maxAge: true,
+  },
+  // DeviceCheck's token is APNs's ("the same steps"), so it shares APNs's rules.
   devicecheck: {
-    ...APNS,
     what: "a DeviceCheck token",
     refuses: "DeviceCheck answers 401",
+    typ: false,
+    iss: "team",
+    exp: "none",
+    maxAge: true,
   },
   "sign-in-with-apple": {
     what: "a Sign in with Apple client secret",
@@ -227,8 +230,15 @@ const RULES: Readonly<Record<Exclude<CheckKind, "app-store-connect">, KindRules>
 /** @internal Every kind the doctor knows, in the order the CLI lists them. */
 export const KINDS: readonly CheckKind[] = [
   "app-store-connect",
-  ...Object.keys(RULES),
-] as CheckKind[];
+  "app-store-server",
+  "in-app",
+  "apns",
+  "devicecheck",
+  "sign-in-with-apple",
+  "musickit",
+  "weatherkit",
+  "mapkit",
+];
 
 /**
  * @internal The kind a token's shape points to, and the claim that says so; App Store Connect's

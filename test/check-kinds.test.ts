@@ -15,7 +15,7 @@ import {
   createSignInWithAppleSecret,
   createWeatherKitToken,
 } from "../src/index.js";
-import { guessKind } from "../src/check.js";
+import { type CheckKind, guessKind, KINDS } from "../src/check.js";
 import { decodeToken } from "../src/decode.js";
 import { handToken } from "./helpers/jwt.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
@@ -361,6 +361,26 @@ describe("checkAscToken: one test per finding only other kinds have", () => {
       "IAT_IN_FUTURE",
       "SIGNATURE_NOT_RAW",
     ]);
+  });
+});
+
+describe("KINDS", () => {
+  it("lists every kind of the option's type once, and each is accepted", async () => {
+    // A Record over the union: the compiler fails this file if a kind is missing here.
+    const every: Record<CheckKind, true> = {
+      "app-store-connect": true,
+      "app-store-server": true,
+      "in-app": true,
+      apns: true,
+      devicecheck: true,
+      "sign-in-with-apple": true,
+      musickit: true,
+      weatherkit: true,
+      mapkit: true,
+    };
+    expect([...KINDS].sort()).toStrictEqual(Object.keys(every).sort());
+    const token = await createApnsToken({ keyId, teamId, privateKey: key.applePem, now });
+    for (const kind of KINDS) expect(() => checkAscToken(token, { now, kind })).not.toThrow();
   });
 });
 
