@@ -5,12 +5,13 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 import { decodeToken, verifies } from "./helpers/verify.js";
 
-const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const keyId = "2X9R4HXF34";
 const teamId = "DEF123GHIJ";
 const issuerId = "57246542-96fe-1a63-e053-0824d011072a";
@@ -380,10 +381,16 @@ describe("asc-token: common mistakes exit 2 with one message that names the fix"
 
 describe("key files as users have them", () => {
   it("a Windows-style path with backslashes: read as given, key ID from its name", () => {
-    // On Linux a backslash is a file name character, so this one relative name stands for the
-    // path; the CLI must pass it through untouched and find AuthKey_<KEYID>.p8 after the last \.
-    const windows = "C:\\Users\\me\\AuthKey_2X9R4HXF34.p8";
-    writeFileSync(join(dir, windows), key.applePem, { mode: 0o600 });
+    // On Linux and macOS a backslash is a file name character, so this one relative name stands
+    // for the path; the CLI must pass it through untouched and find AuthKey_<KEYID>.p8 after the
+    // last \. On Windows, a real path of that shape.
+    const windows =
+      process.platform === "win32"
+        ? join(dir, "Users", "me", `AuthKey_${keyId}.p8`)
+        : "C:\\Users\\me\\AuthKey_2X9R4HXF34.p8";
+    const file = process.platform === "win32" ? windows : join(dir, windows);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, key.applePem, { mode: 0o600 });
     const token = minted(run(["--issuer-id", issuerId, "--key-file", windows]));
     expect(token.header.kid).toBe(keyId);
     expect(
