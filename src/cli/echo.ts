@@ -51,7 +51,7 @@ const SHAPES: Record<Expected, (value: string) => boolean> = {
   origin: matches(/^[\w.:/*-]{1,100}$/),
   option: matches(/^--?[A-Za-z][\w-]{0,30}$/),
   argument: matches(/^-{0,2}[A-Za-z][\w-]{0,30}$/),
-  command: matches(/^[A-Za-z][\w-]{0,15}$/),
+  command: matches(/^[A-Za-z][\w-]{0,30}$/),
   number: matches(/^[\w.+-]{1,15}$/),
   "scope entry": matches(/^[A-Za-z]{1,10} \/[\w/.-]{0,100}$/),
   // A token is never echoed: it is a credential too.
