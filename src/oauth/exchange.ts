@@ -105,7 +105,13 @@ const refusal = (url: string, status: number, text: string, wait: number | undef
   const body = jsonObject(text);
   const error = body?.error;
   const known = typeof error === "string" ? ERRORS[error] : undefined;
-  const shown = typeof error === "string" ? ` ${summarize(error)}` : "";
+  // OAuth error names are lower case with underscores (RFC 6749 5.2): shown whole, as they are.
+  const shown =
+    typeof error !== "string"
+      ? ""
+      : /^[a-z_]{1,40}$/.test(error)
+        ? ` "${error}"`
+        : " " + summarize(error);
   const described =
     typeof body?.error_description === "string" ? ` (${summarize(body.error_description)})` : "";
   if (known) return problem(known[0], url, `answered ${status}${shown}${described}: ${known[1]}`);
