@@ -9,8 +9,6 @@ import { join } from "node:path";
 import { importSPKI, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import {
-  type AppleAdsClientSecretOptions,
-  type AppleBusinessManagerAssertionOptions,
   createAppleAdsClientSecret,
   createAppleBusinessManagerAssertion,
 } from "../../src/index.js";
@@ -35,15 +33,15 @@ const pem = opensslKey();
 const publicKey = createPublicKey(createPrivateKey(pem));
 const spki = publicKey.export({ type: "spki", format: "pem" }) as string;
 
-const abm = (extra: Partial<Record<keyof AppleBusinessManagerAssertionOptions, unknown>> = {}) =>
+const abm = (extra: Record<string, unknown> = {}) =>
   createAppleBusinessManagerAssertion({
     clientId: ABM_CLIENT,
     keyId: KEY_ID,
     privateKey: pem,
     now: () => NOW,
     ...extra,
-  } as AppleBusinessManagerAssertionOptions);
-const ads = (extra: Partial<Record<keyof AppleAdsClientSecretOptions, unknown>> = {}) =>
+  });
+const ads = (extra: Record<string, unknown> = {}) =>
   createAppleAdsClientSecret({
     clientId: ADS_CLIENT,
     teamId: ADS_TEAM,
@@ -51,7 +49,7 @@ const ads = (extra: Partial<Record<keyof AppleAdsClientSecretOptions, unknown>> 
     privateKey: pem,
     now: () => NOW,
     ...extra,
-  } as AppleAdsClientSecretOptions);
+  });
 
 describe("the openssl key", () => {
   it("is the SEC1 EC PRIVATE KEY users have, used as it is", () => {

@@ -117,7 +117,7 @@ const ads = (extra: Record<string, unknown> = {}) =>
     now,
     fetchImpl: local,
     ...extra,
-  } as never);
+  });
 const rejection = async (promise: Promise<unknown>): Promise<AscTokenError> => {
   try {
     await promise;
@@ -490,7 +490,11 @@ describe("options, checked on construction", () => {
     ["timeout over a minute", () => ads({ timeout: 60_001 }), "INVALID_OPTIONS"],
     ["fetchImpl a string", () => ads({ fetchImpl: "fetch" }), "INVALID_OPTIONS"],
     ["onError a string", () => ads({ onError: "log" }), "INVALID_OPTIONS"],
-    ["store without set", () => ads({ store: { get() {}, setIfAbsent() {} } }), "INVALID_OPTIONS"],
+    [
+      "store without set",
+      () => ads({ store: { get: Date.now, setIfAbsent: Date.now } }),
+      "INVALID_OPTIONS",
+    ],
     ["refreshBefore -1", () => ads({ refreshBefore: -1 }), "INVALID_REFRESH_BEFORE"],
     ["a bad clientId", () => abm({ clientId: "abc" }), "INVALID_CLIENT_ID"],
     ["a bad teamId", () => ads({ teamId: "DEF123GHIJ" }), "INVALID_TEAM_ID"],
