@@ -403,6 +403,19 @@ describe("stale-while-error and timeouts", () => {
     expect(error.code).toBe("OAUTH_REQUEST_FAILED");
   });
 
+  it("an answer that breaks off mid-body: OAUTH_REQUEST_FAILED", async () => {
+    answer = (_, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+      res.write('{"access_token":"acc');
+      setTimeout(() => res.destroy(), 20);
+    };
+    expect((await rejection(abm().getToken())).code).toBe("OAUTH_REQUEST_FAILED");
+  });
+
+  it("authorization() is the Bearer header value", async () => {
+    expect(await ads().authorization()).toBe("Bearer access-1");
+  });
+
   it("no answer at all (a closed port): OAUTH_REQUEST_FAILED with the cause", async () => {
     const closed: FetchLike = (_input, init) => fetch("http://127.0.0.1:9/", init);
     const error = await rejection(abm({ fetchImpl: closed }).getToken());
