@@ -259,7 +259,7 @@ export const providerEngine = <O extends { privateKey: ApplePrivateKey; now?: Cl
   if (kind) {
     // Every option but the key is checked now, not on the first request.
     const kindOptions = base as unknown as AppleKeyOptions;
-    validKeyId(kindOptions.keyId);
+    (kind.keyId ?? validKeyId)(kindOptions.keyId);
     kind.build(kindOptions);
     if (maxAge !== undefined && life?.maxAge !== undefined && maxAge > life.maxAge) {
       throw invalid(

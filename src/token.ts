@@ -131,6 +131,11 @@ export interface TokenKind<O extends AppleKeyOptions = AppleKeyOptions> {
   readonly options: KindOptionNames<O>;
   /** Apple's lifetime rules for its tokens. */
   readonly lifetime: KindLifetime;
+  /**
+   * Checks the key ID of a kind whose keys are not developer-account `.p8` keys (whose key ID is
+   * 10 characters, the default check).
+   */
+  readonly keyId?: ((keyId: unknown) => string) | undefined;
   /** Why a token of this kind must never be reused or cached, for kinds Apple makes single-use. */
   readonly singleUse?: string | undefined;
   /** Validates the options; returns the header's fields after `alg` and `kid`, and the claims. */
@@ -149,21 +154,31 @@ export interface MintedToken {
   readonly claims: Readonly<Record<string, unknown>>;
 }
 
+/** @internal Every option name `kind` reads: the shared ones, then its own. */
+export const kindOptionNames = ({ options }: TokenKind): string[] => [
+  "keyId",
+  "privateKey",
+  "clockTolerance",
+  "now",
+  ...Object.keys(options),
+];
+
 /**
  * @internal A snapshot of the options `kind` reads (the shared ones and its own), each read once;
  * any other name refused, and a non-object answered with the options it needs
  * (`{ keyId, teamId, privateKey }`).
  */
+
 export const readKindOptions = (
-  { options: own }: TokenKind,
+  kind: TokenKind,
   options: unknown,
   more: readonly string[] = [],
 ): Record<string, unknown> => {
-  const names = Object.keys(own);
-  const required = names.filter((name) => own[name as never]);
+  const own = kind.options as Record<string, boolean>;
+  const required = Object.keys(own).filter((name) => own[name]);
   return readOptions(
     options,
-    [...more, "keyId", "privateKey", "clockTolerance", "now", ...names],
+    [...more, ...kindOptionNames(kind)],
     `{ ${["keyId", ...required, "privateKey"].join(", ")} }`,
   );
 };
@@ -177,7 +192,7 @@ export const mintKind = async <O extends AppleKeyOptions>(
   read: O,
   privateKey: ApplePrivateKey,
 ): Promise<MintedToken> => {
-  const kid = validKeyId(read.keyId);
+  const kid = (kind.keyId ?? validKeyId)(read.keyId);
   const { header, claims } = kind.build(read);
   const token = await signJwt(
     { alg: "ES256", kid, ...header },
