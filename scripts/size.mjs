@@ -17,9 +17,9 @@ import { weigh } from "./bundle.mjs";
  * any growth is a decision. bench/RESULTS.md ("Where the bytes go") says what fills it and why
  * the 3,850 B target is not met: with every message and error code blanked, the code alone
  * weighs that much. Token kinds as values (name, options record, lifetime rules, the message's
- * required options derived from the record) cost about 120 B of it.
+ * required options derived from the record) cost about 120 B of it, over the 5,200 B the issue asks.
  */
-export const BUDGET = 5260;
+export const BUDGET = 5280;
 
 const root = new URL("../", import.meta.url);
 const dist = fileURLToPath(new URL("dist/index.js", root));
