@@ -14,7 +14,9 @@ import {
   encodeDer,
   encodeOid,
   rawToDerSignature,
+  readFields,
 } from "../der.js";
+import { fail } from "../errors.js";
 import { subtle } from "../subtle.js";
 import { OID } from "../verify/x509.js";
 
@@ -32,10 +34,11 @@ const DAY = 86_400_000;
 /** ecdsa-with-SHA384 (RFC 5758 §3.2): no parameters. */
 const ECDSA_SHA384 = encodeDer(SEQUENCE, encodeOid("1.2.840.10045.4.3.3"));
 
-/** A key pair and the DER Name of the certificate that holds its public key. */
+/** A key pair, the DER Name of the certificate that holds its public key, and the key's ID. */
 interface Holder {
   readonly keys: CryptoKeyPair;
   readonly name: Uint8Array<ArrayBuffer>;
+  readonly keyId: Uint8Array<ArrayBuffer>;
 }
 
 /** One certificate of the chain and the key pair its subject holds. */
@@ -107,11 +110,17 @@ const ROLES: Record<Role, { commonName: string; curve: string; years: number }> 
  */
 export const issue = async (role: Role, now: number, issuer?: Holder): Promise<Issued> => {
   const { commonName, curve, years } = ROLES[role];
-  const keys = (await subtle().generateKey({ name: "ECDSA", namedCurve: curve }, false, [
+  const keys = await subtle().generateKey({ name: "ECDSA", namedCurve: curve }, false, [
     "sign",
     "verify",
-  ])) as CryptoKeyPair;
+  ]);
   const subject = name(commonName);
+  const spki = new Uint8Array(await subtle().exportKey("spki", keys.publicKey));
+  // The key identifier of RFC 5280 §4.2.1.2 (1): the SHA-1 of the subjectPublicKey bits.
+  const bad = () => fail("CRYPTO_UNAVAILABLE", "WebCrypto exported a key that is not SPKI");
+  const [info] = readFields(spki, bad, [SEQUENCE]);
+  const [, bits] = readFields(info.contents, bad, [SEQUENCE, BIT_STRING]);
+  const keyId = new Uint8Array(await subtle().digest("SHA-1", bits.contents.slice(1)));
   const ca = role !== "leaf";
   const extensions = [
     // basicConstraints: a CA (the intermediate may issue only end-entity certificates), or not.
@@ -126,11 +135,23 @@ export const issue = async (role: Role, now: number, issuer?: Holder): Promise<I
     ),
     // keyUsage: keyCertSign and cRLSign for a CA, digitalSignature for the leaf.
     keyUsage(ca ? 0x06 : 0x80),
+    // subjectKeyIdentifier, and authorityKeyIdentifier `{ [0] keyIdentifier }` but on the root:
+    // RFC 5280 requires them of CAs and of issued certificates, and OpenSSL's strict mode checks.
+    extension("2.5.29.14", false, encodeDer(OCTET_STRING, keyId)),
+    ...(issuer
+      ? [
+          extension(
+            "2.5.29.35",
+            false,
+            encodeDer(SEQUENCE, encodeDer(contextTag(0, false), issuer.keyId)),
+          ),
+        ]
+      : []),
     // Apple's markers: an extension whose value is NULL, as in Apple's certificates.
     ...(role === "intermediate" ? [extension(OID.appleWwdrIntermediate, false, nullValue())] : []),
     ...(role === "leaf" ? [extension(OID.appleReceiptSigning, false, nullValue())] : []),
   ];
-  const signer = issuer ?? { keys, name: subject };
+  const signer = issuer ?? { keys, name: subject, keyId };
   const tbs = encodeDer(
     SEQUENCE,
     encodeDer(contextTag(0), encodeDer(INTEGER, Uint8Array.of(2))), // version v3
@@ -139,14 +160,10 @@ export const issue = async (role: Role, now: number, issuer?: Holder): Promise<I
     signer.name,
     encodeDer(SEQUENCE, time(now - DAY), time(now + years * 365 * DAY)),
     subject,
-    new Uint8Array(await subtle().exportKey("spki", keys.publicKey)),
+    spki,
     encodeDer(contextTag(3), encodeDer(SEQUENCE, ...extensions)),
   );
-  const raw = await subtle().sign(
-    { name: "ECDSA", hash: "SHA-384" },
-    signer.keys.privateKey,
-    tbs,
-  );
+  const raw = await subtle().sign({ name: "ECDSA", hash: "SHA-384" }, signer.keys.privateKey, tbs);
   const signature = rawToDerSignature(new Uint8Array(raw));
   const der = encodeDer(
     SEQUENCE,
@@ -154,7 +171,7 @@ export const issue = async (role: Role, now: number, issuer?: Holder): Promise<I
     ECDSA_SHA384,
     encodeDer(BIT_STRING, Uint8Array.of(0), signature),
   );
-  return { keys, name: subject, der };
+  return { keys, name: subject, keyId, der };
 };
 
 /** `der` as a PEM CERTIFICATE, 64 characters a line. */

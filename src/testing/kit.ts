@@ -15,6 +15,9 @@ import type {
 import { issue, toPem } from "./certificate.js";
 import * as defaults from "./payloads.js";
 
+/** Payload fields over the defaults: any field, and `undefined` to leave one out. */
+type Overrides<T> = { [K in keyof T]?: T[K] | undefined };
+
 /**
  * The app a test kit signs for, and its clock. Every option is optional.
  *
@@ -56,9 +59,9 @@ export interface AppleTestKitOptions {
  * ```
  */
 export interface AppleTestNotificationOptions {
-  notification?: AppleNotification;
-  transaction?: AppleTransaction | null;
-  renewalInfo?: AppleRenewalInfo | null;
+  notification?: Overrides<AppleNotification> | undefined;
+  transaction?: Overrides<AppleTransaction> | null | undefined;
+  renewalInfo?: Overrides<AppleRenewalInfo> | null | undefined;
 }
 
 /**
@@ -85,11 +88,11 @@ export interface AppleTestKit {
   /** Signs any JSON object as Apple does. */
   sign(payload: object): Promise<string>;
   /** A `signedTransactionInfo`: a first purchase of a monthly subscription, signed now. */
-  signTransaction(fields?: AppleTransaction): Promise<string>;
+  signTransaction(fields?: Overrides<AppleTransaction>): Promise<string>;
   /** A `signedRenewalInfo`: the subscription renewing. */
-  signRenewalInfo(fields?: AppleRenewalInfo): Promise<string>;
+  signRenewalInfo(fields?: Overrides<AppleRenewalInfo>): Promise<string>;
   /** A `signedAppTransactionInfo`. */
-  signAppTransaction(fields?: AppleAppTransaction): Promise<string>;
+  signAppTransaction(fields?: Overrides<AppleAppTransaction>): Promise<string>;
   /**
    * A notification's `signedPayload` (SUBSCRIBED, INITIAL_BUY) whose `data` holds a signed
    * transaction and renewal info: what Apple POSTs to a webhook is `{ signedPayload }`.

@@ -18,8 +18,7 @@ export interface App {
 
 /** `digits` random decimal digits after `prefix`: Apple's IDs are decimal strings like these. */
 const id = (prefix: string, digits: number): string =>
-  prefix +
-  Array.from(crypto.getRandomValues(new Uint8Array(digits)), (byte) => byte % 10).join("");
+  prefix + Array.from(crypto.getRandomValues(new Uint8Array(digits)), (byte) => byte % 10).join("");
 
 /** A transaction: a first purchase of a monthly subscription, signed now. */
 export const transaction = ({ bundleId, environment, now }: App) => {
