@@ -25,6 +25,11 @@ import {
 } from "../src/index.js";
 import { type AppleTestKit, createAppleTestKit } from "../src/testing.js";
 import { parseCertificate } from "../src/verify/x509.js";
+import {
+  REAL_SANDBOX_NOTIFICATION,
+  REAL_SANDBOX_NOTIFICATION_APP,
+  REAL_SANDBOX_NOTIFICATION_UUID,
+} from "./fixtures/apple-signed-notification.mjs";
 import { decodeToken } from "./helpers/verify.js";
 
 const BUNDLE_ID = "com.example.app";
@@ -190,6 +195,39 @@ describe("asc-token's verifier accepts what the kit signs (given the kit's root)
     await expect(
       verifyNotification(signedPayload, { ...options, bundleId: "com.example.other" }),
     ).rejects.toMatchObject({ code: "UNEXPECTED_BUNDLE_ID" });
+  });
+});
+
+describe("a notification Apple signed (the bench's input): both verifiers agree", () => {
+  const { bundleId } = REAL_SANDBOX_NOTIFICATION_APP;
+  const appleVerifier = () =>
+    new SignedDataVerifier(
+      [Buffer.from(APPLE_ROOT_CA_G3, "base64")],
+      false,
+      Environment.SANDBOX,
+      bundleId,
+    );
+
+  it("Apple's SignedDataVerifier and asc-token's accept it under Apple Root CA - G3", async () => {
+    await expect(
+      appleVerifier().verifyAndDecodeNotification(REAL_SANDBOX_NOTIFICATION),
+    ).resolves.toMatchObject({ notificationUUID: REAL_SANDBOX_NOTIFICATION_UUID });
+    await expect(
+      verifyNotification(REAL_SANDBOX_NOTIFICATION, { bundleId, environment: "Sandbox" }),
+    ).resolves.toMatchObject({ notificationType: "TEST", data: { bundleId } });
+  });
+
+  it("the check can fail: one changed signature byte, and both refuse it", async () => {
+    const at = REAL_SANDBOX_NOTIFICATION.lastIndexOf(".") + 5;
+    const digit = REAL_SANDBOX_NOTIFICATION[at] === "A" ? "B" : "A";
+    const forged =
+      REAL_SANDBOX_NOTIFICATION.slice(0, at) + digit + REAL_SANDBOX_NOTIFICATION.slice(at + 1);
+    await expect(appleVerifier().verifyAndDecodeNotification(forged)).rejects.toBeInstanceOf(
+      VerificationException,
+    );
+    expect(await codeOf(verifyNotification(forged, { bundleId, environment: "Sandbox" }))).toBe(
+      "SIGNATURE_INVALID",
+    );
   });
 });
 
