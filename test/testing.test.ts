@@ -304,6 +304,29 @@ describe("options and defaults", () => {
     });
   });
 
+  it("certificates valid past 2049 carry GeneralizedTime, and still verify everywhere", async () => {
+    const now = Date.UTC(2045, 0, 1);
+    const late = await createAppleTestKit({ now: new Date(now) });
+    const root = new X509Certificate(late.rootCertificateDer);
+    expect(Date.parse(root.validTo)).toBeGreaterThan(Date.UTC(2050, 0, 1));
+    // The root's notAfter: tag 0x18 (GeneralizedTime), 15 characters, the year 2065.
+    expect(
+      Buffer.from(late.rootCertificateDer).includes(Buffer.from("\x18\x0f2065", "latin1")),
+    ).toBe(true);
+    const signed = await late.signNotification();
+    await expect(
+      verifyNotification(signed, { ...options, rootCertificates: [late.rootCertificate] }),
+    ).resolves.toBeDefined();
+    await expect(
+      new SignedDataVerifier(
+        [Buffer.from(late.rootCertificateDer)],
+        false,
+        Environment.SANDBOX,
+        BUNDLE_ID,
+      ).verifyAndDecodeNotification(signed),
+    ).resolves.toBeDefined();
+  });
+
   it("a clock function is read at each signing", async () => {
     let now = Date.UTC(2025, 0, 1);
     const ticking = await createAppleTestKit({ now: () => now });
@@ -352,6 +375,11 @@ describe("options and defaults", () => {
       }),
     ) as AppleNotification;
     expect(consumable.data?.signedTransactionInfo).toBeTypeOf("string");
+    const renewalOnly = payloadOf(
+      await kit.signNotification({ transaction: null }),
+    ) as AppleNotification;
+    expect("signedTransactionInfo" in renewalOnly.data!).toBe(false);
+    expect(payloadOf(renewalOnly.data!.signedRenewalInfo!).autoRenewStatus).toBe(1);
     expect("signedRenewalInfo" in consumable.data!).toBe(false);
     const summary = {
       requestIdentifier: "efb27071-45a4-4aca-9854-2a1d7f5d7ec9",

@@ -88,8 +88,10 @@ const keyUsage = (bits: number) => {
 const serialNumber = () => {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   // High bit clear (positive), next bit set (no leading zero byte): minimal DER.
-  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x40;
-  return encodeDer(INTEGER, bytes);
+  return encodeDer(
+    INTEGER,
+    bytes.map((byte, i) => (i ? byte : 0x40 | (byte & 0x3f))),
+  );
 };
 
 /** An extension value of NULL, as Apple's marker extensions hold. */
@@ -176,5 +178,5 @@ export const issue = async (role: Role, now: number, issuer?: Holder): Promise<I
 
 /** `der` as a PEM CERTIFICATE, 64 characters a line. */
 export const toPem = (der: Uint8Array): string =>
-  `-----BEGIN CERTIFICATE-----\n${(encodeBase64(der).match(/.{1,64}/g) ?? []).join("\n")}\n` +
+  `-----BEGIN CERTIFICATE-----\n${encodeBase64(der).replace(/.{64}(?!$)/g, "$&\n")}\n` +
   "-----END CERTIFICATE-----\n";
