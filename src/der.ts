@@ -153,7 +153,7 @@ export const encodeOid = (text: string): Uint8Array<ArrayBuffer> => {
     // Base 128, most significant group first, every group but the last with its high bit set.
     const groups = [arc % 128];
     for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128)) {
-      groups.unshift(0x80 | value % 128);
+      groups.unshift(0x80 | (value % 128));
     }
     bytes.push(...groups);
   }
