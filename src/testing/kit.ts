@@ -38,8 +38,9 @@ export interface AppleTestKitOptions {
   /** The `appAppleId` of notifications and app transactions. Default `1234567890`. */
   appAppleId?: number;
   /**
-   * The time payloads are signed at (`signedDate` and the other dates), read at each signing, and
-   * the certificates are valid around (from a day before the kit is made). Default `Date.now`.
+   * The time payloads are signed at (`signedDate` and the other dates, in whole seconds), read at
+   * each signing, and the certificates are valid around (from a day before the kit is made).
+   * Default `Date.now`.
    */
   now?: Clock;
 }
