@@ -5,7 +5,9 @@
 //   npm run bench -- --quick      one short round: proves every case still runs (CI); never
 //                                 fails on speed, never writes RESULTS.md
 //   npm run bench -- --only asc   only the cases whose name contains one of the comma-separated
-//                                 words (their floors are always kept); prints, does not write
+//                                 words (their floors are always kept); prints, and writes only
+//                                 the verification block when every verifier case ran
+//                                 (`--only Verifier` remeasures verification alone)
 //   npm run bench -- --rounds 5   fewer (or more) rounds than the default 11
 //
 // This machine kind is shared and noisy: absolute times wander by ±25 % between runs, so every
@@ -367,21 +369,29 @@ const samples = await runRounds(active, ROUNDS, budget, (round, seconds) => {
 
 const TURNS = quick ? 10 : 2500;
 const single = active.filter((c) => !c.batch);
+/** Interleaved turns of `cases` (undefined when `--only` left none). */
+const turnsOf = async (cases, n) =>
+  cases.length
+    ? interleave(
+        cases.map((c) => [c.name, c.fn]),
+        n,
+      )
+    : undefined;
 // Both verify floors and the four verifier cases take turns together, so that asc-token and
 // Apple's library are also compared with each other block by block.
-const verifyTurns = await interleave(
-  single.filter((c) => c.verify).map((c) => [c.name, c.fn]),
+const verifyTurns = await turnsOf(
+  single.filter((c) => c.verify),
   Math.ceil(TURNS / 8),
 );
 const turns = {
   [VERIFY]: verifyTurns,
   [VERIFY_COLD]: verifyTurns,
-  [WARM]: await interleave(
-    single.filter((c) => c.floor === WARM).map((c) => [c.name, c.fn]),
+  [WARM]: await turnsOf(
+    single.filter((c) => c.floor === WARM),
     TURNS,
   ),
-  [COLD]: await interleave(
-    single.filter((c) => c.floor === COLD).map((c) => [c.name, c.fn]),
+  [COLD]: await turnsOf(
+    single.filter((c) => c.floor === COLD),
     Math.ceil(TURNS / 8),
   ),
 };
@@ -404,8 +414,15 @@ const interleavedTable = [
   "| case | median µs per token | × floor (median) | × floor (min–max over blocks) | floor |",
   "|---|---:|---:|---:|---|",
   ...single
-    .filter((c) => turns[c.floor])
+    .filter((c) => turns[c.floor] && !c.verify)
     .map((c) => row(c, blockRatio(turns[c.floor], c.name, c.floor))),
+].join("\n");
+const verifyInterleavedTable = [
+  `**Calls interleaved one by one** (${Math.ceil(TURNS / 8).toLocaleString("en")} turns; min–max over 5 blocks of turns):`,
+  "",
+  "| case | median µs per call | × floor (median) | × floor (min–max over blocks) | floor |",
+  "|---|---:|---:|---:|---|",
+  ...single.filter((c) => c.verify).map((c) => row(c, blockRatio(verifyTurns, c.name, c.floor))),
 ].join("\n");
 const versusApple = (name, apple) => {
   const has = (n) => active.some((c) => c.name === n);
@@ -421,14 +438,16 @@ const appleTable = [
   ...versusApple(ASC_REUSED, APPLE_REUSED),
   ...versusApple(ASC_NEW, APPLE_NEW),
 ].join("\n");
-const roundsTable = [
-  `**tinybench rounds** (${ROUNDS} round${ROUNDS === 1 ? "" : "s"}; min–max over rounds):`,
-  "",
-  "| case | median µs per token | × floor (median) | × floor (min–max over rounds) | floor |",
-  "|---|---:|---:|---:|---|",
-  ...active.map((c) => row(c, summarize(samples, c))),
-].join("\n");
-const table = `${interleavedTable}\n\n${appleTable}\n\n${roundsTable}`;
+const roundsTable = (cases) =>
+  [
+    `**tinybench rounds** (${ROUNDS} round${ROUNDS === 1 ? "" : "s"}; min–max over rounds):`,
+    "",
+    "| case | median µs per call | × floor (median) | × floor (min–max over rounds) | floor |",
+    "|---|---:|---:|---:|---|",
+    ...cases.map((c) => row(c, summarize(samples, c))),
+  ].join("\n");
+const table = `${interleavedTable}\n\n${roundsTable(active.filter((c) => !c.verify))}`;
+const verifyTable = `${appleTable}\n\n${verifyInterleavedTable}\n\n${roundsTable(active.filter((c) => c.verify))}`;
 
 const version = (name) =>
   JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, root), "utf8")).version;
@@ -440,7 +459,6 @@ const env = [
   `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores (shared)`,
   `- Packages: asc-token ${own.version} (this tree), jose ${version("jose")}, jsonwebtoken ${version("jsonwebtoken")}, fast-jwt ${version("fast-jwt")}, @tsndr/cloudflare-worker-jwt ${version("@tsndr/cloudflare-worker-jwt")}, @apple/app-store-server-library ${version("@apple/app-store-server-library")}, tinybench ${version("tinybench")}`,
   "- Two views, both with every ratio taken against a floor measured in the same run. *Calls interleaved one by one*: the single-token cases take turns call by call in a new shuffled order each turn; each case's median latency over a block of turns is divided by the floor's in the same block. *tinybench rounds*: per round, each case is a short tinybench run (its median latency) in a new shuffled order; each ratio is taken against the floor of the same round. Reported: the median of the ratios, and their min–max.",
-  "- Verifying: a TEST notification Apple's sandbox signed with Apple's real chain (test/fixtures/apple-signed-notification.mjs), offline (Apple's online checks off), bundle ID and environment checked; the verify floors verify its signature with the leaf's key.",
   `- Same header \`{alg, kid, typ}\` and claims \`{iss, iat, exp, aud}\` everywhere, one P-256 key in Apple's 150-byte .p8 form; cold cases cycle through ${pool.length} distinct keys (asc-token caches 16).`,
   provider
     ? ""
@@ -449,22 +467,36 @@ const env = [
   .filter(Boolean)
   .join("\n");
 
-const block = `<!-- bench:start (written by \`npm run bench\`; do not edit by hand) -->\n${env}\n\n${table}\n<!-- bench:end -->`;
-console.log(`\n${env}\n\n${table}\n`);
+const verifyEnv = [
+  ...env.split("\n").filter((line) => !line.startsWith("- Same header")),
+  "- Verifying: a TEST notification Apple's sandbox signed with Apple's real chain (test/fixtures/apple-signed-notification.mjs), verified offline (Apple's online checks off) with bundle ID and environment checked, by a verifier kept across calls and by a new one per call; the floors verify its signature with the leaf's key, imported once or every call. Apple's offline `SignedDataVerifier` caches nothing, so reused or new it checks the whole chain every call.",
+].join("\n");
+const signBlock = `<!-- bench:start (written by \`npm run bench\`; do not edit by hand) -->\n${env}\n\n${table}\n<!-- bench:end -->`;
+const verifyBlock = `<!-- bench-verify:start (written by \`npm run bench\`; do not edit by hand) -->\n${verifyEnv}\n\n${verifyTable}\n<!-- bench-verify:end -->`;
+console.log(`\n${env}\n\n${table}\n\n${verifyTable}\n`);
 
-if (quick || only) {
-  console.log(
-    quick
-      ? "--quick: every case ran and every token verified (speed is not checked)."
-      : "--only: RESULTS.md not written.",
-  );
+/** `text` with the block named `name` replaced by `block` (or added at the end). */
+const withBlock = (text, name, block) => {
+  const marked = new RegExp(`<!-- ${name}:start[^]*?<!-- ${name}:end -->`);
+  return marked.test(text) ? text.replace(marked, () => block) : `${text.trimEnd()}\n\n${block}\n`;
+};
+// The signing block is written by a full run only; the verification block by any run that has
+// all four verifier cases, so that `--only Verifier` remeasures verification alone.
+const verifyComplete = [ASC_REUSED, APPLE_REUSED, ASC_NEW, APPLE_NEW].every((name) =>
+  active.some((c) => c.name === name),
+);
+if (quick) {
+  console.log("--quick: every case ran and every token verified (speed is not checked).");
+} else if (only && !verifyComplete) {
+  console.log("--only: RESULTS.md not written.");
 } else {
-  const previous = existsSync(resultsFile)
+  let text = existsSync(resultsFile)
     ? readFileSync(resultsFile, "utf8")
     : "# Benchmark results\n\n";
-  const updated = /<!-- bench:start[^]*?<!-- bench:end -->/.test(previous)
-    ? previous.replace(/<!-- bench:start[^]*?<!-- bench:end -->/, () => block)
-    : `${previous.trimEnd()}\n\n${block}\n`;
-  writeFileSync(resultsFile, updated);
-  console.log("Written to bench/RESULTS.md");
+  if (!only) text = withBlock(text, "bench", signBlock);
+  if (verifyComplete) text = withBlock(text, "bench-verify", verifyBlock);
+  writeFileSync(resultsFile, text);
+  console.log(
+    only ? "Verification written to bench/RESULTS.md (--only)" : "Written to bench/RESULTS.md",
+  );
 }
