@@ -3,6 +3,8 @@
 // esbuild with --platform=browser (test/runtimes/targets/bundler.mjs), then run.
 import {
   AscTokenError,
+  createAppleAdsTokenProvider,
+  createAppleBusinessManagerTokenProvider,
   createAppleVerifier,
   createAscToken,
   importAppleKey,
@@ -13,7 +15,15 @@ import { run } from "./suite.mjs";
 
 export const runSuite = (fixtures) =>
   run(
-    { AscTokenError, createAppleVerifier, createAscToken, importAppleKey, isAscTokenError },
+    {
+      AscTokenError,
+      createAppleAdsTokenProvider,
+      createAppleBusinessManagerTokenProvider,
+      createAppleVerifier,
+      createAscToken,
+      importAppleKey,
+      isAscTokenError,
+    },
     fixtures,
     { createAppleTestKit },
   );
