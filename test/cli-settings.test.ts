@@ -159,8 +159,8 @@ describe("resolveSettings", () => {
     expect(resolve({ individual: true }, env).options).toMatchObject({
       expiresIn: 900,
       audience: "apple-developer-enterprise-v1",
-      issuerId: undefined,
     });
+    expect(resolve({ individual: true }, env).options).not.toHaveProperty("issuerId");
     expect(resolve({ individual: true, "expires-in": "300" }, env).options.expiresIn).toBe(300);
     expect(resolve({ individual: true, enterprise: false }, env).options.audience).toBeUndefined();
   });

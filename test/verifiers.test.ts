@@ -40,8 +40,18 @@ beforeAll(async () => {
   key = makeP256();
   other = makeP256();
   publicKeyPem = key.publicKey.export({ type: "spki", format: "pem" }) as string;
-  const mint = async (name: string, options: Partial<AscTokenOptions>): Promise<Case> => {
-    const token = await createAscToken({ keyId, issuerId, privateKey: key.applePem, ...options });
+  // `individual`: issuerId left out, which is how an individual key's token is asked for.
+  const mint = async (
+    name: string,
+    options: Partial<AscTokenOptions> & { individual?: true },
+  ): Promise<Case> => {
+    const { individual, ...rest } = options;
+    const token = await createAscToken({
+      keyId,
+      ...(!individual && { issuerId }),
+      privateKey: key.applePem,
+      ...rest,
+    });
     const { claims } = decodeToken(token);
     return {
       name,
@@ -53,7 +63,7 @@ beforeAll(async () => {
   };
   cases = [
     await mint("team key, Apple's .p8 PEM", {}),
-    await mint("individual key (sub: user)", { issuerId: undefined, privateKey: key.pkcs8Pem }),
+    await mint("individual key (sub: user)", { individual: true, privateKey: key.pkcs8Pem }),
     await mint("Enterprise Program audience", { audience: "apple-developer-enterprise-v1" }),
     await mint("scoped token", {
       scope: ["GET /v1/apps?filter[platform]=IOS", "POST /v1/bundleIds"],

@@ -268,7 +268,8 @@ export const resolveSettings = (flags: MintFlags, env: Env, readFile: ReadFile):
   return {
     options: {
       keyId: keyId[1].trim(),
-      issuerId: issuer?.[1].trim(),
+      // Left out, not undefined, for --individual: createAscToken refuses an undefined issuerId.
+      ...(issuer && { issuerId: issuer[1].trim() }),
       privateKey,
       expiresIn,
       scope: scope?.length ? scope : undefined,

@@ -22,7 +22,7 @@ import { type ApplePrivateKey, importAppleKey } from "../key.js";
 import { isSigner, signWithSigner } from "../signer.js";
 import { ES256, subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
-import { UUID, matches, validIdentifier, validKeyId } from "../validate.js";
+import { UUID, matches, unset, validIdentifier, validKeyId } from "../validate.js";
 
 /**
  * Options for {@link createPromotionalOfferSignature}. Nothing here is mutated or kept.
@@ -130,7 +130,10 @@ const checkPart = (
   optional = false,
 ): string => {
   if (typeof value !== "string" || (!optional && !value) || value.includes(SEPARATOR)) {
-    const got = typeof value === "string" && value ? "a string holding U+2063" : summarize(value);
+    const got =
+      typeof value === "string" && value
+        ? "a string holding U+2063"
+        : summarize(value) + unset(value);
     throw fail(code, `${name} must be ${what}, without U+2063 (the separator); got ${got}`);
   }
   return value;
@@ -139,7 +142,9 @@ const checkPart = (
 /** A UUID option, checked and in lower case; undefined when left out. */
 const uuid = (value: unknown, name: string, code: AscTokenErrorCode, what: string) => {
   if (value === undefined) return undefined;
-  if (!matches(value, UUID)) throw fail(code, `${name} must be ${what}; got ${summarize(value)}`);
+  if (!matches(value, UUID)) {
+    throw fail(code, `${name} must be ${what}; got ${summarize(value)}${unset(value)}`);
+  }
   return value.toLowerCase();
 };
 
