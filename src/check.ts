@@ -5,6 +5,7 @@ import { ASC_AUDIENCES, lifetimeProblem, validScope } from "./kinds/app-store-co
 import { APNS_MAX_AGE } from "./kinds/apns.js";
 import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
 import { decodeToken, printable } from "./decode.js";
+import { decodeBase64 } from "./base64url.js";
 import { isDerSignature } from "./der.js";
 import { isAscTokenError, summarize } from "./errors.js";
 import { type Clock, epochSeconds } from "./time.js";
@@ -360,6 +361,7 @@ export const checkAscToken = (token: string, options?: AscTokenCheckOptions): As
     identity(decoded.claims, add);
     timing(decoded.claims, now, add);
   }
-  signatureCheck(decoded.signature, add);
+  // decodeToken has checked that the signature is base64url.
+  signatureCheck(decodeBase64(decoded.signature) as Uint8Array, add);
   return findings;
 };

@@ -63,7 +63,7 @@ export interface PromotionalOfferSignatureOptions {
   applicationUsername?: string | undefined;
   /** A one-time UUID. Default: a fresh `crypto.randomUUID()`. Signed and returned in lower case. */
   nonce?: string | undefined;
-  /** Clock for `timestamp` (epoch ms function or a `Date`). Default `Date.now`. Not backdated. */
+  /** Clock for `timestamp` (see {@link Clock}). Default `Date.now`. Not backdated. */
   now?: Clock | undefined;
 }
 
@@ -158,8 +158,12 @@ const epochMs = (now: Clock | undefined): number => {
     epochSeconds(() => ms);
     return ms;
   }
-  epochSeconds(now); // a valid Date of any realm, or undefined, from here on
-  return now === undefined ? Date.now() : Date.prototype.getTime.call(now);
+  epochSeconds(now); // valid epoch ms, a valid Date of any realm, or undefined, from here on
+  return now === undefined
+    ? Date.now()
+    : typeof now === "number"
+      ? now
+      : Date.prototype.getTime.call(now);
 };
 
 /**
