@@ -50,7 +50,7 @@ describe("AscTokenOptions", () => {
     >();
     expectTypeOf<AscTokenOptions["audience"]>().toEqualTypeOf<AscAudience | undefined>();
     expectTypeOf<AscTokenOptions["now"]>().toEqualTypeOf<Clock | undefined>();
-    expectTypeOf<Clock>().toEqualTypeOf<(() => number) | Date>();
+    expectTypeOf<Clock>().toEqualTypeOf<(() => number) | Date | number>();
     expectTypeOf<AscTokenOptions["expiresIn"]>().toEqualTypeOf<number | undefined>();
     expectTypeOf<AscTokenOptions["clockTolerance"]>().toEqualTypeOf<number | undefined>();
   });
@@ -63,8 +63,10 @@ describe("AscTokenOptions", () => {
       { keyId: "2X9R4HXF34", privateKey: "…", scope: "GET /v1/apps" },
       // @ts-expect-error audience is one of two literals
       { keyId: "2X9R4HXF34", privateKey: "…", audience: "appstoreconnect-v2" },
-      // @ts-expect-error now is a Clock, not epoch ms
-      { keyId: "2X9R4HXF34", privateKey: "…", now: 0 },
+      // @ts-expect-error issuerId is left out for an individual key, never given as undefined
+      { keyId: "2X9R4HXF34", privateKey: "…", issuerId: undefined },
+      // @ts-expect-error now is a Clock, not a date string
+      { keyId: "2X9R4HXF34", privateKey: "…", now: "2026-11-28T12:00:00Z" },
     ];
     for (const options of bad)
       await expect(createAscToken(options)).rejects.toBeInstanceOf(AscTokenError);

@@ -15,6 +15,7 @@ import {
   pyjwtVerify,
 } from "./helpers/external.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
+import { canRun } from "./helpers/tools.mjs";
 import { decodeToken, verifies } from "./helpers/verify.js";
 
 const keyId = "2X9R4HXF34";
@@ -167,7 +168,8 @@ describe("openssl dgst -sha256 -verify (raw signature converted to DER)", () => 
   });
 });
 
-describe("PyJWT (Debian python3-jwt, /usr/bin/python3)", () => {
+// Skipped, with the notice at the end of the run, where PyJWT is missing; required under CI=true.
+describe.skipIf(!canRun("pyjwt"))("PyJWT (Debian python3-jwt)", () => {
   it("is installed (.ci/run installs it on a fresh machine)", () => {
     expect(missingTool("pyjwt")).toBeUndefined();
   });
