@@ -49,8 +49,7 @@ export const epochSeconds = (now: Clock | undefined): number => {
   if (typeof ms !== "number" || !(ms >= FLOOR && ms <= 8.64e15)) {
     throw fail(
       "INVALID_NOW",
-      "now must be epoch ms from 2018 on (a number, a function returning one, or a Date); " +
-        "seconds? a fake timer?",
+      "now must be a Date or epoch ms from 2018 on (seconds? a fake timer?)",
     );
   }
   return Math.floor(ms / 1000);

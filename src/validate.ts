@@ -21,8 +21,7 @@ const IDENTIFIER = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
 const ORIGIN = /^[^\s,]+$/;
 
 /** The likely cause of a required identifier given as undefined or empty, to follow "got …". */
-export const unset = (value: unknown): string =>
-  value === undefined || value === "" ? " (an unset environment variable?)" : "";
+export const UNSET = " (an unset environment variable?)";
 
 /** True when `value` is a string `pattern` matches. */
 export const matches = (value: unknown, pattern: RegExp): value is string =>
@@ -35,13 +34,15 @@ export const matches = (value: unknown, pattern: RegExp): value is string =>
  */
 const nearMiss = (value: unknown, pattern: RegExp): string =>
   summarize(value) +
-  (typeof value !== "string" || value === ""
-    ? unset(value)
-    : pattern.test(value.trim())
-      ? " (whitespace around it)"
-      : pattern.test(value.toUpperCase())
-        ? " (lower case)"
-        : "");
+  (value === undefined || value === ""
+    ? UNSET
+    : typeof value !== "string"
+      ? ""
+      : pattern.test(value.trim())
+        ? " (whitespace around it)"
+        : pattern.test(value.toUpperCase())
+          ? " (lower case)"
+          : "");
 
 /** Throws `code` unless `value` is a string `pattern` matches. */
 const valid = (

@@ -187,9 +187,7 @@ describe("options", () => {
     for (const clock of [new Date(0), () => 0, 0, 1_764_331_200]) {
       await expect(createAscToken({ ...good, now: clock })).rejects.toMatchObject({
         code: "INVALID_NOW",
-        message:
-          "now must be epoch ms from 2018 on (a number, a function returning one, or a Date); " +
-          "seconds? a fake timer?",
+        message: "now must be a Date or epoch ms from 2018 on (seconds? a fake timer?)",
       });
     }
     for (const clock of [new Date(0), () => 0]) {

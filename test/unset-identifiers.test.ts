@@ -118,7 +118,7 @@ describe("createAscToken: only an issuerId left out asks for an individual key",
     await expect(api.createAscToken(options as api.AscTokenOptions)).rejects.toMatchObject({
       code: "INVALID_ISSUER_ID",
       message:
-        'issuerId must be a UUID, or left out for an individual key (sub "user"); got ' +
+        "issuerId must be a UUID (or left out for an individual key); got " +
         `${JSON.stringify(Object.values(extra)[0]) ?? "undefined"} (an unset environment variable?)`,
     });
   });

@@ -182,10 +182,9 @@ export const createAscToken: (options: AscTokenOptions) => Promise<string> =
       const { issuerId, audience = "appstoreconnect-v1" } = options;
       // Only an issuerId left out asks for an individual key: one given as undefined is most
       // often an unset environment variable, and a team key's token without it gets a 401.
-      const iss =
-        issuerId === undefined && !("issuerId" in options)
-          ? undefined
-          : validIssuerId(issuerId, 'a UUID, or left out for an individual key (sub "user")');
+      const iss = !("issuerId" in options)
+        ? undefined
+        : validIssuerId(issuerId, "a UUID (or left out for an individual key)");
       if (!ASC_AUDIENCES.includes(audience)) {
         throw invalid("INVALID_AUDIENCE", "audience", ASC_AUDIENCES.join(" or "), audience);
       }

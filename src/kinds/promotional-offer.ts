@@ -22,7 +22,7 @@ import { type ApplePrivateKey, importAppleKey } from "../key.js";
 import { isSigner, signWithSigner } from "../signer.js";
 import { ES256, subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
-import { UUID, matches, unset, validIdentifier, validKeyId } from "../validate.js";
+import { UNSET, UUID, matches, validIdentifier, validKeyId } from "../validate.js";
 
 /**
  * Options for {@link createPromotionalOfferSignature}. Nothing here is mutated or kept.
@@ -138,6 +138,9 @@ const checkPart = (
   }
   return value;
 };
+
+/** {@link UNSET} for a value given as undefined or empty, the likely unset variable. */
+const unset = (value: unknown): string => (value === undefined || value === "" ? UNSET : "");
 
 /** A UUID option, checked and in lower case; undefined when left out. */
 const uuid = (value: unknown, name: string, code: AscTokenErrorCode, what: string) => {
