@@ -54,7 +54,7 @@ describe("finding the tools", () => {
     expect(isRequired("redis-server", { REQUIRE_BROWSERS: "1" })).toBe(false);
     expect(() => canRun("redis-server", { PATH: empty, CI: "true" })).toThrow(
       "redis-server is missing and required (CI=true): the fleet against a real Redis " +
-        "(test/store/redis.test.ts). Install it with: " +
+        "(test/store/redis*.test.ts). Install it with: " +
         "sudo apt-get install -y --no-install-recommends redis-server",
     );
   });
@@ -63,7 +63,7 @@ describe("finding the tools", () => {
     expect(notice(["redis-server", "pyjwt"])).toBe(
       [
         "Skipped: tools are missing on this machine (CI=true makes this a failure):",
-        "  - redis-server: the fleet against a real Redis (test/store/redis.test.ts) (macOS: brew install redis)",
+        "  - redis-server: the fleet against a real Redis (test/store/redis*.test.ts) (macOS: brew install redis)",
         "  - pyjwt: PyJWT as an independent verifier (test/verifiers.test.ts) (elsewhere: pip install pyjwt cryptography)",
         "Install them with: sudo apt-get install -y --no-install-recommends redis-server " +
           "python3-jwt python3-cryptography",
@@ -76,7 +76,12 @@ describe("vitest on a machine without redis-server (a run inside this one)", () 
   const vitest = (env: NodeJS.ProcessEnv) =>
     spawnSync(
       process.execPath,
-      [join(root, "node_modules/vitest/vitest.mjs"), "run", "test/store/redis.test.ts"],
+      [
+        join(root, "node_modules/vitest/vitest.mjs"),
+        "run",
+        "test/store/redis.test.ts",
+        "test/store/redis-oauth.test.ts",
+      ],
       { cwd: root, env, encoding: "utf8", timeout: 120_000 },
     );
 
@@ -86,7 +91,7 @@ describe("vitest on a machine without redis-server (a run inside this one)", () 
     expect(run.stdout).toMatch(/skipped/);
     expect(run.stdout).toContain(
       "Skipped: a tool is missing on this machine (CI=true makes this a failure):\n" +
-        "  - redis-server: the fleet against a real Redis (test/store/redis.test.ts)",
+        "  - redis-server: the fleet against a real Redis (test/store/redis*.test.ts)",
     );
     expect(run.stdout).toContain(
       "Install it with: sudo apt-get install -y --no-install-recommends redis-server",

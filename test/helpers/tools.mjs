@@ -20,7 +20,7 @@ const APT = "sudo apt-get install -y --no-install-recommends";
 export const TOOLS = {
   "redis-server": {
     find: (env) => onPath("redis-server", env),
-    needs: "the fleet against a real Redis (test/store/redis.test.ts)",
+    needs: "the fleet against a real Redis (test/store/redis*.test.ts)",
     packages: ["redis-server"],
     other: "macOS: brew install redis",
   },
