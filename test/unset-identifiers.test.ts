@@ -7,6 +7,9 @@ import * as api from "../src/index.js";
 import { decodeToken } from "../src/index.js";
 import { NOW, bundleId, issuerId, key, keyId, teamId } from "./helpers/kinds.js";
 
+/** The Key ID of Apple Business Manager's and Apple Ads' portals: a UUID. */
+const PORTAL_KEY_ID = "d136aa66-0c3b-4bd4-9892-c20e8db024ab";
+
 type Mint = (options: Record<string, unknown>) => Promise<unknown>;
 const loose = (create: (options: never) => Promise<unknown>): Mint => create as Mint;
 
@@ -66,6 +69,22 @@ const kinds: [string, Mint, Record<string, unknown>, Record<string, string>][] =
     { teamId: "INVALID_TEAM_ID" },
   ],
   [
+    "createAppleBusinessManagerAssertion",
+    loose(api.createAppleBusinessManagerAssertion),
+    { keyId: PORTAL_KEY_ID, clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152" },
+    { clientId: "INVALID_CLIENT_ID" },
+  ],
+  [
+    "createAppleAdsClientSecret",
+    loose(api.createAppleAdsClientSecret),
+    {
+      keyId: PORTAL_KEY_ID,
+      clientId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
+      teamId: "SEARCHADS.9703f56c-10ce-4876-8f59-e78e5e23a152",
+    },
+    { clientId: "INVALID_CLIENT_ID", teamId: "INVALID_TEAM_ID" },
+  ],
+  [
     "createDeviceCheckToken",
     loose(api.createDeviceCheckToken),
     { teamId },
@@ -84,7 +103,7 @@ const rows = kinds.flatMap(([name, mint, required, ids]) =>
 describe("a required identifier given as undefined or empty is refused, naming the cause", () => {
   it("covers every kind the package exports", () => {
     const minting = Object.keys(api).filter((name) =>
-      /^create(?!.*Provider)\w+(?:Token|Signature|Secret)$/.test(name),
+      /^create(?!.*Provider)\w+(?:Token|Signature|Secret|Assertion)$/.test(name),
     );
     expect(kinds.map(([name]) => name).sort()).toStrictEqual(minting.sort());
   });
