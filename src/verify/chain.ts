@@ -136,13 +136,15 @@ export const checkChain = (
   if (!intermediate.extensions.has(OID.appleWwdrIntermediate)) {
     throw invalid(`the intermediate lacks Apple's WWDR OID ${OID.appleWwdrIntermediate}`);
   }
-  if (!((intermediate.keyUsage ?? 0) & KEY_USAGE.keyCertSign)) {
+  // Without a keyUsage extension a key's use is not restricted (RFC 5280 4.2.1.3), as in the
+  // intermediate of Apple's test PKI; with one, it must allow what the certificate does.
+  if (!((intermediate.keyUsage ?? KEY_USAGE.keyCertSign) & KEY_USAGE.keyCertSign)) {
     throw invalid("the intermediate's key usage does not allow signing certificates");
   }
   if (!leaf.extensions.has(OID.appleReceiptSigning)) {
     throw invalid(`the leaf lacks Apple's receipt-signing OID ${OID.appleReceiptSigning}`);
   }
-  if (!((leaf.keyUsage ?? 0) & KEY_USAGE.digitalSignature)) {
+  if (!((leaf.keyUsage ?? KEY_USAGE.digitalSignature) & KEY_USAGE.digitalSignature)) {
     throw invalid("the leaf's key usage does not allow signatures");
   }
   const leafKey = importKey(leaf, "leaf");
