@@ -5,8 +5,8 @@
 
 /**
  * Apple Root CA - G3 as base64 DER: the root the App Store's signed data chains to, and the
- * default `rootCertificates` (trust anchor) of {@link createAppleVerifier}. Pass it with a newer root when Apple
- * publishes one, e.g. `rootCertificates: [APPLE_ROOT_CA_G3, nextRoot]`.
+ * default `rootCertificates` (trust anchor) of {@link createAppleVerifier}. Pass it with a newer
+ * root when Apple publishes one, e.g. `rootCertificates: [APPLE_ROOT_CA_G3, nextRoot]`.
  *
  * @example
  * ```ts

@@ -19,7 +19,6 @@ import {
 } from "./jws.js";
 import type {
   AppleAppTransaction,
-  AppleEnvironment,
   AppleNotification,
   AppleRealtimeRequest,
   AppleRenewalInfo,
@@ -238,12 +237,12 @@ const CHAINS_KEPT = 16;
  * The longest signed data read: Apple's largest, a notification with its nested signed
  * transaction and renewal info, is about 20 kB. Anything longer is refused before any parsing.
  */
-const MOST_SIGNED = 1024 * 1024;
+const MOST_SIGNED = 1_048_576; // 1 MiB, as a literal: an expression would stay in bundles
 /**
  * The longest x5c certificate read, in DER bytes: Apple's are about 1 kB, and 8 KiB leaves room
  * for any Apple may issue. As base64 text (4 characters per 3 bytes), checked before decoding.
  */
-const MOST_CERTIFICATE = 8 * 1024;
+const MOST_CERTIFICATE = 8_192;
 const MOST_CERTIFICATE_TEXT = 10_924; // 4 × ⌈8192 / 3⌉
 /** The Date range (ECMA-262 21.4.1.1): a time outside it has no date. */
 const MOST_TIME = 8.64e15;
@@ -356,10 +355,10 @@ const settle = (options: unknown, needsBundleId = true): Settings => {
     throw invalid("INVALID_OPTIONS", "rootCertificates", "a non-empty array (at most 16)", roots);
   }
   return {
-    bundleId: bundleId as string | undefined,
+    bundleId,
     environment,
     appAppleId: appAppleId as number | undefined,
-    effectiveDate: effectiveDate as Settings["effectiveDate"],
+    effectiveDate,
     anchors: roots.map(anchorOf),
   };
 };
