@@ -54,12 +54,20 @@ const LAYER_MARKERS = [
   "refreshBefore",
 ];
 
+/**
+ * Strings only the test kit (asc-token/testing) has: no bundle of "asc-token", verifier included,
+ * may carry them.
+ */
+const TESTING_MARKERS = ["Test Receipt Signing", "throwaway test PKI", "signNotification"];
+
 describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => {
   let coreOnly: string;
   let fromIndex: string;
   let fromPackage: string;
   let withKind: string;
   let withLayers: string;
+  let everything: string;
+  let testKit: string;
   beforeAll(async () => {
     coreOnly = await bundle(
       'export { createAscToken } from "./src/kinds/app-store-connect.ts";',
@@ -74,6 +82,8 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
       "export { createAscToken, createAscTokenProvider, withStore, signatureFromDer, " +
         'createAppleVerifier } from "./dist/index.js";',
     );
+    everything = await bundle('export * from "./dist/index.js";');
+    testKit = await bundle('export { createAppleTestKit } from "./dist/testing.js";');
   });
 
   it("a createAscToken-only bundle holds none of the other kinds' strings", () => {
@@ -97,6 +107,16 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     expect(withKind).toMatch(/\bbid\b/);
     expect(withKind).toContain("INVALID_BUNDLE_ID");
     expect(gzipped(withKind)).toBeGreaterThan(gzipped(coreOnly) + 16);
+  });
+
+  it("no bundle of asc-token, the whole verifier included, holds the test kit", () => {
+    for (const text of [fromPackage, withLayers, everything]) {
+      expect(TESTING_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
+    }
+  });
+
+  it("the check can fail: importing asc-token/testing brings each test-kit marker in", () => {
+    expect(TESTING_MARKERS.filter((marker) => !testKit.includes(marker))).toStrictEqual([]);
   });
 
   it("the check can fail: importing the layers brings each marker in", () => {

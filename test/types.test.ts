@@ -5,11 +5,13 @@ import {
   type AscAudience,
   type ApplePrivateKey,
   type AppleSigner,
+  type AppleVerifierOptions,
   AscTokenError,
   type AscTokenErrorCode,
   type AscTokenOptions,
   type Clock,
   createAscToken,
+  createAppleVerifier,
   importAppleKey,
   isAscTokenError,
 } from "../src/index.js";
@@ -108,5 +110,43 @@ describe("functions and errors", () => {
     expectTypeOf(error).toEqualTypeOf<AscTokenError>();
     expectTypeOf(error.code).toEqualTypeOf<AscTokenErrorCode>();
     expect(error.code).toBe("KEY_MISSING");
+  });
+});
+
+describe("AppleVerifierOptions: secure by default, in the types too", () => {
+  it("needs bundleId and environment, appAppleId for Production, the opt-in for unsigned data", () => {
+    expectTypeOf<{ bundleId: string; environment: "Sandbox" }>().toExtend<AppleVerifierOptions>();
+    expectTypeOf<{
+      bundleId: string;
+      environment: "Production";
+      appAppleId: number;
+    }>().toExtend<AppleVerifierOptions>();
+    expectTypeOf<{ environment: "Sandbox" }>().not.toExtend<AppleVerifierOptions>();
+    expectTypeOf<{ bundleId: string }>().not.toExtend<AppleVerifierOptions>();
+    expectTypeOf<{
+      bundleId: string;
+      environment: "Production";
+    }>().not.toExtend<AppleVerifierOptions>();
+    expectTypeOf<{
+      bundleId: string;
+      environment: "Xcode";
+    }>().not.toExtend<AppleVerifierOptions>();
+    expectTypeOf<{
+      bundleId: string;
+      environment: "Sandbox";
+      allowUnsignedTestData: true;
+    }>().not.toExtend<AppleVerifierOptions>();
+    // @ts-expect-error a Production verifier without appAppleId does not compile
+    expect(() => createAppleVerifier({ bundleId: "com.x", environment: "Production" })).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
+    );
+    // @ts-expect-error no bundle ID: it would accept any app's data
+    expect(() => createAppleVerifier({ environment: "Sandbox" })).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
+    );
+    // @ts-expect-error a typo is not an option
+    expect(() => createAppleVerifier({ bundleID: "com.x", environment: "Sandbox" })).toThrow(
+      expect.objectContaining({ code: "UNKNOWN_OPTION" }),
+    );
   });
 });

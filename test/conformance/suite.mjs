@@ -3,7 +3,7 @@
 // APIs: only the library handed in, `crypto.subtle` (to import a CryptoKey) and `atob`.
 //
 // It exercises the public API only (createAscToken, importAppleKey, isAscTokenError, AscTokenError,
-// createAppleVerifier)
+// createAppleVerifier, and asc-token/testing's createAppleTestKit)
 // on key data generated in Node (test/runtimes/fixtures.mjs) and passed in as plain strings. It
 // reports what it saw; the tokens go back to Node, which verifies them with node:crypto and checks
 // their claims against TOKEN_CASES (test/runtimes/grade.mjs): a runtime never grades its own tokens.
@@ -140,6 +140,8 @@ export const OAUTH_CASES = [
 export const OTHER_CHECKS = [
   "public API exports",
   "importAppleKey returns a non-extractable private key",
+  "test kit: a notification it signs verifies with the kit's root",
+  "test kit: what it signs is refused under Apple's root",
 ];
 
 /** Every result name a complete run reports, in order. */
@@ -292,12 +294,13 @@ const expect = (condition, message) => {
 };
 
 /**
- * Runs every case against `lib` (the library module as the runtime loaded it) with `fixtures`
- * (plain data from test/runtimes/fixtures.mjs). Never throws: each failure is a result.
+ * Runs every case against `lib` (the library module as the runtime loaded it) and `testing` (the
+ * asc-token/testing module, loaded the same way) with `fixtures` (plain data from
+ * test/runtimes/fixtures.mjs). Never throws: each failure is a result.
  * @returns {Promise<{ results: { name: string, ok: boolean, error?: string, code?: string }[],
  *   tokens: { name: string, token: string }[] }>}
  */
-export async function run(lib, fixtures) {
+export async function run(lib, fixtures, testing) {
   const results = [];
   const tokens = [];
   const fixedNow = new Date(fixtures.now);
@@ -321,6 +324,48 @@ export async function run(lib, fixtures) {
       key.usages.length === 1 && key.usages[0] === "sign",
       `usages are ${key.usages.join(",")}, not sign`,
     );
+  });
+
+  // The test kit makes its PKI here, with this runtime's WebCrypto, and this runtime's verifier
+  // checks what it signs.
+  const bundleId = "com.example.kit";
+  let kitSigned;
+  await check(results, OTHER_CHECKS[2], async () => {
+    expect(typeof testing?.createAppleTestKit === "function", "asc-token/testing is not loaded");
+    const kit = await testing.createAppleTestKit({ bundleId, environment: "Sandbox" });
+    const verifier = lib.createAppleVerifier({
+      bundleId,
+      environment: "Sandbox",
+      rootCertificates: [kit.rootCertificatePem],
+    });
+    kitSigned = await kit.signNotification({
+      notification: { notificationType: "DID_RENEW", subtype: undefined },
+      transaction: { transactionReason: "RENEWAL" },
+    });
+    const { notificationType, data } = await verifier.verifyNotification(kitSigned);
+    expect(notificationType === "DID_RENEW", `notificationType ${String(notificationType)}`);
+    const transaction = await verifier.verifyTransaction(data.signedTransactionInfo);
+    const renewalInfo = await verifier.verifyRenewalInfo(data.signedRenewalInfo);
+    expect(
+      transaction.transactionReason === "RENEWAL" &&
+        transaction.bundleId === bundleId &&
+        renewalInfo.originalTransactionId === transaction.originalTransactionId,
+      "the transaction or renewal info is not the one signed",
+    );
+  });
+  await check(results, OTHER_CHECKS[3], async () => {
+    expect(kitSigned !== undefined, "the kit signed nothing");
+    let error;
+    try {
+      await lib
+        .createAppleVerifier({ bundleId, environment: "Sandbox" })
+        .verifyNotification(kitSigned);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(lib.isAscTokenError(error), `not refused with an AscTokenError: ${String(error)}`);
+    expect(/^CHAIN_/.test(error.code), `code ${String(error.code)}, expected a CHAIN_ code`);
+    return { code: error.code };
   });
 
   for (const testCase of TOKEN_CASES) {
@@ -381,7 +426,7 @@ export async function run(lib, fixtures) {
       bundleId: fixtures.verify.bundleId,
       environment: "Sandbox",
     }),
-    apple: lib.createAppleVerifier({ bundleId: fixtures.verify.bundleId }),
+    apple: lib.createAppleVerifier({ bundleId: fixtures.verify.bundleId, environment: "Sandbox" }),
   };
   for (const testCase of VERIFY_CASES) {
     await check(results, `verify: ${testCase.name}`, async () => {

@@ -1,4 +1,5 @@
-// What a browser app's code looks like to a bundler: named imports from "asc-token". Bundled by
+// What a browser app's code looks like to a bundler: named imports from "asc-token" (and from
+// "asc-token/testing", as a browser test would). Bundled by
 // esbuild with --platform=browser (test/runtimes/targets/bundler.mjs), then run.
 import {
   AscTokenError,
@@ -9,6 +10,7 @@ import {
   importAppleKey,
   isAscTokenError,
 } from "asc-token";
+import { createAppleTestKit } from "asc-token/testing";
 import { run } from "./suite.mjs";
 
 export const runSuite = (fixtures) =>
@@ -23,4 +25,5 @@ export const runSuite = (fixtures) =>
       isAscTokenError,
     },
     fixtures,
+    { createAppleTestKit },
   );
