@@ -51,7 +51,7 @@ export const reuseLeft = (info: TokenInfo, refreshBefore: number, now: number): 
 /**
  * The times of a token read from a store if it is exactly what `rule` would mint, times aside:
  * three base64url parts with JSON header and claims, header `{alg: "ES256", kid}` and the kind's
- * own fields, a 64-byte signature, the same claims but `iat` and `exp`, whole-second times, and the
+ * own fields, an 86-character (64-byte) signature, the same claims but `iat` and `exp`, whole-second times, and the
  * same lifetime `exp − iat` (or no `exp` when the kind has none). Undefined otherwise. The
  * signature is not verified: a forged token is refused by Apple, and the provider replaces it.
  */
@@ -66,7 +66,8 @@ export const readSharedToken = (token: unknown, rule: SharedTokenRule): TokenInf
   const { header, claims, signature } = decoded;
   const { header: ownHeader, claims: own } = rule.built;
   const expected = { alg: "ES256", kid: rule.keyId, ...ownHeader };
-  if (signature.length !== 64 || canonicalJson(header) !== canonicalJson(expected)) return;
+  // 86 base64url characters: the 64 bytes of an ES256 signature.
+  if (signature.length !== 86 || canonicalJson(header) !== canonicalJson(expected)) return;
   if (timeless(claims) !== timeless(own)) return undefined;
   const { iat, exp } = claims;
   if (!whole(iat)) return undefined;
