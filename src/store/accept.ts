@@ -51,8 +51,9 @@ export const reuseLeft = (info: TokenInfo, refreshBefore: number, now: number): 
 /**
  * The times of a token read from a store if it is exactly what `rule` would mint, times aside:
  * three base64url parts with JSON header and claims, header `{alg: "ES256", kid}` and the kind's
- * own fields, an 86-character (64-byte) signature, the same claims but `iat` and `exp`, whole-second times, and the
- * same lifetime `exp − iat` (or no `exp` when the kind has none). Undefined otherwise. The
+ * own fields, an 86-character (64-byte) signature, the same claims but `iat` and `exp`,
+ * whole-second times, and the same lifetime `exp − iat` (or no `exp` when the kind has none).
+ * Undefined otherwise. The
  * signature is not verified: a forged token is refused by Apple, and the provider replaces it.
  */
 export const readSharedToken = (token: unknown, rule: SharedTokenRule): TokenInfo | undefined => {
