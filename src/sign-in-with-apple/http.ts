@@ -1,0 +1,97 @@
+// http: one request to Apple's Sign in with Apple endpoints with a deadline and a cap on the size
+// of the answer. Apple's pages state neither, so both are ours (docs/sign-in-with-apple.md): a hung
+// or endless answer must hold neither the caller's request forever nor its memory.
+
+import { type AscTokenErrorCode, fail } from "../errors.js";
+import type { FetchLike } from "../fetch.js";
+
+/** What Apple answered: the status and the body as text. */
+export interface Answer {
+  status: number;
+  text: string;
+}
+
+/** The codes one caller reports: no answer in time, or an answer over `maxBytes`. */
+export interface Failures {
+  failed: AscTokenErrorCode;
+  tooLarge: AscTokenErrorCode;
+}
+
+/** The body of `response` as UTF-8 text, refused past `maxBytes` without reading further. */
+const readBounded = async (
+  response: Response,
+  maxBytes: number,
+  tooLarge: () => Error,
+): Promise<string> => {
+  const reader = response.body?.getReader();
+  if (!reader) {
+    const text = await response.text();
+    if (text.length > maxBytes) throw tooLarge();
+    return text;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+};
+
+/**
+ * `fetchImpl(url, init)` and its body, within `timeoutMs` for the whole exchange (the request is
+ * aborted then, and a `fetch` that ignores the signal is no longer waited for) and `maxBytes` for
+ * the body. `what` names the request in messages, which never hold what was sent.
+ */
+export const request = async (
+  fetchImpl: FetchLike | undefined,
+  url: string,
+  init: RequestInit,
+  limits: { timeoutMs: number; maxBytes: number },
+  codes: Failures,
+  what: string,
+): Promise<Answer> => {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(fail(codes.failed, `${what} had no complete answer within ${limits.timeoutMs} ms`));
+    }, limits.timeoutMs);
+  });
+  const exchange = async (): Promise<Answer> => {
+    let response: Response;
+    try {
+      response = await (fetchImpl ?? fetch)(url, { ...init, signal: controller.signal });
+    } catch (cause) {
+      throw fail(codes.failed, `${what} failed before any answer (network, DNS, TLS)`, cause);
+    }
+    const tooLarge = () =>
+      fail(codes.tooLarge, `${what} answered with a body over ${limits.maxBytes} bytes`);
+    let text: string;
+    try {
+      text = await readBounded(response, limits.maxBytes, tooLarge);
+    } catch (cause) {
+      if (cause instanceof Error && cause.name === "AscTokenError") throw cause;
+      throw fail(codes.failed, `${what} broke off while answering`, cause);
+    }
+    return { status: response.status, text };
+  };
+  try {
+    return await Promise.race([exchange(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
