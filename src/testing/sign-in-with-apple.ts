@@ -9,7 +9,6 @@ import { fail, summarize } from "../errors.js";
 import type { FetchLike } from "../fetch.js";
 import { readOptions } from "../options.js";
 import { RS256 } from "../sign-in-with-apple/jwks.js";
-import type { SignInWithAppleEvent } from "../sign-in-with-apple/notifications.js";
 import { subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
 
@@ -69,12 +68,13 @@ export interface SignInWithAppleTestKit {
     options?: SignInWithAppleTestSignOptions,
   ): Promise<string>;
   /**
-   * A server-to-server notification's POST body, `{"payload":"<JWS>"}`, for `event` (its `sub`
-   * and `event_time` default), its `events` claim a JSON string as Apple sends it; `claims`
+   * A server-to-server notification's POST body, `{"payload":"<JWS>"}`, for `event` (a
+   * {@link SignInWithAppleEvent} or anything else to test with; its `sub` and `event_time`
+   * default), its `events` claim a JSON string as Apple sends it; `claims`
    * override the payload's claims.
    */
   signNotification(
-    event: Partial<SignInWithAppleEvent> & { type: string },
+    event: { type: string; [field: string]: unknown },
     claims?: Record<string, unknown>,
     options?: SignInWithAppleTestSignOptions,
   ): Promise<string>;
