@@ -144,7 +144,9 @@ describe("exchangeSignInWithAppleCode", () => {
   });
 
   it("sends a client secret made by createSignInWithAppleSecret that jose and node:crypto verify", async () => {
-    const publicPem = createPublicKey(key().applePem).export({ type: "spki", format: "pem" });
+    const publicPem = createPublicKey(key().applePem)
+      .export({ type: "spki", format: "pem" })
+      .toString();
     for (const clientSecret of [
       mintSecret,
       createTokenProvider(createSignInWithAppleSecret, {
