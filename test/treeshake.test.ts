@@ -52,6 +52,11 @@ const LAYER_MARKERS = [
   "SIGNATURE_MALFORMED",
   "CHAIN_INVALID",
   "refreshBefore",
+  // Sign in with Apple: the key set, RS256, the token endpoints.
+  "auth/keys",
+  "RSASSA-PKCS1-v1_5",
+  "SIWA_KEYS_MALFORMED",
+  "auth/revoke",
 ];
 
 describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => {
@@ -72,7 +77,8 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     );
     withLayers = await bundle(
       "export { createAscToken, createAscTokenProvider, withStore, signatureFromDer, " +
-        'createAppleVerifier } from "./dist/index.js";',
+        "createAppleVerifier, createSignInWithAppleVerifier, revokeSignInWithAppleToken " +
+        '} from "./dist/index.js";',
     );
   });
 

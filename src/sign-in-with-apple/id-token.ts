@@ -51,7 +51,14 @@ export interface SignInWithAppleIdToken {
   auth_time?: number;
 }
 
-/** Per-call options of {@link SignInWithAppleVerifier.verifyIdToken}. */
+/**
+ * Per-call options of {@link SignInWithAppleVerifier.verifyIdToken}.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyIdTokenOptions = { nonce: session.nonce };
+ * ```
+ */
 export interface VerifyIdTokenOptions {
   /**
    * The nonce your authorization request sent, exactly (for a native app, that is usually the
