@@ -4,13 +4,27 @@ import {
   AscTokenError,
   createAppleVerifier,
   createAscToken,
+  createSignInWithAppleVerifier,
+  exchangeSignInWithAppleCode,
   importAppleKey,
   isAscTokenError,
+  refreshSignInWithAppleToken,
+  revokeSignInWithAppleToken,
 } from "asc-token";
 import { run } from "./suite.mjs";
 
 export const runSuite = (fixtures) =>
   run(
-    { AscTokenError, createAppleVerifier, createAscToken, importAppleKey, isAscTokenError },
+    {
+      AscTokenError,
+      createAppleVerifier,
+      createAscToken,
+      createSignInWithAppleVerifier,
+      exchangeSignInWithAppleCode,
+      importAppleKey,
+      isAscTokenError,
+      refreshSignInWithAppleToken,
+      revokeSignInWithAppleToken,
+    },
     fixtures,
   );
