@@ -125,7 +125,8 @@ const secretOf = async (secret: unknown): Promise<string> => {
     throw fail(
       "INVALID_OPTIONS",
       "clientSecret must be the client secret JWT, or a function or provider returning it; " +
-        `got ${summarize(typeof given === "string" ? "" : given)}`,
+        // An empty or over-long string only: summarize never quotes the secret itself.
+        `got ${summarize(given)}`,
     );
   }
   return given;
