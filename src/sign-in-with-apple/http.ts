@@ -2,8 +2,28 @@
 // of the answer. Apple's pages state neither, so both are ours (docs/sign-in-with-apple.md): a hung
 // or endless answer must hold neither the caller's request forever nor its memory.
 
-import { type AscTokenErrorCode, fail } from "../errors.js";
+import { type AscTokenErrorCode, fail, isAscTokenError, summarize } from "../errors.js";
 import type { FetchLike } from "../fetch.js";
+
+/**
+ * A whole-number option in `min..max` (seconds or, for timeouts, milliseconds), or `fallback`
+ * when undefined; otherwise INVALID_OPTIONS.
+ */
+export const wholeNumber = (
+  value: unknown,
+  fallback: number,
+  [min, max]: [number, number],
+  name: string,
+): number => {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
+    throw fail(
+      "INVALID_OPTIONS",
+      `${name} must be a whole number ${min}..${max}; got ${summarize(value)}`,
+    );
+  }
+  return value as number;
+};
 
 /** What Apple answered: the status and the body as text. */
 export interface Answer {
@@ -84,7 +104,7 @@ export const request = async (
     try {
       text = await readBounded(response, limits.maxBytes, tooLarge);
     } catch (cause) {
-      if (cause instanceof Error && cause.name === "AscTokenError") throw cause;
+      if (isAscTokenError(cause)) throw cause;
       throw fail(codes.failed, `${what} broke off while answering`, cause);
     }
     return { status: response.status, text };

@@ -12,7 +12,7 @@
 // the answer is at most 64 KiB of at most 20 keys, each RSA with a 2048- to 4096-bit modulus.
 
 import { decodeBase64 } from "../base64url.js";
-import { fail } from "../errors.js";
+import { fail, isAscTokenError } from "../errors.js";
 import type { FetchLike } from "../fetch.js";
 import { subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
@@ -72,7 +72,7 @@ const readKey = async (jwk: Record<string, unknown>, kid: string): Promise<Entry
     );
     return { key };
   } catch (cause) {
-    if (cause instanceof Error && cause.name === "AscTokenError") throw cause;
+    if (isAscTokenError(cause)) throw cause;
     throw fail("SIWA_KEYS_MALFORMED", `WebCrypto refused key ${JSON.stringify(kid)}`, cause);
   }
 };

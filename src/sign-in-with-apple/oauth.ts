@@ -17,7 +17,7 @@ import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
 import type { FetchLike } from "../fetch.js";
 import { readOptions } from "../options.js";
 import { validIdentifier } from "../validate.js";
-import { request } from "./http.js";
+import { request, wholeNumber } from "./http.js";
 
 const TOKEN_URL = "https://appleid.apple.com/auth/token";
 const REVOKE_URL = "https://appleid.apple.com/auth/revoke";
@@ -139,10 +139,7 @@ const post = async (
   fields: [string, string | undefined][],
 ): Promise<Record<string, unknown>> => {
   const clientId = validIdentifier(read.clientId, "clientId", "your App ID or Services ID");
-  const timeout = read.timeout ?? 10_000;
-  if (!Number.isSafeInteger(timeout) || (timeout as number) < 1 || (timeout as number) > 60_000) {
-    throw fail("INVALID_OPTIONS", `timeout must be whole ms 1..60000; got ${summarize(timeout)}`);
-  }
+  const timeout = wholeNumber(read.timeout, 10_000, [1, 60_000], "timeout");
   if (read.fetchImpl !== undefined && typeof read.fetchImpl !== "function") {
     throw fail("INVALID_OPTIONS", `fetchImpl must be a function; got ${summarize(read.fetchImpl)}`);
   }
@@ -162,7 +159,7 @@ const post = async (
       },
       body: form.toString(),
     },
-    { timeoutMs: timeout as number, maxBytes: MAX_BODY },
+    { timeoutMs: timeout, maxBytes: MAX_BODY },
     { failed: "SIWA_REQUEST_FAILED", tooLarge: "SIWA_RESPONSE_MALFORMED" },
     what,
   );

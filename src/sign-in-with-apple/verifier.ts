@@ -8,6 +8,7 @@ import { readOptions } from "../options.js";
 import { type Clock, epochSeconds } from "../time.js";
 import { oneOrMany, validIdentifier } from "../validate.js";
 import { type SignInWithAppleIdToken, type VerifyIdTokenOptions, readIdToken } from "./id-token.js";
+import { wholeNumber } from "./http.js";
 import { APPLE_KEYS_URL, keyLookup, readKeySet } from "./jwks.js";
 import { type Expected, verifySignature } from "./jwt.js";
 import { type SignInWithAppleNotification, payloadOf, readNotification } from "./notifications.js";
@@ -91,24 +92,6 @@ const NAMES = [
 ];
 const SHAPE = '{ clientId: "com.example.app" }';
 
-/** A whole number in `min..max`, or `fallback` when undefined; otherwise INVALID_OPTIONS. */
-const bounded = (
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-  name: string,
-): number => {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
-    throw fail(
-      "INVALID_OPTIONS",
-      `${name} must be a whole number ${min}..${max}; got ${summarize(value)}`,
-    );
-  }
-  return value as number;
-};
-
 /**
  * Makes a {@link SignInWithAppleVerifier}: verifies Sign in with Apple identity tokens and
  * server-to-server notifications with WebCrypto alone, in every runtime. The key is the one of
@@ -161,10 +144,10 @@ export const createSignInWithAppleVerifier = (
       `fetchImpl must be a function like fetch; got ${summarize(read.fetchImpl)}`,
     );
   }
-  const timeoutMs = bounded(read.timeout, 5000, 1, 60_000, "timeout");
-  const cacheMaxAge = bounded(read.cacheMaxAge, 3600, 1, 86_400, "cacheMaxAge");
-  const refetchInterval = bounded(read.refetchInterval, 60, 1, 86_400, "refetchInterval");
-  const clockTolerance = bounded(read.clockTolerance, 60, 0, 300, "clockTolerance");
+  const timeoutMs = wholeNumber(read.timeout, 5000, [1, 60_000], "timeout");
+  const cacheMaxAge = wholeNumber(read.cacheMaxAge, 3600, [1, 86_400], "cacheMaxAge");
+  const refetchInterval = wholeNumber(read.refetchInterval, 60, [1, 86_400], "refetchInterval");
+  const clockTolerance = wholeNumber(read.clockTolerance, 60, [0, 300], "clockTolerance");
   const now = read.now as Clock | undefined;
   epochSeconds(now); // a broken clock fails here, not on the first token
 
