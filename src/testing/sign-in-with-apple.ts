@@ -29,7 +29,14 @@ export interface SignInWithAppleTestKitOptions {
   now?: Clock | undefined;
 }
 
-/** Per-signature options: which key signs, and header parameters to add or (undefined) remove. */
+/**
+ * Per-signature options: which key signs, and header parameters to add or (undefined) remove.
+ *
+ * @example
+ * ```ts
+ * const forged: SignInWithAppleTestSignOptions = { header: { alg: "HS256" } };
+ * ```
+ */
 export interface SignInWithAppleTestSignOptions {
   /** The `kid` of the key that signs and that the header names. Default: the newest key. */
   kid?: string | undefined;
