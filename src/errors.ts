@@ -191,7 +191,7 @@ export type AscTokenErrorCode =
    * or a parameter that names or fetches another key (`jwk`, `jku`, `x5u`, `x5c`, `crit`).
    */
   | "SIWA_TOKEN_HEADER_INVALID"
-  /** The token's `kid` is not in Apple's key set, even after a refetch (or names a non-RS256 key). */
+  /** The token's `kid` is not in Apple's key set even after a refetch, or names no RS256 key. */
   | "SIWA_KEY_NOT_FOUND"
   /** The token's RS256 signature does not verify with the Apple key its `kid` names. */
   | "SIWA_SIGNATURE_INVALID"
@@ -226,7 +226,7 @@ export type AscTokenErrorCode =
    * answered a status other than 200 without an OAuth error.
    */
   | "SIWA_REQUEST_FAILED"
-  /** Apple's token endpoint answered 200 with a body that is not a TokenResponse, or over 64 KiB. */
+  /** Apple's token endpoint answered 200 with a body that is no TokenResponse, or over 64 KiB. */
   | "SIWA_RESPONSE_MALFORMED"
   /** Apple answered `invalid_request`: a parameter missing, unsupported or repeated. */
   | "SIWA_INVALID_REQUEST"

@@ -99,7 +99,11 @@ it("every TypeScript and JavaScript example in the README, docs/ and CONTRIBUTIN
     skipLibCheck: true,
     allowImportingTsExtensions: true,
     // "asc-token" is this package, as a user gets it; Deno's examples import "npm:asc-token".
-    paths: { "asc-token": [`${root}src/index.ts`], "npm:asc-token": [`${root}src/index.ts`] },
+    paths: {
+      "asc-token": [`${root}src/index.ts`],
+      "npm:asc-token": [`${root}src/index.ts`],
+      "asc-token/testing": [`${root}src/testing.ts`],
+    },
   };
   // TypeScript examples as strict as this package's own code. JavaScript ones for names, calls
   // and options: a JS user writes no types, so untyped parameters and DOM properties that only a

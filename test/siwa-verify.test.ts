@@ -506,7 +506,7 @@ describe("verifyNotification", () => {
       const body = await kit.signNotification({
         type,
         email: "x@privaterelay.appleid.com",
-        is_private_email: "true" as never,
+        is_private_email: "true",
       });
       const { events } = await verifier().verifyNotification(JSON.parse(body));
       expect(events).toStrictEqual({

@@ -59,6 +59,9 @@ const LAYER_MARKERS = [
   "auth/revoke",
 ];
 
+/** Strings only the Sign in with Apple test kit (asc-token/testing) has. */
+const SIWA_KIT_MARKERS = ["TestKey", "signIdToken", "fetchCount"];
+
 describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => {
   let coreOnly: string;
   let fromIndex: string;
@@ -103,6 +106,15 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     expect(withKind).toMatch(/\bbid\b/);
     expect(withKind).toContain("INVALID_BUNDLE_ID");
     expect(gzipped(withKind)).toBeGreaterThan(gzipped(coreOnly) + 16);
+  });
+
+  it("no bundle of asc-token, Sign in with Apple included, holds its test kit", async () => {
+    const everything = await bundle('export * from "./dist/index.js";');
+    for (const text of [fromPackage, withLayers, everything]) {
+      expect(SIWA_KIT_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
+    }
+    const kit = await bundle('export { createSignInWithAppleTestKit } from "./dist/testing.js";');
+    expect(SIWA_KIT_MARKERS.filter((marker) => !kit.includes(marker))).toStrictEqual([]);
   });
 
   it("the check can fail: importing the layers brings each marker in", () => {
