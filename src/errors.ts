@@ -8,7 +8,7 @@
  * ```
  */
 export type AscTokenErrorCode =
-  /** `options` is not an object. */
+  /** `options` is not an object (or `checkAscToken` got a `kind` it does not know). */
   | "INVALID_OPTIONS"
   /** `options` has a name the function does not take (a typo such as `issuerID` for `issuerId`). */
   | "UNKNOWN_OPTION"

@@ -14,7 +14,7 @@ export const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
  *
  * Empty parts between periods are refused too: no registered identifier has one.
  */
-const IDENTIFIER = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
+export const IDENTIFIER = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
 /**
  * One origin or origin pattern (`https://example.com`, `*.example.com`): no whitespace, no commas.
  */
