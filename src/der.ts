@@ -145,6 +145,21 @@ export const oidText = (contents: Uint8Array): string => {
   return start ? arcs.join(".") : "";
 };
 
+/** The DER OBJECT IDENTIFIER of dotted text like `1.2.840.10045.2.1`: {@link oidText} reversed. */
+export const encodeOid = (text: string): Uint8Array<ArrayBuffer> => {
+  const [first = 0, second = 0, ...rest] = text.split(".").map(Number);
+  const bytes: number[] = [];
+  for (const arc of [40 * first + second, ...rest]) {
+    // Base 128, most significant group first, every group but the last with its high bit set.
+    const groups = [arc % 128];
+    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128)) {
+      groups.unshift(0x80 | (value % 128));
+    }
+    bytes.push(...groups);
+  }
+  return encodeDer(OBJECT_IDENTIFIER, Uint8Array.from(bytes));
+};
+
 /**
  * An ECDSA signature in DER (`SEQUENCE { INTEGER r, INTEGER s }`, what X.509, OpenSSL and most
  * key services produce) as the raw `r||s` of `size`-byte halves that JWS and WebCrypto use (32 for

@@ -39,6 +39,7 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
     expect(names.length).toBeGreaterThan(30);
     expect(names).toContain("createAscToken");
     expect(names).toContain("createSignInWithAppleTestKit");
+    expect(names).toContain("createAppleTestKit");
   });
 
   it.each(names)("%s has a JSDoc @example", (name) => {

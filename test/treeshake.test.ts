@@ -59,6 +59,12 @@ const LAYER_MARKERS = [
   "auth/revoke",
 ];
 
+/**
+ * Strings only the test kit (asc-token/testing) has: no bundle of "asc-token", verifier included,
+ * may carry them.
+ */
+const TESTING_MARKERS = ["Test Receipt Signing", "throwaway test PKI", "signNotification"];
+
 /** Strings only the Sign in with Apple test kit (asc-token/testing) has. */
 const SIWA_KIT_MARKERS = ["TestKey", "signIdToken", "fetchCount"];
 
@@ -68,6 +74,8 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
   let fromPackage: string;
   let withKind: string;
   let withLayers: string;
+  let everything: string;
+  let testKit: string;
   beforeAll(async () => {
     coreOnly = await bundle(
       'export { createAscToken } from "./src/kinds/app-store-connect.ts";',
@@ -83,6 +91,8 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
         "createAppleVerifier, createSignInWithAppleVerifier, revokeSignInWithAppleToken " +
         '} from "./dist/index.js";',
     );
+    everything = await bundle('export * from "./dist/index.js";');
+    testKit = await bundle('export { createAppleTestKit } from "./dist/testing.js";');
   });
 
   it("a createAscToken-only bundle holds none of the other kinds' strings", () => {
@@ -108,8 +118,17 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     expect(gzipped(withKind)).toBeGreaterThan(gzipped(coreOnly) + 16);
   });
 
+  it("no bundle of asc-token, the whole verifier included, holds the test kit", () => {
+    for (const text of [fromPackage, withLayers, everything]) {
+      expect(TESTING_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
+    }
+  });
+
+  it("the check can fail: importing asc-token/testing brings each test-kit marker in", () => {
+    expect(TESTING_MARKERS.filter((marker) => !testKit.includes(marker))).toStrictEqual([]);
+  });
+
   it("no bundle of asc-token, Sign in with Apple included, holds its test kit", async () => {
-    const everything = await bundle('export * from "./dist/index.js";');
     for (const text of [fromPackage, withLayers, everything]) {
       expect(SIWA_KIT_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
     }

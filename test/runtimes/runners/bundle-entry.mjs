@@ -1,7 +1,10 @@
-// What a browser app's code looks like to a bundler: named imports from "asc-token". Bundled by
+// What a browser app's code looks like to a bundler: named imports from "asc-token" (and from
+// "asc-token/testing", as a browser test would). Bundled by
 // esbuild with --platform=browser (test/runtimes/targets/bundler.mjs), then run.
 import {
   AscTokenError,
+  createAppleAdsTokenProvider,
+  createAppleBusinessManagerTokenProvider,
   createAppleVerifier,
   createAscToken,
   createSignInWithAppleVerifier,
@@ -11,12 +14,15 @@ import {
   refreshSignInWithAppleToken,
   revokeSignInWithAppleToken,
 } from "asc-token";
+import { createAppleTestKit } from "asc-token/testing";
 import { run } from "./suite.mjs";
 
 export const runSuite = (fixtures) =>
   run(
     {
       AscTokenError,
+      createAppleAdsTokenProvider,
+      createAppleBusinessManagerTokenProvider,
       createAppleVerifier,
       createAscToken,
       createSignInWithAppleVerifier,
@@ -27,4 +33,5 @@ export const runSuite = (fixtures) =>
       revokeSignInWithAppleToken,
     },
     fixtures,
+    { createAppleTestKit },
   );
