@@ -8,6 +8,7 @@ import { APNS_MAX_AGE } from "./kinds/apns.js";
 import { IN_APP_AUDIENCES } from "./kinds/in-app.js";
 import { IDENTIFIER, TEN_CHARS as KEY_ID, TEN_CHARS as TEAM_ID, UUID } from "./validate.js";
 import { decodeToken, printable } from "./decode.js";
+import { decodeBase64 } from "./base64url.js";
 import { isDerSignature } from "./der.js";
 import { invalid, isAscTokenError, summarize } from "./errors.js";
 import { type Clock, epochSeconds } from "./time.js";
@@ -627,17 +628,19 @@ export const checkAscToken = (token: string, options?: AscTokenCheckOptions): As
   const findings: AscTokenFinding[] = [];
   // Messages quote values from an untrusted token: nothing in them may steer a terminal.
   const add: Add = (code, message) => findings.push({ code, message: printable(message) });
+  // decodeToken has checked that the signature is base64url.
+  const signature = decodeBase64(decoded.signature) as Uint8Array;
   if (kind === "app-store-connect") {
     header(decoded.header, add, true);
     identity(decoded.claims, add);
     timing(decoded.claims, now, add);
-    signatureCheck(decoded.signature, add, "Apple answers 401");
+    signatureCheck(signature, add, "Apple answers 401");
   } else {
     const rules = RULES[kind];
     header(decoded.header, add, rules.typ);
     kindClaims(decoded.header, decoded.claims, rules, add);
     kindTiming(decoded.claims, now, rules, add);
-    signatureCheck(decoded.signature, add, rules.refuses);
+    signatureCheck(signature, add, rules.refuses);
   }
   return findings;
 };

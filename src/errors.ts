@@ -187,6 +187,22 @@ export type AscTokenErrorCode =
    * Apple OID, CA flag or key usage, an unsupported algorithm.
    */
   | "CHAIN_INVALID"
+  /**
+   * The signed data is longer than any Apple signs (1 MiB; a notification with its nested
+   * transaction and renewal info is about 20 kB): refused unread.
+   */
+  | "SIGNED_DATA_TOO_LARGE"
+  /**
+   * A certificate in the signed data's `x5c` is longer than any Apple issues (8 KiB of DER;
+   * Apple's are about 1 kB): refused unread.
+   */
+  | "CERTIFICATE_TOO_LARGE"
+  /**
+   * The verified payload is not the kind the method reads (a transaction given to
+   * `verifyNotification`, a notification to `verifyTransaction`, ...): it lacks the fields Apple
+   * documents as always present for that kind.
+   */
+  | "UNEXPECTED_PAYLOAD_KIND"
   /** A certificate of the chain expired before the effective date. */
   | "CERTIFICATE_EXPIRED"
   /** A certificate of the chain is not valid yet at the effective date. */

@@ -30,7 +30,7 @@ export interface AppleKeyOptions {
    * "iat in the future". Default 60. Never lengthens the lifetime: `exp − iat` stays `expiresIn`.
    */
   clockTolerance?: number | undefined;
-  /** Clock to date the token by (epoch ms function or a `Date`). Default `Date.now`. */
+  /** Clock to date the token by: epoch ms, a function returning them, or a `Date`. */
   now?: Clock | undefined;
 }
 

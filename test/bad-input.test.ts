@@ -337,7 +337,7 @@ const optionRows: OptionRow[] = [
   ["scope with a hole", set({ scope: ["GET /v1/apps", , "GET /v1/builds"] }), "INVALID_SCOPE"],
   ["scope entry holding the key itself", (f) => ({ scope: [f.key.body] }), "INVALID_SCOPE"],
 
-  ["now a number", set({ now: Date.UTC(2026, 0, 1) }), "INVALID_NOW"],
+  ["now a number in seconds", set({ now: Date.UTC(2026, 0, 1) / 1000 }), "INVALID_NOW"],
   ["now null", set({ now: null }), "INVALID_NOW"],
   ["now an object", set({ now: { getTime: () => 0 } }), "INVALID_NOW"],
   ["now an array", set({ now: [] }), "INVALID_NOW"],

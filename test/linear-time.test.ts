@@ -16,6 +16,7 @@ const keyId = "2X9R4HXF34";
 const teamId = "DEF123GHIJ";
 const issuerId = "57246542-96fe-1a63-e053-0824d011072a";
 const now = () => Date.UTC(2026, 10, 28, 12, 0, 0);
+const verifierOptions = { bundleId: "com.example.app", environment: "Sandbox" } as const;
 
 /** `unit` repeated to exactly `size` characters. */
 const fill = (unit: string, size: number): string =>
@@ -205,6 +206,13 @@ const table: Record<keyof typeof api, Slots | string> = {
         .getToken(),
     () => ({ ...teamOptions(), scope: ["server_api"] }),
   ),
+  createAppleVerifier: { signed: (text) => api.createAppleVerifier(verifierOptions).verify(text) },
+  verifyAppleSignedData: { signed: (text) => api.verifyAppleSignedData(text, verifierOptions) },
+  verifyNotification: { signed: (text) => api.verifyNotification(text, verifierOptions) },
+  verifyTransaction: { signed: (text) => api.verifyTransaction(text, verifierOptions) },
+  verifyRenewalInfo: { signed: (text) => api.verifyRenewalInfo(text, verifierOptions) },
+  verifyAppTransaction: { signed: (text) => api.verifyAppTransaction(text, verifierOptions) },
+  verifyRealtimeRequest: { signed: (text) => api.verifyRealtimeRequest(text, verifierOptions) },
   createAppleBusinessManagerAssertion: optionSlots(api.createAppleBusinessManagerAssertion, () => ({
     ...portalOptions(),
     clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
@@ -231,13 +239,6 @@ const table: Record<keyof typeof api, Slots | string> = {
         .getToken(),
     adsOptions,
   ),
-  createAppleVerifier: { signed: (text) => api.createAppleVerifier().verify(text) },
-  verifyAppleSignedData: { signed: (text) => api.verifyAppleSignedData(text) },
-  verifyNotification: { signed: (text) => api.verifyNotification(text) },
-  verifyTransaction: { signed: (text) => api.verifyTransaction(text) },
-  verifyRenewalInfo: { signed: (text) => api.verifyRenewalInfo(text) },
-  verifyAppTransaction: { signed: (text) => api.verifyAppTransaction(text) },
-  verifyRealtimeRequest: { signed: (text) => api.verifyRealtimeRequest(text) },
   APPLE_ROOT_CA_G3: "a constant",
   signatureFromDer: { der: (text) => api.signatureFromDer(new TextEncoder().encode(text)) },
   signatureToDer: { raw: (text) => api.signatureToDer(new TextEncoder().encode(text)) },

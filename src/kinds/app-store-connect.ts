@@ -41,8 +41,10 @@ export interface AscTokenOptions extends AppleKeyOptions {
   /**
    * Your team's issuer ID (a UUID, from App Store Connect → Users and Access → Integrations).
    * Present: a team key, claim `iss`. Left out: an individual key, claim `sub: "user"`.
+   * Given as `undefined` or `""` (an unset environment variable): refused, never an individual
+   * key's token.
    */
-  issuerId?: string | undefined;
+  issuerId?: string;
   /**
    * Lifetime in seconds, as Apple measures it: `exp − iat`. Default 1140 (19 minutes). At most
    * 1200, or up to 15,777,000 (six months) for a scope of GET requests to the resources Apple
@@ -178,8 +180,11 @@ export const createAscToken: (options: AscTokenOptions) => Promise<string> =
     shape: "{ keyId, issuerId, privateKey }",
     build: (options) => {
       const { issuerId, audience = "appstoreconnect-v1" } = options;
-      const iss =
-        issuerId === undefined ? undefined : validIssuerId(issuerId, "a UUID (or left out)");
+      // Only an issuerId left out asks for an individual key: one given as undefined is most
+      // often an unset environment variable, and a team key's token without it gets a 401.
+      const iss = !("issuerId" in options)
+        ? undefined
+        : validIssuerId(issuerId, "a UUID (or left out for an individual key)");
       if (!ASC_AUDIENCES.includes(audience)) {
         throw invalid("INVALID_AUDIENCE", "audience", ASC_AUDIENCES.join(" or "), audience);
       }

@@ -22,7 +22,7 @@ import { type ApplePrivateKey, importAppleKey } from "../key.js";
 import { isSigner, signWithSigner } from "../signer.js";
 import { ES256, subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
-import { UUID, matches, validIdentifier, validKeyId } from "../validate.js";
+import { UNSET, UUID, matches, validIdentifier, validKeyId } from "../validate.js";
 
 /**
  * Options for {@link createPromotionalOfferSignature}. Nothing here is mutated or kept.
@@ -63,7 +63,7 @@ export interface PromotionalOfferSignatureOptions {
   applicationUsername?: string | undefined;
   /** A one-time UUID. Default: a fresh `crypto.randomUUID()`. Signed and returned in lower case. */
   nonce?: string | undefined;
-  /** Clock for `timestamp` (epoch ms function or a `Date`). Default `Date.now`. Not backdated. */
+  /** Clock for `timestamp` (see {@link Clock}). Default `Date.now`. Not backdated. */
   now?: Clock | undefined;
 }
 
@@ -130,16 +130,24 @@ const checkPart = (
   optional = false,
 ): string => {
   if (typeof value !== "string" || (!optional && !value) || value.includes(SEPARATOR)) {
-    const got = typeof value === "string" && value ? "a string holding U+2063" : summarize(value);
+    const got =
+      typeof value === "string" && value
+        ? "a string holding U+2063"
+        : summarize(value) + unset(value);
     throw fail(code, `${name} must be ${what}, without U+2063 (the separator); got ${got}`);
   }
   return value;
 };
 
+/** {@link UNSET} for a value given as undefined or empty, the likely unset variable. */
+const unset = (value: unknown): string => (value === undefined || value === "" ? UNSET : "");
+
 /** A UUID option, checked and in lower case; undefined when left out. */
 const uuid = (value: unknown, name: string, code: AscTokenErrorCode, what: string) => {
   if (value === undefined) return undefined;
-  if (!matches(value, UUID)) throw fail(code, `${name} must be ${what}; got ${summarize(value)}`);
+  if (!matches(value, UUID)) {
+    throw fail(code, `${name} must be ${what}; got ${summarize(value)}${unset(value)}`);
+  }
   return value.toLowerCase();
 };
 
@@ -153,8 +161,12 @@ const epochMs = (now: Clock | undefined): number => {
     epochSeconds(() => ms);
     return ms;
   }
-  epochSeconds(now); // a valid Date of any realm, or undefined, from here on
-  return now === undefined ? Date.now() : Date.prototype.getTime.call(now);
+  epochSeconds(now); // valid epoch ms, a valid Date of any realm, or undefined, from here on
+  return now === undefined
+    ? Date.now()
+    : typeof now === "number"
+      ? now
+      : Date.prototype.getTime.call(now);
 };
 
 /**

@@ -57,7 +57,8 @@ export const acceptSharedToken = (token: unknown, rule: SharedTokenRule): number
   }
   const { header, claims, signature } = decoded;
   const { iat, exp } = claims;
-  if (header.alg !== "ES256" || header.kid !== rule.keyId || signature.length !== 64) return 0;
+  // 86 base64url characters: the 64 bytes of an ES256 signature.
+  if (header.alg !== "ES256" || header.kid !== rule.keyId || signature.length !== 86) return 0;
   if (claims.iss !== rule.issuer) return 0;
   if (!whole(iat) || (exp !== undefined && (!whole(exp) || exp <= iat))) return 0;
   const expiresAt = Math.min(

@@ -466,7 +466,7 @@ export async function run(lib, fixtures, testing) {
       bundleId: fixtures.verify.bundleId,
       environment: "Sandbox",
     }),
-    apple: lib.createAppleVerifier({ bundleId: fixtures.verify.bundleId }),
+    apple: lib.createAppleVerifier({ bundleId: fixtures.verify.bundleId, environment: "Sandbox" }),
   };
   for (const testCase of VERIFY_CASES) {
     await check(results, `verify: ${testCase.name}`, async () => {
