@@ -4,6 +4,7 @@
 
 import { type AscTokenErrorCode, fail, isAscTokenError, summarize } from "../errors.js";
 import type { FetchLike } from "../fetch.js";
+import { readBounded } from "../read-bounded.js";
 
 /**
  * A whole-number option in `min..max` (seconds or, for timeouts, milliseconds), or `fallback`
@@ -36,39 +37,6 @@ export interface Failures {
   failed: AscTokenErrorCode;
   tooLarge: AscTokenErrorCode;
 }
-
-/** The body of `response` as UTF-8 text, refused past `maxBytes` without reading further. */
-const readBounded = async (
-  response: Response,
-  maxBytes: number,
-  tooLarge: () => Error,
-): Promise<string> => {
-  const reader = response.body?.getReader();
-  if (!reader) {
-    const text = await response.text();
-    if (text.length > maxBytes) throw tooLarge();
-    return text;
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      void reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-};
 
 /**
  * `fetchImpl(url, init)` and its body, within `timeoutMs` for the whole exchange (the request is
