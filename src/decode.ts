@@ -19,7 +19,7 @@ export interface DecodedToken {
   /**
    * The signature part as the token carries it, base64url text (checked to decode), so the
    * result is plain JSON: 86 characters for a correct ES256 token, whose bytes are the raw
-   * 64-byte `r||s` (in Node: `Buffer.from(signature, "base64url")`).
+   * 64-byte `r||s` (decode it with any base64url decoder).
    */
   signature: string;
 }

@@ -232,7 +232,72 @@ export type AscTokenErrorCode =
    * A shared token store failed, hung or answered nonsense; the token was minted locally (reported
    * to `onError`, never thrown).
    */
-  | "STORE_UNAVAILABLE";
+  | "STORE_UNAVAILABLE"
+  /**
+   * A Sign in with Apple identity token or notification payload is not a compact JWS of base64url
+   * JSON, or is over 16,384 characters.
+   */
+  | "SIWA_TOKEN_MALFORMED"
+  /**
+   * The token's header is not Apple's: `alg` not `RS256` (`none`, `HS256`, `ES256` ...), no `kid`,
+   * or a parameter that names or fetches another key (`jwk`, `jku`, `x5u`, `x5c`, `crit`).
+   */
+  | "SIWA_TOKEN_HEADER_INVALID"
+  /** The token's `kid` is not in Apple's key set even after a refetch, or names no RS256 key. */
+  | "SIWA_KEY_NOT_FOUND"
+  /** The token's RS256 signature does not verify with the Apple key its `kid` names. */
+  | "SIWA_SIGNATURE_INVALID"
+  /**
+   * A verified token has a wrong or ill-typed claim: `iss` not `https://appleid.apple.com`, `iat` in
+   * the future, `sub` missing, `email_verified` neither a boolean nor `"true"`/`"false"`, ...
+   */
+  | "SIWA_CLAIM_INVALID"
+  /** The token's `aud` is not one of the `clientId`s given. */
+  | "SIWA_AUDIENCE_MISMATCH"
+  /** The token's `exp` has passed (beyond `clockTolerance`). */
+  | "SIWA_TOKEN_EXPIRED"
+  /** A `nonce` was given and the identity token carries another one, or none. */
+  | "SIWA_NONCE_MISMATCH"
+  /**
+   * A server-to-server notification body is not `{ "payload": "<JWS>" }`, or its `events` claim is
+   * not one event of a type Apple documents.
+   */
+  | "SIWA_NOTIFICATION_MALFORMED"
+  /**
+   * Apple's key set could not be fetched: no answer within `timeout`, a network error, or a status
+   * other than 200.
+   */
+  | "SIWA_KEYS_UNAVAILABLE"
+  /**
+   * The key set is not a JWK set Apple would send: not JSON, over 64 KiB, no keys or over 20, a
+   * duplicate `kid`, a modulus outside 2048-4096 bits.
+   */
+  | "SIWA_KEYS_MALFORMED"
+  /**
+   * Apple's token or revoke endpoint gave no answer within `timeout` (or a network error), or
+   * answered a status other than 200 without an OAuth error.
+   */
+  | "SIWA_REQUEST_FAILED"
+  /** Apple's token endpoint answered 200 with a body that is no TokenResponse, or over 64 KiB. */
+  | "SIWA_RESPONSE_MALFORMED"
+  /** Apple answered `invalid_request`: a parameter missing, unsupported or repeated. */
+  | "SIWA_INVALID_REQUEST"
+  /**
+   * Apple answered `invalid_client`: the client ID, the client secret (expired, wrong claims or
+   * key) or the redirect URI is wrong.
+   */
+  | "SIWA_INVALID_CLIENT"
+  /**
+   * Apple answered `invalid_grant`: the code is used or expired, for another client or redirect
+   * URI, or the refresh token is invalid or revoked.
+   */
+  | "SIWA_INVALID_GRANT"
+  /** Apple answered `unauthorized_client`: the client may not use this grant type. */
+  | "SIWA_UNAUTHORIZED_CLIENT"
+  /** Apple answered `unsupported_grant_type`. */
+  | "SIWA_UNSUPPORTED_GRANT_TYPE"
+  /** Apple answered `invalid_scope`. */
+  | "SIWA_INVALID_SCOPE";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and

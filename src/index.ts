@@ -107,3 +107,24 @@ export { createMemoryStore, type TokenStore } from "./store/store.js";
 export { redisStore, type RedisClientLike } from "./store/redis.js";
 export { workersKvStore, type KvNamespaceLike } from "./store/workers-kv.js";
 export { durableObjectStore, type DurableObjectStorageLike } from "./store/durable-object.js";
+export {
+  createSignInWithAppleVerifier,
+  type SignInWithAppleVerifier,
+  type SignInWithAppleVerifierOptions,
+} from "./sign-in-with-apple/verifier.js";
+export type {
+  SignInWithAppleIdToken,
+  VerifyIdTokenOptions,
+} from "./sign-in-with-apple/id-token.js";
+export type {
+  SignInWithAppleEvent,
+  SignInWithAppleNotification,
+} from "./sign-in-with-apple/notifications.js";
+export {
+  exchangeSignInWithAppleCode,
+  refreshSignInWithAppleToken,
+  revokeSignInWithAppleToken,
+  type SignInWithAppleClientOptions,
+  type SignInWithAppleClientSecret,
+  type SignInWithAppleTokens,
+} from "./sign-in-with-apple/oauth.js";

@@ -38,6 +38,7 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
   it("finds the export list", () => {
     expect(names.length).toBeGreaterThan(30);
     expect(names).toContain("createAscToken");
+    expect(names).toContain("createSignInWithAppleTestKit");
     expect(names).toContain("createAppleTestKit");
   });
 

@@ -38,6 +38,7 @@ import {
 } from "../src/index.js";
 import { allErrorCodes } from "./helpers/codes.js";
 import { makeP256, makeRejects, type P256Fixture } from "./helpers/keys.js";
+import { siwaRows } from "./helpers/siwa-rows.js";
 import { verifyRows } from "./helpers/verify-rows.js";
 import { expectNoKeyMaterial, forbiddenRuns } from "./helpers/no-leak.js";
 
@@ -1159,6 +1160,7 @@ const rows: Row[] = [
   ...appleRows,
   ...signerRows,
   ...verifyRows,
+  ...siwaRows,
 ];
 
 let f: Fixtures;

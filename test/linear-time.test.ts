@@ -243,11 +243,64 @@ const table: Record<keyof typeof api, Slots | string> = {
   signatureFromDer: { der: (text) => api.signatureFromDer(new TextEncoder().encode(text)) },
   signatureToDer: { raw: (text) => api.signatureToDer(new TextEncoder().encode(text)) },
   createMemoryStore: { key: (text) => api.createMemoryStore().get(text) },
+  createSignInWithAppleVerifier: {
+    idToken: (text) => siwa(() => new Response("{}")).verifyIdToken(text),
+    nonce: (text) => siwa(() => new Response("{}")).verifyIdToken(SIWA_TOKEN, { nonce: text }),
+    "notification body": (text) => siwa(() => new Response("{}")).verifyNotification(text),
+    "the key set's answer": (text) => siwa(() => new Response(text)).verifyIdToken(SIWA_TOKEN),
+  },
+  exchangeSignInWithAppleCode: {
+    ...optionSlots(
+      (options) =>
+        api.exchangeSignInWithAppleCode({
+          ...(options as object),
+          fetchImpl: () => Promise.resolve(new Response("{}", { status: 500 })),
+        } as never),
+      () => ({ clientId: "com.example.web", clientSecret: "secret", code: "c" }),
+    ),
+    "Apple's answer": (text) =>
+      api.exchangeSignInWithAppleCode({
+        clientId: "com.example.web",
+        clientSecret: "secret",
+        code: "c",
+        fetchImpl: () => Promise.resolve(new Response(text, { status: 400 })),
+      }),
+  },
+  refreshSignInWithAppleToken: {
+    "Apple's answer": (text) =>
+      api.refreshSignInWithAppleToken({
+        clientId: "com.example.web",
+        clientSecret: () => text,
+        refreshToken: text,
+        fetchImpl: () => Promise.resolve(new Response(text)),
+      }),
+  },
+  revokeSignInWithAppleToken: {
+    token: (text) =>
+      api.revokeSignInWithAppleToken({
+        clientId: "com.example.web",
+        clientSecret: "secret",
+        token: text,
+        fetchImpl: () => Promise.resolve(new Response(text, { status: 400 })),
+      }),
+  },
   redisStore: "wraps the caller's client; reads no text itself",
   workersKvStore: "wraps the caller's namespace; reads no text itself",
   durableObjectStore: "wraps the caller's storage; reads no text itself",
 };
 
+/** A verifier whose key set is what `answer` returns. */
+const siwa = (answer: () => Response) =>
+  api.createSignInWithAppleVerifier({
+    clientId: "com.example.app",
+    fetchImpl: () => Promise.resolve(answer()),
+  });
+/** A token of the right shape whose key is looked up, signature nonsense. */
+const SIWA_TOKEN = [
+  b64url(JSON.stringify({ alg: "RS256", kid: "k" })),
+  b64url(JSON.stringify({ iss: "https://appleid.apple.com", aud: "com.example.app" })),
+  "AAAA",
+].join(".");
 function never(): never {
   throw new Error("not called");
 }

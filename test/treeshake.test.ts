@@ -52,6 +52,11 @@ const LAYER_MARKERS = [
   "SIGNATURE_MALFORMED",
   "CHAIN_INVALID",
   "refreshBefore",
+  // Sign in with Apple: the key set, RS256, the token endpoints.
+  "auth/keys",
+  "RSASSA-PKCS1-v1_5",
+  "SIWA_KEYS_MALFORMED",
+  "auth/revoke",
 ];
 
 /**
@@ -59,6 +64,9 @@ const LAYER_MARKERS = [
  * may carry them.
  */
 const TESTING_MARKERS = ["Test Receipt Signing", "throwaway test PKI", "signNotification"];
+
+/** Strings only the Sign in with Apple test kit (asc-token/testing) has. */
+const SIWA_KIT_MARKERS = ["TestKey", "signIdToken", "fetchCount"];
 
 describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => {
   let coreOnly: string;
@@ -80,7 +88,8 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     );
     withLayers = await bundle(
       "export { createAscToken, createAscTokenProvider, redisStore, signatureFromDer, " +
-        'createAppleVerifier } from "./dist/index.js";',
+        "createAppleVerifier, createSignInWithAppleVerifier, revokeSignInWithAppleToken " +
+        '} from "./dist/index.js";',
     );
     everything = await bundle('export * from "./dist/index.js";');
     testKit = await bundle('export { createAppleTestKit } from "./dist/testing.js";');
@@ -117,6 +126,14 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
 
   it("the check can fail: importing asc-token/testing brings each test-kit marker in", () => {
     expect(TESTING_MARKERS.filter((marker) => !testKit.includes(marker))).toStrictEqual([]);
+  });
+
+  it("no bundle of asc-token, Sign in with Apple included, holds its test kit", async () => {
+    for (const text of [fromPackage, withLayers, everything]) {
+      expect(SIWA_KIT_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
+    }
+    const kit = await bundle('export { createSignInWithAppleTestKit } from "./dist/testing.js";');
+    expect(SIWA_KIT_MARKERS.filter((marker) => !kit.includes(marker))).toStrictEqual([]);
   });
 
   it("the check can fail: importing the layers brings each marker in", () => {

@@ -1,5 +1,5 @@
 // Verifiers from outside JavaScript: the openssl command line and Python's PyJWT (Debian's
-// python3-jwt, run with python3 from PATH). A missing openssl fails the test that needs it, with
+// python3-jwt, run with the first Python 3 that has it). A missing openssl fails the test that needs it, with
 // the command that installs it; a missing PyJWT skips its tests (test/helpers/tools.mjs) but
 // under CI=true; .ci/run installs both on a fresh machine.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -7,9 +7,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { p1363ToDer } from "./der-signature.js";
-import { python3 } from "./tools.mjs";
+import { TOOLS, python3 } from "./tools.mjs";
 
-export const PYTHON = python3() ?? "python3";
+/** The Python that has PyJWT (which may not be the first python3 on PATH), else python3. */
+export const PYTHON = TOOLS.pyjwt?.find(process.env) ?? python3() ?? "python3";
 const INSTALL =
   "apt-get install -y --no-install-recommends openssl python3-jwt python3-cryptography";
 

@@ -25,12 +25,15 @@ export const TOOLS = {
     other: "macOS: brew install redis",
   },
   pyjwt: {
-    find: (env) => {
-      const python = python3(env);
-      if (python === undefined) return undefined;
-      const run = spawnSync(python, ["-c", "import jwt, cryptography"], { env, stdio: "ignore" });
-      return run.status === 0 ? python : undefined;
-    },
+    // The first Python 3 on PATH that has PyJWT: the first one (pyenv's or a venv's) may lack it
+    // where Debian's /usr/bin/python3, which apt installs python3-jwt for, has it.
+    find: (env) =>
+      pythons(env).find(
+        (python) =>
+          existsSync(python) &&
+          spawnSync(python, ["-c", "import jwt, cryptography"], { env, stdio: "ignore" }).status ===
+            0,
+      ),
     needs: "PyJWT as an independent verifier (test/verifiers.test.ts)",
     packages: ["python3-jwt", "python3-cryptography"],
     other: "elsewhere: pip install pyjwt cryptography",
@@ -48,18 +51,28 @@ export const TOOLS = {
 };
 
 /** The full path of `name` on `env`'s PATH (with PATHEXT's extensions on Windows), or undefined. */
-export const onPath = (name, env = process.env) => {
+export const onPath = (name, env = process.env) => everyOnPath(name, env)[0];
+
+/** Every full path of `name` on `env`'s PATH, in PATH's order. */
+const everyOnPath = (name, env = process.env) => {
+  const found = [];
   const path = env.PATH ?? env.Path ?? "";
   const extensions =
     process.platform === "win32" ? ["", ...(env.PATHEXT ?? ".EXE;.CMD").split(";")] : [""];
   for (const dir of path.split(delimiter).filter(Boolean)) {
     for (const extension of extensions) {
       const file = join(dir, name + extension);
-      if (existsSync(file)) return file;
+      if (existsSync(file)) found.push(file);
     }
   }
-  return undefined;
+  return found;
 };
+
+/** Every Python 3 on PATH: python3, or `python` on Windows. */
+const pythons = (env) =>
+  process.platform === "win32"
+    ? [...everyOnPath("python3", env), ...everyOnPath("python", env)]
+    : everyOnPath("python3", env);
 
 /** The Python 3 the PyJWT tests run: python3 on PATH, or `python` on Windows. */
 export const python3 = (env = process.env) =>

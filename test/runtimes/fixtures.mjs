@@ -9,6 +9,7 @@ import {
   REAL_EFFECTIVE_DATE,
 } from "../fixtures/apple-certificates.mjs";
 import { certificate, makePki, signJws } from "../helpers/pki.mjs";
+import { siwaFixtures } from "./siwa-fixtures.mjs";
 
 const pem = (label, der) =>
   `-----BEGIN ${label}-----\n${(der.toString("base64").match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----\n`;
@@ -151,6 +152,7 @@ export const makeFixtures = () => {
       team: team.set,
       individual: individual.set,
       verify: verifyFixtures(),
+      siwa: siwaFixtures(Date.UTC(2026, 0, 1, 0, 0, 0, 250)),
       reject: {
         rsa: rsa.privateKey.export({ type: "pkcs8", format: "pem" }),
         p384: p384.privateKey.export({ type: "pkcs8", format: "pem" }),

@@ -7,8 +7,12 @@ import {
   createAppleBusinessManagerTokenProvider,
   createAppleVerifier,
   createAscToken,
+  createSignInWithAppleVerifier,
+  exchangeSignInWithAppleCode,
   importAppleKey,
   isAscTokenError,
+  refreshSignInWithAppleToken,
+  revokeSignInWithAppleToken,
 } from "asc-token";
 import { createAppleTestKit } from "asc-token/testing";
 import { run } from "./suite.mjs";
@@ -21,8 +25,12 @@ export const runSuite = (fixtures) =>
       createAppleBusinessManagerTokenProvider,
       createAppleVerifier,
       createAscToken,
+      createSignInWithAppleVerifier,
+      exchangeSignInWithAppleCode,
       importAppleKey,
       isAscTokenError,
+      refreshSignInWithAppleToken,
+      revokeSignInWithAppleToken,
     },
     fixtures,
     { createAppleTestKit },
