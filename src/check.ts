@@ -4,8 +4,8 @@
 // flags only what Apple documents, so a token the library mints never gets a finding.
 
 import { ASC_AUDIENCES, lifetimeProblem, validScope } from "./kinds/app-store-connect.js";
-import { APNS_MAX_AGE } from "./kinds/apns.js";
-import { IN_APP_AUDIENCES } from "./kinds/in-app.js";
+import { TOKEN_KINDS, type TokenKindName } from "./kinds/index.js";
+import type { KindClaims, TokenKind } from "./token.js";
 import { IDENTIFIER, TEN_CHARS as KEY_ID, TEN_CHARS as TEAM_ID, UUID } from "./validate.js";
 import { decodeToken, printable } from "./decode.js";
 import { decodeBase64 } from "./base64url.js";
@@ -106,140 +106,22 @@ export interface AscTokenCheckOptions {
    * The token's kind, whose rules it is judged by. Default: guessed from the token (see
    * {@link checkAscToken}), and `"app-store-connect"` when nothing points elsewhere.
    */
-  kind?:
-    | "app-store-connect"
-    | "app-store-server"
-    | "in-app"
-    | "apns"
-    | "devicecheck"
-    | "sign-in-with-apple"
-    | "musickit"
-    | "weatherkit"
-    | "mapkit"
-    | undefined;
+  kind?: TokenKindName | undefined;
 }
 
-/** @internal A kind the doctor knows. */
-export type CheckKind = NonNullable<AscTokenCheckOptions["kind"]>;
+/** @internal A kind the doctor knows: every kind of {@link TOKEN_KINDS}. */
+export type CheckKind = TokenKindName;
 
 type Add = (code: AscTokenFindingCode, message: string) => void;
 
-/** How Apple judges a kind other than App Store Connect's, from the page its kind file cites. */
-interface KindRules {
-  /** What the token is, for messages: "an APNs provider token". */
-  readonly what: string;
-  /** What the service does with a refused token, to end a sentence: "APNs answers 403". */
-  readonly refuses: string;
-  /** Apple's header has `typ: "JWT"`. Where Apple's header has none, `typ` is not judged. */
-  readonly typ: boolean;
-  /** `iss` is the issuer ID (a UUID) or the Team ID. */
-  readonly iss: "issuer" | "team";
-  /** The `aud` values Apple accepts; undefined where Apple's claims have no `aud`. */
-  readonly aud?: readonly string[];
-  /** `exp`: required, forbidden (Apple fails the request), or not part of the token. */
-  readonly exp: "required" | "forbidden" | "none";
-  /** Apple's maximum `exp − iat`, with Apple's words for it; none where Apple states none. */
-  readonly maxLifetime?: readonly [seconds: number, reason: string];
-  /** Claims `bid` (bundle ID) and `nonce` (UUID) are required. */
-  readonly bid?: boolean;
-  readonly nonce?: boolean;
-  /** What `sub` holds, where Apple requires one: "the client ID". */
-  readonly sub?: string;
-  /** The header's `id` is `"<iss>.<sub>"` (WeatherKit). */
-  readonly headerId?: boolean;
-  /** Refused once `iat` is over an hour old (APNs, and DeviceCheck, which shares its rules). */
-  readonly maxAge?: boolean;
-}
+/** @internal Every kind the doctor knows: those of TOKEN_KINDS. */
+export const KINDS: readonly CheckKind[] = /* @__PURE__ */ TOKEN_KINDS.map(({ name }) => name);
 
-const SIX_MONTHS = 15_777_000;
-
-/** Every kind but App Store Connect's (whose checks below predate the others and are richer). */
-const RULES: Readonly<Record<Exclude<CheckKind, "app-store-connect">, KindRules>> = {
-  "app-store-server": {
-    what: "an App Store Server API token",
-    refuses: "Apple answers 401",
-    typ: true,
-    iss: "issuer",
-    aud: ["appstoreconnect-v1"],
-    exp: "required",
-    maxLifetime: [3600, "Apple refuses tokens that expire over 60 minutes after iat"],
-    bid: true,
-  },
-  "in-app": {
-    what: "an in-app JWS",
-    refuses: "Apple fails the request",
-    typ: true,
-    iss: "issuer",
-    aud: IN_APP_AUDIENCES,
-    exp: "forbidden",
-    bid: true,
-    nonce: true,
-  },
-  apns: {
-    what: "an APNs provider token",
-    refuses: "APNs answers 403 InvalidProviderToken",
-    typ: false,
-    iss: "team",
-    exp: "none",
-    maxAge: true,
-  },
-  // DeviceCheck's token is APNs's ("the same steps"), so it shares APNs's rules.
-  devicecheck: {
-    what: "a DeviceCheck token",
-    refuses: "DeviceCheck answers 401",
-    typ: false,
-    iss: "team",
-    exp: "none",
-    maxAge: true,
-  },
-  "sign-in-with-apple": {
-    what: "a Sign in with Apple client secret",
-    refuses: "Apple's token endpoint answers invalid_client",
-    typ: false,
-    iss: "team",
-    aud: ["https://appleid.apple.com"],
-    exp: "required",
-    maxLifetime: [SIX_MONTHS, "Apple refuses client secrets that expire over six months ahead"],
-    sub: "the App ID or Services ID you send as client_id",
-  },
-  musickit: {
-    what: "a MusicKit developer token",
-    refuses: "Apple Music answers 401",
-    typ: false,
-    iss: "team",
-    exp: "required",
-    maxLifetime: [SIX_MONTHS, "Apple refuses tokens that expire over six months ahead"],
-  },
-  weatherkit: {
-    what: "a WeatherKit token",
-    refuses: "WeatherKit answers 401",
-    typ: false,
-    iss: "team",
-    exp: "required",
-    sub: "your WeatherKit Services ID",
-    headerId: true,
-  },
-  mapkit: {
-    what: "a MapKit token",
-    refuses: "MapKit answers 401",
-    typ: false,
-    iss: "team",
-    exp: "required",
-  },
+/** What a kind's tokens are called with their article, for messages: "an APNs provider token". */
+const what = (kind: TokenKind): string => {
+  const title = kind.title ?? kind.name;
+  return `${/^[aeiou]/i.test(title) ? "an" : "a"} ${title}`;
 };
-
-/** @internal Every kind the doctor knows, in the order the CLI lists them. */
-export const KINDS: readonly CheckKind[] = [
-  "app-store-connect",
-  "app-store-server",
-  "in-app",
-  "apns",
-  "devicecheck",
-  "sign-in-with-apple",
-  "musickit",
-  "weatherkit",
-  "mapkit",
-];
 
 /**
  * @internal The kind a token's shape points to, and the claim that says so; App Store Connect's
@@ -251,13 +133,22 @@ export const guessKind = (
   claims: Record<string, unknown>,
 ): { kind: CheckKind; because?: string } => {
   const { aud, iss } = claims;
-  if (aud === "https://appleid.apple.com") return { kind: "sign-in-with-apple", because: "aud" };
-  if (typeof aud === "string" && IN_APP_AUDIENCES.includes(aud)) {
-    return { kind: "in-app", because: "aud" };
+  if (aud === "https://appleid.apple.com") {
+    // Apple Ads' client secret shares Sign in with Apple's aud; its iss is SEARCHADS.<id>.
+    return typeof iss === "string" && iss.startsWith("SEARCHADS.")
+      ? { kind: "apple-ads", because: "aud and iss" }
+      : { kind: "sign-in-with-apple", because: "aud" };
   }
   if (aud === "appstoreconnect-v1" && claims.bid !== undefined) {
     return { kind: "app-store-server", because: "bid" };
   }
+  // An aud that only one kind has names it (the in-app JWS, Apple Business Manager, ...); App
+  // Store Connect's aud, without bid, is App Store Connect's.
+  const named = TOKEN_KINDS.filter(
+    (kind) =>
+      typeof aud === "string" && !ASC_AUDIENCES.includes(aud) && kind.claims?.aud?.includes(aud),
+  );
+  if (named.length === 1 && named[0]) return { kind: named[0].name, because: "aud" };
   if (aud === undefined && typeof iss === "string" && TEAM_ID.test(iss)) {
     if (header.id !== undefined) return { kind: "weatherkit", because: "the header's id" };
     if (claims.exp === undefined) return { kind: "apns", because: "iss and no exp" };
@@ -279,7 +170,18 @@ const show = (value: unknown): string =>
     ? JSON.stringify(value)
     : summarize(value);
 
-const header = (h: Record<string, unknown>, add: Add, typ: boolean) => {
+/** Whether `kid` is a key ID of `kind`'s keys: by its own check, or 10 characters. */
+const kidFits = (kid: unknown, kind: TokenKind): boolean => {
+  if (kind.keyId === undefined) return typeof kid === "string" && KEY_ID.test(kid);
+  try {
+    kind.keyId(kid);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const header = (h: Record<string, unknown>, add: Add, typ: boolean, kind: TokenKind) => {
   if (h.alg !== "ES256") {
     add(
       "ALG_NOT_ES256",
@@ -294,12 +196,16 @@ const header = (h: Record<string, unknown>, add: Add, typ: boolean) => {
         "Set kid to the key ID shown beside the key in App Store Connect (the XXXXXXXXXX in " +
         "AuthKey_XXXXXXXXXX.p8).",
     );
-  } else if (typeof h.kid !== "string" || !KEY_ID.test(h.kid)) {
+  } else if (!kidFits(h.kid, kind)) {
     add(
       "KID_MALFORMED",
-      `kid is ${show(h.kid)}, not a 10-character key ID (A-Z, 0-9), so Apple finds no key to ` +
-        "check the signature with and answers 401. Copy the key ID from App Store Connect or " +
-        "from the file name AuthKey_<KEYID>.p8.",
+      kind.keyId === undefined
+        ? `kid is ${show(h.kid)}, not a 10-character key ID (A-Z, 0-9), so Apple finds no key ` +
+            "to check the signature with and answers 401. Copy the key ID from App Store " +
+            "Connect or from the file name AuthKey_<KEYID>.p8."
+        : `kid is ${show(h.kid)}, not a key ID as the portal shows it (a UUID), so Apple finds ` +
+            `no key to check the signature with, and ${kind.claims?.refuses ?? "refuses it"}. ` +
+            "Copy the Key ID the portal shows beside the key.",
     );
   }
   if (!typ) return; // Apple's header for this kind is {alg, kid}: typ is not judged
@@ -446,31 +352,37 @@ const timing = (c: Record<string, unknown>, now: number, add: Add) => {
   }
 };
 
-/** The claims of a kind other than App Store Connect's: iss, aud, bid, nonce, sub, header id. */
+/**
+ * The claims of a kind other than App Store Connect's, as its `claims` expects them: iss, aud,
+ * bid, nonce, sub, header id.
+ */
 const kindClaims = (
   h: Record<string, unknown>,
   c: Record<string, unknown>,
-  r: KindRules,
+  r: KindClaims,
+  what: string,
   add: Add,
 ) => {
   const { iss, sub } = c;
   const team = r.iss === "team";
   const issWhat = team
     ? "your 10-character Team ID (A-Z, 0-9, from developer.apple.com → Account → Membership)"
-    : "your issuer ID (a UUID, from App Store Connect → Users and Access → Integrations)";
+    : r.iss === "issuer"
+      ? "your issuer ID (a UUID, from App Store Connect → Users and Access → Integrations)"
+      : r.iss.what;
   if (iss === undefined) {
     add("ISS_MISSING", `the claims have no iss, and ${r.refuses}. Set iss to ${issWhat}.`);
   } else if (team && (typeof iss !== "string" || !TEAM_ID.test(iss))) {
     const uuid = typeof iss === "string" && UUID.test(iss) ? " (a UUID is an issuer ID)" : "";
     add(
       "ISS_NOT_TEAM_ID",
-      `iss is ${show(iss)}${uuid}, not a Team ID, and ${r.refuses}: ${r.what} is issued by ` +
+      `iss is ${show(iss)}${uuid}, not a Team ID, and ${r.refuses}: ${what} is issued by ` +
         `your team. Set iss to ${issWhat}.`,
     );
-  } else if (!team && (typeof iss !== "string" || !UUID.test(iss))) {
+  } else if (r.iss === "issuer" && (typeof iss !== "string" || !UUID.test(iss))) {
     add(
       "ISS_NOT_UUID",
-      `iss is ${show(iss)}, not a UUID, and ${r.refuses}: for ${r.what}, iss is the issuer ID, ` +
+      `iss is ${show(iss)}, not a UUID, and ${r.refuses}: for ${what}, iss is the issuer ID, ` +
         `not a Team ID or a key ID. Set iss to ${issWhat}.`,
     );
   }
@@ -478,7 +390,7 @@ const kindClaims = (
     const list = r.aud.map((value) => JSON.stringify(value)).join(" or ");
     add(
       "AUD_WRONG",
-      `aud is ${c.aud === undefined ? "missing" : show(c.aud)}, but ${r.what} has aud ${list}, ` +
+      `aud is ${c.aud === undefined ? "missing" : show(c.aud)}, but ${what} has aud ${list}, ` +
         `and otherwise ${r.refuses}. Set aud to it, as a string, not an array.`,
     );
   }
@@ -486,7 +398,7 @@ const kindClaims = (
     add(
       "BID_INVALID",
       `${c.bid === undefined ? "the claims have no bid" : `bid is ${show(c.bid)}`}, and ` +
-        `${r.refuses}: ${r.what} names your app's bundle ID in bid. Set bid to it, e.g. ` +
+        `${r.refuses}: ${what} names your app's bundle ID in bid. Set bid to it, e.g. ` +
         '"com.example.app".',
     );
   }
@@ -494,7 +406,7 @@ const kindClaims = (
     add(
       "NONCE_INVALID",
       `${c.nonce === undefined ? "the claims have no nonce" : `nonce is ${show(c.nonce)}`}, ` +
-        `and ${r.refuses}: ${r.what} carries a one-time UUID in nonce. Set it to ` +
+        `and ${r.refuses}: ${what} carries a one-time UUID in nonce. Set it to ` +
         "crypto.randomUUID() for each request.",
     );
   }
@@ -515,9 +427,16 @@ const kindClaims = (
   }
 };
 
-/** The times of a kind other than App Store Connect's. */
-const kindTiming = (c: Record<string, unknown>, now: number, r: KindRules, add: Add) => {
+/**
+ * The times of a kind other than App Store Connect's, by its lifetime rules: `exp` required where
+ * the kind has a default lifetime, forbidden where its claims say so, and otherwise not judged.
+ */
+const kindTiming = (c: Record<string, unknown>, now: number, kind: TokenKind, add: Add) => {
   const { iat, exp } = c;
+  const { lifetime } = kind;
+  const r = { what: what(kind), refuses: kind.claims?.refuses ?? "Apple refuses it" };
+  const expRule =
+    lifetime.default !== undefined ? "required" : kind.claims?.noExp ? "forbidden" : "none";
   if (iat === undefined) {
     add(
       "IAT_MISSING",
@@ -525,21 +444,21 @@ const kindTiming = (c: Record<string, unknown>, now: number, r: KindRules, add: 
         "current time in epoch seconds: Math.floor(Date.now() / 1000).",
     );
   }
-  if (r.exp === "required" && exp === undefined) {
+  if (expRule === "required" && exp === undefined) {
     add(
       "EXP_MISSING",
       `the claims have no exp, and ${r.refuses}: ${r.what} needs an expiry. Set exp to iat ` +
         "plus the lifetime in seconds.",
     );
   }
-  if (r.exp === "forbidden" && exp !== undefined) {
+  if (expRule === "forbidden" && exp !== undefined) {
     add(
       "EXP_PRESENT",
       `the claims have an exp, and ${r.refuses}: Apple times ${r.what} from iat and fails one ` +
         "with an exp. Drop exp.",
     );
   }
-  const times = r.exp === "required" ? { iat, exp } : { iat };
+  const times = expRule === "required" ? { iat, exp } : { iat };
   const bad = Object.entries(times).filter(
     ([, value]) => value !== undefined && !Number.isSafeInteger(value),
   );
@@ -552,25 +471,36 @@ const kindTiming = (c: Record<string, unknown>, now: number, r: KindRules, add: 
     );
   }
   const iatKnown = Number.isSafeInteger(iat);
-  const expKnown = r.exp === "required" && Number.isSafeInteger(exp);
+  const expKnown = expRule === "required" && Number.isSafeInteger(exp);
   const issued = iat as number;
   const expires = exp as number;
-  if (r.maxLifetime && iatKnown && expKnown && expires - issued > r.maxLifetime[0]) {
-    const [max, reason] = r.maxLifetime;
+  // A cap of asc-token's own is not Apple's: the service would not refuse the token for it.
+  const problem =
+    iatKnown && expKnown && !lifetime.capIsOurs ? lifetime.problem(expires - issued, c) : undefined;
+  if (problem !== undefined) {
     add(
       "LIFETIME_TOO_LONG",
-      `exp − iat is ${String(expires - issued)} s, over ${String(max)} s: ${reason}, and ` +
-        `${r.refuses}. Keep exp − iat at ${String(max)} s or less.`,
+      `exp − iat is ${String(expires - issued)} s, and a lifetime ${problem}, and ` +
+        `${r.refuses}. Shorten exp − iat.`,
     );
   }
   if (iatKnown && issued > now) {
     add("IAT_IN_FUTURE", inFuture(issued, now, r.refuses));
-  } else if (r.maxAge && iatKnown && issued + APNS_MAX_AGE < now) {
+  } else if (
+    // The kinds a provider reuses for a while (APNs's): too old is a finding of its own.
+    lifetime.maxAge !== undefined &&
+    lifetime.minInterval !== undefined &&
+    iatKnown &&
+    issued + lifetime.maxAge < now
+  ) {
+    const minutes = (seconds: number) => String(seconds / 60);
+    // APNs names this refusal apart from a bad token.
+    const expired = r.refuses.replace("InvalidProviderToken", "ExpiredProviderToken");
     add(
       "APNS_TOKEN_TOO_OLD",
-      `iat is ${String(now - issued)} s ago, over an hour, and APNs answers 403 ` +
-        "ExpiredProviderToken. Mint a new token at least every 60 minutes and at most every 20 " +
-        "(createApnsTokenProvider does this).",
+      `iat is ${String(now - issued)} s ago, over an hour, and ${expired}. ` +
+        `Mint a new token at least every ${minutes(lifetime.maxAge)} minutes and at most every ` +
+        `${minutes(lifetime.minInterval)} (createApnsTokenProvider does this).`,
     );
   }
   if (expKnown && expires <= now) {
@@ -622,26 +552,27 @@ const signatureCheck = (signature: Uint8Array, add: Add, refuses: string) => {
 export const checkAscToken = (token: string, options?: AscTokenCheckOptions): AscTokenFinding[] => {
   const decoded = decodeToken(token);
   const now = epochSeconds(options?.now);
-  const kind = options?.kind ?? guessKind(decoded.header, decoded.claims).kind;
-  if (kind !== "app-store-connect" && !Object.hasOwn(RULES, kind)) {
-    throw invalid("INVALID_OPTIONS", "kind", `one of ${KINDS.join(", ")}`, kind);
+  const name = options?.kind ?? guessKind(decoded.header, decoded.claims).kind;
+  const kind = TOKEN_KINDS.find((known) => known.name === name);
+  if (kind === undefined) {
+    throw invalid("INVALID_OPTIONS", "kind", `one of ${KINDS.join(", ")}`, name);
   }
   const findings: AscTokenFinding[] = [];
   // Messages quote values from an untrusted token: nothing in them may steer a terminal.
   const add: Add = (code, message) => findings.push({ code, message: printable(message) });
   // decodeToken has checked that the signature is base64url.
   const signature = decodeBase64(decoded.signature) as Uint8Array;
-  if (kind === "app-store-connect") {
-    header(decoded.header, add, true);
+  if (kind.name === "app-store-connect") {
+    header(decoded.header, add, true, kind);
     identity(decoded.claims, add);
     timing(decoded.claims, now, add);
     signatureCheck(signature, add, "Apple answers 401");
   } else {
-    const rules = RULES[kind];
-    header(decoded.header, add, rules.typ);
-    kindClaims(decoded.header, decoded.claims, rules, add);
-    kindTiming(decoded.claims, now, rules, add);
-    signatureCheck(signature, add, rules.refuses);
+    const expects = kind.claims;
+    header(decoded.header, add, expects?.typ === true, kind);
+    if (expects) kindClaims(decoded.header, decoded.claims, expects, what(kind), add);
+    kindTiming(decoded.claims, now, kind, add);
+    signatureCheck(signature, add, expects?.refuses ?? "Apple refuses it");
   }
   return findings;
 };

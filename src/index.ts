@@ -1,8 +1,4 @@
-export {
-  createAscToken,
-  type AscTokenOptions,
-  type AscAudience,
-} from "./kinds/app-store-connect.js";
+export * from "./kinds/all.js";
 export { importAppleKey, type ApplePrivateKey } from "./key.js";
 export type { AppleSigner } from "./signer.js";
 export { signatureFromDer, signatureToDer } from "./signature.js";
@@ -31,17 +27,10 @@ export type {
   KindOptionNames,
   KindLifetime,
   BuiltToken,
+  KindClaims,
+  KindMint,
 } from "./token.js";
-export { TOKEN_KINDS } from "./kinds/index.js";
-export {
-  createAppStoreServerToken,
-  type AppStoreServerTokenOptions,
-} from "./kinds/app-store-server.js";
-export {
-  createInAppSignature,
-  type InAppSignatureOptions,
-  type InAppAudience,
-} from "./kinds/in-app.js";
+export { TOKEN_KINDS, type TokenKindName } from "./kinds/index.js";
 export {
   createPromotionalOfferSignature,
   toPromotionalOfferSignatureV1,
@@ -49,7 +38,6 @@ export {
   type PromotionalOfferSignature,
   type PromotionalOfferSignatureV1,
 } from "./kinds/promotional-offer.js";
-export { createApnsToken, type ApnsTokenOptions } from "./kinds/apns.js";
 export {
   createApnsTokenProvider,
   type ApnsTokenProvider,
@@ -57,22 +45,9 @@ export {
   type ApnsTokenAction,
 } from "./apns-provider.js";
 export {
-  createSignInWithAppleSecret,
-  type SignInWithAppleSecretOptions,
-} from "./kinds/sign-in-with-apple.js";
-export { createMusicKitToken, type MusicKitTokenOptions } from "./kinds/musickit.js";
-export { createWeatherKitToken, type WeatherKitTokenOptions } from "./kinds/weatherkit.js";
-export { createMapKitToken, type MapKitTokenOptions, type MapKitScope } from "./kinds/mapkit.js";
-export {
   createMapsAccessTokenProvider,
   type MapsAccessTokenProviderOptions,
 } from "./maps-access.js";
-export { createDeviceCheckToken, type DeviceCheckTokenOptions } from "./kinds/devicecheck.js";
-export {
-  createAppleBusinessManagerAssertion,
-  type AppleBusinessManagerAssertionOptions,
-} from "./kinds/apple-business-manager.js";
-export { createAppleAdsClientSecret, type AppleAdsClientSecretOptions } from "./kinds/apple-ads.js";
 export type { OAuthProviderOptions } from "./oauth/provider.js";
 export {
   createAppleBusinessManagerTokenProvider,

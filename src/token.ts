@@ -92,8 +92,46 @@ export interface KindLifetime {
   readonly maxAge?: number | undefined;
   /** Kinds without `exp`: the `maxAge` a provider uses unless given one. */
   readonly defaultMaxAge?: number | undefined;
+  /**
+   * Apple states no maximum: the one `problem` gives is asc-token's own cap, which minting keeps
+   * and the doctor does not report (Apple would not refuse such a token).
+   */
+  readonly capIsOurs?: true | undefined;
   /** The shortest time Apple wants between two tokens of one key, in seconds. */
   readonly minInterval?: number | undefined;
+}
+
+/**
+ * What the doctor ({@link checkAscToken}) expects in a kind's tokens beyond the times its
+ * lifetime rules give, as Apple's page for the kind states it.
+ *
+ * @example
+ * ```ts
+ * const expects: KindClaims = { refuses: "APNs answers 403 InvalidProviderToken", iss: "team" };
+ * ```
+ */
+export interface KindClaims {
+  /** What the service does with a token it refuses, to end a sentence: "APNs answers 403". */
+  readonly refuses: string;
+  /** Apple's header has `typ: "JWT"`. Where it has none, `typ` is not judged. */
+  readonly typ?: true | undefined;
+  /**
+   * What `iss` holds: the issuer ID (a UUID), the Team ID (10 characters), or another ID,
+   * described for messages ("your client ID, like BUSINESSAPI.9703f56c-…").
+   */
+  readonly iss: "issuer" | "team" | { readonly what: string };
+  /** The `aud` values Apple accepts; undefined where Apple's claims have no `aud`. */
+  readonly aud?: readonly string[] | undefined;
+  /** Claim `bid` holds the app's bundle ID. */
+  readonly bid?: true | undefined;
+  /** Claim `nonce` holds a one-time UUID. */
+  readonly nonce?: true | undefined;
+  /** What `sub` holds, where Apple requires one: "your WeatherKit Services ID". */
+  readonly sub?: string | undefined;
+  /** The header's `id` is `"<iss>.<sub>"` (WeatherKit). */
+  readonly headerId?: true | undefined;
+  /** Apple fails a token that has an `exp` (it dates the token by `iat`). */
+  readonly noExp?: true | undefined;
 }
 
 /**
@@ -119,9 +157,14 @@ export interface BuiltToken {
  * for (const kind of TOKEN_KINDS) console.log(kind.name, kind.create, Object.keys(kind.options));
  * ```
  */
-export interface TokenKind<O extends AppleKeyOptions = AppleKeyOptions> {
+export interface TokenKind<O extends AppleKeyOptions = AppleKeyOptions, N extends string = string> {
   /** The kind's short name, e.g. `"apns"` (the CLI's `--kind`). */
-  readonly name: string;
+  readonly name: N;
+  /**
+   * What its tokens are called, for `--help` and the doctor's messages: `"APNs provider token"`.
+   * App Store Connect's kind, the one `createAscToken` bundles, leaves it out to stay small.
+   */
+  readonly title?: string | undefined;
   /** The name of the function that mints it, e.g. `"createApnsToken"` (and of its store keys). */
   readonly create: string;
   /**
@@ -136,16 +179,30 @@ export interface TokenKind<O extends AppleKeyOptions = AppleKeyOptions> {
    * 10 characters, the default check).
    */
   readonly keyId?: ((keyId: unknown) => string) | undefined;
+  /**
+   * What the doctor expects in the header and claims. App Store Connect's tokens have a doctor
+   * of their own; a kind without it is judged on its header, times and signature.
+   */
+  readonly claims?: KindClaims | undefined;
   /** Why a token of this kind must never be reused or cached, for kinds Apple makes single-use. */
   readonly singleUse?: string | undefined;
   /** Validates the options; returns the header's fields after `alg` and `kid`, and the claims. */
   build(options: O): BuiltToken;
 }
 
-/** @internal A kind's mint function, which carries its kind for the providers. */
-export interface KindMint<O extends AppleKeyOptions = AppleKeyOptions> {
+/**
+ * A kind's mint function (`createApnsToken`, ...), which carries its kind: what the providers
+ * read, and what {@link TOKEN_KINDS} is built from.
+ *
+ * @example
+ * ```ts
+ * import { createApnsToken } from "asc-token";
+ * console.log(createApnsToken.kind.name, createApnsToken.kind.lifetime.maxAge); // apns 3600
+ * ```
+ */
+export interface KindMint<O extends AppleKeyOptions = AppleKeyOptions, N extends string = string> {
   (options: O): Promise<string>;
-  readonly kind: TokenKind<O>;
+  readonly kind: TokenKind<O, N>;
 }
 
 /** @internal A token just minted, with the claims it was built from. */
@@ -206,7 +263,9 @@ export const mintKind = async <O extends AppleKeyOptions>(
  * A kind's mint function: options → validated claims object → JSON → base64url → signature. It
  * carries its kind, for the providers.
  */
-export const defineToken = <O extends AppleKeyOptions>(kind: TokenKind<O>): KindMint<O> => {
+export const defineToken = <O extends AppleKeyOptions, N extends string>(
+  kind: TokenKind<O, N>,
+): KindMint<O, N> => {
   const mint = async (options: O): Promise<string> => {
     const read = readKindOptions(kind, options) as O;
     return (await mintKind(kind, read, read.privateKey)).token;

@@ -1,6 +1,7 @@
 // The doctor on every kind: no finding on any token the library mints (defaults and documented
 // maximum lifetimes), the kind guessed from the token, and one test per kind-only finding.
 import { beforeAll, describe, expect, it } from "vitest";
+import * as api from "../src/index.js";
 import {
   type AscTokenCheckOptions,
   type AscTokenFindingCode,
@@ -17,6 +18,8 @@ import {
 } from "../src/index.js";
 import { type CheckKind, guessKind, KINDS } from "../src/check.js";
 import { decodeToken } from "../src/decode.js";
+import { TOKEN_KINDS } from "../src/kinds/index.js";
+import { KIND_SAMPLES } from "./helpers/kinds.js";
 import { handToken } from "./helpers/jwt.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 
@@ -364,6 +367,55 @@ describe("checkAscToken: one test per finding only other kinds have", () => {
   });
 });
 
+/** The longest lifetime `kind` lets a token with `claims` have, by bisection of its rule. */
+const longest = (kind: (typeof TOKEN_KINDS)[number], claims: Json): number => {
+  let [low, high] = [1, 2 ** 31];
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (kind.lifetime.problem(mid, claims) === undefined) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+};
+
+describe("checkAscToken: no finding on a token of any kind of TOKEN_KINDS, at default and at maximum lifetime", () => {
+  const mints = api as unknown as Record<string, (options: object) => Promise<string>>;
+  const cases = TOKEN_KINDS.flatMap((kind) => {
+    const options = { keyId, privateKey: "", now, ...KIND_SAMPLES[kind.name] };
+    const max = kind.lifetime.default === undefined ? [] : [longest(kind, {})];
+    return [undefined, ...max].map((expiresIn) => [kind.name, expiresIn, kind, options] as const);
+  });
+
+  it("covers every kind, and a kind with exp at two lifetimes", () => {
+    expect(new Set(cases.map(([name]) => name))).toStrictEqual(
+      new Set(TOKEN_KINDS.map(({ name }) => name)),
+    );
+    expect(cases.length).toBeGreaterThan(TOKEN_KINDS.length);
+  });
+
+  it.each(cases)("%s, expiresIn %s", async (name, expiresIn, kind, options) => {
+    const mint = mints[kind.create]!;
+    const token = await mint({
+      ...options,
+      privateKey: key.applePem,
+      ...(expiresIn !== undefined && { expiresIn }),
+    });
+    const { header, claims } = decodeToken(token);
+    if (expiresIn !== undefined)
+      expect((claims.exp as number) - (claims.iat as number)).toBe(expiresIn);
+    expect(checkAscToken(token, { now, kind: name })).toStrictEqual([]);
+    expect(checkAscToken(token, { now })).toStrictEqual([]);
+    // DeviceCheck's token is APNs's to the byte: it is guessed as APNs, judged by the same rules.
+    expect(guessKind(header, claims).kind).toBe(name === "devicecheck" ? "apns" : name);
+    // A kind without exp: no finding until the token is as old as Apple takes it.
+    const { maxAge } = kind.lifetime;
+    if (maxAge !== undefined) {
+      const oldest = (claims.iat as number) + maxAge;
+      expect(checkAscToken(token, { now: oldest * 1000, kind: name })).toStrictEqual([]);
+    }
+  });
+});
+
 describe("KINDS", () => {
   it("lists every kind of the option's type once, and each is accepted", async () => {
     // A Record over the union: the compiler fails this file if a kind is missing here.
@@ -377,6 +429,8 @@ describe("KINDS", () => {
       musickit: true,
       weatherkit: true,
       mapkit: true,
+      "apple-business-manager": true,
+      "apple-ads": true,
     };
     expect([...KINDS].sort()).toStrictEqual(Object.keys(every).sort());
     const token = await createApnsToken({ keyId, teamId, privateKey: key.applePem, now });
@@ -392,6 +446,9 @@ describe("guessKind", () => {
     [{}, { iss: issuerId, aud: "appstoreconnect-v1", bid: "x" }, "app-store-server"],
     [{}, { aud: "https://appleid.apple.com" }, "sign-in-with-apple"],
     [{}, { aud: "advanced-commerce-api" }, "in-app"],
+    [{}, { aud: "https://account.apple.com/auth/oauth2/v2/token" }, "apple-business-manager"],
+    [{}, { aud: "https://appleid.apple.com", iss: "SEARCHADS.27478e71-3bb0" }, "apple-ads"],
+    [{}, { aud: "https://appleid.apple.com", iss: "SEARCHADS" }, "sign-in-with-apple"],
     [{}, { iss: teamId, iat: 1 }, "apns"],
     [{ id: "x" }, { iss: teamId, exp: 1 }, "weatherkit"],
     [{ typ: "JWT" }, { iss: teamId, exp: 1 }, "mapkit"],
@@ -399,5 +456,60 @@ describe("guessKind", () => {
     [{}, { iss: teamId, exp: 1, origin: ["https://example.com"] }, "musickit"],
   ] as [Json, Json, Kind][])("%j %j: %s", (header, claims, kind) => {
     expect(guessKind(header, claims).kind).toBe(kind);
+  });
+});
+
+describe("the OAuth kinds: Apple Business Manager's client assertion, Apple Ads' client secret", () => {
+  const clientId = "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
+  const adsId = "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577";
+  const uuidKid = { alg: "ES256", kid: "d136aa66-0c3b-4bd4-9892-c20e8db024ab" };
+  const abm = {
+    iss: clientId,
+    sub: clientId,
+    aud: "https://account.apple.com/auth/oauth2/v2/token",
+    iat: nowS - 60,
+    exp: nowS + 3540,
+    jti: "a1b2c3d4-0000-4000-8000-000000000001",
+  };
+  const ads = { iss: adsId, sub: adsId, aud: "https://appleid.apple.com", iat: nowS - 60 };
+  const judge = (header: Json, claims: Json, kind?: Kind) =>
+    checkAscToken(handToken(header, claims, key.privateKey), { now, kind });
+
+  it("a UUID kid is their key ID; anything the portal's check refuses is KID_MALFORMED", () => {
+    expect(judge(uuidKid, abm)).toStrictEqual([]);
+    const bad = judge({ ...uuidKid, kid: "d136aa66 0c3b" }, abm);
+    expect(bad.map((f) => f.code)).toStrictEqual(["KID_MALFORMED"]);
+    expect(bad[0]!.message).toMatch(
+      /not a key ID as the portal shows it \(a UUID\).*invalid_client/,
+    );
+    // The other kinds still want 10 characters.
+    const apns = judge(uuidKid, { iss: teamId, iat: nowS }, "apns");
+    expect(apns.map((f) => f.code)).toStrictEqual(["KID_MALFORMED"]);
+  });
+
+  it("judges iss, aud, sub and Apple's 180 days", () => {
+    const codes = (header: Json, claims: Json, kind?: Kind) =>
+      judge(header, claims, kind).map((f) => f.code);
+    expect(codes(uuidKid, { ...abm, iss: undefined })).toStrictEqual(["ISS_MISSING"]);
+    expect(
+      codes(
+        uuidKid,
+        { ...abm, aud: "https://account.apple.com/auth/oauth2/token" },
+        "apple-business-manager",
+      ),
+    ).toStrictEqual(["AUD_WRONG"]);
+    expect(codes(uuidKid, { ...abm, sub: "not an id" })).toStrictEqual(["SUB_INVALID"]);
+    expect(codes(uuidKid, { ...ads, exp: nowS - 60 + 15_552_000 })).toStrictEqual([
+      "LIFETIME_TOO_LONG",
+    ]);
+    expect(codes(uuidKid, { ...ads, exp: nowS - 60 + 15_551_999 })).toStrictEqual([]);
+    expect(codes(uuidKid, ads)).toStrictEqual(["EXP_MISSING"]);
+    expect(judge(uuidKid, ads)[0]!.message).toMatch(
+      /no exp, and Apple's token endpoint answers invalid_client: an Apple Ads client secret needs an expiry/,
+    );
+    const message = judge(uuidKid, { ...ads, exp: nowS + 2e7 })[0]!.message;
+    expect(message).toMatch(
+      /exp − iat is \d+ s, and a lifetime must be <= 15551999 s: Apple wants exp less than 180 days/,
+    );
   });
 });

@@ -8,6 +8,7 @@
 
 import {
   type TeamKeyOptions,
+  type KindMint,
   type TokenKind,
   atMost,
   defineToken,
@@ -31,9 +32,11 @@ export const APNS_MIN_INTERVAL = 1200;
 export type ApnsTokenOptions = TeamKeyOptions;
 
 /** The APNs provider token kind: the rules of {@link createApnsToken}, as data. */
-export const apnsKind: TokenKind<ApnsTokenOptions> = {
+export const apnsKind: TokenKind<ApnsTokenOptions, "apns"> = {
   name: "apns",
   create: "createApnsToken",
+  title: "APNs provider token",
+  claims: { refuses: "APNs answers 403 InvalidProviderToken", iss: "team" },
   options: { teamId: true },
   lifetime: {
     // "If the value in the iat field is more than one hour old, APNs rejects any notifications
@@ -71,5 +74,5 @@ export const apnsKind: TokenKind<ApnsTokenOptions> = {
  * // headers: { authorization: `bearer ${token}`, "apns-topic": "com.example.app" }
  * ```
  */
-export const createApnsToken: (options: ApnsTokenOptions) => Promise<string> =
+export const createApnsToken: KindMint<ApnsTokenOptions, "apns"> =
   /* @__PURE__ */ defineToken(apnsKind);

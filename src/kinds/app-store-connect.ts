@@ -11,7 +11,13 @@
 // https://developer.apple.com/documentation/enterpriseprogramapi/generating-tokens-for-api-requests
 
 import { invalid, summarize } from "../errors.js";
-import { type AppleKeyOptions, type TokenKind, defineToken, validity } from "../token.js";
+import {
+  type AppleKeyOptions,
+  type KindMint,
+  type TokenKind,
+  defineToken,
+  validity,
+} from "../token.js";
 import { matches, validIssuerId } from "../validate.js";
 
 /**
@@ -156,7 +162,7 @@ export const lifetimeProblem = (
 };
 
 /** The App Store Connect API token kind: the rules of {@link createAscToken}, as data. */
-export const ascKind: TokenKind<AscTokenOptions> = {
+export const ascKind: TokenKind<AscTokenOptions, "app-store-connect"> = {
   name: "app-store-connect",
   create: "createAscToken",
   options: { issuerId: false, expiresIn: false, scope: false, audience: false },
@@ -207,5 +213,5 @@ export const ascKind: TokenKind<AscTokenOptions> = {
  * });
  * ```
  */
-export const createAscToken: (options: AscTokenOptions) => Promise<string> =
+export const createAscToken: KindMint<AscTokenOptions, "app-store-connect"> =
   /* @__PURE__ */ defineToken(ascKind);

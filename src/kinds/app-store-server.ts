@@ -8,7 +8,14 @@
 // "Generate a new signed JWT for each new request": hence a short default of 5 minutes, enough
 // for one request and its retries.
 
-import { type AppleKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
+import {
+  type AppleKeyOptions,
+  type KindMint,
+  type TokenKind,
+  atMost,
+  defineToken,
+  lasting,
+} from "../token.js";
 import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
 
 /**
@@ -37,9 +44,17 @@ export interface AppStoreServerTokenOptions extends AppleKeyOptions {
 }
 
 /** The App Store Server API token kind: the rules of {@link createAppStoreServerToken}. */
-export const appStoreServerKind: TokenKind<AppStoreServerTokenOptions> = {
+export const appStoreServerKind: TokenKind<AppStoreServerTokenOptions, "app-store-server"> = {
   name: "app-store-server",
   create: "createAppStoreServerToken",
+  title: "App Store Server API token",
+  claims: {
+    refuses: "Apple answers 401",
+    typ: true,
+    iss: "issuer",
+    aud: ["appstoreconnect-v1"],
+    bid: true,
+  },
   options: { issuerId: true, bundleId: true, expiresIn: false },
   lifetime: {
     // "Generate a new signed JWT for each new request": enough for one request and its retries.
@@ -85,5 +100,5 @@ export const appStoreServerKind: TokenKind<AppStoreServerTokenOptions> = {
  * const history = await (await appStore(`/inApps/v2/history/${transactionId}`)).json();
  * ```
  */
-export const createAppStoreServerToken: (options: AppStoreServerTokenOptions) => Promise<string> =
+export const createAppStoreServerToken: KindMint<AppStoreServerTokenOptions, "app-store-server"> =
   /* @__PURE__ */ defineToken(appStoreServerKind);

@@ -9,7 +9,14 @@
 // from the iat timestamp"), iss ("your teamId"), iat and sub ("your clientId"). No jti: Apple lists
 // none. The default lifetime is an hour: the secret is sent once, right after it is signed.
 
-import { type AppleKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
+import {
+  type AppleKeyOptions,
+  type KindMint,
+  type TokenKind,
+  atMost,
+  defineToken,
+  lasting,
+} from "../token.js";
 import { validPortalId, validPortalKeyId } from "../validate.js";
 
 /**
@@ -40,9 +47,16 @@ export interface AppleAdsClientSecretOptions extends AppleKeyOptions {
 }
 
 /** The Apple Ads API client secret kind: the rules of {@link createAppleAdsClientSecret}. */
-export const appleAdsKind: TokenKind<AppleAdsClientSecretOptions> = {
+export const appleAdsKind: TokenKind<AppleAdsClientSecretOptions, "apple-ads"> = {
   name: "apple-ads",
   create: "createAppleAdsClientSecret",
+  title: "Apple Ads client secret",
+  claims: {
+    refuses: "Apple's token endpoint answers invalid_client",
+    iss: { what: "the teamId Apple Ads shows, like SEARCHADS.27478e71-…" },
+    aud: ["https://appleid.apple.com"],
+    sub: "the clientId Apple Ads shows, like SEARCHADS.27478e71-…",
+  },
   options: { clientId: true, teamId: true, expiresIn: false },
   keyId: validPortalKeyId,
   lifetime: {
@@ -77,5 +91,5 @@ export const appleAdsKind: TokenKind<AppleAdsClientSecretOptions> = {
  * });
  * ```
  */
-export const createAppleAdsClientSecret: (options: AppleAdsClientSecretOptions) => Promise<string> =
+export const createAppleAdsClientSecret: KindMint<AppleAdsClientSecretOptions, "apple-ads"> =
   /* @__PURE__ */ defineToken(appleAdsKind);

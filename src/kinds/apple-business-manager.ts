@@ -10,7 +10,14 @@
 // oauth2/token): Apple's page names both. The default lifetime is an hour: the assertion is sent
 // once, right after it is signed.
 
-import { type AppleKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
+import {
+  type AppleKeyOptions,
+  type KindMint,
+  type TokenKind,
+  atMost,
+  defineToken,
+  lasting,
+} from "../token.js";
 import { randomNonce } from "../nonce.js";
 import { validPortalId, validPortalKeyId } from "../validate.js";
 
@@ -48,9 +55,19 @@ export interface AppleBusinessManagerAssertionOptions extends AppleKeyOptions {
 }
 
 /** The Apple Business Manager client assertion kind, as data. */
-export const appleBusinessManagerKind: TokenKind<AppleBusinessManagerAssertionOptions> = {
+export const appleBusinessManagerKind: TokenKind<
+  AppleBusinessManagerAssertionOptions,
+  "apple-business-manager"
+> = {
   name: "apple-business-manager",
   create: "createAppleBusinessManagerAssertion",
+  title: "Apple Business Manager client assertion",
+  claims: {
+    refuses: "Apple's token endpoint answers invalid_client",
+    iss: { what: "the API account's client ID, like BUSINESSAPI.9703f56c-…" },
+    aud: [BUSINESS_MANAGER_AUDIENCE],
+    sub: "the API account's client ID, like BUSINESSAPI.9703f56c-…",
+  },
   options: { clientId: true, expiresIn: false },
   keyId: validPortalKeyId,
   lifetime: {
@@ -97,6 +114,7 @@ export const appleBusinessManagerKind: TokenKind<AppleBusinessManagerAssertionOp
  * });
  * ```
  */
-export const createAppleBusinessManagerAssertion: (
-  options: AppleBusinessManagerAssertionOptions,
-) => Promise<string> = /* @__PURE__ */ defineToken(appleBusinessManagerKind);
+export const createAppleBusinessManagerAssertion: KindMint<
+  AppleBusinessManagerAssertionOptions,
+  "apple-business-manager"
+> = /* @__PURE__ */ defineToken(appleBusinessManagerKind);

@@ -7,7 +7,7 @@
 // DeviceCheck, so the token is exactly the APNs one (iss, iat; no exp) and shares its rules.
 
 import { apnsKind } from "./apns.js";
-import { type TeamKeyOptions, type TokenKind, defineToken } from "../token.js";
+import { type KindMint, type TeamKeyOptions, type TokenKind, defineToken } from "../token.js";
 
 /**
  * Options for {@link createDeviceCheckToken}. Nothing here is mutated or kept.
@@ -24,11 +24,13 @@ import { type TeamKeyOptions, type TokenKind, defineToken } from "../token.js";
 export type DeviceCheckTokenOptions = TeamKeyOptions;
 
 /** The DeviceCheck token kind: APNs's, under its own name. */
-export const deviceCheckKind: TokenKind<DeviceCheckTokenOptions> = /* @__PURE__ */ Object.assign(
-  {},
-  apnsKind,
-  { name: "devicecheck", create: "createDeviceCheckToken" },
-);
+export const deviceCheckKind: TokenKind<DeviceCheckTokenOptions, "devicecheck"> =
+  /* @__PURE__ */ Object.assign({}, apnsKind, {
+    name: "devicecheck" as const,
+    create: "createDeviceCheckToken",
+    title: "DeviceCheck token",
+    claims: { refuses: "DeviceCheck answers 401", iss: "team" as const },
+  });
 
 /**
  * Mints a DeviceCheck token: header `{alg, kid}`, claims `iss` (Team ID) and `iat` (backdated by
@@ -53,5 +55,5 @@ export const deviceCheckKind: TokenKind<DeviceCheckTokenOptions> = /* @__PURE__ 
  * });
  * ```
  */
-export const createDeviceCheckToken: (options: DeviceCheckTokenOptions) => Promise<string> =
+export const createDeviceCheckToken: KindMint<DeviceCheckTokenOptions, "devicecheck"> =
   /* @__PURE__ */ defineToken(deviceCheckKind);

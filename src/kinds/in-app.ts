@@ -14,6 +14,7 @@
 import { fail, invalid, isAscTokenError, summarize } from "../errors.js";
 import {
   type AppleKeyOptions,
+  type KindMint,
   type TokenKind,
   atMost,
   defineToken,
@@ -180,9 +181,19 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
 };
 
 /** The in-app JWS kind: the rules of {@link createInAppSignature}, as data. */
-export const inAppKind: TokenKind<InAppSignatureOptions> = {
+export const inAppKind: TokenKind<InAppSignatureOptions, "in-app"> = {
   name: "in-app",
   create: "createInAppSignature",
+  title: "in-app JWS",
+  claims: {
+    refuses: "Apple fails the request",
+    typ: true,
+    iss: "issuer",
+    aud: IN_APP_AUDIENCES,
+    bid: true,
+    nonce: true,
+    noExp: true,
+  },
   options: { issuerId: true, bundleId: true, audience: true, nonce: false, claims: false },
   lifetime: {
     // No exp: Apple dates the JWS by iat, which may not be backdated by an hour or more.
@@ -226,5 +237,5 @@ export const inAppKind: TokenKind<InAppSignatureOptions> = {
  * // Return `signature` to the app, which passes it to StoreKit as a purchase option
  * ```
  */
-export const createInAppSignature: (options: InAppSignatureOptions) => Promise<string> =
+export const createInAppSignature: KindMint<InAppSignatureOptions, "in-app"> =
   /* @__PURE__ */ defineToken(inAppKind);

@@ -12,7 +12,14 @@
 // hour and cap at six months (15,777,000 s, just over 182 days).
 
 import { fail } from "../errors.js";
-import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
+import {
+  type TeamKeyOptions,
+  type KindMint,
+  type TokenKind,
+  atMost,
+  defineToken,
+  lasting,
+} from "../token.js";
 import { oneOrMany, validOrigins, validTeamId } from "../validate.js";
 
 /**
@@ -77,9 +84,11 @@ const mapsScope = (scope: unknown): string[] | undefined => {
 };
 
 /** The Apple Maps token kind: the rules of {@link createMapKitToken}, as data. */
-export const mapKitKind: TokenKind<MapKitTokenOptions> = {
+export const mapKitKind: TokenKind<MapKitTokenOptions, "mapkit"> = {
   name: "mapkit",
   create: "createMapKitToken",
+  title: "MapKit token",
+  claims: { refuses: "MapKit answers 401", iss: "team" },
   options: { teamId: true, expiresIn: false, scope: false, origin: false },
   lifetime: {
     default: 3600,
@@ -87,6 +96,7 @@ export const mapKitKind: TokenKind<MapKitTokenOptions> = {
       15_777_000,
       "Apple states no limit, asc-token caps it at six months",
     ),
+    capIsOurs: true,
   },
   build: (options) => {
     const iss = validTeamId(options.teamId);
@@ -131,5 +141,5 @@ export const mapKitKind: TokenKind<MapKitTokenOptions> = {
  * })).json();
  * ```
  */
-export const createMapKitToken: (options: MapKitTokenOptions) => Promise<string> =
+export const createMapKitToken: KindMint<MapKitTokenOptions, "mapkit"> =
   /* @__PURE__ */ defineToken(mapKitKind);

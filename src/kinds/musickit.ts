@@ -9,7 +9,14 @@
 // request matches one of the values in the array"). The default is an hour; pass expiresIn for
 // longer-lived tokens you embed.
 
-import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
+import {
+  type TeamKeyOptions,
+  type KindMint,
+  type TokenKind,
+  atMost,
+  defineToken,
+  lasting,
+} from "../token.js";
 import { validOrigins, validTeamId } from "../validate.js";
 
 /**
@@ -40,9 +47,11 @@ export interface MusicKitTokenOptions extends TeamKeyOptions {
 }
 
 /** The MusicKit developer token kind: the rules of {@link createMusicKitToken}, as data. */
-export const musicKitKind: TokenKind<MusicKitTokenOptions> = {
+export const musicKitKind: TokenKind<MusicKitTokenOptions, "musickit"> = {
   name: "musickit",
   create: "createMusicKitToken",
+  title: "MusicKit developer token",
+  claims: { refuses: "Apple Music answers 401", iss: "team" },
   options: { teamId: true, expiresIn: false, origin: false },
   lifetime: {
     default: 3600,
@@ -78,5 +87,5 @@ export const musicKitKind: TokenKind<MusicKitTokenOptions> = {
  * });
  * ```
  */
-export const createMusicKitToken: (options: MusicKitTokenOptions) => Promise<string> =
+export const createMusicKitToken: KindMint<MusicKitTokenOptions, "musickit"> =
   /* @__PURE__ */ defineToken(musicKitKind);

@@ -8,7 +8,14 @@
 // on Apple's servers." The default is an hour: mint secrets as you need them rather than keeping
 // one for six months.
 
-import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
+import {
+  type TeamKeyOptions,
+  type KindMint,
+  type TokenKind,
+  atMost,
+  defineToken,
+  lasting,
+} from "../token.js";
 import { validIdentifier, validTeamId } from "../validate.js";
 
 /**
@@ -35,9 +42,16 @@ export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
 }
 
 /** The Sign in with Apple client secret kind: the rules of {@link createSignInWithAppleSecret}. */
-export const signInWithAppleKind: TokenKind<SignInWithAppleSecretOptions> = {
+export const signInWithAppleKind: TokenKind<SignInWithAppleSecretOptions, "sign-in-with-apple"> = {
   name: "sign-in-with-apple",
   create: "createSignInWithAppleSecret",
+  title: "Sign in with Apple client secret",
+  claims: {
+    refuses: "Apple's token endpoint answers invalid_client",
+    iss: "team",
+    aud: ["https://appleid.apple.com"],
+    sub: "the App ID or Services ID you send as client_id",
+  },
   options: { teamId: true, clientId: true, expiresIn: false },
   lifetime: {
     default: 3600,
@@ -81,6 +95,7 @@ export const signInWithAppleKind: TokenKind<SignInWithAppleSecretOptions> = {
  * });
  * ```
  */
-export const createSignInWithAppleSecret: (
-  options: SignInWithAppleSecretOptions,
-) => Promise<string> = /* @__PURE__ */ defineToken(signInWithAppleKind);
+export const createSignInWithAppleSecret: KindMint<
+  SignInWithAppleSecretOptions,
+  "sign-in-with-apple"
+> = /* @__PURE__ */ defineToken(signInWithAppleKind);

@@ -9,7 +9,14 @@
 // we default to an hour and cap at six months, the longest Apple allows any other developer token
 // signed by these keys (Apple Music, Sign in with Apple).
 
-import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
+import {
+  type TeamKeyOptions,
+  type KindMint,
+  type TokenKind,
+  atMost,
+  defineToken,
+  lasting,
+} from "../token.js";
 import { validIdentifier, validTeamId } from "../validate.js";
 
 /**
@@ -39,9 +46,16 @@ export interface WeatherKitTokenOptions extends TeamKeyOptions {
 }
 
 /** The WeatherKit token kind: the rules of {@link createWeatherKitToken}, as data. */
-export const weatherKitKind: TokenKind<WeatherKitTokenOptions> = {
+export const weatherKitKind: TokenKind<WeatherKitTokenOptions, "weatherkit"> = {
   name: "weatherkit",
   create: "createWeatherKitToken",
+  title: "WeatherKit token",
+  claims: {
+    refuses: "WeatherKit answers 401",
+    iss: "team",
+    sub: "your WeatherKit Services ID",
+    headerId: true,
+  },
   options: { teamId: true, serviceId: true, expiresIn: false },
   lifetime: {
     default: 3600,
@@ -49,6 +63,7 @@ export const weatherKitKind: TokenKind<WeatherKitTokenOptions> = {
       15_777_000,
       "Apple states no limit, asc-token caps it at six months",
     ),
+    capIsOurs: true,
   },
   build: (options) => {
     const iss = validTeamId(options.teamId);
@@ -80,5 +95,5 @@ export const weatherKitKind: TokenKind<WeatherKitTokenOptions> = {
  * );
  * ```
  */
-export const createWeatherKitToken: (options: WeatherKitTokenOptions) => Promise<string> =
+export const createWeatherKitToken: KindMint<WeatherKitTokenOptions, "weatherkit"> =
   /* @__PURE__ */ defineToken(weatherKitKind);

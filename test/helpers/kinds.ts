@@ -32,3 +32,29 @@ export const frozen = <T extends object>(value: T): T => {
   }
   return Object.freeze(value);
 };
+
+/**
+ * The options each kind of TOKEN_KINDS needs besides keyId, privateKey and now, by its name: the
+ * kind tests are generated from these (test/kinds/shared.test.ts checks every kind has one).
+ */
+export const KIND_SAMPLES: Record<string, Record<string, unknown>> = {
+  "app-store-connect": { issuerId },
+  "app-store-server": { issuerId, bundleId },
+  "in-app": {
+    issuerId,
+    bundleId,
+    audience: "promotional-offer",
+    claims: { productId: "p", offerIdentifier: "o" },
+  },
+  apns: { teamId },
+  devicecheck: { teamId },
+  "sign-in-with-apple": { teamId, clientId: "com.example.web" },
+  musickit: { teamId, origin: ["https://example.com"] },
+  weatherkit: { teamId, serviceId: "com.example.weather" },
+  mapkit: { teamId, scope: ["mapkit_js"], origin: "*.example.com" },
+  "apple-business-manager": { clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152" },
+  "apple-ads": {
+    clientId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
+    teamId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
+  },
+};
