@@ -1,21 +1,30 @@
-// help: the text of `asc-token --help`, with the kinds listed from the one table in kinds.ts.
+// help: the text of `asc-token --help`, with the kinds listed from TOKEN_KINDS (cli/kinds.ts).
 
 import { MINT_KINDS } from "./kinds.js";
 
+const width = Math.max(...Object.keys(MINT_KINDS).map((name) => name.length));
 const kinds = Object.entries(MINT_KINDS)
   .map(([name, kind]) => {
     const flags = kind.flags.map((flag) => `--${flag}`).join(" ");
-    return `  ${name.padEnd(20)} ${kind.title}\n  ${" ".repeat(20)} ${flags}`;
+    return `  ${name.padEnd(width)} ${kind.title}\n  ${" ".repeat(width)} ${flags}`;
   })
   .join("\n");
 
 const lifetimes = Object.entries(MINT_KINDS)
-  .map(([name, kind]) => ("lifetime" in kind ? `${" ".repeat(25)}${name}: ${kind.lifetime}` : ""))
-  .filter(Boolean)
+  .flatMap(([name, kind]) =>
+    kind.lifetime === undefined ? [] : [`${" ".repeat(25)}${name}: ${kind.lifetime}`],
+  )
   .join("\n");
 
+/** The kinds without exp, which Apple dates by iat alone. */
+const ageOnly = Object.entries(MINT_KINDS)
+  .filter(([, kind]) => kind.lifetime === undefined)
+  .map(([name]) => name)
+  .join(" and ");
+
 export const HELP = `asc-token: mint Apple's ES256 JWTs from your .p8 key: App Store Connect,
-App Store Server, APNs, Sign in with Apple, MusicKit, WeatherKit, MapKit, DeviceCheck.
+App Store Server, APNs, Sign in with Apple, MusicKit, WeatherKit, MapKit, DeviceCheck, and the
+OAuth client assertions of Apple Business Manager and Apple Ads.
 
 Usage:
   asc-token [<kind>] [options]   print a token (and only the token) on stdout; the kind
@@ -34,7 +43,9 @@ ${kinds}
 
 Shared options (flags beat --api-key-json, which beats the environment):
   --key-id <ID>          key ID, 10 characters A-Z0-9            env ASC_KEY_ID
+                         (apple-business-manager, apple-ads: the Key ID the portal shows)
   --key-file <path>      the AuthKey_<KEYID>.p8 file             env ASC_PRIVATE_KEY_PATH
+                         (apple-business-manager, apple-ads: the .pem key you made)
                          (or the key itself in env ASC_PRIVATE_KEY, any format: PEM,
                          literal \\n escapes, bare base64, base64 of the whole file).
                          A leading ~ is your home directory, also where no shell expands it
@@ -45,12 +56,14 @@ Options of some kinds:
   --issuer-id <UUID>     issuer ID (App Store Connect, App Store Server)  env ASC_ISSUER_ID
   --individual           App Store Connect individual key: no issuer, sub "user"
   --team-id <ID>         your Team ID, 10 characters A-Z0-9      env ASC_TEAM_ID
+                         (apple-ads: the teamId Apple Ads shows, SEARCHADS.…)
   --bundle-id <ID>       your app's bundle ID (App Store Server)  env ASC_BUNDLE_ID
   --client-id <ID>       Sign in with Apple client_id (App ID or Services ID)  env ASC_CLIENT_ID
+                         (apple-business-manager, apple-ads: the client ID the portal shows)
   --service-id <ID>      WeatherKit Services ID                  env ASC_SERVICE_ID
   --expires-in <s>       lifetime exp - iat in seconds; per kind:
 ${lifetimes}
-                         (apns and devicecheck tokens have no exp: APNs takes one for an hour)
+                         (${ageOnly} tokens have no exp: APNs takes one for an hour)
   --scope <entry>        App Store Connect: limit the token, e.g. "GET /v1/apps"; MapKit:
                          server_api, mapkit_js, web_snapshots, embed_api (repeatable)
   --origin <origin>      MusicKit, MapKit: a web origin allowed to use the token (repeatable)
@@ -68,6 +81,8 @@ Examples:
   curl -H "$(npx asc-token --header)" https://api.appstoreconnect.apple.com/v1/apps
   asc-token apns --team-id DEF123GHIJ --key-file AuthKey_2X9R4HXF34.p8
   asc-token app-store-server --bundle-id com.example.app --key-file SubscriptionKey_2X9R4HXF34.p8
+  asc-token apple-business-manager --client-id BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152 \\
+    --key-id d136aa66-0c3b-4bd4-9892-c20e8db024ab --key-file abm-key.pem
   npx asc-token | npx asc-token doctor -
   asc-token doctor --kind apns "$APNS_TOKEN"
 
