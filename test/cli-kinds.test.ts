@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 import { decodeToken, verifies } from "./helpers/verify.js";
+import { KIND_NAMES } from "../src/cli/kinds.js";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const keyId = "2X9R4HXF34";
@@ -152,6 +153,104 @@ describe("asc-token <kind>: every kind, minted and doctored", () => {
       }
     },
   );
+
+  it("the table covers every kind the CLI mints", () => {
+    const covered = [...kinds.map(([kind]) => kind), ...oauth.map(([kind]) => kind)];
+    expect(covered.sort()).toStrictEqual([...KIND_NAMES].sort());
+  });
+
+  // The OAuth kinds: a portal's key ID (a UUID) and a key made with openssl ecparam (SEC1 .pem).
+  const portalKeyId = "d136aa66-0c3b-4bd4-9892-c20e8db024ab";
+  const abmId = "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
+  const adsId = "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577";
+  const oauth: [kind: string, flags: string[], claims: object][] = [
+    [
+      "apple-business-manager",
+      ["--client-id", abmId],
+      { iss: abmId, sub: abmId, aud: "https://account.apple.com/auth/oauth2/v2/token" },
+    ],
+    [
+      "apple-ads",
+      ["--client-id", adsId, "--team-id", adsId],
+      { iss: adsId, sub: adsId, aud: "https://appleid.apple.com" },
+    ],
+  ];
+
+  it.each(oauth)(
+    "%s: a UUID key ID and a SEC1 .pem key; default and longest lifetime; doctor finds nothing",
+    (kind, flags, claims) => {
+      const pem = join(dir, `${kind}.pem`);
+      writeFileSync(pem, key.sec1Pem, { mode: 0o600 });
+      const base = [kind, ...flags, "--key-id", portalKeyId, "--key-file", pem];
+      const token = minted(run(base));
+      expect(token.header).toStrictEqual({ alg: "ES256", kid: portalKeyId });
+      expect(token.claims).toMatchObject(claims);
+      expect(lifetime(token.claims)).toBe(3600);
+      const longest = minted(run([...base, "--expires-in", "15551999"]));
+      expect(lifetime(longest.claims)).toBe(15_551_999);
+      expect(run([...base, "--expires-in", "15552000"]).stderr).toMatch(/180 days/);
+      for (const { token: each } of [token, longest]) {
+        const guessed = run(["doctor", "-"], {}, each);
+        expect(guessed.stdout).toMatch(new RegExp(`^Checked as kind ${kind} \\(`));
+        expect(guessed.stdout).toMatch(/No problems found/);
+        expect(run(["doctor", "--kind", kind, each]).status).toBe(0);
+      }
+      // From the environment too: ASC_KEY_ID holds the UUID, ASC_CLIENT_ID the client ID.
+      const env = {
+        ASC_KEY_ID: portalKeyId,
+        ASC_PRIVATE_KEY_PATH: pem,
+        ASC_CLIENT_ID: flags[1]!,
+        ASC_TEAM_ID: adsId,
+      };
+      expect(minted(run([kind], env)).header.kid).toBe(portalKeyId);
+    },
+  );
+
+  it("an OAuth kind without its key ID or client ID names the setting", () => {
+    const pem = join(dir, "portal.pem");
+    writeFileSync(pem, key.sec1Pem, { mode: 0o600 });
+    const noKeyId = run(["apple-business-manager", "--client-id", abmId, "--key-file", pem]);
+    expect(noKeyId.status).toBe(2);
+    expect(noKeyId.stderr).toMatch(/no key ID: pass --key-id or set ASC_KEY_ID \(the Key ID/);
+    const noClient = run([
+      "apple-ads",
+      "--team-id",
+      adsId,
+      "--key-id",
+      portalKeyId,
+      "--key-file",
+      pem,
+    ]);
+    expect(noClient.status).toBe(2);
+    expect(noClient.stderr).toMatch(
+      /no client ID \(the one the portal shows, like PREFIX.<id>\): pass --client-id or set ASC_CLIENT_ID/,
+    );
+    const noTeam = run([
+      "apple-ads",
+      "--client-id",
+      adsId,
+      "--key-id",
+      portalKeyId,
+      "--key-file",
+      pem,
+    ]);
+    expect(noTeam.status).toBe(2);
+    expect(noTeam.stderr).toMatch(
+      /no team ID \(the one the portal shows.*\): pass --team-id or set ASC_TEAM_ID/,
+    );
+    // The other kinds still take a UUID key ID for the issuer ID it is.
+    const apnsUuid = run([
+      "apns",
+      "--team-id",
+      teamId,
+      "--key-id",
+      portalKeyId,
+      "--key-file",
+      keyFile,
+    ]);
+    expect(apnsUuid.status).toBe(2);
+    expect(apnsUuid.stderr).toMatch(/--key-id holds a UUID, like an issuer ID/);
+  });
 
   it("from the environment: ASC_TEAM_ID, ASC_KEY_ID, ASC_PRIVATE_KEY_PATH and the kind's own IDs", () => {
     const env = {
@@ -313,7 +412,7 @@ describe("asc-token: common mistakes exit 2 with one message that names the fix"
       "doctor --kind nope",
       () => ["doctor", "--kind", "nope", "a.b.c"],
       {},
-      /--kind "nope" is not a kind: use app-store-connect, /,
+      /--kind "nope" is not a kind: use apns, app-store-connect, /,
     ],
     [
       "a mint flag to doctor",

@@ -231,7 +231,11 @@ const checkKindFlags = (flags: MintFlags, kind: KindName) => {
   }
 };
 
-/** Swapped or misplaced IDs, each a usage error that names the fix. */
+/**
+ * Swapped or misplaced IDs of a developer account's key (10-character key ID and Team ID, UUID
+ * issuer ID), each a usage error that names the fix. A portal's key (Apple Business Manager,
+ * Apple Ads) has IDs of other shapes, which its kind checks.
+ */
 const checkIds = (
   keyId: [string, string],
   id: [string, string] | undefined,
@@ -295,6 +299,8 @@ export const resolveSettings = (
   const { kind = "app-store-connect", home } = context;
   checkKindFlags(flags, kind);
   const asc = kind === "app-store-connect";
+  // A portal's key (Apple Business Manager, Apple Ads): its kind has its own key ID check.
+  const portal = MINT_KINDS[kind].kind.keyId !== undefined;
   // fastlane's variables and JSON file describe an App Store Connect API key, and nothing else.
   const fastlane: Env = asc ? env : {};
   const jsonFile = flags["api-key-json"];
@@ -366,7 +372,10 @@ export const resolveSettings = (
     ) ?? (fileKeyId ? (["the key file name", fileKeyId] as [string, string]) : undefined);
   if (!keyId) {
     throw new UsageError(
-      "no key ID: pass --key-id or set ASC_KEY_ID (or keep the key file's name AuthKey_<KEYID>.p8)",
+      portal
+        ? "no key ID: pass --key-id or set ASC_KEY_ID (the Key ID the portal shows beside the key)"
+        : "no key ID: pass --key-id or set ASC_KEY_ID (or keep the key file's name " +
+            "AuthKey_<KEYID>.p8)",
     );
   }
   keyId[1] = keyId[1].trim();
@@ -409,10 +418,13 @@ export const resolveSettings = (
     if (!MINT_KINDS[kind].flags.some((taken) => taken === flag)) continue;
     const value = pick(expected, [`--${flag}`, flags[flag]], [variable, env[variable]]);
     if (!value) {
-      throw new UsageError(`no ${IDENTIFIER_NAMES[flag]}: pass --${flag} or set ${variable}`);
+      const what = portal
+        ? `${flag.slice(0, -3)} ID (the one the portal shows, like PREFIX.<id>)`
+        : IDENTIFIER_NAMES[flag];
+      throw new UsageError(`no ${what}: pass --${flag} or set ${variable}`);
     }
     value[1] = value[1].trim();
-    if (flag === "team-id") checkIds(keyId, value, "Team ID", fileKeyId);
+    if (flag === "team-id" && !portal) checkIds(keyId, value, "Team ID", fileKeyId);
     sources[option] = value[0];
     options[option] = value[1];
   }
