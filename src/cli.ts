@@ -53,7 +53,7 @@ const mint = async (settings: Settings, kind: KindName, format: "token" | "json"
   if (settings.keyFile) checkPermissions(settings.keyFile);
   if (settings.jsonKeyFile) checkPermissions(settings.jsonKeyFile);
   for (const warning of settings.warnings) err(`warning: ${warning}`);
-  const token = await MINT_KINDS[kind].create(settings.options as never);
+  const token = await MINT_KINDS[kind].create(settings.options);
   if (format === "json") {
     const { claims } = decodeToken(token);
     out(JSON.stringify({ token, issuedAt: claims.iat, expiresAt: claims.exp }));

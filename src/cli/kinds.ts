@@ -85,7 +85,7 @@ const mintKind = (kind: TokenKind): MintKind => ({
         (LIFETIME_NOTES[kind.name] ?? ""),
 });
 
-/** Every kind the CLI mints, in the order --help lists them: App Store Connect's, the default, first. */
+/** Every kind the CLI mints, in --help's order: App Store Connect's, the default, first. */
 export const MINT_KINDS = Object.fromEntries(
   [...TOKEN_KINDS]
     .filter((kind) => kind.singleUse === undefined)

@@ -50,8 +50,8 @@ export type TokenKindName = (typeof all)[keyof typeof all]["kind"]["name"];
 const kindsOf = (mints: typeof all): TokenKind<AppleKeyOptions, TokenKindName>[] =>
   Object.values(mints)
     .map(
-      (mint) =>
-        mint.kind as TokenKind<never, TokenKindName> as TokenKind<AppleKeyOptions, TokenKindName>,
+      (mint): TokenKind<AppleKeyOptions, TokenKindName> =>
+        mint.kind as TokenKind<never, TokenKindName>,
     )
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 
