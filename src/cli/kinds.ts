@@ -2,6 +2,7 @@
 // names in kebab case (teamId → --team-id), its --help line its title and lifetime rules. The
 // parser, the settings, --help and the tests all read this; nothing here lists the kinds.
 
+import { SIX_MONTHS } from "../defaults.js";
 import { TOKEN_KINDS, type TokenKindName } from "../kinds/index.js";
 import { type TokenKind, defineToken } from "../token.js";
 
@@ -38,7 +39,7 @@ const MORE_FLAGS: Readonly<Record<string, readonly KindFlag[]>> = {
 
 /** What --help adds to a kind's lifetime, where the longest depends on the claims. */
 const LIFETIME_NOTES: Readonly<Record<string, string>> = {
-  "app-store-connect": " (long-lived --scope: 15777000)",
+  "app-store-connect": ` (long-lived --scope: ${String(SIX_MONTHS)})`,
 };
 
 /** The flag that sets option `name`: teamId → team-id, audience → enterprise. */

@@ -21,6 +21,7 @@ import {
   lasting,
 } from "../token.js";
 import { oneOrMany, validOrigins, validTeamId } from "../validate.js";
+import { SIX_MONTHS } from "../defaults.js";
 
 /**
  * An Apple Maps framework a token may be used for; its claim `scope` lists them.
@@ -93,7 +94,7 @@ export const mapKitKind: TokenKind<MapKitTokenOptions, "mapkit"> = {
   lifetime: {
     default: 3600,
     problem: /* @__PURE__ */ atMost(
-      15_777_000,
+      SIX_MONTHS,
       "Apple states no limit, asc-token caps it at six months",
     ),
     capIsOurs: true,

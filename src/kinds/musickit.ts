@@ -18,6 +18,7 @@ import {
   lasting,
 } from "../token.js";
 import { validOrigins, validTeamId } from "../validate.js";
+import { SIX_MONTHS } from "../defaults.js";
 
 /**
  * Options for {@link createMusicKitToken}. Nothing here is mutated or kept.
@@ -56,7 +57,7 @@ export const musicKitKind: TokenKind<MusicKitTokenOptions, "musickit"> = {
   lifetime: {
     default: 3600,
     problem: /* @__PURE__ */ atMost(
-      15_777_000,
+      SIX_MONTHS,
       "Apple refuses tokens that expire over six months ahead",
     ),
   },

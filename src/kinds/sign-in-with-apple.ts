@@ -17,6 +17,7 @@ import {
   lasting,
 } from "../token.js";
 import { validIdentifier, validTeamId } from "../validate.js";
+import { SIX_MONTHS } from "../defaults.js";
 
 /**
  * Options for {@link createSignInWithAppleSecret}. Nothing here is mutated or kept.
@@ -56,7 +57,7 @@ export const signInWithAppleKind: TokenKind<SignInWithAppleSecretOptions, "sign-
   lifetime: {
     default: 3600,
     problem: /* @__PURE__ */ atMost(
-      15_777_000,
+      SIX_MONTHS,
       "Apple refuses client secrets that expire over six months ahead",
     ),
   },

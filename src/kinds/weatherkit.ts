@@ -18,6 +18,7 @@ import {
   lasting,
 } from "../token.js";
 import { validIdentifier, validTeamId } from "../validate.js";
+import { SIX_MONTHS } from "../defaults.js";
 
 /**
  * Options for {@link createWeatherKitToken}. Nothing here is mutated or kept.
@@ -60,7 +61,7 @@ export const weatherKitKind: TokenKind<WeatherKitTokenOptions, "weatherkit"> = {
   lifetime: {
     default: 3600,
     problem: /* @__PURE__ */ atMost(
-      15_777_000,
+      SIX_MONTHS,
       "Apple states no limit, asc-token caps it at six months",
     ),
     capIsOurs: true,
