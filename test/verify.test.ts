@@ -22,12 +22,6 @@ import {
   type AppleVerifierOptions,
   createAppleVerifier,
   isAscTokenError,
-  verifyAppleSignedData,
-  verifyAppTransaction,
-  verifyNotification,
-  verifyRealtimeRequest,
-  verifyRenewalInfo,
-  verifyTransaction,
 } from "../src/index.js";
 import { SEQUENCE, readDer, readFields } from "../src/der.js";
 import { checkChain } from "../src/verify/chain.js";
@@ -148,11 +142,30 @@ describe("Apple Root CA - G3", () => {
   });
 });
 
+describe("one public way to verify: createAppleVerifier and its methods", () => {
+  it("the package exports no verify function beside the verifier", async () => {
+    const api = await import("../src/index.js");
+    expect(Object.keys(api).filter((name) => /^verify/i.test(name))).toStrictEqual([]);
+    expect(Object.keys(createAppleVerifier(options)).sort()).toStrictEqual([
+      "verify",
+      "verifyAppTransaction",
+      "verifyNotification",
+      "verifyRealtimeRequest",
+      "verifyRenewalInfo",
+      "verifyTransaction",
+    ]);
+  });
+});
+
 describe("a valid payload", () => {
   it("verifies and returns the payload as signed, unknown fields included", async () => {
     const payload = notification({ somethingNew: { nested: [1, 2] } });
-    await expect(verifyNotification(signed(payload), options)).resolves.toStrictEqual(payload);
-    await expect(verifyAppleSignedData(signed(payload), options)).resolves.toStrictEqual(payload);
+    await expect(
+      createAppleVerifier(options).verifyNotification(signed(payload)),
+    ).resolves.toStrictEqual(payload);
+    await expect(createAppleVerifier(options).verify(signed(payload))).resolves.toStrictEqual(
+      payload,
+    );
   });
 
   it("takes the roots as base64, PEM or bytes", async () => {
@@ -162,7 +175,7 @@ describe("a valid payload", () => {
       new Uint8Array(pki.root),
     ]) {
       await expect(
-        verifyNotification(signed(), { ...options, rootCertificates: [root] }),
+        createAppleVerifier({ ...options, rootCertificates: [root] }).verifyNotification(signed()),
       ).resolves.toBeDefined();
     }
   });
@@ -175,9 +188,9 @@ describe("a valid payload", () => {
       environment: "Sandbox",
       signedDate: NOW,
     };
-    await expect(verifyTransaction(signed(transaction), options)).resolves.toStrictEqual(
-      transaction,
-    );
+    await expect(
+      createAppleVerifier(options).verifyTransaction(signed(transaction)),
+    ).resolves.toStrictEqual(transaction);
     // Renewal info has no bundle ID: only the environment is checked.
     const renewal = {
       autoRenewStatus: 1,
@@ -185,10 +198,14 @@ describe("a valid payload", () => {
       environment: "Sandbox",
       signedDate: NOW,
     };
-    await expect(verifyRenewalInfo(signed(renewal), options)).resolves.toStrictEqual(renewal);
-    // Its one-shot form needs no bundle ID.
     await expect(
-      verifyRenewalInfo(signed(renewal), { environment: "Sandbox", rootCertificates: [pki.root] }),
+      createAppleVerifier(options).verifyRenewalInfo(signed(renewal)),
+    ).resolves.toStrictEqual(renewal);
+    // The verifier's bundle ID is not checked against it.
+    await expect(
+      createAppleVerifier({ ...options, bundleId: "com.example.other" }).verifyRenewalInfo(
+        signed(renewal),
+      ),
     ).resolves.toStrictEqual(renewal);
     const appTransaction = {
       bundleId: BUNDLE_ID,
@@ -198,12 +215,12 @@ describe("a valid payload", () => {
       receiptCreationDate: NOW,
     };
     await expect(
-      verifyAppTransaction(signed(appTransaction), {
+      createAppleVerifier({
         rootCertificates: [pki.root],
         bundleId: BUNDLE_ID,
         environment: "Production",
         appAppleId: 1234,
-      }),
+      }).verifyAppTransaction(signed(appTransaction)),
     ).resolves.toStrictEqual(appTransaction);
     const realtime = {
       requestIdentifier: "3db5c98d-8acf-4e29-831e-8e1f82f9f6e9",
@@ -212,12 +229,16 @@ describe("a valid payload", () => {
       environment: "Sandbox",
       signedDate: NOW,
     };
-    await expect(verifyRealtimeRequest(signed(realtime), options)).resolves.toStrictEqual(realtime);
+    await expect(
+      createAppleVerifier(options).verifyRealtimeRequest(signed(realtime)),
+    ).resolves.toStrictEqual(realtime);
     const summary = notification({
       data: undefined,
       summary: { bundleId: BUNDLE_ID, environment: "Sandbox", appAppleId: 1234 },
     });
-    await expect(verifyNotification(signed(summary), options)).resolves.toBeDefined();
+    await expect(
+      createAppleVerifier(options).verifyNotification(signed(summary)),
+    ).resolves.toBeDefined();
     const external = notification({
       data: undefined,
       externalPurchaseToken: {
@@ -226,15 +247,17 @@ describe("a valid payload", () => {
         appAppleId: 1,
       },
     });
-    await expect(verifyNotification(signed(external), options)).resolves.toBeDefined();
+    await expect(
+      createAppleVerifier(options).verifyNotification(signed(external)),
+    ).resolves.toBeDefined();
     await expect(
       codeOf(
-        verifyNotification(signed(external), {
+        createAppleVerifier({
           rootCertificates: [pki.root],
           bundleId: BUNDLE_ID,
           environment: "Production",
           appAppleId: 1,
-        }),
+        }).verifyNotification(signed(external)),
       ),
     ).resolves.toBe("UNEXPECTED_ENVIRONMENT");
   });
@@ -247,16 +270,23 @@ describe("a valid payload", () => {
     });
     const chain = [leaf, pki.intermediate, pki.root];
     const old = signed(notification({ signedDate: NOW - 7 * DAY }), chain);
-    await expect(verifyNotification(old, options)).resolves.toBeDefined();
+    await expect(createAppleVerifier(options).verifyNotification(old)).resolves.toBeDefined();
     await expect(
-      codeOf(verifyNotification(old, { ...options, effectiveDate: "now" })),
+      codeOf(createAppleVerifier({ ...options, effectiveDate: "now" }).verifyNotification(old)),
     ).resolves.toBe("CERTIFICATE_EXPIRED");
     await expect(
-      codeOf(verifyNotification(old, { ...options, effectiveDate: new Date(NOW - 11 * DAY) })),
+      codeOf(
+        createAppleVerifier({
+          ...options,
+          effectiveDate: new Date(NOW - 11 * DAY),
+        }).verifyNotification(old),
+      ),
     ).resolves.toBe("CERTIFICATE_NOT_YET_VALID");
     // No date in the payload: the current time, as Apple's libraries do.
     const undated = signed({ ...notification(), signedDate: undefined }, chain);
-    await expect(codeOf(verifyNotification(undated, options))).resolves.toBe("CERTIFICATE_EXPIRED");
+    await expect(codeOf(createAppleVerifier(options).verifyNotification(undated))).resolves.toBe(
+      "CERTIFICATE_EXPIRED",
+    );
   });
 });
 
@@ -533,9 +563,9 @@ const CHAIN_CASES: [string, string, Variant][] = [
 describe("the chain: a table of variants and their codes", () => {
   it.each(CHAIN_CASES)("%s → %s", async (_, code, variant) => {
     const { x5c } = variant(pki);
-    await expect(codeOf(verifyNotification(signed(notification(), x5c), options))).resolves.toBe(
-      code,
-    );
+    await expect(
+      codeOf(createAppleVerifier(options).verifyNotification(signed(notification(), x5c))),
+    ).resolves.toBe(code);
   });
 
   it("Apple's own test chain (a P-256 root signing with SHA-384) passes, its wrong-OID variants fail", async () => {
@@ -584,14 +614,18 @@ describe("Apple's real chain: Apple Root CA - G3, WWDR G6, a real receipt-signin
   it("inside its validity every chain check passes (only the forged signature fails)", async () => {
     const payload = withRealChain(apple.REAL_EFFECTIVE_DATE);
     // Trusted by default: no rootCertificates option.
-    await expect(codeOf(verifyNotification(payload, real))).resolves.toBe("SIGNATURE_INVALID");
+    await expect(codeOf(createAppleVerifier(real).verifyNotification(payload))).resolves.toBe(
+      "SIGNATURE_INVALID",
+    );
   });
 
   it("outside its validity it is refused for the date", async () => {
     const expired = withRealChain(Date.UTC(2027, 11, 1));
-    await expect(codeOf(verifyNotification(expired, real))).resolves.toBe("CERTIFICATE_EXPIRED");
+    await expect(codeOf(createAppleVerifier(real).verifyNotification(expired))).resolves.toBe(
+      "CERTIFICATE_EXPIRED",
+    );
     const early = withRealChain(Date.UTC(2025, 0, 1));
-    await expect(codeOf(verifyNotification(early, real))).resolves.toBe(
+    await expect(codeOf(createAppleVerifier(real).verifyNotification(early))).resolves.toBe(
       "CERTIFICATE_NOT_YET_VALID",
     );
   });
@@ -795,12 +829,16 @@ const JWS_CASES: [string, string, (p: Pki) => unknown][] = [
 
 describe("the JWS: a table of tampered, refused and unexpected data", () => {
   it.each(JWS_CASES)("%s → %s", async (_, code, make) => {
-    await expect(codeOf(verifyNotification(make(pki) as string, options))).resolves.toBe(code);
+    await expect(
+      codeOf(createAppleVerifier(options).verifyNotification(make(pki) as string)),
+    ).resolves.toBe(code);
   });
 
   it("never echoes the token in the message", async () => {
     const jws = replacePart(signed(), 1, b64url(JSON.stringify(notification({ subtype: "Z" }))));
-    const error = (await verifyNotification(jws, options).catch((e: unknown) => e)) as Error;
+    const error = (await createAppleVerifier(options)
+      .verifyNotification(jws)
+      .catch((e: unknown) => e)) as Error;
     for (const part of jws.split(".")) expect(error.message).not.toContain(part.slice(0, 24));
     expect(error.message.length).toBeLessThan(200);
   });
@@ -812,31 +850,35 @@ describe("expectations and options", () => {
       notification({ data: { ...notification().data, environment: "Production" } }),
     );
     const prod = { ...options, environment: "Production", appAppleId: 1234 } as const;
-    await expect(verifyNotification(production, prod)).resolves.toBeDefined();
-    await expect(codeOf(verifyNotification(production, { ...prod, appAppleId: 99 }))).resolves.toBe(
-      "UNEXPECTED_APP_APPLE_ID",
-    );
+    await expect(createAppleVerifier(prod).verifyNotification(production)).resolves.toBeDefined();
+    await expect(
+      codeOf(createAppleVerifier({ ...prod, appAppleId: 99 }).verifyNotification(production)),
+    ).resolves.toBe("UNEXPECTED_APP_APPLE_ID");
   });
 
   it("refuses Xcode and local-testing data unless explicitly allowed, then decodes it unverified", async () => {
     const xcode = notification({ data: { ...notification().data, environment: "Xcode" } });
     const jws = signed(xcode, [pki.leaf, pki.intermediate, pki.root], ecKeys("P-256").privateKey);
-    await expect(codeOf(verifyNotification(signed(xcode), options))).resolves.toBe(
-      "UNEXPECTED_ENVIRONMENT",
+    await expect(
+      codeOf(createAppleVerifier(options).verifyNotification(signed(xcode))),
+    ).resolves.toBe("UNEXPECTED_ENVIRONMENT");
+    expect(() => createAppleVerifier({ ...options, environment: "Xcode" } as never)).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
     );
     await expect(
-      codeOf(verifyNotification(jws, { ...options, environment: "Xcode" } as never)),
-    ).resolves.toBe("INVALID_OPTIONS");
-    await expect(
-      verifyNotification(jws, { ...options, environment: "Xcode", allowUnsignedTestData: true }),
+      createAppleVerifier({
+        ...options,
+        environment: "Xcode",
+        allowUnsignedTestData: true,
+      }).verifyNotification(jws),
     ).resolves.toStrictEqual(xcode);
     await expect(
       codeOf(
-        verifyNotification(jws, {
+        createAppleVerifier({
           ...options,
           environment: "LocalTesting",
           allowUnsignedTestData: true,
-        }),
+        }).verifyNotification(jws),
       ),
     ).resolves.toBe("UNEXPECTED_ENVIRONMENT");
   });
@@ -858,19 +900,15 @@ describe("expectations and options", () => {
     ["a root of the wrong type", { rootCertificates: [42] }],
     ["effectiveDate not a date", { effectiveDate: "yesterday" }],
     ["effectiveDate an invalid Date", { effectiveDate: new Date(NaN) }],
-  ])(
-    "%s → INVALID_OPTIONS (thrown by createAppleVerifier, rejected by the one-shots)",
-    async (_, bad) => {
-      // Each object changes one thing of a valid set of options.
-      const final = (
-        typeof bad === "object" && bad !== null ? { ...options, ...bad } : bad
-      ) as AppleVerifierOptions;
-      expect(() => createAppleVerifier(final)).toThrow(
-        expect.objectContaining({ code: "INVALID_OPTIONS" }),
-      );
-      await expect(codeOf(verifyAppleSignedData(signed(), final))).resolves.toBe("INVALID_OPTIONS");
-    },
-  );
+  ])("%s → INVALID_OPTIONS, thrown by createAppleVerifier", (_, bad) => {
+    // Each object changes one thing of a valid set of options.
+    const final = (
+      typeof bad === "object" && bad !== null ? { ...options, ...bad } : bad
+    ) as AppleVerifierOptions;
+    expect(() => createAppleVerifier(final)).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
+    );
+  });
 });
 
 describe("checked chains are kept per verifier", () => {
