@@ -100,26 +100,23 @@ describe("Apple's SignedDataVerifier accepts what the kit signs (given the kit's
       environment: "Production",
       appAppleId: 987654321,
     });
-    const verifier = new SignedDataVerifier(
-      [Buffer.from(production.rootCertificate, "base64")],
-      false,
-      Environment.PRODUCTION,
-      BUNDLE_ID,
-      987654321,
-    );
+    // Apple's Production verifier under the kit's root, for the app Apple ID `appAppleId`.
+    const productionVerifier = (appAppleId: number) =>
+      new SignedDataVerifier(
+        [Buffer.from(production.rootCertificate, "base64")],
+        false,
+        Environment.PRODUCTION,
+        BUNDLE_ID,
+        appAppleId,
+      );
+    const verifier = productionVerifier(987654321);
     await expect(
       verifier.verifyAndDecodeNotification(await production.signNotification()),
     ).resolves.toMatchObject({ data: { environment: "Production", appAppleId: 987654321 } });
     await expect(
       verifier.verifyAndDecodeAppTransaction(await production.signAppTransaction()),
     ).resolves.toMatchObject({ receiptType: "Production", appAppleId: 987654321 });
-    const wrongApp = new SignedDataVerifier(
-      [Buffer.from(production.rootCertificate, "base64")],
-      false,
-      Environment.PRODUCTION,
-      BUNDLE_ID,
-      111,
-    );
+    const wrongApp = productionVerifier(111);
     await expect(
       wrongApp.verifyAndDecodeNotification(await production.signNotification()),
     ).rejects.toBeInstanceOf(VerificationException);
