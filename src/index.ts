@@ -11,11 +11,11 @@ export { AscTokenError, isAscTokenError, type AscTokenErrorCode } from "./errors
 export {
   createTokenProvider,
   createAscTokenProvider,
-  DEFAULT_REFRESH_BEFORE,
   type TokenProvider,
   type TokenProviderOptions,
   type TokenInfo,
 } from "./provider.js";
+export { DEFAULT_REFRESH_BEFORE } from "./defaults.js";
 export { createAuthorizedFetch, type FetchLike } from "./fetch.js";
 export { decodeToken, type DecodedToken } from "./decode.js";
 export {
