@@ -10,7 +10,7 @@ import { type TokenInfo, type TokenProvider, createEngine } from "../engine.js";
 import { sharedMint } from "../store/shared.js";
 import type { TokenStore } from "../store/store.js";
 import { type Clock, epochSeconds, wholeSeconds } from "../time.js";
-import { reuseLeft } from "../store/accept.js";
+import { reuseLeft } from "../reuse.js";
 import { MAX_ACCESS_LIFETIME, exchangeClientCredentials } from "./exchange.js";
 import {
   DEFAULT_MINT_TIMEOUT,
