@@ -60,12 +60,6 @@ export {
 export { APPLE_ROOT_CA_G3 } from "./verify/apple-root.js";
 export {
   createAppleVerifier,
-  verifyAppleSignedData,
-  verifyNotification,
-  verifyTransaction,
-  verifyRenewalInfo,
-  verifyAppTransaction,
-  verifyRealtimeRequest,
   type AppleVerifier,
   type AppleVerifierOptions,
 } from "./verify/verify.js";
