@@ -4,9 +4,10 @@
 import { ASC_AUDIENCES, lifetimeProblem, validScope } from "./kinds/app-store-connect.js";
 import { APNS_MAX_AGE } from "./kinds/apns.js";
 import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
-import { decodeToken, printable } from "./decode.js";
+import { decodeToken } from "./decode.js";
 import { isDerSignature } from "./der.js";
-import { isAscTokenError, summarize } from "./errors.js";
+import { isAscTokenError } from "./errors.js";
+import { showValue as show, terminalSafe } from "./redact.js";
 import { type Clock, epochSeconds } from "./time.js";
 
 /**
@@ -90,14 +91,6 @@ export interface AscTokenCheckOptions {
    */
   kind?: "app-store-connect" | "apns" | undefined;
 }
-
-/** A short value quoted as JSON; anything long or not text/number is described instead. */
-const show = (value: unknown): string =>
-  (typeof value === "string" && value.length <= 40) ||
-  typeof value === "number" ||
-  typeof value === "boolean"
-    ? JSON.stringify(value)
-    : summarize(value);
 
 const header = (
   h: Record<string, unknown>,
@@ -351,7 +344,7 @@ export const checkAscToken = (token: string, options?: AscTokenCheckOptions): As
   const findings: AscTokenFinding[] = [];
   // Messages quote values from an untrusted token: nothing in them may steer a terminal.
   const add = (code: AscTokenFindingCode, message: string) =>
-    findings.push({ code, message: printable(message) });
+    findings.push({ code, message: terminalSafe(message) });
   const apns = options?.kind === "apns";
   header(decoded.header, add, apns);
   if (apns) {

@@ -3,7 +3,7 @@
 
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { printable } from "./decode.js";
+import { terminalSafe } from "./redact.js";
 import { checkAscToken, createAscToken, decodeToken, isAscTokenError } from "./index.js";
 import { parseArguments } from "./cli/args.js";
 import { demo } from "./cli/demo.js";
@@ -107,7 +107,7 @@ const main = async (argv: string[]): Promise<number> => {
       case "decode": {
         // Line by line: the indentation's line breaks stay, any control inside a string is escaped.
         const json = JSON.stringify(describeToken(tokenArgument(rest, "decode")), null, 2);
-        out(json.split("\n").map(printable).join("\n"));
+        out(json.split("\n").map(terminalSafe).join("\n"));
         return 0;
       }
       case "doctor": {

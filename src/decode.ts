@@ -22,19 +22,6 @@ export interface DecodedToken {
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/**
- * @internal `text` with every character a terminal obeys rather than shows written as `\uXXXX`:
- * C0 and C1 controls (ESC, CSI U+009B...), DEL, and the bidi overrides and isolates that reorder
- * what is displayed (U+202A–U+202E, U+2066–U+2069). JSON.stringify escapes C0 but not the rest.
- * Applied to JSON text, the result is the same JSON (the characters can only be inside strings).
- */
-export const printable = (text: string): string =>
-  text.replace(
-    // eslint-disable-next-line no-control-regex -- finding control characters is the point
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-
 const tokenMalformed = (why: string) =>
   fail("TOKEN_MALFORMED", `${why}; pass the whole token as issued, without "Bearer "`);
 

@@ -1,0 +1,91 @@
+// redact: the one policy for what of a value any output (an error message, a doctor finding, the
+// CLI) may show. A value is quoted only when it is short, safe on a terminal and not shaped like
+// key material or a token; anything else is only measured. Causes that may carry a secret (a
+// store client's error holding the command it sent, a signer's SDK error holding its request)
+// are replaced by one holding only their class and a redacted message.
+
+/** Longest value ever quoted: shorter than any key file's body (160+ characters). */
+export const MAX_SHOWN = 128;
+
+/**
+ * Characters a terminal obeys rather than shows: C0 and C1 controls (ESC, CSI U+009B), DEL, the
+ * bidi marks, embeddings, overrides and isolates that reorder what is displayed (U+061C, U+200E,
+ * U+200F, U+202A–U+202E, U+2066–U+2069) and the line and paragraph separators (U+2028, U+2029).
+ */
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\0-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/** A run of base64 or base64url characters (`/`, `_` and `-` included), as keys and tokens are. */
+const RUN = /[\w+/=-]{13,}/g;
+
+/**
+ * Whether `text` holds key material or a token: a run of 13 or more base64 or base64url
+ * characters that holds `+` or `=` (standard base64; no ID or path does), or a piece of 13 between
+ * `/`, `_`, `-` holding a digit (a UUID's longest piece is 12, a key ID 10; a word or a class name
+ * like `AccessDeniedException` has no digit), or is 40 long with fewer than one `/` in ten
+ * characters (base64url, hex; a path has more). A PEM's body is such a run. Linear time.
+ */
+export const hasKeyMaterial = (text: string): boolean =>
+  (text.match(RUN) ?? []).some(
+    (run) =>
+      /[+=]/.test(run) ||
+      run.split(/[/_-]/).some((piece) => piece.length > 12 && /\d/.test(piece)) ||
+      (run.length >= 40 && run.split("/").length * 10 <= run.length),
+  );
+
+/** Whether `text` is free of the characters a terminal obeys (see {@link terminalSafe}). */
+export const isTerminalSafe = (text: string): boolean => terminalSafe(text) === text;
+
+/**
+ * `text` with every character a terminal obeys rather than shows written as `\uXXXX`. Applied
+ * to JSON text, the result is the same JSON (these characters can only be inside strings).
+ */
+export const terminalSafe = (text: string): string =>
+  text.replace(UNSAFE, (char) => `\\u${(char.charCodeAt(0) | 0x10000).toString(16).slice(1)}`);
+
+/**
+ * Whether a value may be quoted: a string of at most {@link MAX_SHOWN} printable ASCII characters
+ * (nothing a terminal obeys, no look-alike letters) holding no key material.
+ */
+const quotable = (value: unknown): value is string =>
+  typeof value === "string" &&
+  value.length <= MAX_SHOWN &&
+  /^[ -~]*$/.test(value) &&
+  !hasKeyMaterial(value);
+
+/**
+ * A value as any message may show it: a string JSON-quoted when it is quotable (at most
+ * {@link MAX_SHOWN} printable ASCII characters, no key material), else only its length; a number
+ * or a boolean as written; anything else by its type.
+ */
+export const showValue = (value: unknown): string =>
+  quotable(value)
+    ? JSON.stringify(value)
+    : typeof value === "string"
+      ? `a string of ${value.length} characters`
+      : typeof value === "number" || typeof value === "boolean"
+        ? String(value)
+        : value === null
+          ? "null"
+          : Array.isArray(value)
+            ? value.length
+              ? "an array"
+              : "an empty array"
+            : typeof value;
+
+/** Error-class names kept as they are (`ReplyError`); any other name is the thrower's text. */
+const CLASS = /^[A-Z]\w{0,63}$/;
+
+/**
+ * A stand-in for a `cause` that may carry a secret: an `Error` with only the original's class
+ * name and message, the message as {@link showValue} would show it (unquoted). Drops every other
+ * property (ioredis's `command.args` holds the token it was writing) and the original stack (an
+ * SDK may write its request into it).
+ */
+export const redactCause = (cause: unknown): Error => {
+  const { name, message } = Object(cause) as { name?: unknown; message?: unknown };
+  const error = new Error(quotable(message) ? message : showValue(message));
+  if (typeof name === "string" && CLASS.test(name)) error.name = name;
+  return error;
+};
