@@ -182,7 +182,12 @@ export type AscTokenErrorCode =
    * A shared token store failed, hung or answered nonsense; the token was minted locally (reported
    * to `onError`, never thrown).
    */
-  | "STORE_UNAVAILABLE";
+  | "STORE_UNAVAILABLE"
+  /**
+   * `createAuthorizedFetch` followed 20 redirects without an answer (a redirect loop), as the
+   * Fetch standard's network error.
+   */
+  | "TOO_MANY_REDIRECTS";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and
