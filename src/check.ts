@@ -7,7 +7,11 @@ import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
 import { decodeToken } from "./decode.js";
 import { isDerSignature } from "./der.js";
 import { isAscTokenError } from "./errors.js";
+import { readOptions } from "./options.js";
 import { showValue as show, terminalSafe } from "./redact.js";
+
+/** The options checkAscToken reads. */
+const CHECK_OPTIONS = ["now", "kind"];
 import { type Clock, epochSeconds } from "./time.js";
 
 /**
@@ -338,14 +342,15 @@ const signatureCheck = (
  * // e.g. SIGNATURE_NOT_RAW: the signature is 71 bytes and DER-encoded (an ASN.1 SEQUENCE): …
  * ```
  */
-export const checkAscToken = (token: string, options?: AscTokenCheckOptions): AscTokenFinding[] => {
+export const checkAscToken = (token: string, given?: AscTokenCheckOptions): AscTokenFinding[] => {
+  const options = readOptions(given ?? {}, CHECK_OPTIONS, "{ now, kind }") as AscTokenCheckOptions;
   const decoded = decodeToken(token);
-  const now = epochSeconds(options?.now);
+  const now = epochSeconds(options.now);
   const findings: AscTokenFinding[] = [];
   // Messages quote values from an untrusted token: nothing in them may steer a terminal.
   const add = (code: AscTokenFindingCode, message: string) =>
     findings.push({ code, message: terminalSafe(message) });
-  const apns = options?.kind === "apns";
+  const apns = options.kind === "apns";
   header(decoded.header, add, apns);
   if (apns) {
     apnsTiming(decoded.claims, now, add);

@@ -10,11 +10,13 @@
 // https://developer.apple.com/documentation/applemapsserverapi/tokenresponse). The access token is
 // kept for its stated lifetime less a margin, and one exchange serves every concurrent caller.
 
-import { type AscTokenErrorCode, fail, invalid, summarize } from "./errors.js";
+import { type AscTokenErrorCode, fail, summarize } from "./errors.js";
 import type { FetchLike } from "./fetch.js";
 import { type MapKitTokenOptions, createMapKitToken } from "./kinds/mapkit.js";
 import type { TokenInfo, TokenProvider } from "./provider.js";
+import { readOptions } from "./options.js";
 import { epochSeconds, wholeSeconds } from "./time.js";
+import type { Declared } from "./token.js";
 
 /**
  * Options for {@link createMapsAccessTokenProvider}: those of {@link createMapKitToken} (the token
@@ -115,10 +117,14 @@ const readAnswer = async (response: Response): Promise<{ token: string; lifetime
 export const createMapsAccessTokenProvider = (
   options: MapsAccessTokenProviderOptions,
 ): TokenProvider => {
-  if (typeof options !== "object" || options === null) {
-    throw invalid("INVALID_OPTIONS", "options", "an object { keyId, teamId, privateKey }", options);
-  }
-  const { refreshBefore: given, fetchImpl, ...mapKit } = options;
+  const { optionNames } = createMapKitToken as unknown as Declared;
+  const names = [...optionNames, "refreshBefore", "fetchImpl"];
+  const read = readOptions(options, names, "{ keyId, teamId, privateKey }");
+  const {
+    refreshBefore: given,
+    fetchImpl,
+    ...mapKit
+  } = read as unknown as MapsAccessTokenProviderOptions;
   const refreshBefore = wholeSeconds(
     given,
     DEFAULT_REFRESH_BEFORE,

@@ -46,25 +46,26 @@ export const terminalSafe = (text: string): string =>
 
 /**
  * Whether a value may be quoted: a string of at most {@link MAX_SHOWN} printable ASCII characters
- * (nothing a terminal obeys, no look-alike letters) holding no key material.
+ * but `"` and `\` (nothing a terminal obeys, no look-alike letters, nothing to escape) holding no
+ * key material.
  */
 const quotable = (value: unknown): value is string =>
   typeof value === "string" &&
   value.length <= MAX_SHOWN &&
-  /^[ -~]*$/.test(value) &&
+  /^[ !#-[\]-~]*$/.test(value) &&
   !hasKeyMaterial(value);
 
 /**
  * A value as any message may show it: a string JSON-quoted when it is quotable (at most
  * {@link MAX_SHOWN} printable ASCII characters, no key material), else only its length; a number
- * or a boolean as written; anything else by its type.
+ * as written; anything else by its type.
  */
 export const showValue = (value: unknown): string =>
   quotable(value)
-    ? JSON.stringify(value)
+    ? `"${value}"`
     : typeof value === "string"
       ? `a string of ${value.length} characters`
-      : typeof value === "number" || typeof value === "boolean"
+      : typeof value === "number"
         ? String(value)
         : value === null
           ? "null"
@@ -74,18 +75,16 @@ export const showValue = (value: unknown): string =>
               : "an empty array"
             : typeof value;
 
-/** Error-class names kept as they are (`ReplyError`); any other name is the thrower's text. */
-const CLASS = /^[A-Z]\w{0,63}$/;
-
 /**
  * A stand-in for a `cause` that may carry a secret: an `Error` with only the original's class
- * name and message, the message as {@link showValue} would show it (unquoted). Drops every other
+ * name and message, the message as {@link showValue} would show it, unquoted. Drops every other
  * property (ioredis's `command.args` holds the token it was writing) and the original stack (an
  * SDK may write its request into it).
  */
 export const redactCause = (cause: unknown): Error => {
   const { name, message } = Object(cause) as { name?: unknown; message?: unknown };
   const error = new Error(quotable(message) ? message : showValue(message));
-  if (typeof name === "string" && CLASS.test(name)) error.name = name;
+  // A class name (`ReplyError`) is kept; any other name as a message would be.
+  error.name = quotable(name) ? name : "Error";
   return error;
 };

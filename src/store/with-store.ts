@@ -3,6 +3,7 @@
 import { type AscTokenError, summarize, invalid } from "../errors.js";
 import type { ApplePrivateKey } from "../key.js";
 import type { MintRule } from "../provider.js";
+import { readOptions } from "../options.js";
 import { DEFAULT_REFRESH_BEFORE } from "../refresh-before.js";
 import type { Clock } from "../time.js";
 import type { Declared } from "../token.js";
@@ -53,6 +54,16 @@ export interface SharedMintInput {
 }
 
 const METHODS = ["get", "setIfAbsent", "set"] as const;
+/** The options withStore reads. */
+const WITH_STORE_OPTIONS = [
+  "store",
+  "kind",
+  "storeKey",
+  "onError",
+  "waitMs",
+  "leaseMs",
+  "timeoutMs",
+];
 const ms = (value: unknown, name: string): number | undefined => {
   if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < 1)) {
     throw invalid("INVALID_OPTIONS", name, "whole milliseconds >= 1", value);
@@ -84,14 +95,16 @@ const ms = (value: unknown, name: string): number | undefined => {
  */
 export const withStore = <O extends SharedMintInput>(
   mint: (options: O) => Promise<string>,
-  options: WithStoreOptions,
+  given: WithStoreOptions,
 ): ((options: O, rule?: MintRule) => Promise<string>) => {
   if (typeof mint !== "function") {
     throw invalid("INVALID_OPTIONS", "mint", "a function like createAscToken", mint);
   }
-  if (typeof options !== "object" || options === null) {
-    throw invalid("INVALID_OPTIONS", "options", "an object { store, … }", options);
-  }
+  const options = readOptions(
+    given,
+    WITH_STORE_OPTIONS,
+    "{ store, … }",
+  ) as Partial<WithStoreOptions>;
   const { store, storeKey, onError } = options;
   if (
     typeof store !== "object" ||
