@@ -1,17 +1,17 @@
-// check: the "doctor". Reads a token (without verifying it) and lists every reason App Store
-// Connect would answer it with 401 NOT_AUTHORIZED, in plain English.
+// check: the "doctor". Reads a token (without verifying it) and lists every reason the Apple
+// service it is for would refuse it (App Store Connect's 401 NOT_AUTHORIZED, APNs's 403, ...), in
+// plain English. Each kind's rules are the ones its minting function in kinds/ cites; the doctor
+// flags only what Apple documents, so a token the library mints never gets a finding.
 
 import { ASC_AUDIENCES, lifetimeProblem, validScope } from "./kinds/app-store-connect.js";
 import { APNS_MAX_AGE } from "./kinds/apns.js";
-import { TEN_CHARS as KEY_ID, UUID } from "./validate.js";
+import { IN_APP_AUDIENCES } from "./kinds/in-app.js";
+import { IDENTIFIER, TEN_CHARS as KEY_ID, TEN_CHARS as TEAM_ID, UUID } from "./validate.js";
 import { decodeToken } from "./decode.js";
 import { isDerSignature } from "./der.js";
-import { isAscTokenError } from "./errors.js";
+import { invalid, isAscTokenError } from "./errors.js";
 import { readOptions } from "./options.js";
 import { showValue as show, terminalSafe } from "./redact.js";
-
-/** The options checkAscToken reads. */
-const CHECK_OPTIONS = ["now", "kind"];
 import { type Clock, epochSeconds } from "./time.js";
 
 /**
@@ -60,8 +60,22 @@ export type AscTokenFindingCode =
   | "EXPIRED"
   /** The signature is not the raw 64-byte `r||s` ES256 wants (DER-encoded, or none). */
   | "SIGNATURE_NOT_RAW"
-  /** With `kind: "apns"`: `iat` is over an hour old, and APNs answers 403 ExpiredProviderToken. */
-  | "APNS_TOKEN_TOO_OLD";
+  /** APNs or DeviceCheck: `iat` is over an hour old (APNs answers 403 ExpiredProviderToken). */
+  | "APNS_TOKEN_TOO_OLD"
+  /** A kind other than App Store Connect's: the claims have no `iss`. */
+  | "ISS_MISSING"
+  /** A Team ID kind (APNs, Sign in with Apple, MusicKit, ...): `iss` is not a 10-character ID. */
+  | "ISS_NOT_TEAM_ID"
+  /** App Store Server API or in-app JWS: `bid` is missing or not a bundle ID. */
+  | "BID_INVALID"
+  /** Sign in with Apple or WeatherKit: `sub` (client ID, Services ID) missing or malformed. */
+  | "SUB_INVALID"
+  /** WeatherKit: the header's `id` is not `"<iss>.<sub>"` (Team ID, period, Services ID). */
+  | "HEADER_ID_WRONG"
+  /** In-app JWS: `nonce` is missing or not a UUID. */
+  | "NONCE_INVALID"
+  /** In-app JWS: the claims have an `exp`, which makes Apple fail the request. */
+  | "EXP_PRESENT";
 
 /**
  * One problem found in a token: a stable `code`, and a `message` saying why Apple would refuse
@@ -83,24 +97,182 @@ export interface AscTokenFinding {
  * @example
  * ```ts
  * checkAscToken(token, { now: () => Date.now() + 30_000 }); // as if 30 s from now
+ * checkAscToken(token, { kind: "apns" }); // judged as an APNs provider token
  * ```
  */
 export interface AscTokenCheckOptions {
   /** The clock to judge `iat` and `exp` by (epoch ms function or a `Date`). Default `Date.now`. */
   now?: Clock | undefined;
   /**
-   * The token's kind: `"app-store-connect"` (default), or `"apns"` for an APNs provider token
-   * (`iss` Team ID and `iat`, no `exp` or `aud`), checked for its alg, kid, signature, an `iat`
-   * neither in the future nor over an hour old.
+   * The token's kind, whose rules it is judged by. Default: guessed from the token (see
+   * {@link checkAscToken}), and `"app-store-connect"` when nothing points elsewhere.
    */
-  kind?: "app-store-connect" | "apns" | undefined;
+  kind?:
+    | "app-store-connect"
+    | "app-store-server"
+    | "in-app"
+    | "apns"
+    | "devicecheck"
+    | "sign-in-with-apple"
+    | "musickit"
+    | "weatherkit"
+    | "mapkit"
+    | undefined;
 }
 
-const header = (
-  h: Record<string, unknown>,
-  add: (code: AscTokenFindingCode, message: string) => void,
-  apns: boolean,
-) => {
+/** @internal A kind the doctor knows. */
+export type CheckKind = NonNullable<AscTokenCheckOptions["kind"]>;
+
+type Add = (code: AscTokenFindingCode, message: string) => void;
+
+/** How Apple judges a kind other than App Store Connect's, from the page its kind file cites. */
+interface KindRules {
+  /** What the token is, for messages: "an APNs provider token". */
+  readonly what: string;
+  /** What the service does with a refused token, to end a sentence: "APNs answers 403". */
+  readonly refuses: string;
+  /** Apple's header has `typ: "JWT"`. Where Apple's header has none, `typ` is not judged. */
+  readonly typ: boolean;
+  /** `iss` is the issuer ID (a UUID) or the Team ID. */
+  readonly iss: "issuer" | "team";
+  /** The `aud` values Apple accepts; undefined where Apple's claims have no `aud`. */
+  readonly aud?: readonly string[];
+  /** `exp`: required, forbidden (Apple fails the request), or not part of the token. */
+  readonly exp: "required" | "forbidden" | "none";
+  /** Apple's maximum `exp − iat`, with Apple's words for it; none where Apple states none. */
+  readonly maxLifetime?: readonly [seconds: number, reason: string];
+  /** Claims `bid` (bundle ID) and `nonce` (UUID) are required. */
+  readonly bid?: boolean;
+  readonly nonce?: boolean;
+  /** What `sub` holds, where Apple requires one: "the client ID". */
+  readonly sub?: string;
+  /** The header's `id` is `"<iss>.<sub>"` (WeatherKit). */
+  readonly headerId?: boolean;
+  /** Refused once `iat` is over an hour old (APNs, and DeviceCheck, which shares its rules). */
+  readonly maxAge?: boolean;
+}
+
+const SIX_MONTHS = 15_777_000;
+
+/** Every kind but App Store Connect's (whose checks below predate the others and are richer). */
+const RULES: Readonly<Record<Exclude<CheckKind, "app-store-connect">, KindRules>> = {
+  "app-store-server": {
+    what: "an App Store Server API token",
+    refuses: "Apple answers 401",
+    typ: true,
+    iss: "issuer",
+    aud: ["appstoreconnect-v1"],
+    exp: "required",
+    maxLifetime: [3600, "Apple refuses tokens that expire over 60 minutes after iat"],
+    bid: true,
+  },
+  "in-app": {
+    what: "an in-app JWS",
+    refuses: "Apple fails the request",
+    typ: true,
+    iss: "issuer",
+    aud: IN_APP_AUDIENCES,
+    exp: "forbidden",
+    bid: true,
+    nonce: true,
+  },
+  apns: {
+    what: "an APNs provider token",
+    refuses: "APNs answers 403 InvalidProviderToken",
+    typ: false,
+    iss: "team",
+    exp: "none",
+    maxAge: true,
+  },
+  // DeviceCheck's token is APNs's ("the same steps"), so it shares APNs's rules.
+  devicecheck: {
+    what: "a DeviceCheck token",
+    refuses: "DeviceCheck answers 401",
+    typ: false,
+    iss: "team",
+    exp: "none",
+    maxAge: true,
+  },
+  "sign-in-with-apple": {
+    what: "a Sign in with Apple client secret",
+    refuses: "Apple's token endpoint answers invalid_client",
+    typ: false,
+    iss: "team",
+    aud: ["https://appleid.apple.com"],
+    exp: "required",
+    maxLifetime: [SIX_MONTHS, "Apple refuses client secrets that expire over six months ahead"],
+    sub: "the App ID or Services ID you send as client_id",
+  },
+  musickit: {
+    what: "a MusicKit developer token",
+    refuses: "Apple Music answers 401",
+    typ: false,
+    iss: "team",
+    exp: "required",
+    maxLifetime: [SIX_MONTHS, "Apple refuses tokens that expire over six months ahead"],
+  },
+  weatherkit: {
+    what: "a WeatherKit token",
+    refuses: "WeatherKit answers 401",
+    typ: false,
+    iss: "team",
+    exp: "required",
+    sub: "your WeatherKit Services ID",
+    headerId: true,
+  },
+  mapkit: {
+    what: "a MapKit token",
+    refuses: "MapKit answers 401",
+    typ: false,
+    iss: "team",
+    exp: "required",
+  },
+};
+
+/** @internal Every kind the doctor knows, in the order the CLI lists them. */
+export const KINDS: readonly CheckKind[] = [
+  "app-store-connect",
+  "app-store-server",
+  "in-app",
+  "apns",
+  "devicecheck",
+  "sign-in-with-apple",
+  "musickit",
+  "weatherkit",
+  "mapkit",
+];
+
+/**
+ * @internal The kind a token's shape points to, and the claim that says so; App Store Connect's
+ * when nothing points elsewhere. APNs and DeviceCheck tokens are identical: such a token is
+ * judged as APNs's, by the same rules.
+ */
+export const guessKind = (
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+): { kind: CheckKind; because?: string } => {
+  const { aud, iss } = claims;
+  if (aud === "https://appleid.apple.com") return { kind: "sign-in-with-apple", because: "aud" };
+  if (typeof aud === "string" && IN_APP_AUDIENCES.includes(aud)) {
+    return { kind: "in-app", because: "aud" };
+  }
+  if (aud === "appstoreconnect-v1" && claims.bid !== undefined) {
+    return { kind: "app-store-server", because: "bid" };
+  }
+  if (aud === undefined && typeof iss === "string" && TEAM_ID.test(iss)) {
+    if (header.id !== undefined) return { kind: "weatherkit", because: "the header's id" };
+    if (claims.exp === undefined) return { kind: "apns", because: "iss and no exp" };
+    // MapKit's header has typ and its scope and origin are strings; MusicKit's origin is a list.
+    const mapkit =
+      header.typ !== undefined ||
+      typeof claims.scope === "string" ||
+      typeof claims.origin === "string";
+    return { kind: mapkit ? "mapkit" : "musickit", because: "iss and no aud" };
+  }
+  return { kind: "app-store-connect" };
+};
+
+const header = (h: Record<string, unknown>, add: Add, typ: boolean) => {
   if (h.alg !== "ES256") {
     add(
       "ALG_NOT_ES256",
@@ -123,7 +295,7 @@ const header = (
         "from the file name AuthKey_<KEYID>.p8.",
     );
   }
-  if (apns) return; // Apple's APNs header is {alg, kid}: no typ
+  if (!typ) return; // Apple's header for this kind is {alg, kid}: typ is not judged
   if (h.typ === undefined) {
     add(
       "TYP_MISSING",
@@ -140,10 +312,7 @@ const header = (
   }
 };
 
-const identity = (
-  c: Record<string, unknown>,
-  add: (code: AscTokenFindingCode, message: string) => void,
-) => {
+const identity = (c: Record<string, unknown>, add: Add) => {
   if (c.iss === undefined && c.sub === undefined) {
     add(
       "ISS_AND_SUB_MISSING",
@@ -197,11 +366,7 @@ const inFuture = (iat: number, now: number, answer: string): string => {
   );
 };
 
-const timing = (
-  c: Record<string, unknown>,
-  now: number,
-  add: (code: AscTokenFindingCode, message: string) => void,
-) => {
+const timing = (c: Record<string, unknown>, now: number, add: Add) => {
   const { iat, exp } = c;
   if (iat === undefined) {
     add(
@@ -273,33 +438,126 @@ const timing = (
   }
 };
 
-const apnsTiming = (
+/** The claims of a kind other than App Store Connect's: iss, aud, bid, nonce, sub, header id. */
+const kindClaims = (
+  h: Record<string, unknown>,
   c: Record<string, unknown>,
-  now: number,
-  add: (code: AscTokenFindingCode, message: string) => void,
+  r: KindRules,
+  add: Add,
 ) => {
-  const { iat } = c;
+  const { iss, sub } = c;
+  const team = r.iss === "team";
+  const issWhat = team
+    ? "your 10-character Team ID (A-Z, 0-9, from developer.apple.com → Account → Membership)"
+    : "your issuer ID (a UUID, from App Store Connect → Users and Access → Integrations)";
+  if (iss === undefined) {
+    add("ISS_MISSING", `the claims have no iss, and ${r.refuses}. Set iss to ${issWhat}.`);
+  } else if (team && (typeof iss !== "string" || !TEAM_ID.test(iss))) {
+    const uuid = typeof iss === "string" && UUID.test(iss) ? " (a UUID is an issuer ID)" : "";
+    add(
+      "ISS_NOT_TEAM_ID",
+      `iss is ${show(iss)}${uuid}, not a Team ID, and ${r.refuses}: ${r.what} is issued by ` +
+        `your team. Set iss to ${issWhat}.`,
+    );
+  } else if (!team && (typeof iss !== "string" || !UUID.test(iss))) {
+    add(
+      "ISS_NOT_UUID",
+      `iss is ${show(iss)}, not a UUID, and ${r.refuses}: for ${r.what}, iss is the issuer ID, ` +
+        `not a Team ID or a key ID. Set iss to ${issWhat}.`,
+    );
+  }
+  if (r.aud && (typeof c.aud !== "string" || !r.aud.includes(c.aud))) {
+    const list = r.aud.map((value) => JSON.stringify(value)).join(" or ");
+    add(
+      "AUD_WRONG",
+      `aud is ${c.aud === undefined ? "missing" : show(c.aud)}, but ${r.what} has aud ${list}, ` +
+        `and otherwise ${r.refuses}. Set aud to it, as a string, not an array.`,
+    );
+  }
+  if (r.bid && (typeof c.bid !== "string" || !IDENTIFIER.test(c.bid))) {
+    add(
+      "BID_INVALID",
+      `${c.bid === undefined ? "the claims have no bid" : `bid is ${show(c.bid)}`}, and ` +
+        `${r.refuses}: ${r.what} names your app's bundle ID in bid. Set bid to it, e.g. ` +
+        '"com.example.app".',
+    );
+  }
+  if (r.nonce && (typeof c.nonce !== "string" || !UUID.test(c.nonce))) {
+    add(
+      "NONCE_INVALID",
+      `${c.nonce === undefined ? "the claims have no nonce" : `nonce is ${show(c.nonce)}`}, ` +
+        `and ${r.refuses}: ${r.what} carries a one-time UUID in nonce. Set it to ` +
+        "crypto.randomUUID() for each request.",
+    );
+  }
+  if (r.sub && (typeof sub !== "string" || !IDENTIFIER.test(sub))) {
+    add(
+      "SUB_INVALID",
+      `${sub === undefined ? "the claims have no sub" : `sub is ${show(sub)}`}, and ` +
+        `${r.refuses}: sub is ${r.sub}. Set sub to it, e.g. "com.example.web".`,
+    );
+  }
+  if (r.headerId && h.id !== `${String(iss)}.${String(sub)}`) {
+    add(
+      "HEADER_ID_WRONG",
+      `the header's id is ${h.id === undefined ? "missing" : show(h.id)}, and ${r.refuses}: ` +
+        "it must be your Team ID and Services ID joined by a period (iss, then sub), e.g. " +
+        '"DEF123GHIJ.com.example.weather".',
+    );
+  }
+};
+
+/** The times of a kind other than App Store Connect's. */
+const kindTiming = (c: Record<string, unknown>, now: number, r: KindRules, add: Add) => {
+  const { iat, exp } = c;
   if (iat === undefined) {
     add(
       "IAT_MISSING",
-      "the claims have no iat. APNs measures a provider token's age from iat and answers 403 " +
-        "without one. Set iat to the current time in epoch seconds: Math.floor(Date.now() / " +
-        "1000).",
+      `the claims have no iat, and ${r.refuses}: Apple dates ${r.what} by iat. Set iat to the ` +
+        "current time in epoch seconds: Math.floor(Date.now() / 1000).",
     );
-    return;
   }
-  if (!Number.isSafeInteger(iat)) {
+  if (r.exp === "required" && exp === undefined) {
+    add(
+      "EXP_MISSING",
+      `the claims have no exp, and ${r.refuses}: ${r.what} needs an expiry. Set exp to iat ` +
+        "plus the lifetime in seconds.",
+    );
+  }
+  if (r.exp === "forbidden" && exp !== undefined) {
+    add(
+      "EXP_PRESENT",
+      `the claims have an exp, and ${r.refuses}: Apple times ${r.what} from iat and fails one ` +
+        "with an exp. Drop exp.",
+    );
+  }
+  const times = r.exp === "required" ? { iat, exp } : { iat };
+  const bad = Object.entries(times).filter(
+    ([, value]) => value !== undefined && !Number.isSafeInteger(value),
+  );
+  if (bad.length > 0) {
+    const list = bad.map(([name, value]) => `${name} is ${show(value)}`).join(" and ");
     add(
       "TIMESTAMP_NOT_INTEGER",
-      `iat is ${show(iat)}: APNs wants whole epoch seconds (a number, no fraction) and answers ` +
-        "403 otherwise. Use Math.floor(Date.now() / 1000), not Date.now() / 1000.",
+      `${list}: Apple wants whole epoch seconds (a number, no fraction), and otherwise ` +
+        `${r.refuses}. Use Math.floor(Date.now() / 1000), not Date.now() / 1000.`,
     );
-    return;
   }
+  const iatKnown = Number.isSafeInteger(iat);
+  const expKnown = r.exp === "required" && Number.isSafeInteger(exp);
   const issued = iat as number;
-  if (issued > now) {
-    add("IAT_IN_FUTURE", inFuture(issued, now, "APNs answers 403 InvalidProviderToken"));
-  } else if (issued + APNS_MAX_AGE < now) {
+  const expires = exp as number;
+  if (r.maxLifetime && iatKnown && expKnown && expires - issued > r.maxLifetime[0]) {
+    const [max, reason] = r.maxLifetime;
+    add(
+      "LIFETIME_TOO_LONG",
+      `exp − iat is ${String(expires - issued)} s, over ${String(max)} s: ${reason}, and ` +
+        `${r.refuses}. Keep exp − iat at ${String(max)} s or less.`,
+    );
+  }
+  if (iatKnown && issued > now) {
+    add("IAT_IN_FUTURE", inFuture(issued, now, r.refuses));
+  } else if (r.maxAge && iatKnown && issued + APNS_MAX_AGE < now) {
     add(
       "APNS_TOKEN_TOO_OLD",
       `iat is ${String(now - issued)} s ago, over an hour, and APNs answers 403 ` +
@@ -307,12 +565,16 @@ const apnsTiming = (
         "(createApnsTokenProvider does this).",
     );
   }
+  if (expKnown && expires <= now) {
+    add(
+      "EXPIRED",
+      `the token expired ${String(now - expires)} s ago, and ${r.refuses}. Mint a new one; ` +
+        "reuse a token only until shortly before exp.",
+    );
+  }
 };
 
-const signatureCheck = (
-  signature: Uint8Array,
-  add: (code: AscTokenFindingCode, message: string) => void,
-) => {
+const signatureCheck = (signature: Uint8Array, add: Add, refuses: string) => {
   if (signature.length === 64) return;
   const encoding = isDerSignature(signature, 32) ? " and DER-encoded (an ASN.1 SEQUENCE)" : "";
   const what =
@@ -321,43 +583,60 @@ const signatureCheck = (
       : `the signature is ${String(signature.length)} bytes${encoding}`;
   add(
     "SIGNATURE_NOT_RAW",
-    `${what}: an ES256 JWT carries the raw 64-byte r||s, so Apple cannot verify this one and ` +
-      "answers 401. Sign with WebCrypto (as asc-token does), or with node:crypto's dsaEncoding: " +
+    `${what}: an ES256 JWT carries the raw 64-byte r||s, so Apple cannot verify it: ${refuses}. ` +
+      "Sign with WebCrypto (as asc-token does), or with node:crypto's dsaEncoding: " +
       '"ieee-p1363".',
   );
 };
 
 /**
- * The "doctor": lists every reason App Store Connect (or the Enterprise Program API) would
- * answer this token with 401, each with a stable code and a plain-English explanation and fix.
- * An empty array means nothing was found. It reads the token without verifying the signature
- * (that needs the public key, which Apple keeps); a token that is not a JWT at all throws an
+ * The "doctor": lists every reason Apple would refuse this token (App Store Connect's 401, APNs's
+ * 403, ...), each with a stable code and a plain-English explanation and fix. An empty array
+ * means nothing was found. It reads the token without verifying the signature (that needs the
+ * public key, which Apple keeps); a token that is not a JWT at all throws an
  * {@link AscTokenError} with code `TOKEN_MALFORMED`. Messages never contain the token.
- * With `{ kind: "apns" }` it checks an APNs provider token by APNs's rules instead.
+ *
+ * The rules are those of the token's `kind`: given, or guessed from the token: `aud`
+ * `"https://appleid.apple.com"` is a Sign in with Apple client secret, an in-app `aud` an in-app
+ * JWS, `bid` beside `aud: "appstoreconnect-v1"` an App Store Server API token; without `aud`, a
+ * Team ID in `iss` is a WeatherKit token (header `id`), an APNs (or DeviceCheck) token (no
+ * `exp`), a MapKit token (`typ`, or `scope` or `origin` as text) or a MusicKit one; anything else
+ * is judged as an App Store Connect token.
  *
  * @example
  * ```ts
  * import { checkAscToken } from "asc-token";
  * for (const { code, message } of checkAscToken(token)) console.error(`${code}: ${message}`);
  * // e.g. SIGNATURE_NOT_RAW: the signature is 71 bytes and DER-encoded (an ASN.1 SEQUENCE): …
+ * checkAscToken(apnsToken, { kind: "apns" }); // say the kind where the guess could be wrong
  * ```
  */
 export const checkAscToken = (token: string, given?: AscTokenCheckOptions): AscTokenFinding[] => {
-  const options = readOptions(given ?? {}, CHECK_OPTIONS, "{ now, kind }") as AscTokenCheckOptions;
+  const options = readOptions(
+    given ?? {},
+    ["now", "kind"],
+    "{ now, kind }",
+  ) as AscTokenCheckOptions;
   const decoded = decodeToken(token);
   const now = epochSeconds(options.now);
+  const kind = options.kind ?? guessKind(decoded.header, decoded.claims).kind;
+  if (kind !== "app-store-connect" && !Object.hasOwn(RULES, kind)) {
+    throw invalid("INVALID_OPTIONS", "kind", `one of ${KINDS.join(", ")}`, kind);
+  }
   const findings: AscTokenFinding[] = [];
   // Messages quote values from an untrusted token: nothing in them may steer a terminal.
-  const add = (code: AscTokenFindingCode, message: string) =>
-    findings.push({ code, message: terminalSafe(message) });
-  const apns = options.kind === "apns";
-  header(decoded.header, add, apns);
-  if (apns) {
-    apnsTiming(decoded.claims, now, add);
-  } else {
+  const add: Add = (code, message) => findings.push({ code, message: terminalSafe(message) });
+  if (kind === "app-store-connect") {
+    header(decoded.header, add, true);
     identity(decoded.claims, add);
     timing(decoded.claims, now, add);
+    signatureCheck(decoded.signature, add, "Apple answers 401");
+  } else {
+    const rules = RULES[kind];
+    header(decoded.header, add, rules.typ);
+    kindClaims(decoded.header, decoded.claims, rules, add);
+    kindTiming(decoded.claims, now, rules, add);
+    signatureCheck(decoded.signature, add, rules.refuses);
   }
-  signatureCheck(decoded.signature, add);
   return findings;
 };

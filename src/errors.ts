@@ -10,21 +10,30 @@ import { showValue } from "./redact.js";
  * ```
  */
 export type AscTokenErrorCode =
-  /** `options` is not an object. */
+  /** `options` is not an object (or `checkAscToken` got a `kind` it does not know). */
   | "INVALID_OPTIONS"
   /** `options` has a name the function does not take (a typo such as `issuerID` for `issuerId`). */
   | "UNKNOWN_OPTION"
-  /** `keyId` is not a 10-character key ID (`A-Z0-9`) of a `.p8` key. */
+  /**
+   * `keyId` is not a 10-character key ID (`A-Z0-9`) of a `.p8` key, or not the Key ID Apple
+   * Business Manager, Apple School Manager or Apple Ads shows (a UUID).
+   */
   | "INVALID_KEY_ID"
   /** `issuerId` is not a UUID (or is missing where the token needs one). */
   | "INVALID_ISSUER_ID"
-  /** `teamId` is not a 10-character Apple Developer Team ID (`A-Z0-9`). */
+  /**
+   * `teamId` is not a 10-character Apple Developer Team ID (`A-Z0-9`), or (Apple Ads) not the
+   * `SEARCHADS.…` team ID Apple Ads shows.
+   */
   | "INVALID_TEAM_ID"
   /**
    * `bundleId` is not a bundle ID (letters, digits, hyphens and periods, e.g. `com.example.app`).
    */
   | "INVALID_BUNDLE_ID"
-  /** `clientId` (Sign in with Apple) is not an App ID or Services ID like `com.example.web`. */
+  /**
+   * `clientId` is not an App ID or Services ID like `com.example.web` (Sign in with Apple), or not
+   * the client ID the portal shows, like `BUSINESSAPI.…` or `SEARCHADS.…`.
+   */
   | "INVALID_CLIENT_ID"
   /** `serviceId` (WeatherKit) is not a Services ID like `com.example.weather`. */
   | "INVALID_SERVICE_ID"
@@ -67,7 +76,8 @@ export type AscTokenErrorCode =
   | "INVALID_NOW"
   /**
    * `scope` is not a non-empty array of `"METHOD /vN/path?query"` strings (App Store Connect), or
-   * of Apple Maps scopes like `"server_api"` (MapKit).
+   * of Apple Maps scopes like `"server_api"` (MapKit), or not `"business.api"` or `"school.api"`
+   * (Apple Business Manager).
    */
   | "INVALID_SCOPE"
   /** The lifetime is longer than Apple accepts for this token (and scope). */
@@ -136,6 +146,32 @@ export type AscTokenErrorCode =
   | "MAPS_TOKEN_REQUEST_FAILED"
   /** Apple Maps answered 200 but not with `{ accessToken, expiresInSeconds }`. */
   | "MAPS_TOKEN_RESPONSE_MALFORMED"
+  /**
+   * Apple's OAuth token endpoint (Apple Business Manager, Apple Ads) refused the client assertion
+   * or secret (`invalid_client`, or a 401): wrong client ID, key ID or team ID, or a revoked key.
+   */
+  | "OAUTH_INVALID_CLIENT"
+  /** Apple's OAuth token endpoint refused the scope (`invalid_scope`). */
+  | "OAUTH_INVALID_SCOPE"
+  /** Apple's OAuth token endpoint answered 4xx with another OAuth `error` (named in the text). */
+  | "OAUTH_INVALID_REQUEST"
+  /**
+   * Apple's OAuth token endpoint answered 429, or did a moment ago and its `Retry-After` has not
+   * passed (no request is sent until then).
+   */
+  | "OAUTH_RATE_LIMITED"
+  /** Apple's OAuth token endpoint answered 5xx or another status without an OAuth `error`. */
+  | "OAUTH_UNAVAILABLE"
+  /**
+   * The request to Apple's OAuth token endpoint got no complete answer (network, DNS, TLS, the
+   * timeout, no `fetch`).
+   */
+  | "OAUTH_REQUEST_FAILED"
+  /**
+   * Apple's OAuth token endpoint answered 200 without `{ access_token, expires_in }`, or with a
+   * body over 64 KiB.
+   */
+  | "OAUTH_RESPONSE_MALFORMED"
   /** Apple's signed data is not a compact JWS of base64url JSON (or an x5c entry is not base64). */
   | "SIGNED_DATA_MALFORMED"
   /**

@@ -62,6 +62,20 @@ export {
   type MapsAccessTokenProviderOptions,
 } from "./maps-access.js";
 export { createDeviceCheckToken, type DeviceCheckTokenOptions } from "./kinds/devicecheck.js";
+export {
+  createAppleBusinessManagerAssertion,
+  type AppleBusinessManagerAssertionOptions,
+} from "./kinds/apple-business-manager.js";
+export { createAppleAdsClientSecret, type AppleAdsClientSecretOptions } from "./kinds/apple-ads.js";
+export type { OAuthProviderOptions } from "./oauth/provider.js";
+export {
+  createAppleBusinessManagerTokenProvider,
+  type AppleBusinessManagerTokenProviderOptions,
+} from "./oauth/business-manager.js";
+export {
+  createAppleAdsTokenProvider,
+  type AppleAdsTokenProviderOptions,
+} from "./oauth/apple-ads.js";
 export { APPLE_ROOT_CA_G3 } from "./verify/apple-root.js";
 export {
   createAppleVerifier,

@@ -58,6 +58,11 @@ export interface TokenKind<O> {
   readonly shape: string;
   /** Validates the options: the header's fields after `alg` and `kid`, and the claims, in order. */
   readonly build: (options: O) => { readonly header?: object; readonly claims: object };
+  /**
+   * Checks the key ID of a kind whose keys are not developer-account `.p8` keys (whose key ID is
+   * 10 characters, the default check).
+   */
+  readonly keyId?: ((keyId: unknown) => string) | undefined;
 }
 
 /**
@@ -79,7 +84,7 @@ export const defineToken = <O extends AppleKeyOptions>(
   const optionNames = ["keyId", "privateKey", "clockTolerance", "now", ...kind.options];
   const mint = async (options: O): Promise<string> => {
     const read = readOptions(options, optionNames, kind.shape) as O;
-    const kid = validKeyId(read.keyId);
+    const kid = (kind.keyId ?? validKeyId)(read.keyId);
     const { header, claims } = kind.build(read);
     return signJwt({ alg: "ES256", kid, ...header }, claims, await importAppleKey(read.privateKey));
   };

@@ -14,7 +14,7 @@ export const UUID = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
  *
  * Empty parts between periods are refused too: no registered identifier has one.
  */
-const IDENTIFIER = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
+export const IDENTIFIER = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
 /**
  * One origin or origin pattern (`https://example.com`, `*.example.com`): no whitespace, no commas.
  */
@@ -104,3 +104,24 @@ export const validOrigins = (origin: unknown): string[] | undefined => {
     valid(entry, ORIGIN, "INVALID_ORIGIN", `origin[${index}]`, `${expected} (no spaces or commas)`),
   );
 };
+
+/**
+ * The IDs the Apple Business Manager, Apple School Manager and Apple Ads portals show for an API
+ * key: a key ID (a UUID in Apple's examples) and client or team IDs of the form `PREFIX.<id>`
+ * (`BUSINESSAPI.…`, `SCHOOLAPI.…`, `SEARCHADS.…`). Apple's pages give examples, not a grammar, so
+ * the check is loose: it catches an ID pasted with whitespace or into the wrong option.
+ */
+const PORTAL_KEY_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/;
+const PORTAL_ID = /^[A-Z]+\.[A-Za-z0-9][A-Za-z0-9-]{0,99}$/;
+
+/** The key ID of a portal key: goes into the header's `kid`. */
+export const validPortalKeyId = (keyId: unknown): string =>
+  valid(keyId, PORTAL_KEY_ID, "INVALID_KEY_ID", "keyId", "the Key ID the portal shows (a UUID)");
+
+/** A portal's client or team ID, `PREFIX.<id>`, e.g. `SEARCHADS.27478e71-…`. */
+export const validPortalId = (
+  value: unknown,
+  code: AscTokenErrorCode,
+  name: string,
+  example: string,
+): string => valid(value, PORTAL_ID, code, name, `the ${name} the portal shows, like ${example}`);

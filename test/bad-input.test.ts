@@ -15,6 +15,8 @@ import {
   checkAscToken,
   createApnsToken,
   createApnsTokenProvider,
+  createAppleAdsTokenProvider,
+  createAppleBusinessManagerTokenProvider,
   apnsTokenAction,
   createAppStoreServerToken,
   createAscToken,
@@ -915,7 +917,53 @@ const mapsAnswer = (answer: () => Promise<Response>) => (f: Fixtures) =>
     privateKey: f.key.applePem,
     fetchImpl: answer,
   }).getToken();
+/** The Apple Business Manager or Apple Ads provider, with Apple's token endpoint answering so. */
+const oauthAnswer =
+  (ads: boolean, answer: () => Promise<Response>) =>
+  (f: Fixtures): Promise<string> => {
+    const portal = { keyId: "d136aa66-0c3b-4bd4-9892-c20e8db024ab", privateKey: f.key.applePem };
+    return (
+      ads
+        ? createAppleAdsTokenProvider({
+            ...portal,
+            clientId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
+            teamId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
+            fetchImpl: answer,
+          })
+        : createAppleBusinessManagerTokenProvider({
+            ...portal,
+            clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
+            scope: "business.api",
+            fetchImpl: answer,
+          })
+    ).getToken();
+  };
+const oauthError = (status: number, body: unknown) => () =>
+  Promise.resolve(new Response(JSON.stringify(body), { status }));
+const oauthRows: Row[] = (
+  [
+    ["400 invalid_client", oauthError(400, { error: "invalid_client" }), "OAUTH_INVALID_CLIENT"],
+    ["400 invalid_scope", oauthError(400, { error: "invalid_scope" }), "OAUTH_INVALID_SCOPE"],
+    ["400 invalid_grant", oauthError(400, { error: "invalid_grant" }), "OAUTH_INVALID_REQUEST"],
+    ["429", oauthError(429, {}), "OAUTH_RATE_LIMITED"],
+    ["503", oauthError(503, {}), "OAUTH_UNAVAILABLE"],
+    ["no answer", () => Promise.reject(new TypeError("fetch failed")), "OAUTH_REQUEST_FAILED"],
+    [
+      "a 200 without access_token",
+      oauthError(200, { expires_in: 3600 }),
+      "OAUTH_RESPONSE_MALFORMED",
+    ],
+  ] as const
+).flatMap(([name, answer, code]) =>
+  [false, true].map((ads): Row => ({
+    target: ads ? "createAppleAdsTokenProvider" : "createAppleBusinessManagerTokenProvider",
+    name: `Apple answers ${name}`,
+    code,
+    call: oauthAnswer(ads, answer),
+  })),
+);
 const appleRows: Row[] = [
+  ...oauthRows,
   ...(
     [
       ["productId empty", { productId: "" }, "INVALID_PRODUCT_ID"],

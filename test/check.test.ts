@@ -75,10 +75,20 @@ describe("checkAscToken: a correct token has no findings", () => {
 });
 
 describe("checkAscToken: one test per finding", () => {
-  // A Record over the union: the compiler fails this file if a code has no case. The APNs-only
-  // finding is tested in test/apns-provider.test.ts.
+  // A Record over the union: the compiler fails this file if a code has no case. The findings
+  // only other kinds have are tested in test/check-kinds.test.ts.
   const cases: Record<
-    Exclude<AscTokenFindingCode, "APNS_TOKEN_TOO_OLD">,
+    Exclude<
+      AscTokenFindingCode,
+      | "APNS_TOKEN_TOO_OLD"
+      | "ISS_MISSING"
+      | "ISS_NOT_TEAM_ID"
+      | "BID_INVALID"
+      | "SUB_INVALID"
+      | "HEADER_ID_WRONG"
+      | "NONCE_INVALID"
+      | "EXP_PRESENT"
+    >,
     { header?: Json; claims?: Json; der?: boolean; match: RegExp }
   > = {
     ALG_NOT_ES256: { header: { ...goodHeader, alg: "ES384" }, match: /alg is "ES384".*only ES256/ },

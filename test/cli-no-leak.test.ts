@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ENV_VARIABLES, FLAGS, KEY_VARIABLES } from "../src/cli/settings.js";
+import { MINT_KINDS } from "../src/cli/kinds.js";
 import { makeP256 } from "./helpers/keys.js";
 import { expectNoKeyMaterial, forbiddenRuns } from "./helpers/no-leak.js";
 
@@ -30,6 +31,12 @@ const forbidden = forbiddenRuns([body, base64Pem.slice(40, -40)]);
 
 type Slot = [name: string, args: (value: string) => string[], env: (value: string) => object];
 const noEnv = () => ({});
+/**
+ * The other kinds' settings (fastlane's variables are App Store Connect's only), so a value under
+ * test for one of them is read and used.
+ */
+let kindBaseline: Record<string, string>;
+const kindEnv = () => kindBaseline;
 
 /** Every place a value can go: each flag (both spellings), each positional slot, each variable. */
 const SLOTS: Slot[] = [
@@ -41,6 +48,14 @@ const SLOTS: Slot[] = [
         ]
       : [[`--${name}=<value>`, (v) => [`--${name}=${v}`], noEnv]],
   ),
+  // Each kind's own flags, read by that kind (App Store Connect's are the ones above).
+  ...Object.entries(MINT_KINDS).flatMap(([kind, { flags }]): Slot[] =>
+    flags
+      .filter((name) => FLAGS[name].type === "string")
+      .map((name): Slot => [`${kind} --${name} <value>`, (v) => [kind, `--${name}`, v], kindEnv]),
+  ),
+  ["--kind <value>", (v) => ["--kind", v], noEnv],
+  ["doctor --kind <value>", (v) => ["doctor", "--kind", v, "-"], noEnv],
   ["<value> as the command", (v) => [v], noEnv],
   ["-- <value>", (v) => ["--", v], noEnv],
   ["-<value>", (v) => [`-${v}`], noEnv],
@@ -50,6 +65,22 @@ const SLOTS: Slot[] = [
     noEnv,
   ]),
   ...ENV_VARIABLES.map((name): Slot => [name, () => [], (v) => ({ [name]: v })]),
+  // The variables other kinds read, read by one of those kinds.
+  ...(["ASC_TEAM_ID", "ASC_CLIENT_ID"] as const).map((name): Slot => [
+    `sign-in-with-apple with ${name}`,
+    () => ["sign-in-with-apple"],
+    (v) => ({ ...kindBaseline, [name]: v }),
+  ]),
+  ...(["ASC_BUNDLE_ID", "ASC_ISSUER_ID"] as const).map((name): Slot => [
+    `app-store-server with ${name}`,
+    () => ["app-store-server"],
+    (v) => ({ ...kindBaseline, [name]: v }),
+  ]),
+  [
+    "weatherkit with ASC_SERVICE_ID",
+    () => ["weatherkit"],
+    (v) => ({ ...kindBaseline, ASC_SERVICE_ID: v }),
+  ],
   ...KEY_VARIABLES.map((name): Slot => [
     `demo with ${name}`,
     () => ["demo"],
@@ -72,6 +103,14 @@ beforeAll(() => {
   baseline = {
     APP_STORE_CONNECT_API_KEY_ISSUER_ID: issuerId,
     APP_STORE_CONNECT_API_KEY_KEY_FILEPATH: keyFile,
+  };
+  kindBaseline = {
+    ASC_PRIVATE_KEY_PATH: keyFile,
+    ASC_ISSUER_ID: issuerId,
+    ASC_TEAM_ID: "DEF123GHIJ",
+    ASC_BUNDLE_ID: "com.example.app",
+    ASC_CLIENT_ID: "com.example.web",
+    ASC_SERVICE_ID: "com.example.weather",
   };
 });
 

@@ -1,6 +1,8 @@
 // Precedence of the CLI's settings, without spawning processes.
 import { describe, expect, it } from "vitest";
-import { keyIdFromFileName, resolveSettings, UsageError } from "../src/cli/settings.js";
+import { expandHome, keyIdFromFileName, resolveSettings, UsageError } from "../src/cli/settings.js";
+import { suggest } from "../src/cli/suggest.js";
+import { KIND_NAMES, kindsTaking, MINT_KINDS } from "../src/cli/kinds.js";
 
 const files: Record<string, string> = {
   "/keys/AuthKey_FILEKEY123.p8": "file-key",
@@ -159,8 +161,9 @@ describe("resolveSettings", () => {
     expect(resolve({ individual: true }, env).options).toMatchObject({
       expiresIn: 900,
       audience: "apple-developer-enterprise-v1",
-      issuerId: undefined,
     });
+    // An individual key: no issuerId at all (present but undefined reads as an unset variable).
+    expect(resolve({ individual: true }, env).options).not.toHaveProperty("issuerId");
     expect(resolve({ individual: true, "expires-in": "300" }, env).options.expiresIn).toBe(300);
     expect(resolve({ individual: true, enterprise: false }, env).options.audience).toBeUndefined();
   });
@@ -204,5 +207,161 @@ describe("resolveSettings", () => {
     const env = Object.freeze({ ASC_PRIVATE_KEY: "k" });
     const settings = resolve(flags, env);
     expect(settings.options.scope).toStrictEqual(["GET /v1/apps"]);
+  });
+});
+
+describe("key paths as users write them", () => {
+  const windows = "C:\\Users\\me\\AuthKey_WINKEY1234.p8";
+  const read: string[] = [];
+  const readAny = (path: string) => (read.push(path), "key");
+
+  it("a Windows path: read as given, the key ID from the name after the last backslash", () => {
+    expect(keyIdFromFileName(windows)).toBe("WINKEY1234");
+    expect(keyIdFromFileName("D:/keys/SubscriptionKey_SUBKEY1234.p8")).toBe("SUBKEY1234");
+    expect(keyIdFromFileName("\\\\server\\share\\AuthKey_UNCKEY1234.p8")).toBe("UNCKEY1234");
+    const settings = resolveSettings({ "key-file": windows, individual: true }, {}, readAny);
+    expect(read.at(-1)).toBe(windows);
+    expect(settings.options.keyId).toBe("WINKEY1234");
+    expect(settings.keyFile).toBe(windows);
+  });
+
+  it("a Windows path in ASC_PRIVATE_KEY is named as a path, not read as a damaged key", () => {
+    for (const path of [windows, "C:/keys/key", "\\\\server\\share\\key"]) {
+      expect(() =>
+        resolveSettings(
+          { individual: true },
+          { ASC_KEY_ID: "ENVKEY1234", ASC_PRIVATE_KEY: path },
+          readAny,
+        ),
+      ).toThrow(/ASC_PRIVATE_KEY holds a file path, not the key/);
+    }
+  });
+
+  it("~ is the home directory for key paths, from every source; ~user and ~ inside are left alone", () => {
+    expect(expandHome("~/k.p8", "/home/me")).toBe("/home/me/k.p8");
+    expect(expandHome("~\\keys\\k.p8", "C:\\Users\\me")).toBe("C:\\Users\\me\\keys\\k.p8");
+    expect(expandHome("~", "/home/me")).toBe("/home/me");
+    expect(expandHome("~other/k.p8", "/home/me")).toBe("~other/k.p8");
+    expect(expandHome("/a/~/k.p8", "/home/me")).toBe("/a/~/k.p8");
+    expect(expandHome("~/k.p8", undefined)).toBe("~/k.p8");
+    const home = { home: "/keys" };
+    const file = (flags: object, env: object = {}) =>
+      resolveSettings({ individual: true, ...flags }, env, readFile, home);
+    expect(file({ "key-file": "~/AuthKey_FILEKEY123.p8" }).options.privateKey).toBe("file-key");
+    expect(file({}, { ASC_PRIVATE_KEY_PATH: "~/AuthKey_FILEKEY123.p8" }).options.keyId).toBe(
+      "FILEKEY123",
+    );
+    expect(
+      file({}, { APP_STORE_CONNECT_API_KEY_KEY_FILEPATH: " ~/AuthKey_FILEKEY123.p8 " }).options
+        .privateKey,
+    ).toBe("file-key");
+    expect(file({ "api-key-json": "~/api.json" }).options.keyId).toBe("JSONKEY123");
+    expect(() => resolveSettings({ "key-file": "~/AuthKey_FILEKEY123.p8" }, {}, readFile)).toThrow(
+      /cannot read the key file "~\/AuthKey_FILEKEY123.p8" \(from --key-file\): check the path \(~ is not expanded here/,
+    );
+  });
+});
+
+describe("resolveSettings for each kind", () => {
+  const env = {
+    ASC_KEY_ID: "ENVKEY1234",
+    ASC_PRIVATE_KEY: "k",
+    ASC_TEAM_ID: "TEAMID1234",
+    ASC_ISSUER_ID: "57246542-96fe-1a63-e053-0824d011072a",
+    ASC_BUNDLE_ID: "com.example.app",
+    ASC_CLIENT_ID: "com.example.web",
+    ASC_SERVICE_ID: "com.example.weather",
+    APP_STORE_CONNECT_API_KEY_DURATION: "900",
+  };
+  const options = (kind: (typeof KIND_NAMES)[number], flags: object = {}) =>
+    resolveSettings(flags, env, readFile, { kind }).options;
+
+  it("each kind gets exactly the options its create function takes", () => {
+    expect(options("apns")).toStrictEqual({
+      keyId: "ENVKEY1234",
+      privateKey: "k",
+      teamId: "TEAMID1234",
+    });
+    expect(options("devicecheck")).toStrictEqual(options("apns"));
+    expect(options("app-store-server")).toStrictEqual({
+      keyId: "ENVKEY1234",
+      privateKey: "k",
+      issuerId: env.ASC_ISSUER_ID,
+      bundleId: "com.example.app",
+    });
+    expect(options("sign-in-with-apple", { "expires-in": "60" })).toMatchObject({
+      teamId: "TEAMID1234",
+      clientId: "com.example.web",
+      expiresIn: 60,
+    });
+    expect(options("weatherkit").serviceId).toBe("com.example.weather");
+    expect(
+      options("mapkit", { scope: ["server_api"], origin: ["https://a.example"] }),
+    ).toMatchObject({
+      scope: ["server_api"],
+      origin: ["https://a.example"],
+    });
+    // fastlane's variables describe an App Store Connect key: its duration is App Store Connect's.
+    expect(options("musickit").expiresIn).toBeUndefined();
+    expect(options("app-store-connect").expiresIn).toBe(900);
+  });
+
+  it("every flag some kinds take is refused by the others, naming the kinds that take it", () => {
+    for (const kind of KIND_NAMES) {
+      for (const flag of [
+        "issuer-id",
+        "team-id",
+        "bundle-id",
+        "client-id",
+        "service-id",
+        "expires-in",
+        "origin",
+        "individual",
+        "enterprise",
+        "api-key-json",
+      ] as const) {
+        const takes = (MINT_KINDS[kind].flags as readonly string[]).includes(flag);
+        const value =
+          flag === "origin"
+            ? ["https://a.example"]
+            : flag === "individual" || flag === "enterprise"
+              ? true
+              : "x";
+        const attempt = () => resolveSettings({ [flag]: value }, env, readFile, { kind });
+        if (takes) continue;
+        expect(attempt, `${kind} --${flag}`).toThrow(
+          new RegExp(`^--${flag} does not apply to ${MINT_KINDS[kind].title}`),
+        );
+        expect(kindsTaking(flag).length).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe("suggest", () => {
+  const flags = [
+    "key-id",
+    "issuer-id",
+    "team-id",
+    "key-file",
+    "expires-in",
+    "api-key-json",
+    "json",
+  ];
+  it.each([
+    ["keyid", "key-id"],
+    ["KEY_ID", "key-id"],
+    ["kid", "key-id"],
+    ["issuer", "issuer-id"],
+    ["isuer-id", "issuer-id"],
+    ["team", "team-id"],
+    ["p8", "key-file"],
+    ["api-key-path", "api-key-json"],
+    ["ttl", "expires-in"],
+    ["jsn", "json"],
+    ["zzz", undefined],
+    ["x".repeat(41), undefined],
+  ])("%s → %s", (given, expected) => {
+    expect(suggest(given, flags)).toBe(expected);
   });
 });

@@ -7,6 +7,8 @@ import { sign } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
 import { decodeToken, verifies } from "./helpers/verify.js";
+import { FLAGS } from "../src/cli/settings.js";
+import { KIND_NAMES } from "../src/cli/kinds.js";
 
 const keyId = "2X9R4HXF34";
 const issuerId = "57246542-96fe-1a63-e053-0824d011072a";
@@ -289,18 +291,19 @@ describe("asc-token errors", () => {
       1,
       /\(KEY_MALFORMED\)\n {2}check ASC_PRIVATE_KEY/,
     ],
+    // A value Apple would refuse is a setting to fix: exit 2, as for a missing one.
     [
       "a bad key ID",
       ["--key-id", "abc", "--issuer-id", issuerId],
       { ASC_PRIVATE_KEY: "x" },
-      1,
+      2,
       /\(INVALID_KEY_ID\)\n {2}check --key-id/,
     ],
     [
       "a lifetime over 20 minutes",
       ["--expires-in", "5000", "--issuer-id", issuerId, "--key-id", keyId],
       { ASC_PRIVATE_KEY: "x" },
-      1,
+      2,
       /\(LIFETIME_TOO_LONG\)\n {2}check --expires-in/,
     ],
   ];
@@ -453,12 +456,20 @@ describe("decode, doctor, demo, help, version", () => {
       "_IS_KEY_CONTENT_BASE64",
       "_DURATION",
       "_IN_HOUSE",
+      "ASC_TEAM_ID",
+      "ASC_BUNDLE_ID",
+      "ASC_CLIENT_ID",
+      "ASC_SERVICE_ID",
       "decode",
       "doctor",
       "demo",
+      ...Object.keys(FLAGS).map((flag) => `--${flag}`),
+      ...KIND_NAMES,
     ]) {
       expect(help.stdout).toContain(name);
     }
+    // No line wider than the source's 100 columns.
+    for (const line of help.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
     const version = run(["--version"]);
     expect(version.stdout.trim()).toBe(
       (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version,

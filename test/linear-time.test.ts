@@ -88,6 +88,18 @@ const ascOptions = () => ({
   now,
 });
 const teamOptions = () => ({ keyId, teamId, privateKey: signingKey, now });
+const portalOptions = () => ({
+  keyId: "d136aa66-0c3b-4bd4-9892-c20e8db024ab",
+  privateKey: signingKey,
+  now,
+});
+const adsOptions = () => ({
+  ...portalOptions(),
+  clientId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
+  teamId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
+});
+/** Apple's token endpoint, down: every exchange ends in an error at once. */
+const down = () => Promise.resolve(new Response("{}", { status: 503 }));
 
 /** Every export of src/index.ts: its slots, or why it reads no text. */
 const table: Record<keyof typeof api, Slots | string> = {
@@ -192,6 +204,32 @@ const table: Record<keyof typeof api, Slots | string> = {
         } as never)
         .getToken(),
     () => ({ ...teamOptions(), scope: ["server_api"] }),
+  ),
+  createAppleBusinessManagerAssertion: optionSlots(api.createAppleBusinessManagerAssertion, () => ({
+    ...portalOptions(),
+    clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
+  })),
+  createAppleAdsClientSecret: optionSlots(api.createAppleAdsClientSecret, adsOptions),
+  createAppleBusinessManagerTokenProvider: optionSlots(
+    (options) =>
+      api
+        .createAppleBusinessManagerTokenProvider({
+          ...(options as object),
+          fetchImpl: down,
+        } as never)
+        .getToken(),
+    () => ({
+      ...portalOptions(),
+      clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
+      scope: "business.api",
+    }),
+  ),
+  createAppleAdsTokenProvider: optionSlots(
+    (options) =>
+      api
+        .createAppleAdsTokenProvider({ ...(options as object), fetchImpl: down } as never)
+        .getToken(),
+    adsOptions,
   ),
   createAppleVerifier: { signed: (text) => api.createAppleVerifier().verify(text) },
   verifyAppleSignedData: { signed: (text) => api.verifyAppleSignedData(text) },

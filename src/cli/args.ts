@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { misplaced, safeEcho } from "./echo.js";
 import { FLAG_EXPECTS, FLAGS, UsageError } from "./settings.js";
+import { didYouMean } from "./suggest.js";
 
 const isFlag = (name: string): name is keyof typeof FLAGS => Object.hasOwn(FLAGS, name);
 
@@ -23,9 +24,12 @@ export const parseArguments = (args: string[]) => {
     if (!isFlag(name)) {
       // The whole argument, not just the option name parseArgs cut from it: "-MIGH…" is a key.
       const arg = args[token.index] ?? rawName;
+      const shown = safeEcho(rawName, "option");
+      // Only a name that could be echoed is compared: anything else may be key material.
+      const hint = shown.startsWith('"') ? didYouMean(name, Object.keys(FLAGS), "--") : "";
       throw new UsageError(
         misplaced(arg, `argument ${String(token.index + 1)}`, "argument") ??
-          `unknown option ${safeEcho(rawName, "option")}`,
+          `unknown option ${shown}${hint}`,
       );
     }
     const flag = `--${name}`;

@@ -13,6 +13,9 @@ export type Expected =
   | "path"
   | "key ID"
   | "issuer ID"
+  | "team ID"
+  | "identifier"
+  | "origin"
   | "option"
   | "argument"
   | "command"
@@ -34,9 +37,12 @@ const SHAPES: Record<Expected, (value: string) => boolean> = {
   path: isPrintableLine,
   "key ID": matches(/^[\w-]{1,15}$/),
   "issuer ID": matches(/^[\w-]{1,40}$/),
+  "team ID": matches(/^[\w-]{1,15}$/),
+  identifier: matches(/^[\w.-]{1,100}$/),
+  origin: matches(/^[\w.:/*-]{1,100}$/),
   option: matches(/^--?[A-Za-z][\w-]{0,30}$/),
   argument: matches(/^-{0,2}[A-Za-z][\w-]{0,30}$/),
-  command: matches(/^[A-Za-z][\w-]{0,15}$/),
+  command: matches(/^[A-Za-z][\w-]{0,30}$/),
   number: matches(/^[\w.+-]{1,15}$/),
   "scope entry": matches(/^[A-Za-z]{1,10} \/[\w/.-]{0,100}$/),
   // A token is never echoed: it is a credential too.
@@ -116,6 +122,9 @@ const NOUNS: Record<Expected, string> = {
   path: "a path",
   "key ID": "a key ID",
   "issuer ID": "an issuer ID",
+  "team ID": "a Team ID",
+  identifier: "an identifier",
+  origin: "an origin",
   option: "an option",
   argument: "a command or an option",
   command: "a command",

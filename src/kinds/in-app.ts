@@ -70,7 +70,7 @@ export interface InAppSignatureOptions extends AppleKeyOptions {
   claims?: Readonly<Record<string, unknown>> | undefined;
 }
 
-const IN_APP_AUDIENCES: readonly string[] = [
+export const IN_APP_AUDIENCES: readonly string[] = [
   "advanced-commerce-api",
   "promotional-offer",
   "introductory-offer-eligibility",

@@ -118,6 +118,24 @@ export const VERIFY_CASES = [
   },
 ];
 
+/**
+ * Apple's OAuth services (Apple Business/School Manager, Apple Ads) through an injected `fetch`
+ * that plays Apple's token endpoint in the runtime itself: the exact form, the client assertion or
+ * secret verified with crypto.subtle, caching, and Apple's refusals as codes.
+ */
+export const OAUTH_CASES = [
+  { name: "Apple Business Manager: the exchange Apple documents", service: "abm" },
+  { name: "Apple Ads: the exchange Apple documents, SEC1 key", service: "ads" },
+  { name: "one exchange for concurrent callers", service: "ads", concurrent: true },
+  {
+    name: "429 with Retry-After: OAUTH_RATE_LIMITED, then no request",
+    service: "abm",
+    status: 429,
+  },
+  { name: "400 invalid_client: OAUTH_INVALID_CLIENT", service: "ads", status: 400 },
+  { name: "200 that is not JSON: OAUTH_RESPONSE_MALFORMED", service: "abm", status: 200 },
+];
+
 /** Checks run once per runtime, beside the token and reject cases. */
 export const OTHER_CHECKS = [
   "public API exports",
@@ -130,6 +148,7 @@ export const RESULT_NAMES = [
   ...TOKEN_CASES.map((c) => `token: ${c.name}`),
   ...REJECT_CASES.map((c) => `reject: ${c.name}`),
   ...VERIFY_CASES.map((c) => `verify: ${c.name}`),
+  ...OAUTH_CASES.map((c) => `oauth: ${c.name}`),
 ];
 
 const ES256 = { name: "ECDSA", namedCurve: "P-256" };
@@ -153,6 +172,104 @@ const privateKeyFor = async (lib, testCase, set) => {
     return bytes;
   }
   return set.text[testCase.form];
+};
+
+const PORTAL_KEY_ID = "d136aa66-0c3b-4bd4-9892-c20e8db024ab";
+const ABM_CLIENT = "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
+const ADS_CLIENT = "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577";
+const ADS_TEAM = "SEARCHADS.9703f56c-10ce-4876-8f59-e78e5e23a152";
+const ABM_FIELDS = "grant_type,client_id,client_assertion_type,client_assertion,scope";
+const ADS_FIELDS = "grant_type,client_id,client_secret,scope";
+
+const fromBase64Url = (text) => fromBase64(text.replace(/-/g, "+").replace(/_/g, "/"));
+
+/** The claims of `jwt` if crypto.subtle verifies its ES256 signature with the SPKI `spki`. */
+const verifiedClaims = async (jwt, spki) => {
+  const [header, claims, signature] = jwt.split(".");
+  const key = await crypto.subtle.importKey("spki", fromBase64(spki), ES256, false, ["verify"]);
+  const ok = await crypto.subtle.verify(
+    { name: "ECDSA", hash: "SHA-256" },
+    key,
+    fromBase64Url(signature),
+    new TextEncoder().encode(`${header}.${claims}`),
+  );
+  expect(ok, "the signature does not verify");
+  return JSON.parse(new TextDecoder().decode(fromBase64Url(claims)));
+};
+
+/** One OAuth case: a provider over a `fetch` that answers as Apple would (or as `status` says). */
+const oauthCase = async (lib, fixtures, testCase) => {
+  const set = fixtures.team;
+  const asked = [];
+  const fetchImpl = async (url, init) => {
+    asked.push({
+      url: String(url),
+      type: new Headers(init.headers).get("content-type"),
+      body: String(init.body),
+    });
+    if (testCase.status === 429)
+      return new Response("", { status: 429, headers: { "Retry-After": "60" } });
+    if (testCase.status === 400) return new Response('{"error":"invalid_client"}', { status: 400 });
+    if (testCase.status === 200) return new Response("<html>", { status: 200 });
+    const body = { access_token: `access-${asked.length}`, token_type: "Bearer", expires_in: 3600 };
+    return new Response(JSON.stringify(body), { status: 200 });
+  };
+  const common = { keyId: PORTAL_KEY_ID, fetchImpl, now: new Date(fixtures.now) };
+  const provider =
+    testCase.service === "abm"
+      ? lib.createAppleBusinessManagerTokenProvider({
+          ...common,
+          clientId: ABM_CLIENT,
+          privateKey: set.text.applePem,
+          scope: "business.api",
+        })
+      : lib.createAppleAdsTokenProvider({
+          ...common,
+          clientId: ADS_CLIENT,
+          teamId: ADS_TEAM,
+          privateKey: set.text.sec1Pem,
+        });
+  if (testCase.status !== undefined) {
+    const codes = [];
+    for (let i = 0; i < 2; i++) await provider.getToken().catch((error) => codes.push(error.code));
+    const code = {
+      429: "OAUTH_RATE_LIMITED",
+      400: "OAUTH_INVALID_CLIENT",
+      200: "OAUTH_RESPONSE_MALFORMED",
+    }[testCase.status];
+    expect(
+      codes.length === 2 && codes.every((c) => c === code),
+      `codes ${codes.join(",")}, expected ${code}`,
+    );
+    const requests = testCase.status === 429 ? 1 : 2;
+    expect(asked.length === requests, `${asked.length} requests, expected ${requests}`);
+    return { code };
+  }
+  const tokens = await Promise.all(
+    Array.from({ length: testCase.concurrent ? 10 : 1 }, () => provider.getToken()),
+  );
+  expect(
+    tokens.every((t) => t === "access-1"),
+    `tokens ${tokens.join(",")}`,
+  );
+  expect(asked.length === 1, `${asked.length} exchanges, expected 1`);
+  const [{ url, type, body }] = asked;
+  const form = new URLSearchParams(body);
+  expect(type === "application/x-www-form-urlencoded", `content-type ${type}`);
+  expect(form.get("grant_type") === "client_credentials", "grant_type");
+  const abm = testCase.service === "abm";
+  expect(url === `https://${abm ? "account" : "appleid"}.apple.com/auth/oauth2/token`, url);
+  expect([...form.keys()].join(",") === (abm ? ABM_FIELDS : ADS_FIELDS), [...form.keys()].join());
+  const jwt = form.get(abm ? "client_assertion" : "client_secret");
+  const claims = await verifiedClaims(jwt, set.der.spki);
+  const expected = abm
+    ? { iss: ABM_CLIENT, sub: ABM_CLIENT, aud: "https://account.apple.com/auth/oauth2/v2/token" }
+    : { iss: ADS_TEAM, sub: ADS_CLIENT, aud: "https://appleid.apple.com" };
+  for (const [name, value] of Object.entries(expected)) {
+    expect(claims[name] === value, `${name} is ${String(claims[name])}`);
+  }
+  expect(form.get("scope") === (abm ? "business.api" : "searchadsorg"), "scope");
+  return {};
 };
 
 const check = async (results, name, body) => {
@@ -294,6 +411,9 @@ export async function run(lib, fixtures) {
       expect(!error.message.includes(signed.slice(0, 40)), "the message echoes the signed data");
       return { code: error.code };
     });
+  }
+  for (const testCase of OAUTH_CASES) {
+    await check(results, `oauth: ${testCase.name}`, () => oauthCase(lib, fixtures, testCase));
   }
   return { results, tokens };
 }

@@ -2,6 +2,8 @@
 // esbuild with --platform=browser (test/runtimes/targets/bundler.mjs), then run.
 import {
   AscTokenError,
+  createAppleAdsTokenProvider,
+  createAppleBusinessManagerTokenProvider,
   createAppleVerifier,
   createAscToken,
   importAppleKey,
@@ -11,6 +13,14 @@ import { run } from "./suite.mjs";
 
 export const runSuite = (fixtures) =>
   run(
-    { AscTokenError, createAppleVerifier, createAscToken, importAppleKey, isAscTokenError },
+    {
+      AscTokenError,
+      createAppleAdsTokenProvider,
+      createAppleBusinessManagerTokenProvider,
+      createAppleVerifier,
+      createAscToken,
+      importAppleKey,
+      isAscTokenError,
+    },
     fixtures,
   );
