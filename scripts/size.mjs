@@ -18,7 +18,7 @@ import { weigh } from "./bundle.mjs";
  * the 3,850 B target is not met: with every message and error code blanked, the code alone
  * weighs that much.
  */
-export const BUDGET = 5240;
+export const BUDGET = 5310;
 
 const root = new URL("../", import.meta.url);
 const dist = fileURLToPath(new URL("dist/index.js", root));

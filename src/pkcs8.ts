@@ -30,22 +30,35 @@ const EC_PUBLIC_KEY = "2a8648ce3d0201";
 /** prime256v1 (1.2.840.10045.3.1.7; P-256, secp256r1): the one curve ES256 signs on. */
 const P256 = "2a8648ce3d030107";
 
-/** Whether the OID `oid` (hex) is one of `arcs` or under one of them. */
-const under = (oid: string, arcs: readonly string[]): boolean =>
-  arcs.some((arc) => oid.startsWith(arc));
+/** Algorithms of private keys that are not EC keys. */
+const NOT_EC = [
+  "2a864886f70d010101", // rsaEncryption 1.2.840.113549.1.1.1
+  "2a864886f70d01010a", // RSASSA-PSS 1.2.840.113549.1.1.10
+  "2a8648ce380401", // DSA 1.2.840.10040.4.1
+  "2b656e", // X25519 1.3.101.110
+  "2b656f", // X448 1.3.101.111
+  "2b6570", // Ed25519 1.3.101.112
+  "2b6571", // Ed448 1.3.101.113
+];
 
-/**
- * The arcs of private-key algorithms that are not EC: PKCS #1's (1.2.840.113549.1.1: RSA,
- * RSASSA-PSS), X9.57's DSA (1.2.840.10040.4) and 1.3.101's X25519, X448, Ed25519 and Ed448.
- */
-const NOT_EC = ["2a864886f70d0101", "2a8648ce3804", "2b65"];
-
-/**
- * The arcs under which every other named curve lives: ANSI X9.62's prime curves (1.2.840.10045.3.1,
- * P-256 is its .7), SECG's (1.3.132.0: P-384, P-521, secp256k1, ...) and brainpool's
- * (1.3.36.3.3.2.8.1.1).
- */
-const CURVE_ARCS = ["2a8648ce3d0301", "2b810400", "2b24030302080101"];
+/** Named curves other than P-256. */
+const OTHER_CURVES = [
+  "2a8648ce3d030101", // prime192v1 1.2.840.10045.3.1.1
+  "2a8648ce3d030102", // prime192v2 1.2.840.10045.3.1.2
+  "2a8648ce3d030103", // prime192v3 1.2.840.10045.3.1.3
+  "2a8648ce3d030104", // prime239v1 1.2.840.10045.3.1.4
+  "2a8648ce3d030105", // prime239v2 1.2.840.10045.3.1.5
+  "2a8648ce3d030106", // prime239v3 1.2.840.10045.3.1.6
+  "2b81040021", // secp224r1 1.3.132.0.33
+  "2b81040022", // secp384r1 (P-384) 1.3.132.0.34
+  "2b81040023", // secp521r1 (P-521) 1.3.132.0.35
+  "2b8104000a", // secp256k1 1.3.132.0.10
+  "2b2403030208010105", // brainpoolP224r1 1.3.36.3.3.2.8.1.1.5
+  "2b2403030208010107", // brainpoolP256r1 1.3.36.3.3.2.8.1.1.7
+  "2b2403030208010109", // brainpoolP320r1 1.3.36.3.3.2.8.1.1.9
+  "2b240303020801010b", // brainpoolP384r1 1.3.36.3.3.2.8.1.1.11
+  "2b240303020801010d", // brainpoolP512r1 1.3.36.3.3.2.8.1.1.13
+];
 
 /** Password-based encryption: PKCS#5 (PBES1/PBES2, 1.2.840.113549.1.5.x), PKCS#12 PBE (.12.1.x). */
 const PASSWORD_BASED = ["2a864886f70d0105", "2a864886f70d010c01"];
@@ -70,9 +83,7 @@ const isVersion = (element: DerElement | undefined, value: number): boolean =>
 /** Throws unless the named curve `curve` (an OID element) is P-256. */
 const expectP256 = (curve: DerElement): void => {
   const oid = hex(curve.contents);
-  if (oid !== P256) {
-    throw under(oid, CURVE_ARCS) ? unsupportedCurve() : malformed();
-  }
+  if (oid !== P256) throw OTHER_CURVES.includes(oid) ? unsupportedCurve() : malformed();
 };
 
 /**
@@ -108,7 +119,7 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   if (first?.tag === SEQUENCE) {
     const [oid] = readDer(first.contents, malformed);
     const algorithm = oid?.tag === OBJECT_IDENTIFIER ? hex(oid.contents) : "";
-    if (under(algorithm, PASSWORD_BASED)) {
+    if (PASSWORD_BASED.some((prefix) => algorithm.startsWith(prefix))) {
       readFields(fields, malformed, [SEQUENCE, OCTET_STRING]);
       throw encrypted();
     }
@@ -135,9 +146,7 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   // The type first: an RSA or Ed25519 key's parameters differ from an EC key's.
   const [type] = readDer(algorithm.contents, malformed);
   const oid = type?.tag === OBJECT_IDENTIFIER ? hex(type.contents) : "";
-  if (oid !== EC_PUBLIC_KEY) {
-    throw under(oid, NOT_EC) ? unsupportedType() : malformed();
-  }
+  if (oid !== EC_PUBLIC_KEY) throw NOT_EC.includes(oid) ? unsupportedType() : malformed();
   expectP256(readFields(algorithm.contents, malformed, [OBJECT_IDENTIFIER, OBJECT_IDENTIFIER])[1]);
   expectEcPrivateKey(privateKey.contents);
   return der;

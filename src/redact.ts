@@ -23,7 +23,7 @@ const RUN = /[\w+/=-]{13,}/g;
  * Whether `text` holds key material or a token: a run of 13 or more base64 or base64url
  * characters that holds `+` or `=` (standard base64; no ID or path does), or a piece of 13 between
  * `/`, `_`, `-` holding a digit (a UUID's longest piece is 12, a key ID 10; a word or a class name
- * like `AccessDeniedException` has no digit), or is 40 long with fewer than one `/` in ten
+ * like `AccessDeniedException` has no digit), or is 40 long with fewer than one separator in seven
  * characters (base64url, hex; a path has more). A PEM's body is such a run. Linear time.
  */
 export const hasKeyMaterial = (text: string): boolean =>
@@ -31,7 +31,7 @@ export const hasKeyMaterial = (text: string): boolean =>
     (run) =>
       /[+=]/.test(run) ||
       run.split(/[/_-]/).some((piece) => piece.length > 12 && /\d/.test(piece)) ||
-      (run.length >= 40 && run.split("/").length * 10 <= run.length),
+      (run.length >= 40 && run.split(/[/_-]/).length * 7 <= run.length),
   );
 
 /** Whether `text` is free of the characters a terminal obeys (see {@link terminalSafe}). */
