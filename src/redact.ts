@@ -16,23 +16,38 @@ const UNSAFE =
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\0-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
-/** A run of base64 or base64url characters (`/`, `_` and `-` included), as keys and tokens are. */
-const RUN = /[\w+/=-]{13,}/g;
+/** The shortest run read as key material: longer than a UUID (36), shorter than 32 random bytes. */
+const KEY_RUN = 40;
 
 /**
- * Whether `text` holds key material or a token: a run of 13 or more base64 or base64url
- * characters that holds `+` or `=` (standard base64; no ID or path does), or a piece of 13 between
- * `/`, `_`, `-` holding a digit (a UUID's longest piece is 12, a key ID 10; a word or a class name
- * like `AccessDeniedException` has no digit), or is 40 long with fewer than one separator in seven
- * characters (base64url, hex; a path has more). A PEM's body is such a run. Linear time.
+ * Whether `text` holds key material or a token: a run of {@link KEY_RUN} or more base64 or
+ * base64url characters (letters, digits, `+`, `/`, `=`, `-`, `_`), at least half of them letters
+ * or digits, that reads as one value, not as a path: it holds `+` or `=` (only standard base64
+ * does), or has fewer than one `/` in 12 characters (a path has one per name; base64 one in 64).
+ * A key's body, a JWT's signature and 32 bytes in base64, base64url or hex are such runs; a UUID,
+ * an ID, a class name or `/tmp/asc-x_y/AuthKey_2X9R4HXF34.p8` are not. One pass over `text`.
  */
-export const hasKeyMaterial = (text: string): boolean =>
-  (text.match(RUN) ?? []).some(
-    (run) =>
-      /[+=]/.test(run) ||
-      run.split(/[/_-]/).some((piece) => piece.length > 12 && /\d/.test(piece)) ||
-      (run.length >= 40 && run.split(/[/_-]/).length * 7 <= run.length),
-  );
+export const hasKeyMaterial = (text: string): boolean => {
+  let run = 0;
+  let alnum = 0;
+  let slashes = 0;
+  let padded = false;
+  // One step past the end, where charAt gives "", closes the last run.
+  for (let i = 0; i <= text.length; i++) {
+    const char = text.charAt(i);
+    if (/[A-Za-z0-9]/.test(char)) alnum++;
+    else if (char === "/") slashes++;
+    else if (char === "+" || char === "=") padded = true;
+    else if (char !== "-" && char !== "_") {
+      if (run >= KEY_RUN && alnum * 2 >= run && (padded || slashes * 12 < run)) return true;
+      run = alnum = slashes = 0;
+      padded = false;
+      continue;
+    }
+    run++;
+  }
+  return false;
+};
 
 /** Whether `text` is free of the characters a terminal obeys (see {@link terminalSafe}). */
 export const isTerminalSafe = (text: string): boolean => terminalSafe(text) === text;
