@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 20_000,
+    // Prints, once at the end, what was skipped for a missing tool and how to install it.
+    globalSetup: ["test/setup/tools.ts"],
     // The JSON report feeds the one-line summary that .ci/run prints.
     reporters: ["default", ["json", { outputFile: ".tmp/vitest-report.json" }]],
     // `npm test` runs with --coverage: the library files must stay at 95 % of lines and branches.

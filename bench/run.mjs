@@ -5,7 +5,9 @@
 //   npm run bench -- --quick      one short round: proves every case still runs (CI); never
 //                                 fails on speed, never writes RESULTS.md
 //   npm run bench -- --only asc   only the cases whose name contains one of the comma-separated
-//                                 words (their floors are always kept); prints, does not write
+//                                 words (their floors are always kept); prints, and writes only
+//                                 the verification block when every verifier case ran
+//                                 (`--only Verifier` remeasures verification alone)
 //   npm run bench -- --rounds 5   fewer (or more) rounds than the default 11
 //
 // This machine kind is shared and noisy: absolute times wander by ±25 % between runs, so every
@@ -15,7 +17,7 @@
 //
 // Imports the BUILT package (dist/index.js), as a user gets it: `npm run bench` builds first.
 
-import { sign as nodeSign, verify as nodeVerify } from "node:crypto";
+import { X509Certificate, sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import {
@@ -46,6 +48,8 @@ const { default: jwt } = await import("jsonwebtoken");
 const { createSigner } = await import("fast-jwt");
 const jose = await import("jose");
 const tsndr = (await import("@tsndr/cloudflare-worker-jwt")).default;
+const appleLibrary = await import("@apple/app-store-server-library");
+const signedByApple = await import("../test/fixtures/apple-signed-notification.mjs");
 
 const { subtle } = globalThis.crypto;
 // ---------------------------------------------------------------------------------------------
@@ -81,6 +85,33 @@ const signJose = (k, c = claims()) =>
     .setExpirationTime(c.exp)
     .sign(k);
 const tsndrOptions = { algorithm: "ES256", header: { kid: keyId, typ: "JWT" } };
+// ---------------------------------------------------------------------------------------------
+// Verifying: a notification Apple's sandbox signed with Apple's real chain, verified offline by
+// asc-token and by Apple's own Node library, each reused and new for every call.
+
+const appleJws = signedByApple.REAL_SANDBOX_NOTIFICATION;
+const { bundleId } = signedByApple.REAL_SANDBOX_NOTIFICATION_APP;
+const verifierOptions = { bundleId, environment: "Sandbox" };
+const appleRoots = [Buffer.from(api.APPLE_ROOT_CA_G3, "base64")];
+const newAppleVerifier = () =>
+  new appleLibrary.SignedDataVerifier(
+    appleRoots,
+    false,
+    appleLibrary.Environment.SANDBOX,
+    bundleId,
+  );
+const reusedVerifier = api.createAppleVerifier(verifierOptions);
+const reusedAppleVerifier = newAppleVerifier();
+/** What every verify floor verifies: the leaf's key, the signature and input of Apple's JWS. */
+const [jwsHeader, jwsPayload, jwsSignature] = appleJws.split(".");
+const leafSpki = new X509Certificate(
+  Buffer.from(JSON.parse(Buffer.from(jwsHeader, "base64url")).x5c[0], "base64"),
+).publicKey.export({ type: "spki", format: "der" });
+const ES256_VERIFY = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+const leafKey = await subtle.importKey("spki", leafSpki, ES256_VERIFY, false, ["verify"]);
+const jwsInput = new TextEncoder().encode(`${jwsHeader}.${jwsPayload}`);
+const jwsRaw = Buffer.from(jwsSignature, "base64url");
+
 const BATCH = 1000;
 const batch = (fn) => () => Promise.all(Array.from({ length: BATCH }, fn));
 const sequential = (fn) => async () => {
@@ -93,6 +124,12 @@ const sequential = (fn) => async () => {
 const WARM = "floor: crypto.subtle.sign, imported key";
 const COLD = "floor: importKey + crypto.subtle.sign (cold)";
 const BATCH_FLOOR = "floor: 1,000 × crypto.subtle.sign, Promise.all";
+const VERIFY = "floor: crypto.subtle.verify (ES256), imported key";
+const VERIFY_COLD = "floor: importKey(spki) + crypto.subtle.verify (ES256)";
+const ASC_REUSED = "asc-token createAppleVerifier, reused: verifyNotification";
+const APPLE_REUSED = "Apple SignedDataVerifier, reused: verifyAndDecodeNotification";
+const ASC_NEW = "asc-token new createAppleVerifier per call";
+const APPLE_NEW = "Apple new SignedDataVerifier per call";
 const provider =
   typeof api.createAscTokenProvider === "function"
     ? api.createAscTokenProvider({ ...options, privateKey: key.pem })
@@ -186,6 +223,55 @@ const cases = [
     slow: true,
   },
   {
+    name: VERIFY,
+    floor: VERIFY,
+    fn: () => subtle.verify(ES256_VERIFY, leafKey, jwsRaw, jwsInput),
+    verify: true,
+  },
+  {
+    name: ASC_REUSED,
+    floor: VERIFY,
+    fn: () => reusedVerifier.verifyNotification(appleJws),
+    verify: true,
+    notification: true,
+  },
+  {
+    name: APPLE_REUSED,
+    floor: VERIFY,
+    fn: () => reusedAppleVerifier.verifyAndDecodeNotification(appleJws),
+    verify: true,
+    notification: true,
+    slow: true,
+  },
+  {
+    name: VERIFY_COLD,
+    floor: VERIFY_COLD,
+    fn: async () =>
+      subtle.verify(
+        ES256_VERIFY,
+        await subtle.importKey("spki", leafSpki, ES256_VERIFY, false, ["verify"]),
+        jwsRaw,
+        jwsInput,
+      ),
+    verify: true,
+  },
+  {
+    name: ASC_NEW,
+    floor: VERIFY_COLD,
+    fn: () => api.createAppleVerifier(verifierOptions).verifyNotification(appleJws),
+    verify: true,
+    notification: true,
+    slow: true,
+  },
+  {
+    name: APPLE_NEW,
+    floor: VERIFY_COLD,
+    fn: () => newAppleVerifier().verifyAndDecodeNotification(appleJws),
+    verify: true,
+    notification: true,
+    slow: true,
+  },
+  {
     name: BATCH_FLOOR,
     floor: BATCH_FLOOR,
     fn: batch(() => subtle.sign(ES256, cryptoKey, input)),
@@ -249,6 +335,15 @@ for (const c of active.filter((c) => c.token)) {
     );
 }
 
+// Every verify case must come back with Apple's notification (and each floor with `true`).
+for (const c of active.filter((c) => c.verify)) {
+  const result = await c.fn();
+  const ok = c.notification
+    ? result?.notificationUUID === signedByApple.REAL_SANDBOX_NOTIFICATION_UUID
+    : result === true;
+  if (!ok) throw new Error(`bench case "${c.name}" did not verify Apple's notification`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rounds: each case gets a short tinybench run per round, in a new shuffled order each round.
 
@@ -274,13 +369,29 @@ const samples = await runRounds(active, ROUNDS, budget, (round, seconds) => {
 
 const TURNS = quick ? 10 : 2500;
 const single = active.filter((c) => !c.batch);
+/** Interleaved turns of `cases` (undefined when `--only` left none). */
+const turnsOf = async (cases, n) =>
+  cases.length
+    ? interleave(
+        cases.map((c) => [c.name, c.fn]),
+        n,
+      )
+    : undefined;
+// Both verify floors and the four verifier cases take turns together, so that asc-token and
+// Apple's library are also compared with each other block by block.
+const verifyTurns = await turnsOf(
+  single.filter((c) => c.verify),
+  Math.ceil(TURNS / 8),
+);
 const turns = {
-  [WARM]: await interleave(
-    single.filter((c) => c.floor === WARM).map((c) => [c.name, c.fn]),
+  [VERIFY]: verifyTurns,
+  [VERIFY_COLD]: verifyTurns,
+  [WARM]: await turnsOf(
+    single.filter((c) => c.floor === WARM),
     TURNS,
   ),
-  [COLD]: await interleave(
-    single.filter((c) => c.floor === COLD).map((c) => [c.name, c.fn]),
+  [COLD]: await turnsOf(
+    single.filter((c) => c.floor === COLD),
     Math.ceil(TURNS / 8),
   ),
 };
@@ -288,7 +399,13 @@ const turns = {
 // ---------------------------------------------------------------------------------------------
 // Report.
 
-const floorLabel = { [WARM]: "sign", [COLD]: "import+sign", [BATCH_FLOOR]: "batch sign" };
+const floorLabel = {
+  [WARM]: "sign",
+  [COLD]: "import+sign",
+  [BATCH_FLOOR]: "batch sign",
+  [VERIFY]: "verify",
+  [VERIFY_COLD]: "import+verify",
+};
 const row = (c, { us, ratio, min, max }) =>
   `| ${c.name} | ${fmtUs(us)} | ${c.name === c.floor ? "1.00" : `**${fmtX(ratio)}**`} | ${fmtX(min)}–${fmtX(max)} | ${floorLabel[c.floor]} |`;
 const interleavedTable = [
@@ -297,17 +414,40 @@ const interleavedTable = [
   "| case | median µs per token | × floor (median) | × floor (min–max over blocks) | floor |",
   "|---|---:|---:|---:|---|",
   ...single
-    .filter((c) => turns[c.floor])
+    .filter((c) => turns[c.floor] && !c.verify)
     .map((c) => row(c, blockRatio(turns[c.floor], c.name, c.floor))),
 ].join("\n");
-const roundsTable = [
-  `**tinybench rounds** (${ROUNDS} round${ROUNDS === 1 ? "" : "s"}; min–max over rounds):`,
+const verifyInterleavedTable = [
+  `**Calls interleaved one by one** (${Math.ceil(TURNS / 8).toLocaleString("en")} turns; min–max over 5 blocks of turns):`,
   "",
-  "| case | median µs per token | × floor (median) | × floor (min–max over rounds) | floor |",
+  "| case | median µs per call | × floor (median) | × floor (min–max over blocks) | floor |",
   "|---|---:|---:|---:|---|",
-  ...active.map((c) => row(c, summarize(samples, c))),
+  ...single.filter((c) => c.verify).map((c) => row(c, blockRatio(verifyTurns, c.name, c.floor))),
 ].join("\n");
-const table = `${interleavedTable}\n\n${roundsTable}`;
+const versusApple = (name, apple) => {
+  const has = (n) => active.some((c) => c.name === n);
+  if (!has(name) || !has(apple)) return [];
+  const { ratio, min, max } = blockRatio(verifyTurns, name, apple);
+  return [`| ${name} | **${fmtX(ratio)}** | ${fmtX(min)}–${fmtX(max)} | ${apple} |`];
+};
+const appleTable = [
+  `**asc-token against Apple's library**, verifying the same Apple-signed notification (the interleaved verify turns, ${Math.ceil(TURNS / 8).toLocaleString("en")} turns; min–max over 5 blocks):`,
+  "",
+  "| case | × Apple's (median) | × Apple's (min–max over blocks) | Apple's case |",
+  "|---|---:|---:|---|",
+  ...versusApple(ASC_REUSED, APPLE_REUSED),
+  ...versusApple(ASC_NEW, APPLE_NEW),
+].join("\n");
+const roundsTable = (cases) =>
+  [
+    `**tinybench rounds** (${ROUNDS} round${ROUNDS === 1 ? "" : "s"}; min–max over rounds):`,
+    "",
+    "| case | median µs per call | × floor (median) | × floor (min–max over rounds) | floor |",
+    "|---|---:|---:|---:|---|",
+    ...cases.map((c) => row(c, summarize(samples, c))),
+  ].join("\n");
+const table = `${interleavedTable}\n\n${roundsTable(active.filter((c) => !c.verify))}`;
+const verifyTable = `${appleTable}\n\n${verifyInterleavedTable}\n\n${roundsTable(active.filter((c) => c.verify))}`;
 
 const version = (name) =>
   JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, root), "utf8")).version;
@@ -317,7 +457,7 @@ const env = [
   `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
   `- Node ${process.versions.node} (V8 ${process.versions.v8}, OpenSSL ${process.versions.openssl}), ${process.platform} ${process.arch}`,
   `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores (shared)`,
-  `- Packages: asc-token ${own.version} (this tree), jose ${version("jose")}, jsonwebtoken ${version("jsonwebtoken")}, fast-jwt ${version("fast-jwt")}, @tsndr/cloudflare-worker-jwt ${version("@tsndr/cloudflare-worker-jwt")}, tinybench ${version("tinybench")}`,
+  `- Packages: asc-token ${own.version} (this tree), jose ${version("jose")}, jsonwebtoken ${version("jsonwebtoken")}, fast-jwt ${version("fast-jwt")}, @tsndr/cloudflare-worker-jwt ${version("@tsndr/cloudflare-worker-jwt")}, @apple/app-store-server-library ${version("@apple/app-store-server-library")}, tinybench ${version("tinybench")}`,
   "- Two views, both with every ratio taken against a floor measured in the same run. *Calls interleaved one by one*: the single-token cases take turns call by call in a new shuffled order each turn; each case's median latency over a block of turns is divided by the floor's in the same block. *tinybench rounds*: per round, each case is a short tinybench run (its median latency) in a new shuffled order; each ratio is taken against the floor of the same round. Reported: the median of the ratios, and their min–max.",
   `- Same header \`{alg, kid, typ}\` and claims \`{iss, iat, exp, aud}\` everywhere, one P-256 key in Apple's 150-byte .p8 form; cold cases cycle through ${pool.length} distinct keys (asc-token caches 16).`,
   provider
@@ -327,22 +467,36 @@ const env = [
   .filter(Boolean)
   .join("\n");
 
-const block = `<!-- bench:start (written by \`npm run bench\`; do not edit by hand) -->\n${env}\n\n${table}\n<!-- bench:end -->`;
-console.log(`\n${env}\n\n${table}\n`);
+const verifyEnv = [
+  ...env.split("\n").filter((line) => !line.startsWith("- Same header")),
+  "- Verifying: a TEST notification Apple's sandbox signed with Apple's real chain (test/fixtures/apple-signed-notification.mjs), verified offline (Apple's online checks off) with bundle ID and environment checked, by a verifier kept across calls and by a new one per call; the floors verify its signature with the leaf's key, imported once or every call. Apple's offline `SignedDataVerifier` caches nothing, so reused or new it checks the whole chain every call.",
+].join("\n");
+const signBlock = `<!-- bench:start (written by \`npm run bench\`; do not edit by hand) -->\n${env}\n\n${table}\n<!-- bench:end -->`;
+const verifyBlock = `<!-- bench-verify:start (written by \`npm run bench\`; do not edit by hand) -->\n${verifyEnv}\n\n${verifyTable}\n<!-- bench-verify:end -->`;
+console.log(`\n${env}\n\n${table}\n\n${verifyTable}\n`);
 
-if (quick || only) {
-  console.log(
-    quick
-      ? "--quick: every case ran and every token verified (speed is not checked)."
-      : "--only: RESULTS.md not written.",
-  );
+/** `text` with the block named `name` replaced by `block` (or added at the end). */
+const withBlock = (text, name, block) => {
+  const marked = new RegExp(`<!-- ${name}:start[^]*?<!-- ${name}:end -->`);
+  return marked.test(text) ? text.replace(marked, () => block) : `${text.trimEnd()}\n\n${block}\n`;
+};
+// The signing block is written by a full run only; the verification block by any run that has
+// all four verifier cases, so that `--only Verifier` remeasures verification alone.
+const verifyComplete = [ASC_REUSED, APPLE_REUSED, ASC_NEW, APPLE_NEW].every((name) =>
+  active.some((c) => c.name === name),
+);
+if (quick) {
+  console.log("--quick: every case ran and every token verified (speed is not checked).");
+} else if (only && !verifyComplete) {
+  console.log("--only: RESULTS.md not written.");
 } else {
-  const previous = existsSync(resultsFile)
+  let text = existsSync(resultsFile)
     ? readFileSync(resultsFile, "utf8")
     : "# Benchmark results\n\n";
-  const updated = /<!-- bench:start[^]*?<!-- bench:end -->/.test(previous)
-    ? previous.replace(/<!-- bench:start[^]*?<!-- bench:end -->/, () => block)
-    : `${previous.trimEnd()}\n\n${block}\n`;
-  writeFileSync(resultsFile, updated);
-  console.log("Written to bench/RESULTS.md");
+  if (!only) text = withBlock(text, "bench", signBlock);
+  if (verifyComplete) text = withBlock(text, "bench-verify", verifyBlock);
+  writeFileSync(resultsFile, text);
+  console.log(
+    only ? "Verification written to bench/RESULTS.md (--only)" : "Written to bench/RESULTS.md",
+  );
 }

@@ -16,9 +16,12 @@ import { weigh } from "./bundle.mjs";
  * Gzip bytes allowed for the createAscToken-only bundle: the size reached plus a few bytes, so
  * any growth is a decision. bench/RESULTS.md ("Where the bytes go") says what fills it and why
  * the 3,850 B target is not met: with every message and error code blanked, the code alone
- * weighs that much.
+ * weighs that much. Token kinds as values (name, options record, lifetime rules, the message's
+ * required options derived from the record) cost about 120 B of it, over the 5,200 B the issue asks.
  */
-export const BUDGET = 5310;
+// 5,200 → 5,240: refusing an identifier given as undefined (an unset environment variable), and
+// `now` as epoch ms, cost about 65 B; both are the safe default a user needs.
+export const BUDGET = 5380;
 
 const root = new URL("../", import.meta.url);
 const dist = fileURLToPath(new URL("dist/index.js", root));

@@ -4,94 +4,40 @@
 // Apple, "Establishing a token-based connection to APNs": "Refresh your token no more than once
 // every 20 minutes and no less than once every 60 minutes." A token replaced more often is answered
 // with 429 TooManyProviderTokenUpdates; one whose iat is over an hour old with 403
-// ExpiredProviderToken. 403 InvalidProviderToken (wrong key, Team ID or key ID) and
-// BadEnvironmentKeyInToken (a key limited to sandbox or production) are not fixed by a new token,
-// and minting one for them invites the 429.
+// ExpiredProviderToken; one signed with the wrong key, Team ID or key ID with 403
+// InvalidProviderToken. A refused token is replaced at once: the 20-minute rule is about needless
+// updates, and a token read from a fleet's store may be another machine's mistake. A token this
+// provider signed itself that is refused cannot be fixed by signing again (same key, same clock),
+// and BadEnvironmentKeyInToken (a key limited to sandbox or production) never can: those throw.
 
-import { fail, invalid } from "./errors.js";
+import { fail } from "./errors.js";
+import { APNS_MIN_INTERVAL, type ApnsTokenOptions, createApnsToken } from "./kinds/apns.js";
 import {
-  APNS_MAX_AGE,
-  APNS_MIN_INTERVAL,
-  type ApnsTokenOptions,
-  createApnsToken,
-} from "./kinds/apns.js";
-import {
-  DEFAULT_REFRESH_BEFORE,
-  type TokenInfo,
   type TokenProvider,
   type TokenProviderOptions,
-  checkKindOptions,
-  createTokenProvider,
+  providerEngine,
   readProviderOptions,
 } from "./provider.js";
 import { DEFAULT_CLOCK_TOLERANCE, epochSeconds } from "./time.js";
-import type { Declared } from "./token.js";
 
 /**
- * Default `maxAge`: 50 minutes, so a token is replaced (at `maxAge − refreshBefore`) well inside
- * the hour.
- */
-const DEFAULT_APNS_MAX_AGE = 3000;
-
-/**
- * What to do after an APNs answer: `"remint"` (the token expired: mint a new one and send again),
- * `"keep"` (the token is fine but was replaced too often: keep using it, never mint for this) or
- * `"none"` (the answer is not about the token).
+ * What {@link ApnsTokenProvider.handleResponse} did about an APNs answer: `"remint"` (APNs
+ * refused the token as expired or invalid: it is dropped, here and in the store, and the next
+ * `getToken()` gives a new one: send again with it), `"keep"` (the token is fine but tokens were
+ * replaced too often: keep using it, never mint for this) or `"none"` (the answer is not about
+ * the token).
  *
  * @example
  * ```ts
- * const action: ApnsTokenAction = apnsTokenAction(403, "ExpiredProviderToken"); // "remint"
+ * const action: ApnsTokenAction = apns.handleResponse(token, 403, "ExpiredProviderToken");
  * ```
  */
 export type ApnsTokenAction = "remint" | "keep" | "none";
 
 /**
- * Says what an APNs answer means for the provider token. `status` is the HTTP status, `reason`
- * the `reason` of the JSON body (`{"reason":"ExpiredProviderToken"}`).
- *
- * - 403 `ExpiredProviderToken`: `"remint"`, the only answer a new token fixes.
- * - 429 `TooManyProviderTokenUpdates`: `"keep"`; a new token would make it worse.
- * - 403 `InvalidProviderToken`, or `BadEnvironmentKeyInToken`: throws an {@link AscTokenError}
- *   with code `APNS_TOKEN_REJECTED` naming the likely cause (key, Team ID, key ID; or the key's
- *   environment). No new token fixes these, so none should be minted.
- * - Anything else (200, `BadDeviceToken`, `TooManyRequests`, …): `"none"`.
- *
- * @example
- * ```ts
- * import { apnsTokenAction } from "asc-token";
- * const res = await sendPush(token); // your HTTP/2 POST to api.push.apple.com
- * if (res.status !== 200) {
- *   const { reason } = (await res.json()) as { reason?: string };
- *   if (apnsTokenAction(res.status, reason) === "remint") apns.invalidate(token);
- * }
- * ```
- */
-export const apnsTokenAction = (status: number, reason?: string): ApnsTokenAction => {
-  if (reason === "ExpiredProviderToken" && status === 403) return "remint";
-  if (reason === "TooManyProviderTokenUpdates") return "keep";
-  if (reason === "InvalidProviderToken") {
-    throw fail(
-      "APNS_TOKEN_REJECTED",
-      `APNs answered ${String(status)} InvalidProviderToken: the key, the Team ID (iss) or the ` +
-        "key ID (kid) is wrong, or the key is revoked or not enabled for APNs. A new token " +
-        "cannot fix this; check teamId, keyId and the .p8 file",
-    );
-  }
-  if (reason === "BadEnvironmentKeyInToken") {
-    throw fail(
-      "APNS_TOKEN_REJECTED",
-      `APNs answered ${String(status)} BadEnvironmentKeyInToken: the key is limited to sandbox ` +
-        "or to production and this request went to the other environment. Send to " +
-        "api.sandbox.push.apple.com or api.push.apple.com to match the key, or use a key for both",
-    );
-  }
-  return "none";
-};
-
-/**
  * A {@link TokenProvider} of APNs provider tokens that keeps Apple's rotation rules: `invalidate`
  * returns whether it dropped the token (never one under 20 minutes old), and `handleResponse`
- * applies {@link apnsTokenAction} to an APNs answer.
+ * does what an APNs answer about the token asks.
  *
  * @example
  * ```ts
@@ -107,9 +53,19 @@ export interface ApnsTokenProvider extends TokenProvider {
    */
   invalidate(token?: string): boolean;
   /**
-   * Applies {@link apnsTokenAction} to an APNs answer about `token`: invalidates it for 403
-   * ExpiredProviderToken only, and throws `APNS_TOKEN_REJECTED` for InvalidProviderToken and
-   * BadEnvironmentKeyInToken. Returns the action.
+   * Acts on an APNs answer about `token`. `status` is the HTTP status, `reason` the `reason` of
+   * the JSON body (`{"reason":"ExpiredProviderToken"}`).
+   *
+   * - 403 `ExpiredProviderToken` or `InvalidProviderToken`: `"remint"`. The token is dropped at
+   *   once, whatever its age, and a store's copy is replaced: the next `getToken()` gives a new
+   *   token (the 20-minute rule protects against needless updates, not a refused token). When the
+   *   token is one this provider signed itself, a new one cannot help: `InvalidProviderToken`
+   *   throws `APNS_TOKEN_REJECTED` naming the key, Team ID and key ID, and
+   *   `ExpiredProviderToken` for a token under 20 minutes old throws it naming this machine's
+   *   clock.
+   * - 429 `TooManyProviderTokenUpdates`: `"keep"`; a new token would make it worse.
+   * - `BadEnvironmentKeyInToken`: throws `APNS_TOKEN_REJECTED` naming the key's environment.
+   * - Anything else (200, `BadDeviceToken`, `TooManyRequests`, …): `"none"`.
    */
   handleResponse(token: string, status: number, reason?: string): ApnsTokenAction;
 }
@@ -134,7 +90,7 @@ export type ApnsTokenProviderOptions = ApnsTokenOptions & TokenProviderOptions;
  * and never within 20 minutes of the last one, not even after `invalidate()` (APNs answers 429
  * TooManyProviderTokenUpdates to tokens replaced more often). Options are checked now; key
  * problems reject the first `getToken`. One provider per process is not enough for a fleet of
- * workers: share one token through a store (see `withStore`).
+ * workers: share one token through a `store` (docs/fleet.md).
  *
  * @example
  * ```ts
@@ -148,67 +104,74 @@ export type ApnsTokenProviderOptions = ApnsTokenOptions & TokenProviderOptions;
  * const res = await sendPush(token); // HTTP/2 POST https://api.push.apple.com/3/device/<token>
  * if (res.status !== 200) {
  *   const { reason } = (await res.json()) as { reason?: string };
- *   apns.handleResponse(token, res.status, reason); // re-mints only for ExpiredProviderToken
+ *   apns.handleResponse(token, res.status, reason); // "remint": send again with getToken()
  * }
  * ```
  */
 export const createApnsTokenProvider = (options: ApnsTokenProviderOptions): ApnsTokenProvider => {
-  // The caller's options are read once, here; the provider reads this snapshot.
+  // The caller's options are read once, here; the engine reads this snapshot.
   const { base, read } = readProviderOptions(createApnsToken, options);
-  const maxAge = (read.maxAge as number | undefined) ?? DEFAULT_APNS_MAX_AGE;
-  const refreshBefore = (read.refreshBefore as number | undefined) ?? DEFAULT_REFRESH_BEFORE;
-  const provider = createTokenProvider(createApnsToken, {
-    ...(read as unknown as ApnsTokenProviderOptions),
-    refreshBefore,
-    maxAge,
-  });
-  // Every option but the key is checked now, not on the first request.
-  checkKindOptions(createApnsToken as unknown as Declared, base);
+  const engine = providerEngine(createApnsToken, read as unknown as ApnsTokenProviderOptions);
+  const { provider } = engine;
   // iat is backdated by clockTolerance: a token is minted that many seconds after its iat.
-  const tolerance = base.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
-  const minAge = APNS_MIN_INTERVAL + tolerance;
-  // createTokenProvider has checked both are whole seconds; these are APNs's bounds.
-  if (maxAge > APNS_MAX_AGE) {
-    throw invalid("INVALID_MAX_AGE", "maxAge", "at most 3600 (APNs refuses older tokens)", maxAge);
-  }
-  const reuse = maxAge - refreshBefore;
-  if (reuse < minAge) {
-    throw fail(
-      "INVALID_MAX_AGE",
-      `maxAge − refreshBefore is ${String(reuse)} s, so tokens would be replaced within 20 ` +
-        "minutes (plus clockTolerance) and APNs would answer 429 TooManyProviderTokenUpdates: " +
-        `keep it at ${String(minAge)} or more`,
-    );
-  }
-
+  const minAge = APNS_MIN_INTERVAL + (base.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE);
   const now = base.now;
-  /** The token last handed out: the one `invalidate()` without an argument is about. */
-  let latest: TokenInfo | undefined;
-
-  const getTokenInfo = async (): Promise<TokenInfo> => {
-    const info = await provider.getTokenInfo();
-    latest = info;
-    return info;
+  /** The cached token, when `token` is it or is left out. */
+  const current = (token?: string) => {
+    const cached = engine.cached();
+    return cached && (token === undefined || token === cached.info.token) ? cached : undefined;
   };
-  const getToken = async (): Promise<string> => (await getTokenInfo()).token;
   const invalidate = (token?: string): boolean => {
-    const current = latest;
-    if (!current || (token !== undefined && token !== current.token)) return false;
-    if (epochSeconds(now) - current.issuedAt < minAge) return false;
-    provider.invalidate(current.token);
-    latest = undefined;
+    const cached = current(token);
+    if (!cached || epochSeconds(now) - cached.info.issuedAt < minAge) return false;
+    provider.invalidate(cached.info.token);
     return true;
+  };
+  const refused = (token: string, status: number, reason: string): ApnsTokenAction => {
+    const cached = current(token);
+    if (cached?.own && reason === "InvalidProviderToken") {
+      throw fail(
+        "APNS_TOKEN_REJECTED",
+        `APNs answered ${String(status)} InvalidProviderToken: the key, the Team ID (iss) or the ` +
+          "key ID (kid) is wrong, or the key is revoked or not enabled for APNs. A new token " +
+          "cannot fix this; check teamId, keyId and the .p8 file",
+      );
+    }
+    const age = cached ? epochSeconds(now) - cached.info.issuedAt : undefined;
+    if (cached?.own && age !== undefined && age < minAge) {
+      throw fail(
+        "APNS_TOKEN_REJECTED",
+        `APNs answered ${String(status)} ExpiredProviderToken for a token signed ${String(age)} ` +
+          "s ago: this machine's clock is behind Apple's (APNs expires a token an hour after " +
+          "its iat). Set the clock right (NTP) or pass now; a new token cannot fix this",
+      );
+    }
+    // A token from the store (or an older one): replaced now, here and in the store.
+    if (cached) provider.invalidate(cached.info.token);
+    return "remint";
   };
 
   return Object.freeze({
-    getToken,
-    getTokenInfo,
+    getToken: () => provider.getToken(),
+    getTokenInfo: () => provider.getTokenInfo(),
     invalidate,
-    authorization: async (): Promise<string> => `Bearer ${await getToken()}`,
+    authorization: () => provider.authorization(),
     handleResponse: (token: string, status: number, reason?: string): ApnsTokenAction => {
-      const action = apnsTokenAction(status, reason);
-      if (action === "remint") invalidate(token);
-      return action;
+      if (status === 403 && reason === "ExpiredProviderToken") {
+        return refused(token, status, reason);
+      }
+      if (reason === "InvalidProviderToken") return refused(token, status, reason);
+      if (reason === "TooManyProviderTokenUpdates") return "keep";
+      if (reason === "BadEnvironmentKeyInToken") {
+        throw fail(
+          "APNS_TOKEN_REJECTED",
+          `APNs answered ${String(status)} BadEnvironmentKeyInToken: the key is limited to ` +
+            "sandbox or to production and this request went to the other environment. Send to " +
+            "api.sandbox.push.apple.com or api.push.apple.com to match the key, or use a key " +
+            "for both",
+        );
+      }
+      return "none";
     },
   });
 };

@@ -8,6 +8,7 @@ import { APNS_MAX_AGE } from "./kinds/apns.js";
 import { IN_APP_AUDIENCES } from "./kinds/in-app.js";
 import { IDENTIFIER, TEN_CHARS as KEY_ID, TEN_CHARS as TEAM_ID, UUID } from "./validate.js";
 import { decodeToken } from "./decode.js";
+import { decodeBase64 } from "./base64url.js";
 import { isDerSignature } from "./der.js";
 import { invalid, isAscTokenError } from "./errors.js";
 import { readOptions } from "./options.js";
@@ -409,7 +410,8 @@ const timing = (c: Record<string, unknown>, now: number, add: Add) => {
   const iatKnown = typeof iat === "number" && Number.isFinite(iat);
   const expKnown = typeof exp === "number" && Number.isFinite(exp);
   const lifetime = iatKnown && expKnown ? exp - iat : undefined;
-  const problem = lifetime === undefined ? undefined : lifetimeProblem(lifetime, scope, c.aud);
+  const problem =
+    lifetime === undefined ? undefined : lifetimeProblem(lifetime, { scope, aud: c.aud });
   if (problem !== undefined) {
     const longLived =
       c.aud === "apple-developer-enterprise-v1"
@@ -626,17 +628,19 @@ export const checkAscToken = (token: string, given?: AscTokenCheckOptions): AscT
   const findings: AscTokenFinding[] = [];
   // Messages quote values from an untrusted token: nothing in them may steer a terminal.
   const add: Add = (code, message) => findings.push({ code, message: terminalSafe(message) });
+  // decodeToken has checked that the signature is base64url.
+  const signature = decodeBase64(decoded.signature) as Uint8Array;
   if (kind === "app-store-connect") {
     header(decoded.header, add, true);
     identity(decoded.claims, add);
     timing(decoded.claims, now, add);
-    signatureCheck(decoded.signature, add, "Apple answers 401");
+    signatureCheck(signature, add, "Apple answers 401");
   } else {
     const rules = RULES[kind];
     header(decoded.header, add, rules.typ);
     kindClaims(decoded.header, decoded.claims, rules, add);
     kindTiming(decoded.claims, now, rules, add);
-    signatureCheck(decoded.signature, add, rules.refuses);
+    signatureCheck(signature, add, rules.refuses);
   }
   return findings;
 };

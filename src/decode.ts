@@ -1,4 +1,4 @@
-// decode: a compact JWT → its header, claims and signature bytes, without verifying anything.
+// decode: a compact JWT → its header, claims and signature, without verifying anything.
 
 import { decodeBase64 } from "./base64url.js";
 import { summarize, fail } from "./errors.js";
@@ -16,8 +16,12 @@ export interface DecodedToken {
   header: Record<string, unknown>;
   /** The claims, e.g. `{ iss, iat, exp, aud }`. */
   claims: Record<string, unknown>;
-  /** The signature bytes: 64 for a correct ES256 token (raw `r||s`). */
-  signature: Uint8Array;
+  /**
+   * The signature part as the token carries it, base64url text (checked to decode), so the
+   * result is plain JSON: 86 characters for a correct ES256 token, whose bytes are the raw
+   * 64-byte `r||s` (decode it with any base64url decoder).
+   */
+  signature: string;
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -64,7 +68,8 @@ const objectOf = (part: string, name: string): Record<string, unknown> => {
  * ```ts
  * import { createAscToken, decodeToken } from "asc-token";
  * const { header, claims, signature } = decodeToken(await createAscToken(options));
- * console.log(header.kid, claims.exp, signature.length); // "2X9R4HXF34" 1764331080 64
+ * console.log(header.kid, claims.exp, signature.length); // "2X9R4HXF34" 1764331080 86
+ * console.log(JSON.stringify(decodeToken(token))); // {"header":{…},"claims":{…},"signature":"…"}
  * ```
  */
 export const decodeToken = (token: string): DecodedToken => {
@@ -77,9 +82,8 @@ export const decodeToken = (token: string): DecodedToken => {
       `token has ${String(parts.length)} part${parts.length === 1 ? "" : "s"}; a JWT has 3 ` +
         "(header.claims.signature)",
     );
-  return {
-    header: objectOf(header, "header"),
-    claims: objectOf(claims, "claims"),
-    signature: partBytes(signature, "signature"),
-  };
+  const decoded = { header: objectOf(header, "header"), claims: objectOf(claims, "claims") };
+  // Checked, and kept as the token's text: the result stays plain JSON.
+  partBytes(signature, "signature");
+  return { ...decoded, signature };
 };

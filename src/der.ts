@@ -1,6 +1,7 @@
 // der: the small part of DER (ITU-T X.690) that keys, ECDSA signatures and X.509 certificates
 // use. Elements are read one after another: a tag, a definite length in its shortest form, the
-// contents. Every read is bounds-checked and each byte is read once, so reading is linear time.
+// contents. Every read is bounds-checked and each byte is read once, so reading is linear time;
+// a read makes an element only for the fields its caller asks for, so memory is bounded too.
 // On anything that is not DER, or not the expected shape, a read throws what the caller's
 // `invalid()` returns: each caller names its own error (a damaged key, a damaged certificate).
 
@@ -27,8 +28,12 @@ export interface DerElement {
   readonly contents: Uint8Array;
 }
 
-/** Every element `bytes` holds, in order: the whole encoding, or the contents of a SEQUENCE. */
-export const readDer = (bytes: Uint8Array, invalid: () => Error): DerElement[] => {
+/**
+ * The first `most` elements `bytes` holds, in order (fewer if it holds fewer): the whole encoding,
+ * or the contents of a SEQUENCE. Reading stops there, so input of many tiny elements costs no
+ * more than `most` of them; ask for one more than allowed to tell "too many".
+ */
+export const readDer = (bytes: Uint8Array, invalid: () => Error, most: number): DerElement[] => {
   const elements: DerElement[] = [];
   let at = 0;
   const next = (): number => {
@@ -36,7 +41,7 @@ export const readDer = (bytes: Uint8Array, invalid: () => Error): DerElement[] =
     if (byte === undefined) throw invalid();
     return byte;
   };
-  while (at < bytes.length) {
+  while (at < bytes.length && elements.length < most) {
     const tag = next();
     let length = next();
     // A long length: 0x81..0x84, then that many bytes. 0x80 is BER's indefinite length, and
@@ -77,7 +82,8 @@ export const readFields = <const T extends readonly number[]>(
   invalid: () => Error,
   tags: T,
 ): Fields<T> => {
-  const elements = readDer(bytes, invalid);
+  // One element past the fields is enough to refuse what follows them: the rest is never read.
+  const elements = readDer(bytes, invalid, tags.length + 1);
   let at = 0;
   const fields = tags.map((tag) => {
     const element = elements[at];
@@ -145,6 +151,21 @@ export const oidText = (contents: Uint8Array): string => {
   return start ? arcs.join(".") : "";
 };
 
+/** The DER OBJECT IDENTIFIER of dotted text like `1.2.840.10045.2.1`: {@link oidText} reversed. */
+export const encodeOid = (text: string): Uint8Array<ArrayBuffer> => {
+  const [first = 0, second = 0, ...rest] = text.split(".").map(Number);
+  const bytes: number[] = [];
+  for (const arc of [40 * first + second, ...rest]) {
+    // Base 128, most significant group first, every group but the last with its high bit set.
+    const groups = [arc % 128];
+    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128)) {
+      groups.unshift(0x80 | (value % 128));
+    }
+    bytes.push(...groups);
+  }
+  return encodeDer(OBJECT_IDENTIFIER, Uint8Array.from(bytes));
+};
+
 /**
  * An ECDSA signature in DER (`SEQUENCE { INTEGER r, INTEGER s }`, what X.509, OpenSSL and most
  * key services produce) as the raw `r||s` of `size`-byte halves that JWS and WebCrypto use (32 for
@@ -156,6 +177,9 @@ export const derToRawSignature = (
   size: number,
   invalid: () => Error,
 ): Uint8Array<ArrayBuffer> => {
+  // The longest DER: two INTEGERs of a zero byte and `size` bytes, in a short-form SEQUENCE
+  // (72 bytes for P-256, 104 for P-384). Anything longer is refused unread.
+  if (der.length > 2 * size + 8) throw invalid();
   const [pair] = readFields(der, invalid, [SEQUENCE]);
   const raw = new Uint8Array(2 * size);
   readFields(pair.contents, invalid, [INTEGER, INTEGER]).forEach(({ contents }, i) => {

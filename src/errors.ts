@@ -189,6 +189,22 @@ export type AscTokenErrorCode =
    * Apple OID, CA flag or key usage, an unsupported algorithm.
    */
   | "CHAIN_INVALID"
+  /**
+   * The signed data is longer than any Apple signs (1 MiB; a notification with its nested
+   * transaction and renewal info is about 20 kB): refused unread.
+   */
+  | "SIGNED_DATA_TOO_LARGE"
+  /**
+   * A certificate in the signed data's `x5c` is longer than any Apple issues (8 KiB of DER;
+   * Apple's are about 1 kB): refused unread.
+   */
+  | "CERTIFICATE_TOO_LARGE"
+  /**
+   * The verified payload is not the kind the method reads (a transaction given to
+   * `verifyNotification`, a notification to `verifyTransaction`, ...): it lacks the fields Apple
+   * documents as always present for that kind.
+   */
+  | "UNEXPECTED_PAYLOAD_KIND"
   /** A certificate of the chain expired before the effective date. */
   | "CERTIFICATE_EXPIRED"
   /** A certificate of the chain is not valid yet at the effective date. */
@@ -223,7 +239,72 @@ export type AscTokenErrorCode =
    * `createAuthorizedFetch` followed 20 redirects without an answer (a redirect loop), as the
    * Fetch standard's network error.
    */
-  | "TOO_MANY_REDIRECTS";
+  | "TOO_MANY_REDIRECTS"
+  /**
+   * A Sign in with Apple identity token or notification payload is not a compact JWS of base64url
+   * JSON, or is over 16,384 characters.
+   */
+  | "SIWA_TOKEN_MALFORMED"
+  /**
+   * The token's header is not Apple's: `alg` not `RS256` (`none`, `HS256`, `ES256` ...), no `kid`,
+   * or a parameter that names or fetches another key (`jwk`, `jku`, `x5u`, `x5c`, `crit`).
+   */
+  | "SIWA_TOKEN_HEADER_INVALID"
+  /** The token's `kid` is not in Apple's key set even after a refetch, or names no RS256 key. */
+  | "SIWA_KEY_NOT_FOUND"
+  /** The token's RS256 signature does not verify with the Apple key its `kid` names. */
+  | "SIWA_SIGNATURE_INVALID"
+  /**
+   * A verified token has a wrong or ill-typed claim: `iss` not `https://appleid.apple.com`, `iat` in
+   * the future, `sub` missing, `email_verified` neither a boolean nor `"true"`/`"false"`, ...
+   */
+  | "SIWA_CLAIM_INVALID"
+  /** The token's `aud` is not one of the `clientId`s given. */
+  | "SIWA_AUDIENCE_MISMATCH"
+  /** The token's `exp` has passed (beyond `clockTolerance`). */
+  | "SIWA_TOKEN_EXPIRED"
+  /** A `nonce` was given and the identity token carries another one, or none. */
+  | "SIWA_NONCE_MISMATCH"
+  /**
+   * A server-to-server notification body is not `{ "payload": "<JWS>" }`, or its `events` claim is
+   * not one event of a type Apple documents.
+   */
+  | "SIWA_NOTIFICATION_MALFORMED"
+  /**
+   * Apple's key set could not be fetched: no answer within `timeout`, a network error, or a status
+   * other than 200.
+   */
+  | "SIWA_KEYS_UNAVAILABLE"
+  /**
+   * The key set is not a JWK set Apple would send: not JSON, over 64 KiB, no keys or over 20, a
+   * duplicate `kid`, a modulus outside 2048-4096 bits.
+   */
+  | "SIWA_KEYS_MALFORMED"
+  /**
+   * Apple's token or revoke endpoint gave no answer within `timeout` (or a network error), or
+   * answered a status other than 200 without an OAuth error.
+   */
+  | "SIWA_REQUEST_FAILED"
+  /** Apple's token endpoint answered 200 with a body that is no TokenResponse, or over 64 KiB. */
+  | "SIWA_RESPONSE_MALFORMED"
+  /** Apple answered `invalid_request`: a parameter missing, unsupported or repeated. */
+  | "SIWA_INVALID_REQUEST"
+  /**
+   * Apple answered `invalid_client`: the client ID, the client secret (expired, wrong claims or
+   * key) or the redirect URI is wrong.
+   */
+  | "SIWA_INVALID_CLIENT"
+  /**
+   * Apple answered `invalid_grant`: the code is used or expired, for another client or redirect
+   * URI, or the refresh token is invalid or revoked.
+   */
+  | "SIWA_INVALID_GRANT"
+  /** Apple answered `unauthorized_client`: the client may not use this grant type. */
+  | "SIWA_UNAUTHORIZED_CLIENT"
+  /** Apple answered `unsupported_grant_type`. */
+  | "SIWA_UNSUPPORTED_GRANT_TYPE"
+  /** Apple answered `invalid_scope`. */
+  | "SIWA_INVALID_SCOPE";
 
 /**
  * The one error class asc-token throws. Its `message` says what was wrong and how to fix it, and

@@ -15,7 +15,6 @@ export {
   type TokenProvider,
   type TokenProviderOptions,
   type TokenInfo,
-  type MintRule,
 } from "./provider.js";
 export { createAuthorizedFetch, type FetchLike } from "./fetch.js";
 export { decodeToken, type DecodedToken } from "./decode.js";
@@ -25,7 +24,15 @@ export {
   type AscTokenFinding,
   type AscTokenFindingCode,
 } from "./check.js";
-export type { AppleKeyOptions, TeamKeyOptions } from "./token.js";
+export type {
+  AppleKeyOptions,
+  TeamKeyOptions,
+  TokenKind,
+  KindOptionNames,
+  KindLifetime,
+  BuiltToken,
+} from "./token.js";
+export { TOKEN_KINDS } from "./kinds/index.js";
 export {
   createAppStoreServerToken,
   type AppStoreServerTokenOptions,
@@ -45,7 +52,6 @@ export {
 export { createApnsToken, type ApnsTokenOptions } from "./kinds/apns.js";
 export {
   createApnsTokenProvider,
-  apnsTokenAction,
   type ApnsTokenProvider,
   type ApnsTokenProviderOptions,
   type ApnsTokenAction,
@@ -98,8 +104,27 @@ export type {
   AppleRealtimeRequest,
 } from "./verify/payloads.js";
 export { createMemoryStore, type TokenStore } from "./store/store.js";
-export { storeKeyFor } from "./store/key.js";
-export { withStore, type WithStoreOptions } from "./store/with-store.js";
 export { redisStore, type RedisClientLike } from "./store/redis.js";
 export { workersKvStore, type KvNamespaceLike } from "./store/workers-kv.js";
 export { durableObjectStore, type DurableObjectStorageLike } from "./store/durable-object.js";
+export {
+  createSignInWithAppleVerifier,
+  type SignInWithAppleVerifier,
+  type SignInWithAppleVerifierOptions,
+} from "./sign-in-with-apple/verifier.js";
+export type {
+  SignInWithAppleIdToken,
+  VerifyIdTokenOptions,
+} from "./sign-in-with-apple/id-token.js";
+export type {
+  SignInWithAppleEvent,
+  SignInWithAppleNotification,
+} from "./sign-in-with-apple/notifications.js";
+export {
+  exchangeSignInWithAppleCode,
+  refreshSignInWithAppleToken,
+  revokeSignInWithAppleToken,
+  type SignInWithAppleClientOptions,
+  type SignInWithAppleClientSecret,
+  type SignInWithAppleTokens,
+} from "./sign-in-with-apple/oauth.js";

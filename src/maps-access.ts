@@ -8,15 +8,17 @@
 // "expiresInSeconds": 1800 }` (TokenResponse: "An object that contains an access token and an
 // expiration time in seconds",
 // https://developer.apple.com/documentation/applemapsserverapi/tokenresponse). The access token is
-// kept for its stated lifetime less a margin, and one exchange serves every concurrent caller.
+// kept for its stated lifetime (at most 30 minutes, Apple's documented value) less a margin, on the
+// providers' engine: one exchange serves every concurrent caller, a slow one times out, a failed
+// refresh serves the still-good token.
 
-import { type AscTokenErrorCode, fail, summarize } from "./errors.js";
+import { createEngine } from "./engine.js";
+import { type AscTokenError, type AscTokenErrorCode, fail, invalid, summarize } from "./errors.js";
 import type { FetchLike } from "./fetch.js";
-import { type MapKitTokenOptions, createMapKitToken } from "./kinds/mapkit.js";
-import type { TokenInfo, TokenProvider } from "./provider.js";
-import { readOptions } from "./options.js";
+import { type MapKitTokenOptions, mapKitKind } from "./kinds/mapkit.js";
+import type { TokenProvider } from "./provider.js";
 import { epochSeconds, wholeSeconds } from "./time.js";
-import type { Declared } from "./token.js";
+import { mintKind, readKindOptions } from "./token.js";
 
 /**
  * Options for {@link createMapsAccessTokenProvider}: those of {@link createMapKitToken} (the token
@@ -40,10 +42,29 @@ export interface MapsAccessTokenProviderOptions extends MapKitTokenOptions {
   refreshBefore?: number | undefined;
   /** The `fetch` that calls Apple. Default: the global `fetch`, looked up at call time. */
   fetchImpl?: FetchLike | undefined;
+  /**
+   * Told of every fault the caller does not see: a refresh that failed while the cached access
+   * token was still good for more than 30 s (that token is served, and the exchange is retried on
+   * a later call, at most every 5 s). A callback that throws is ignored.
+   */
+  onError?: ((error: AscTokenError) => void) | undefined;
+  /**
+   * Milliseconds an exchange (signing and Apple's answer) may take before its callers get
+   * `MINT_TIMEOUT` and the next call tries again. Whole ms `>= 1`, default 10000.
+   */
+  mintTimeout?: number | undefined;
 }
 
 const TOKEN_URL = "https://maps-api.apple.com/v1/token";
 const DEFAULT_REFRESH_BEFORE = 60;
+/**
+ * The longest access-token lifetime believed, in seconds: Apple documents 1800. A longer stated
+ * lifetime (a proxy's mistake, 2^53) is cut to this, so the token is replaced in time.
+ */
+const MAX_LIFETIME = 1800;
+/** Default `mintTimeout`, in ms, as the other providers'. */
+const DEFAULT_MINT_TIMEOUT = 10_000;
+const OWN_OPTIONS = ["refreshBefore", "fetchImpl", "onError", "mintTimeout"];
 
 /** What to do about a status Apple answered `/v1/token` with, for the message. */
 const hint = (status: number): string =>
@@ -84,15 +105,17 @@ const readAnswer = async (response: Response): Promise<{ token: string; lifetime
         `got ${summarize(expiresInSeconds)}`,
     );
   }
-  return { token: accessToken, lifetime: expiresInSeconds as number };
+  return { token: accessToken, lifetime: Math.min(expiresInSeconds as number, MAX_LIFETIME) };
 };
 
 /**
  * A {@link TokenProvider} of Maps Server API access tokens. Each exchange mints a MapKit JWT with
  * {@link createMapKitToken} and sends it to `GET https://maps-api.apple.com/v1/token`; the access
  * token Apple answers with is reused until `refreshBefore` seconds (default 60) before its stated
- * `expiresInSeconds` run out (counted from when the request was sent), and concurrent callers share
- * one exchange. A failed exchange rejects its callers and the next call tries again.
+ * `expiresInSeconds` (at most 1800) run out (counted from when the request was sent), and
+ * concurrent callers share one exchange. A failed exchange rejects its callers and the next call
+ * tries again; one that fails while the cached access token is still good serves that token and
+ * tells `onError`; one that takes over `mintTimeout` ms rejects with `MINT_TIMEOUT`.
  * `issuedAt`/`expiresAt` of {@link TokenProvider.getTokenInfo} are epoch seconds from `now`.
  * Works with {@link createAuthorizedFetch}: a 401 from a Maps endpoint drops the access token and
  * retries once with a new one.
@@ -117,16 +140,12 @@ const readAnswer = async (response: Response): Promise<{ token: string; lifetime
 export const createMapsAccessTokenProvider = (
   options: MapsAccessTokenProviderOptions,
 ): TokenProvider => {
-  const { optionNames } = createMapKitToken as unknown as Declared;
-  const names = [...optionNames, "refreshBefore", "fetchImpl"];
-  const read = readOptions(options, names, "{ keyId, teamId, privateKey }");
-  const {
-    refreshBefore: given,
-    fetchImpl,
-    ...mapKit
-  } = read as unknown as MapsAccessTokenProviderOptions;
+  const read = readKindOptions(mapKitKind, options, OWN_OPTIONS);
+  const mapKit: Record<string, unknown> = {};
+  for (const name in read) if (!OWN_OPTIONS.includes(name)) mapKit[name] = read[name];
+  const { fetchImpl, onError } = read;
   const refreshBefore = wholeSeconds(
-    given,
+    read.refreshBefore,
     DEFAULT_REFRESH_BEFORE,
     0,
     "INVALID_REFRESH_BEFORE",
@@ -138,69 +157,59 @@ export const createMapsAccessTokenProvider = (
       `fetchImpl must be a function like fetch; got ${summarize(fetchImpl)}`,
     );
   }
-  epochSeconds(mapKit.now); // throws INVALID_NOW for a bad clock now rather than on first use
+  if (onError !== undefined && typeof onError !== "function") {
+    throw invalid("INVALID_OPTIONS", "onError", "a function (error) => void", onError);
+  }
+  const mintTimeout = (read.mintTimeout ?? DEFAULT_MINT_TIMEOUT) as number;
+  if (!Number.isSafeInteger(mintTimeout) || mintTimeout < 1 || mintTimeout > 2_147_483_647) {
+    throw invalid("INVALID_OPTIONS", "mintTimeout", "whole milliseconds from 1", mintTimeout);
+  }
+  const jwtOptions = mapKit as unknown as MapKitTokenOptions;
+  epochSeconds(jwtOptions.now); // throws INVALID_NOW for a bad clock now rather than on first use
+  // Every MapKit option but the key is checked now, not on the first request.
+  mapKitKind.build(jwtOptions);
 
-  let cached: { info: TokenInfo; margin: number } | undefined;
-  let pending: Promise<TokenInfo> | undefined;
-  /** Bumped by invalidate(): an exchange started under an older generation is never cached. */
-  let generation = 0;
-
-  const exchange = async (): Promise<{ info: TokenInfo; margin: number }> => {
-    const jwt = await createMapKitToken(mapKit);
-    const issuedAt = epochSeconds(mapKit.now);
+  const exchange = async () => {
+    const { token: jwt } = await mintKind(mapKitKind, jwtOptions, jwtOptions.privateKey);
+    const issuedAt = epochSeconds(jwtOptions.now);
     let response: Response;
     try {
-      response = await (fetchImpl ?? fetch)(TOKEN_URL, {
+      response = await ((fetchImpl as FetchLike | undefined) ?? fetch)(TOKEN_URL, {
         headers: { Authorization: `Bearer ${jwt}` },
       });
     } catch (cause) {
       throw answer("MAPS_TOKEN_REQUEST_FAILED", "failed before Apple answered", cause);
     }
     if (response.status !== 200) {
-      await response.body?.cancel();
+      try {
+        // Frees the connection; a body that cannot be cancelled (node-fetch 3's stream, a locked
+        // one) changes nothing about the answer.
+        await response.body?.cancel();
+      } catch {
+        // The status is the answer.
+      }
       throw answer("MAPS_TOKEN_REFUSED", `answered ${response.status}: ${hint(response.status)}`);
     }
     const { token, lifetime } = await readAnswer(response);
     return {
       info: Object.freeze({ token, issuedAt, expiresAt: issuedAt + lifetime }),
-      margin: Math.min(refreshBefore, Math.floor(lifetime / 2)),
+      own: true,
     };
   };
 
-  const getTokenInfo = async (): Promise<TokenInfo> => {
-    if (cached && cached.info.expiresAt - epochSeconds(mapKit.now) > cached.margin) {
-      return cached.info;
-    }
-    if (!pending) {
-      const started = generation;
-      const flight = exchange();
-      pending = flight.then(({ info }) => info);
-      // Registered before any caller awaits `pending`, so the cache is updated before they resume.
-      void flight.then(
-        (entry) => {
-          if (started !== generation) return;
-          cached = entry;
-          pending = undefined;
-        },
-        () => {
-          if (started === generation) pending = undefined;
-        },
-      );
-    }
-    return pending;
-  };
-
-  const getToken = async (): Promise<string> => (await getTokenInfo()).token;
-
-  return Object.freeze({
-    getToken,
-    getTokenInfo,
-    invalidate: (token?: string): void => {
-      if (token !== undefined && token !== cached?.info.token) return;
-      cached = undefined;
-      pending = undefined;
-      generation++;
+  return createEngine({
+    mint: exchange,
+    now: jwtOptions.now,
+    // Never more than half the lifetime, so a token is always reused.
+    margin: (info) => Math.min(refreshBefore, Math.floor((info.expiresAt - info.issuedAt) / 2)),
+    report: (error) => {
+      try {
+        (onError as ((error: AscTokenError) => void) | undefined)?.(error as AscTokenError);
+      } catch {
+        // A failing reporter must not fail the call it reports on.
+      }
     },
-    authorization: async (): Promise<string> => `Bearer ${await getToken()}`,
-  });
+    mintTimeout,
+    waitsOn: "network or fetchImpl",
+  }).provider;
 };

@@ -30,9 +30,10 @@ const unknownOption = (name: string, names: readonly string[]): Error => {
 };
 
 /**
- * A snapshot of `options` holding exactly `names`, each read once (own or inherited), so that
- * what is validated is what is used. Refuses a non-object (`shape` names the required options)
- * and any enumerable name not in `names`.
+ * A snapshot of `options` holding the `names` it has, each read once (own or inherited), so that
+ * what is validated is what is used. A name given as `undefined` stays in the snapshot, apart
+ * from one left out, so a kind can refuse `issuerId: process.env.UNSET`. Refuses a non-object
+ * (`shape` names the required options) and any enumerable name not in `names`.
  */
 export const readOptions = (
   options: unknown,
@@ -44,6 +45,8 @@ export const readOptions = (
   }
   for (const name in options) if (!names.includes(name)) throw unknownOption(name, names);
   const snapshot: Record<string, unknown> = {};
-  for (const name of names) snapshot[name] = (options as Record<string, unknown>)[name];
+  for (const name of names) {
+    if (name in options) snapshot[name] = (options as Record<string, unknown>)[name];
+  }
   return snapshot;
 };

@@ -112,12 +112,12 @@ const expectEcPrivateKey = (der: Uint8Array): void => {
  */
 export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
   const fields = readFields(der, malformed, [SEQUENCE])[0].contents;
-  const [first, second] = readDer(fields, malformed);
+  const [first, second] = readDer(fields, malformed, 2);
   // A SEQUENCE first: an EncryptedPrivateKeyInfo { algorithm, OCTET STRING }, a public key
   // (SubjectPublicKeyInfo { algorithm, BIT STRING }) or a certificate
   // { tbs, algorithm, BIT STRING }.
   if (first?.tag === SEQUENCE) {
-    const [oid] = readDer(first.contents, malformed);
+    const [oid] = readDer(first.contents, malformed, 1);
     const algorithm = oid?.tag === OBJECT_IDENTIFIER ? hex(oid.contents) : "";
     if (PASSWORD_BASED.some((prefix) => algorithm.startsWith(prefix))) {
       readFields(fields, malformed, [SEQUENCE, OCTET_STRING]);
@@ -144,7 +144,7 @@ export const toPkcs8 = (der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =
   ]);
   if (!isVersion(version, 0) && !isVersion(version, 1)) throw malformed();
   // The type first: an RSA or Ed25519 key's parameters differ from an EC key's.
-  const [type] = readDer(algorithm.contents, malformed);
+  const [type] = readDer(algorithm.contents, malformed, 1);
   const oid = type?.tag === OBJECT_IDENTIFIER ? hex(type.contents) : "";
   if (oid !== EC_PUBLIC_KEY) throw NOT_EC.includes(oid) ? unsupportedType() : malformed();
   expectP256(readFields(algorithm.contents, malformed, [OBJECT_IDENTIFIER, OBJECT_IDENTIFIER])[1]);

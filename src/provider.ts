@@ -1,84 +1,43 @@
-// provider: a thin cache over any mint function. The key is imported once, one token is reused
-// until `refreshBefore` seconds before it expires, and any number of concurrent callers share one
-// signing.
+// provider: a token kind (or a mint function of your own) on the engine. The key is imported once;
+// the kind's build says a fresh token's times and, with a store, exactly what a shared token must
+// be; the kind's lifetime rules bound `maxAge` (APNs's 20 and 60 minutes).
 
 import { decodeToken } from "./decode.js";
+import {
+  type Engine,
+  type Minted,
+  type TokenInfo,
+  type TokenProvider,
+  createEngine,
+} from "./engine.js";
 import { type AscTokenError, fail, invalid, summarize } from "./errors.js";
 import { type ApplePrivateKey, importAppleKey } from "./key.js";
 import { type AscTokenOptions, createAscToken } from "./kinds/app-store-connect.js";
 import { readOptions } from "./options.js";
 import { DEFAULT_REFRESH_BEFORE } from "./refresh-before.js";
 import type { AppleSigner } from "./signer.js";
+import { acceptSharedToken, readSharedToken } from "./store/accept.js";
+import { storeKeyFor } from "./store/key.js";
+import { sharedMint } from "./store/shared.js";
 import type { TokenStore } from "./store/store.js";
-import { type SharedMintInput, withStore } from "./store/with-store.js";
-import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
-import type { Declared } from "./token.js";
+import { type Clock, DEFAULT_CLOCK_TOLERANCE, epochSeconds, wholeSeconds } from "./time.js";
 import { validKeyId } from "./validate.js";
+import {
+  type AppleKeyOptions,
+  type KindMint,
+  type TokenKind,
+  mintKind,
+  readKindOptions,
+} from "./token.js";
 
 export { DEFAULT_REFRESH_BEFORE };
-
-/**
- * Seconds a cached token must still have before `expiresAt` to be served when its refresh fails
- * (stale-while-error): enough for the request it authorizes to reach Apple.
- */
-const STALE_MARGIN = 30;
-
-/** Seconds after a failed refresh before a caller holding a still-good token tries again. */
-const RETRY_AFTER_ERROR = 5;
+export type { TokenInfo, TokenProvider };
 
 /** Default `mintTimeout`, in ms: far more than any import and signing take, WebCrypto or a KMS. */
 const DEFAULT_MINT_TIMEOUT = 10_000;
 
 /** The longest delay `setTimeout` honours (2^31 - 1 ms); a longer one fires at once. */
 const MAX_TIMEOUT = 2_147_483_647;
-
-/**
- * A token and when it was issued and stops being used, in epoch seconds. Frozen.
- *
- * @example
- * ```ts
- * const { token, expiresAt } = await provider.getTokenInfo();
- * setTimeout(renewSession, (expiresAt - 300) * 1000 - Date.now());
- * ```
- */
-export interface TokenInfo {
-  /** The compact JWT. */
-  readonly token: string;
-  /** Its `iat` claim. */
-  readonly issuedAt: number;
-  /** Its `exp` claim, or `iat + maxAge` when that is earlier or there is no `exp`. */
-  readonly expiresAt: number;
-}
-
-/**
- * Hands out one cached token until it nears expiry. Every method is a bound function, so it can
- * be passed around on its own (`const { getToken } = provider`).
- *
- * @example
- * ```ts
- * const provider = createAscTokenProvider({ keyId, issuerId, privateKey });
- * const res = await fetch(url, { headers: { Authorization: await provider.authorization() } });
- * if (res.status === 401) provider.invalidate();
- * ```
- */
-export interface TokenProvider {
-  /** The cached token, or a freshly minted one when less than `refreshBefore` seconds are left. */
-  getToken(): Promise<string>;
-  /**
-   * Like {@link TokenProvider.getToken}, with the token's `issuedAt` and `expiresAt` (epoch
-   * seconds).
-   */
-  getTokenInfo(): Promise<TokenInfo>;
-  /**
-   * Drops the cached token, so the next call mints a new one (call it after a 401). A mint already
-   * in flight still answers the callers waiting for it but is not cached. With `token`, drops
-   * only if that token is still the cached one, so several requests that failed with the same
-   * token cause one new signing, not one each.
-   */
-  invalidate(token?: string): void;
-  /** `"Bearer <token>"`, the value of an `Authorization` header. */
-  authorization(): Promise<string>;
-}
 
 /**
  * Options every provider takes on top of its mint function's own.
@@ -96,8 +55,10 @@ export interface TokenProviderOptions {
    */
   refreshBefore?: number | undefined;
   /**
-   * Seconds after `iat` a token may be used. Required for tokens without an `exp` claim (APNs
-   * provider tokens: Apple wants them replaced within 60 minutes); caps `exp` when both are there.
+   * Seconds after `iat` a token may be used; caps `exp` when both are there. Kinds without `exp`
+   * have their own default and limit (APNs: 3000, at most 3600, and at least 1200 +
+   * `clockTolerance` + `refreshBefore`, so no token is replaced within 20 minutes); a mint
+   * function of your own whose tokens have no `exp` needs it.
    */
   maxAge?: number | undefined;
   /**
@@ -130,8 +91,10 @@ export interface TokenProviderOptions {
   mintTimeout?: number | undefined;
   /**
    * Shares one token across every provider with the same store and options (a fleet of workers):
-   * one instance signs per token lifetime, the others read its token (see docs/fleet.md). A store
-   * fault never fails a call: the token is minted locally and the fault goes to `onError`.
+   * one instance signs per token lifetime, the others read its token (see docs/fleet.md). A token
+   * read from the store is served only if it is exactly what this provider would mint, times
+   * aside. A store fault never fails a call: the token is minted locally and the fault goes to
+   * `onError`. Only with one of asc-token's token kinds.
    *
    * @example
    * ```ts
@@ -141,8 +104,10 @@ export interface TokenProviderOptions {
    */
   store?: TokenStore | undefined;
   /**
-   * The store key to share tokens under, instead of the one derived from the options (kind, key
-   * ID, issuer, audience, scope, ...). Only with `store`.
+   * The store key to share tokens under, instead of the one derived from the options:
+   * `asc-token:v1:<kind's function name>:<keyId>:<sha256>`, the hash (hex) over the canonical JSON
+   * of every mint option but `privateKey` and `now` (issuer or Team ID, audience, scope, bundle ID,
+   * lifetime, ...), never derived from the key. Only with `store`.
    *
    * @example
    * ```ts
@@ -156,89 +121,45 @@ export interface TokenProviderOptions {
    * ```
    */
   storeKey?: string | undefined;
-  /**
-   * Names the token kind in the derived store key, so two kinds taking the same options never
-   * share a token. Default: the library kind's export name (`"createApnsToken"`); needed only
-   * for a mint function of your own whose name does not read `createXxx`, unless `storeKey` is
-   * given. Only with `store`.
-   *
-   * @example
-   * ```ts
-   * createTokenProvider(myMint, {
-   *   keyId,
-   *   teamId,
-   *   privateKey,
-   *   maxAge: 3000,
-   *   store,
-   *   storeKind: "myMint",
-   * });
-   * ```
-   */
-  storeKind?: string | undefined;
 }
 
-/** The options every provider reads for itself; the rest go to the mint function. */
-/**
- * What a provider hands its mint function besides the options: the rule it keeps tokens by, for a
- * mint that may return a token it did not just sign (`withStore`). Token kinds ignore it.
- *
- * @example
- * ```ts
- * const rule: MintRule = { refreshBefore: 300, maxAge: undefined };
- * ```
- */
-export interface MintRule {
-  /** The provider's `refreshBefore`, in seconds (its default applied). */
-  readonly refreshBefore: number;
-  /** The provider's `maxAge`, in seconds, if given. */
-  readonly maxAge: number | undefined;
-}
+const PROVIDER_OPTIONS = ["refreshBefore", "maxAge", "onError", "mintTimeout", "store", "storeKey"];
 
-const PROVIDER_OPTIONS = [
-  "refreshBefore",
-  "maxAge",
-  "onError",
-  "mintTimeout",
-  "store",
-  "storeKey",
-  "storeKind",
-];
+/** The kind a mint function carries (every asc-token JWT kind's does), if any. */
+const kindOf = (mint: unknown): TokenKind | undefined => (mint as Partial<KindMint<never>>).kind;
 
 /**
- * @internal The provider's own options, and a snapshot of the mint function's: the names a kind
- * declares (each read once, own or inherited, anything else refused), or for any other mint
- * function every enumerable name, own or inherited.
+ * @internal The provider's own options, and a snapshot of the mint function's: the names its kind
+ * declares (each read once, own or inherited, anything else refused), or for a mint function of
+ * your own every enumerable name, own or inherited.
  */
 export const readProviderOptions = <O extends object>(
   mint: unknown,
   options: O & TokenProviderOptions,
 ): { base: O; read: Record<string, unknown> } => {
-  const declared = (mint as Partial<Declared>).optionNames;
+  const kind = kindOf(mint);
   const names: string[] = [...PROVIDER_OPTIONS];
-  if (typeof options === "object" && options !== null && !declared) {
+  if (!kind && typeof options === "object" && options !== null) {
     for (const name in options) names.push(name);
   }
-  const read = readOptions(
-    options,
-    declared ? [...PROVIDER_OPTIONS, ...declared] : names,
-    "{ privateKey, … }",
-  );
+  const read = kind
+    ? readKindOptions(kind, options, PROVIDER_OPTIONS)
+    : readOptions(options, names, "{ privateKey, … }");
   const base: Record<string, unknown> = {};
   for (const name in read) if (!PROVIDER_OPTIONS.includes(name)) base[name] = read[name];
   return { base: base as O, read };
 };
 
-/**
- * @internal Checks every option of a kind but the key, as its mint does: on construction, so a
- * wrong `keyId` or `issuerId` throws there, not on the first request.
- */
-export const checkKindOptions = (kind: Declared, options: object): void => {
-  validKeyId((options as { keyId?: unknown }).keyId);
-  (kind.build as (options: object) => unknown)(options);
-};
+/** The error of a refreshBefore that leaves a fresh token no time to be reused. */
+const neverReused = (refreshBefore: number, left: number): AscTokenError =>
+  fail(
+    "INVALID_REFRESH_BEFORE",
+    `refreshBefore is ${String(refreshBefore)} s but a fresh token has ${String(left)} s left, ` +
+      `so it could never be reused: keep refreshBefore below ${String(left)}`,
+  );
 
-/** Reads `iat` and `exp` from a token just minted. */
-const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
+/** `iat` and `exp` of a token a mint function of your own returned, read from the token. */
+const timesOf = (token: string): { iat: number; exp: number | undefined } => {
   const { iat, exp } = decodeToken(token).claims;
   if (typeof iat !== "number" || !Number.isSafeInteger(iat)) {
     throw fail(
@@ -252,27 +173,22 @@ const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
       `the minted token's exp is ${summarize(exp)}, not whole epoch seconds`,
     );
   }
-  if (exp === undefined && maxAge === undefined) {
-    throw fail(
-      "INVALID_MAX_AGE",
-      "the minted token has no exp claim: pass maxAge, the seconds after iat a token may be used " +
-        "(e.g. 3000 for APNs)",
-    );
-  }
-  const expiresAt = Math.min(exp ?? Infinity, maxAge === undefined ? Infinity : iat + maxAge);
-  return Object.freeze({ token, issuedAt: iat, expiresAt });
+  return { iat, exp };
 };
 
 /**
- * Wraps any token mint function (`createAscToken`, or another Apple token kind that takes
- * `privateKey` and `now`) in a {@link TokenProvider}: the key is imported once, on the first
- * `getToken`, and each mint gets a copy of `options` holding the imported `CryptoKey` (a signer is
- * passed through as it is); one token is
- * reused until `refreshBefore` seconds before it expires; concurrent callers share one signing;
- * a failed mint rejects its callers and the next call tries again.
+ * Wraps a token kind's mint function (`createAscToken`, `createApnsToken`, … or a function of
+ * your own that takes `privateKey` and `now` and returns a JWT) in a {@link TokenProvider}: the
+ * key is imported once, on the first `getToken`; one token is reused until `refreshBefore` seconds
+ * before it expires; concurrent callers share one signing; a failed mint rejects its callers and
+ * the next call tries again. The kind's lifetime rules apply: an APNs token is used for `maxAge`
+ * (default 3000 s, at most 3600) and never replaced within 20 minutes. Kinds whose tokens are
+ * single-use (`createInAppSignature`, `createPromotionalOfferSignature`) are refused: their nonce
+ * may be used once.
  *
- * `options` are copied and checked now (`refreshBefore`, `maxAge`, `now`): a mistake throws an
- * {@link AscTokenError} here, not on the first request. The key is read on the first `getToken`.
+ * `options` are copied and checked now (every option of the kind but the key, `refreshBefore`,
+ * `maxAge`): a mistake throws an {@link AscTokenError} here, not on the first request. The key is
+ * read on the first `getToken`.
  *
  * @example
  * ```ts
@@ -289,15 +205,26 @@ const infoOf = (token: string, maxAge: number | undefined): TokenInfo => {
 export const createTokenProvider = <
   O extends { privateKey: ApplePrivateKey; now?: Clock | undefined },
 >(
-  mint: (options: O, rule: MintRule) => Promise<string>,
+  mint: (options: O) => Promise<string>,
   options: O & TokenProviderOptions,
-): TokenProvider => {
+): TokenProvider => providerEngine(mint, options).provider;
+
+/** @internal {@link createTokenProvider}, with the engine's view of the cached token. */
+export const providerEngine = <O extends { privateKey: ApplePrivateKey; now?: Clock | undefined }>(
+  mint: (options: O) => Promise<string>,
+  options: O & TokenProviderOptions,
+): Engine => {
   if (typeof mint !== "function") {
     throw fail(
       "INVALID_OPTIONS",
       `mint must be a function like createAscToken; got ${summarize(mint)}`,
     );
   }
+  const singleUse = (mint as { singleUse?: string }).singleUse ?? kindOf(mint)?.singleUse;
+  if (singleUse !== undefined) {
+    throw fail("INVALID_OPTIONS", `a provider caches and reuses tokens, but ${singleUse}`);
+  }
+  const kind = kindOf(mint);
   const { base, read } = readProviderOptions(mint, options);
   const refreshBefore = wholeSeconds(
     read.refreshBefore,
@@ -306,12 +233,13 @@ export const createTokenProvider = <
     "INVALID_REFRESH_BEFORE",
     "refreshBefore",
   );
+  const life = kind?.lifetime;
   const maxAge =
     read.maxAge === undefined
-      ? undefined
+      ? life?.defaultMaxAge
       : wholeSeconds(read.maxAge, 0, 1, "INVALID_MAX_AGE", "maxAge");
   epochSeconds(base.now); // throws INVALID_NOW for a bad clock now rather than on first use
-  const { onError, store, storeKey, storeKind } = read;
+  const { onError, store, storeKey } = read;
   if (onError !== undefined && typeof onError !== "function") {
     throw invalid("INVALID_OPTIONS", "onError", "a function (error) => void", onError);
   }
@@ -324,9 +252,36 @@ export const createTokenProvider = <
       mintTimeout,
     );
   }
-  if (store === undefined && (storeKey !== undefined || storeKind !== undefined)) {
-    const name = storeKey === undefined ? "storeKind" : "storeKey";
-    throw invalid("INVALID_OPTIONS", name, "given only with store", read[name]);
+  if (store === undefined && storeKey !== undefined) {
+    throw invalid("INVALID_OPTIONS", "storeKey", "given only with store", storeKey);
+  }
+  if (store !== undefined) checkStore(store, storeKey, kind);
+  if (kind) {
+    // Every option but the key is checked now, not on the first request.
+    const kindOptions = base as unknown as AppleKeyOptions;
+    (kind.keyId ?? validKeyId)(kindOptions.keyId);
+    kind.build(kindOptions);
+    if (maxAge !== undefined && life?.maxAge !== undefined && maxAge > life.maxAge) {
+      throw invalid(
+        "INVALID_MAX_AGE",
+        "maxAge",
+        `at most ${String(life.maxAge)} (Apple refuses older ${kind.name} tokens)`,
+        maxAge,
+      );
+    }
+    if (maxAge !== undefined && life?.minInterval !== undefined) {
+      // iat is backdated by clockTolerance: a token is minted that many seconds after its iat.
+      const minAge = life.minInterval + (kindOptions.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE);
+      const reuse = maxAge - refreshBefore;
+      if (reuse < minAge) {
+        throw fail(
+          "INVALID_MAX_AGE",
+          `maxAge − refreshBefore is ${String(reuse)} s, so tokens would be replaced within ` +
+            `${String(life.minInterval / 60)} minutes (plus clockTolerance), more often than ` +
+            `Apple allows: keep it at ${String(minAge)} or more`,
+        );
+      }
+    }
   }
   const report = (error: unknown): void => {
     try {
@@ -335,30 +290,8 @@ export const createTokenProvider = <
       // A failing reporter must not fail the call it reports on.
     }
   };
-  // With a store, minting goes through the fleet's sharing protocol; the rule (refreshBefore,
-  // maxAge) is how it judges a token another instance wrote.
-  const shared =
-    store === undefined
-      ? undefined
-      : withStore(mint as unknown as (options: SharedMintInput) => Promise<string>, {
-          store: store as TokenStore,
-          kind: storeKind as string | undefined,
-          storeKey: storeKey as string | undefined,
-          onError: report,
-        });
-  const sign = (input: O, rule: MintRule): Promise<string> =>
-    shared ? shared(input as unknown as SharedMintInput, rule) : mint(input, rule);
 
   let key: Promise<CryptoKey | AppleSigner> | undefined;
-  let cached: TokenInfo | undefined;
-  let pending: Promise<TokenInfo> | undefined;
-  /** Bumped by invalidate(): a mint started under an older generation is never cached. */
-  let generation = 0;
-  /** When a refresh last failed while the cached token was still good, in epoch seconds. */
-  let failedAt: number | undefined;
-  /** The last failed flight reported to onError, so its many waiters report it once. */
-  let reported: Promise<TokenInfo> | undefined;
-
   const importOnce = (): Promise<CryptoKey | AppleSigner> => {
     if (!key) {
       const attempt = importAppleKey(base.privateKey);
@@ -370,108 +303,97 @@ export const createTokenProvider = <
     return key;
   };
 
-  const mintInfo = async (): Promise<TokenInfo> => {
+  /** Signs a token here: its times from the kind's claims (a function of your own: the token's). */
+  const mintOwn = async (): Promise<Minted> => {
     const privateKey = await importOnce();
-    const info = infoOf(await sign({ ...base, privateKey }, { refreshBefore, maxAge }), maxAge);
-    const left = info.expiresAt - epochSeconds(base.now);
-    if (left <= refreshBefore) {
+    let token: string;
+    let times: { iat: number; exp: number | undefined };
+    if (kind) {
+      const minted = await mintKind(kind, base as unknown as AppleKeyOptions, privateKey);
+      token = minted.token;
+      times = minted.claims as { iat: number; exp: number | undefined };
+    } else {
+      token = await mint({ ...base, privateKey });
+      times = timesOf(token);
+    }
+    if (times.exp === undefined && maxAge === undefined) {
       throw fail(
-        "INVALID_REFRESH_BEFORE",
-        `refreshBefore is ${String(refreshBefore)} s but a fresh token has ${String(left)} s ` +
-          "left, so it could never be reused: lower refreshBefore or lengthen the token's " +
-          "lifetime",
+        "INVALID_MAX_AGE",
+        "the minted token has no exp claim: pass maxAge, the seconds after iat a token may be used",
       );
     }
-    return info;
+    const expiresAt = Math.min(times.exp ?? Infinity, times.iat + (maxAge ?? Infinity));
+    // Only a token signed here can show refreshBefore to be wrong: a shared one may have aged.
+    const left = expiresAt - epochSeconds(base.now);
+    if (left <= refreshBefore) throw neverReused(refreshBefore, left);
+    return { info: Object.freeze({ token, issuedAt: times.iat, expiresAt }), own: true };
   };
 
-  /** mintInfo, rejected with MINT_TIMEOUT after mintTimeout ms; its timer never holds a process. */
-  const mintInTime = (): Promise<TokenInfo> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          fail(
-            "MINT_TIMEOUT",
-            `minting took longer than mintTimeout (${String(mintTimeout)} ms): check the signer ` +
-              "or store it waits on, or raise mintTimeout; the next call mints again",
-          ),
-        );
-      }, mintTimeout);
-      const handle: unknown = timer;
-      if (typeof handle === "object" && handle !== null && "unref" in handle) {
-        (handle as { unref: () => void }).unref();
-      }
+  /** The last token the store path handed out: refused from the store once it is asked again. */
+  let last: string | undefined;
+  const mintShared = async (kind: TokenKind): Promise<Minted> => {
+    const kindOptions = base as unknown as AppleKeyOptions;
+    const rule = {
+      keyId: kindOptions.keyId,
+      built: kind.build(kindOptions),
+      refreshBefore,
+      maxAge,
+      now: kindOptions.now,
+    };
+    let own: Minted | undefined;
+    const token = await sharedMint({
+      store: store as TokenStore,
+      storeKey: (storeKey as string | undefined) ?? (await storeKeyFor(kind.create, base as never)),
+      mint: async () => (own = await mintOwn()).info.token,
+      accept: (t) => acceptSharedToken(t, rule),
+      // Asked again while its last token is still good: that token was invalidated (a 401).
+      refuse: last !== undefined && acceptSharedToken(last, rule) > 0 ? last : undefined,
+      onError: report,
     });
-    const attempt = mintInfo();
-    void attempt.then(
-      () => {
-        clearTimeout(timer);
-      },
-      () => {
-        clearTimeout(timer);
-      },
-    );
-    return Promise.race([attempt, expired]);
+    last = token;
+    if (own?.info.token === token) return own;
+    // Accepted by the store check a moment ago; served even if a clock tick since has cut its
+    // reuse to nothing (the next call replaces it).
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- accepted just now
+    return { info: readSharedToken(token, rule)!, own: false };
   };
 
-  const getTokenInfo = async (): Promise<TokenInfo> => {
-    const now = epochSeconds(base.now);
-    // iat is backdated by the mint's clockTolerance; a clock moved back by more than that puts the
-    // cached iat in the future, and Apple refuses such a token: mint anew.
-    const usable = cached && cached.issuedAt <= now ? cached : undefined;
-    if (usable && usable.expiresAt - now > refreshBefore) return usable;
-    // Stale-while-error: a token still good for a while is served when its refresh fails.
-    const stale = usable && usable.expiresAt - now > STALE_MARGIN ? usable : undefined;
-    if (stale && !pending && failedAt !== undefined && now - failedAt < RETRY_AFTER_ERROR) {
-      return stale;
-    }
-    if (!pending) {
-      const started = generation;
-      const flight = mintInTime();
-      pending = flight;
-      // Registered before any caller awaits `flight`, so the cache is updated before they resume.
-      void flight.then(
-        (info) => {
-          if (started !== generation) return;
-          cached = info;
-          failedAt = undefined;
-          pending = undefined;
-        },
-        () => {
-          if (started === generation) pending = undefined;
-        },
-      );
-    }
-    if (!stale) return pending;
-    const flight = pending;
-    try {
-      return await flight;
-    } catch (error) {
-      // Every waiter of one failed flight is answered; the failure is reported once.
-      if (reported !== flight) {
-        reported = flight;
-        report(error);
-      }
-      failedAt = now;
-      return stale;
-    }
-  };
-
-  const getToken = async (): Promise<string> => (await getTokenInfo()).token;
-
-  return Object.freeze({
-    getToken,
-    getTokenInfo,
-    invalidate: (token?: string): void => {
-      if (token !== undefined && token !== cached?.token) return;
-      cached = undefined;
-      pending = undefined;
-      failedAt = undefined;
-      generation++;
-    },
-    authorization: async (): Promise<string> => `Bearer ${await getToken()}`,
+  return createEngine({
+    mint: store === undefined || !kind ? mintOwn : () => mintShared(kind),
+    now: base.now,
+    margin: () => refreshBefore,
+    report,
+    mintTimeout,
+    waitsOn: "signer or store",
   });
+};
+
+/** Checks `store` is a {@link TokenStore} and that the kind is one a store can check tokens of. */
+const checkStore = (store: unknown, storeKey: unknown, kind: TokenKind | undefined) => {
+  const methods = ["get", "setIfAbsent", "set"] as const;
+  if (
+    typeof store !== "object" ||
+    store === null ||
+    methods.some((m) => typeof (store as Record<string, unknown>)[m] !== "function")
+  ) {
+    throw invalid(
+      "INVALID_OPTIONS",
+      "store",
+      "an object with get, setIfAbsent and set methods (a TokenStore)",
+      store,
+      typeof store === "object" && store !== null ? "an object without them" : summarize(store),
+    );
+  }
+  if (storeKey !== undefined && typeof storeKey !== "string") {
+    throw invalid("INVALID_OPTIONS", "storeKey", "a string", storeKey);
+  }
+  if (!kind) {
+    throw fail(
+      "INVALID_OPTIONS",
+      "store needs one of asc-token's token functions (createAscToken, createApnsToken, …): a " +
+        "token read from the store is served only if it is exactly what that kind would mint",
+    );
+  }
 };
 
 /**
@@ -496,11 +418,4 @@ export const createTokenProvider = <
  */
 export const createAscTokenProvider = (
   options: AscTokenOptions & TokenProviderOptions,
-): TokenProvider => {
-  // The caller's options are read once, here; the provider reads this snapshot.
-  const { base, read } = readProviderOptions(createAscToken, options);
-  const provider = createTokenProvider(createAscToken, read as unknown as typeof options);
-  // Every option but the key is checked now, not on the first request.
-  checkKindOptions(createAscToken as unknown as Declared, base);
-  return provider;
-};
+): TokenProvider => createTokenProvider(createAscToken, options);

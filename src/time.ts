@@ -4,14 +4,16 @@ import { type AscTokenErrorCode, fail, invalid, summarize } from "./errors.js";
 
 /**
  * The clock a token is dated by: a function returning epoch milliseconds (like `Date.now`), or a
- * fixed `Date`. Defaults to `Date.now`. Inject it in tests, or to correct a known clock offset.
+ * fixed time, as a `Date` or as epoch milliseconds (a number like `Date.now()` returns). Defaults
+ * to `Date.now`. Inject it in tests, or to correct a known clock offset.
  *
  * @example
  * ```ts
  * const now: Clock = () => Date.now() + serverOffsetMs; // or new Date("2026-11-28T12:00:00Z")
+ * const fixed: Clock = 1764331200000; // epoch ms, as Date.now() gives: 2026-11-28T12:00:00Z
  * ```
  */
-export type Clock = (() => number) | Date;
+export type Clock = (() => number) | Date | number;
 
 /**
  * Epoch ms of a `Date` from this realm or another (where `instanceof Date` is false); NaN for
@@ -34,7 +36,14 @@ const FLOOR = 1_514_764_800_000;
 
 /** Current time in whole epoch seconds from `now` (validated). */
 export const epochSeconds = (now: Clock | undefined): number => {
-  const ms = now === undefined ? Date.now() : typeof now === "function" ? now() : dateMs(now);
+  const ms =
+    now === undefined
+      ? Date.now()
+      : typeof now === "function"
+        ? now()
+        : typeof now === "number"
+          ? now
+          : dateMs(now);
   // Below the floor: a clock counting seconds (JWTs do, Date.now() counts ms), or a fake timer.
   // Above 8.64e15 ms, the last valid Date: a broken clock (and exp − iat would not stay exact).
   if (typeof ms !== "number" || !(ms >= FLOOR && ms <= 8.64e15)) {

@@ -30,7 +30,7 @@ export interface AppleKeyOptions {
    * "iat in the future". Default 60. Never lengthens the lifetime: `exp − iat` stays `expiresIn`.
    */
   clockTolerance?: number | undefined;
-  /** Clock to date the token by (epoch ms function or a `Date`). Default `Date.now`. */
+  /** Clock to date the token by: epoch ms, a function returning them, or a `Date`. */
   now?: Clock | undefined;
 }
 
@@ -50,45 +50,168 @@ export interface TeamKeyOptions extends AppleKeyOptions {
   teamId: string;
 }
 
-/** A token kind: its option names beyond {@link AppleKeyOptions}, and its header and claims. */
-export interface TokenKind<O> {
-  /** The options the kind reads besides `keyId`, `privateKey`, `clockTolerance` and `now`. */
-  readonly options: readonly string[];
-  /** The required options, for the message when `options` is not an object. */
-  readonly shape: string;
-  /** Validates the options: the header's fields after `alg` and `kid`, and the claims, in order. */
-  readonly build: (options: O) => { readonly header?: object; readonly claims: object };
+/**
+ * Every option name of `O` beyond {@link AppleKeyOptions}, each `true`: a record, not a list, so
+ * the compiler proves a kind declares exactly its interface's names (ky's `KyOptionsRegistry`).
+ *
+ * @example
+ * ```ts
+ * const names: KindOptionNames<ApnsTokenOptions> = { teamId: true };
+ * ```
+ */
+export type KindOptionNames<O> = {
+  readonly [K in Exclude<keyof O, keyof AppleKeyOptions>]-?: Partial<Pick<O, K>> extends Pick<O, K>
+    ? false
+    : true;
+};
+
+/**
+ * How long a kind's tokens last, as Apple rules it: what the provider, the store and the doctor
+ * read instead of decoding a token.
+ *
+ * @example
+ * ```ts
+ * const lifetime: KindLifetime = { default: 3600, problem: () => undefined };
+ * ```
+ */
+export interface KindLifetime {
+  /**
+   * The default `exp − iat` in seconds, for kinds whose tokens carry `exp`; undefined for the
+   * others, whose validity Apple counts from `iat`.
+   */
+  readonly default?: number | undefined;
+  /**
+   * Why `seconds` (`exp − iat`, or a token's age for kinds without `exp`) is too long for a token
+   * with these claims, or undefined when Apple accepts it.
+   */
+  readonly problem: (
+    seconds: number,
+    claims?: Readonly<Record<string, unknown>>,
+  ) => string | undefined;
+  /** Kinds without `exp`: the oldest token Apple accepts, in seconds. */
+  readonly maxAge?: number | undefined;
+  /** Kinds without `exp`: the `maxAge` a provider uses unless given one. */
+  readonly defaultMaxAge?: number | undefined;
+  /** The shortest time Apple wants between two tokens of one key, in seconds. */
+  readonly minInterval?: number | undefined;
+}
+
+/**
+ * What a kind's `build` returns: the header's fields after `alg` and `kid`, and the claims.
+ *
+ * @example
+ * ```ts
+ * const built: BuiltToken = { claims: { iss: teamId, iat: 1764590400 } };
+ * ```
+ */
+export interface BuiltToken {
+  readonly header?: Readonly<Record<string, unknown>> | undefined;
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One Apple token kind, as data: everything the mint function, the providers, the store, the
+ * doctor and the CLI know about it. `build` holds Apple's rules, quoted beside each.
+ *
+ * @example
+ * ```ts
+ * import { TOKEN_KINDS } from "asc-token";
+ * for (const kind of TOKEN_KINDS) console.log(kind.name, kind.create, Object.keys(kind.options));
+ * ```
+ */
+export interface TokenKind<O extends AppleKeyOptions = AppleKeyOptions> {
+  /** The kind's short name, e.g. `"apns"` (the CLI's `--kind`). */
+  readonly name: string;
+  /** The name of the function that mints it, e.g. `"createApnsToken"` (and of its store keys). */
+  readonly create: string;
+  /**
+   * The options it reads besides `keyId`, `privateKey`, `clockTolerance` and `now`: `true` for
+   * those a call cannot leave out.
+   */
+  readonly options: KindOptionNames<O>;
+  /** Apple's lifetime rules for its tokens. */
+  readonly lifetime: KindLifetime;
   /**
    * Checks the key ID of a kind whose keys are not developer-account `.p8` keys (whose key ID is
    * 10 characters, the default check).
    */
   readonly keyId?: ((keyId: unknown) => string) | undefined;
+  /** Why a token of this kind must never be reused or cached, for kinds Apple makes single-use. */
+  readonly singleUse?: string | undefined;
+  /** Validates the options; returns the header's fields after `alg` and `kid`, and the claims. */
+  build(options: O): BuiltToken;
 }
 
-/**
- * @internal What a function made by {@link defineToken} carries for the providers: its option
- * names, and its kind's `build`, which checks every option but the key ID and the key.
- */
-export interface Declared {
-  readonly optionNames: readonly string[];
-  readonly build: (options: never) => unknown;
+/** @internal A kind's mint function, which carries its kind for the providers. */
+export interface KindMint<O extends AppleKeyOptions = AppleKeyOptions> {
+  (options: O): Promise<string>;
+  readonly kind: TokenKind<O>;
 }
 
+/** @internal A token just minted, with the claims it was built from. */
+export interface MintedToken {
+  readonly token: string;
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/** @internal Every option name `kind` reads: the shared ones, then its own. */
+export const kindOptionNames = ({ options }: TokenKind): string[] => [
+  "keyId",
+  "privateKey",
+  "clockTolerance",
+  "now",
+  ...Object.keys(options),
+];
+
 /**
- * A kind's minting function: options → validated claims object → JSON → base64url →
- * signature.
+ * @internal A snapshot of the options `kind` reads (the shared ones and its own), each read once;
+ * any other name refused, and a non-object answered with the options it needs
+ * (`{ keyId, teamId, privateKey }`).
  */
-export const defineToken = <O extends AppleKeyOptions>(
+
+export const readKindOptions = (
+  kind: TokenKind,
+  options: unknown,
+  more: readonly string[] = [],
+): Record<string, unknown> => {
+  const own = kind.options as Record<string, boolean>;
+  const required = Object.keys(own).filter((name) => own[name]);
+  return readOptions(
+    options,
+    [...more, ...kindOptionNames(kind)],
+    `{ ${["keyId", ...required, "privateKey"].join(", ")} }`,
+  );
+};
+
+/**
+ * @internal Mints one token of `kind` from options already read: checks the key ID, builds the
+ * header and claims, signs with the key (imported here unless it already is).
+ */
+export const mintKind = async <O extends AppleKeyOptions>(
   kind: TokenKind<O>,
-): ((options: O) => Promise<string>) => {
-  const optionNames = ["keyId", "privateKey", "clockTolerance", "now", ...kind.options];
+  read: O,
+  privateKey: ApplePrivateKey,
+): Promise<MintedToken> => {
+  const kid = (kind.keyId ?? validKeyId)(read.keyId);
+  const { header, claims } = kind.build(read);
+  const token = await signJwt(
+    { alg: "ES256", kid, ...header },
+    claims,
+    await importAppleKey(privateKey),
+  );
+  return { token, claims };
+};
+
+/**
+ * A kind's mint function: options → validated claims object → JSON → base64url → signature. It
+ * carries its kind, for the providers.
+ */
+export const defineToken = <O extends AppleKeyOptions>(kind: TokenKind<O>): KindMint<O> => {
   const mint = async (options: O): Promise<string> => {
-    const read = readOptions(options, optionNames, kind.shape) as O;
-    const kid = (kind.keyId ?? validKeyId)(read.keyId);
-    const { header, claims } = kind.build(read);
-    return signJwt({ alg: "ES256", kid, ...header }, claims, await importAppleKey(read.privateKey));
+    const read = readKindOptions(kind, options) as O;
+    return (await mintKind(kind, read, read.privateKey)).token;
   };
-  return Object.assign(mint, { optionNames, build: kind.build } satisfies Declared);
+  return Object.assign(mint, { kind });
 };
 
 /**
@@ -124,6 +247,12 @@ export const validity = (
   const iat = issuedAt(options, seconds, "expiresIn");
   return { iat, exp: iat + seconds };
 };
+
+/** {@link validity} by a kind's lifetime rules: its default, and its `problem`. */
+export const lasting = (
+  options: AppleKeyOptions & { readonly expiresIn?: number | undefined },
+  lifetime: KindLifetime,
+): { iat: number; exp: number } => validity(options, lifetime.default ?? 0, lifetime.problem);
 
 /**
  * `iat` of the tokens that have no `exp` (APNs, DeviceCheck, in-app JWS), whose validity Apple

@@ -20,23 +20,29 @@ export const IDENTIFIER = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
  */
 const ORIGIN = /^[^\s,]+$/;
 
+/** The likely cause of a required identifier given as undefined or empty, to follow "got …". */
+export const UNSET = " (an unset environment variable?)";
+
 /** True when `value` is a string `pattern` matches. */
 export const matches = (value: unknown, pattern: RegExp): value is string =>
   typeof value === "string" && pattern.test(value);
 
 /**
- * What is wrong with a near miss of `pattern`, said plainly: whitespace around it, or the wrong
- * case. Otherwise the value as {@link summarize} shows it.
+ * What is wrong with a near miss of `pattern`, said plainly: nothing (most often an environment
+ * variable that is not set), whitespace around it, or the wrong case. Otherwise the value as
+ * {@link summarize} shows it.
  */
 const nearMiss = (value: unknown, pattern: RegExp): string =>
   summarize(value) +
-  (typeof value !== "string"
-    ? ""
-    : pattern.test(value.trim())
-      ? " (whitespace around it)"
-      : pattern.test(value.toUpperCase())
-        ? " (lower case)"
-        : "");
+  (value === undefined || value === ""
+    ? UNSET
+    : typeof value !== "string"
+      ? ""
+      : pattern.test(value.trim())
+        ? " (whitespace around it)"
+        : pattern.test(value.toUpperCase())
+          ? " (lower case)"
+          : "");
 
 /** Throws `code` unless `value` is a string `pattern` matches. */
 const valid = (

@@ -1,16 +1,17 @@
 // Every public export has a JSDoc with an @example in the shipped declarations, and a row of the
 // README's API index (the "## API" section's tables): the public API, its types and its
-// documentation stay one thing.
+// documentation stay one thing. Both entry points count: "asc-token" and "asc-token/testing".
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
-const dts = new URL("../dist/index.d.ts", import.meta.url);
-const built = existsSync(dts);
+const entries = ["index", "testing"].map(
+  (name) => new URL(`../dist/${name}.d.ts`, import.meta.url),
+);
+const built = entries.every((dts) => existsSync(dts));
 
-describe.runIf(built)("public API documentation (npm test builds dist/ first)", () => {
-  const text = built ? readFileSync(dts, "utf8") : "";
-  const exportList = [...text.matchAll(/export \{([^}]*)\}/g)].at(-1)?.[1] ?? "";
-  const names = exportList
+/** The names of the last export list of a declaration file. */
+const exportsOf = (text: string): string[] =>
+  ([...text.matchAll(/export \{([^}]*)\}/g)].at(-1)?.[1] ?? "")
     .split(",")
     .map((entry) =>
       entry
@@ -20,6 +21,11 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
         .at(-1)!,
     )
     .filter(Boolean);
+
+describe.runIf(built)("public API documentation (npm test builds dist/ first)", () => {
+  const texts = built ? entries.map((dts) => readFileSync(dts, "utf8")) : [];
+  const text = texts.join("\n");
+  const names = texts.flatMap(exportsOf);
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
   const index = /\n## API\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
   /** The first cell of every table row of the index: the exports that row describes. */
@@ -32,6 +38,8 @@ describe.runIf(built)("public API documentation (npm test builds dist/ first)", 
   it("finds the export list", () => {
     expect(names.length).toBeGreaterThan(30);
     expect(names).toContain("createAscToken");
+    expect(names).toContain("createSignInWithAppleTestKit");
+    expect(names).toContain("createAppleTestKit");
   });
 
   it.each(names)("%s has a JSDoc @example", (name) => {

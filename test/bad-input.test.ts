@@ -17,7 +17,6 @@ import {
   createApnsTokenProvider,
   createAppleAdsTokenProvider,
   createAppleBusinessManagerTokenProvider,
-  apnsTokenAction,
   createAppStoreServerToken,
   createAscToken,
   createAscTokenProvider,
@@ -33,13 +32,13 @@ import {
   createWeatherKitToken,
   decodeToken,
   importAppleKey,
-  withStore,
   isAscTokenError,
   signatureFromDer,
   signatureToDer,
 } from "../src/index.js";
 import { allErrorCodes } from "./helpers/codes.js";
 import { makeP256, makeRejects, type P256Fixture } from "./helpers/keys.js";
+import { siwaRows } from "./helpers/siwa-rows.js";
 import { verifyRows } from "./helpers/verify-rows.js";
 import { expectNoKeyMaterial, forbiddenRuns } from "./helpers/no-leak.js";
 
@@ -336,7 +335,7 @@ const optionRows: OptionRow[] = [
   ["scope with a hole", set({ scope: ["GET /v1/apps", , "GET /v1/builds"] }), "INVALID_SCOPE"],
   ["scope entry holding the key itself", (f) => ({ scope: [f.key.body] }), "INVALID_SCOPE"],
 
-  ["now a number", set({ now: Date.UTC(2026, 0, 1) }), "INVALID_NOW"],
+  ["now a number in seconds", set({ now: Date.UTC(2026, 0, 1) / 1000 }), "INVALID_NOW"],
   ["now null", set({ now: null }), "INVALID_NOW"],
   ["now an object", set({ now: { getTime: () => 0 } }), "INVALID_NOW"],
   ["now an array", set({ now: [] }), "INVALID_NOW"],
@@ -840,13 +839,26 @@ const toolRows: Row[] = [
   },
   {
     target: "createTokenProvider",
-    name: "APNs without maxAge",
+    name: "APNs maxAge over an hour",
     code: "INVALID_MAX_AGE",
+    sync: true,
     call: (f) =>
       createTokenProvider(createApnsToken, {
         ...kindOptions.createApnsToken,
         privateKey: f.key.applePem,
-      }).getToken(),
+        maxAge: 3601,
+      }) as never,
+  },
+  {
+    target: "createTokenProvider",
+    name: "a single-use kind (in-app JWS)",
+    code: "INVALID_OPTIONS",
+    sync: true,
+    call: (f) =>
+      createTokenProvider(createInAppSignature, {
+        ...kindOptions.createInAppSignature,
+        privateKey: f.key.applePem,
+      }) as never,
   },
   {
     target: "createTokenProvider",
@@ -858,11 +870,11 @@ const toolRows: Row[] = [
       }).getToken(),
   },
   {
-    target: "withStore",
+    target: "createTokenProvider",
     name: "a store without get, setIfAbsent and set",
     code: "INVALID_OPTIONS",
     sync: true,
-    call: () => withStore(createAscToken, { store: {} as never }) as never,
+    call: (f) => createTokenProvider(createAscToken, { ...f.valid, store: {} as never }) as never,
   },
   {
     target: "createTokenProvider",
@@ -875,15 +887,14 @@ const toolRows: Row[] = [
       }).getToken(),
   },
   {
-    target: "withStore",
+    target: "createTokenProvider",
     name: "a store that fails (reported to onError, never thrown)",
     code: "STORE_UNAVAILABLE",
     call: (f) =>
       new Promise((_resolve, reject) => {
         const down = () => Promise.reject(new Error("ECONNREFUSED"));
         const store = { get: down, setIfAbsent: down, set: down };
-        const mint = withStore(createAscToken, { store, onError: reject });
-        void createTokenProvider(mint, f.valid).getToken();
+        void createTokenProvider(createAscToken, { ...f.valid, store, onError: reject }).getToken();
       }),
   },
   {
@@ -981,11 +992,16 @@ const appleRows: Row[] = [
     call: (f) => offer(patch.privateKey === "RSA" ? { privateKey: f.rejects.rsaPkcs8 } : patch)(f),
   })),
   {
-    target: "apnsTokenAction",
-    name: "403 InvalidProviderToken",
+    target: "createApnsTokenProvider",
+    name: "handleResponse: 403 InvalidProviderToken for a token it signed",
     code: "APNS_TOKEN_REJECTED",
-    sync: true,
-    call: () => apnsTokenAction(403, "InvalidProviderToken") as never,
+    call: async (f) => {
+      const apns = createApnsTokenProvider({
+        ...kindOptions.createApnsToken,
+        privateKey: f.key.applePem,
+      });
+      return apns.handleResponse(await apns.getToken(), 403, "InvalidProviderToken");
+    },
   },
   {
     target: "createApnsTokenProvider",
@@ -1157,6 +1173,7 @@ const rows: Row[] = [
   ...appleRows,
   ...signerRows,
   ...verifyRows,
+  ...siwaRows,
 ];
 
 let f: Fixtures;

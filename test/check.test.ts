@@ -5,6 +5,7 @@ import {
   type AscTokenFindingCode,
   checkAscToken,
   createAscToken,
+  type AscTokenOptions,
 } from "../src/index.js";
 import { handToken } from "./helpers/jwt.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
@@ -48,7 +49,7 @@ describe("checkAscToken: a correct token has no findings", () => {
 
   it.each([
     ["team key", {}],
-    ["individual key", { issuerId: undefined }],
+    ["individual key", { individual: true as const }],
     ["enterprise audience", { audience: "apple-developer-enterprise-v1" as const }],
     ["1200 s, no tolerance", { expiresIn: 1200, clockTolerance: 0 }],
     ["scoped", { scope: ["GET /v1/apps?filter[platform]=IOS", "POST /v1/bundleIds"] }],
@@ -56,13 +57,15 @@ describe("checkAscToken: a correct token has no findings", () => {
       "long-lived scoped (30 days)",
       { expiresIn: 30 * 86_400, scope: ["GET /v1/ciProducts", "GET /v1/apps/1/perfPowerMetrics"] },
     ],
-  ])("createAscToken: %s", async (_, extra) => {
+  ])("createAscToken: %s", async (_, extra: Partial<AscTokenOptions> & { individual?: true }) => {
+    // An individual key's token is asked for by leaving issuerId out.
+    const { individual, ...rest } = extra;
     const token = await createAscToken({
       keyId,
-      issuerId,
+      ...(!individual && { issuerId }),
       privateKey: key.applePem,
       now,
-      ...extra,
+      ...rest,
     });
     expect(check(token)).toStrictEqual([]);
   });

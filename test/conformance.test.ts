@@ -4,6 +4,7 @@
 import { createPrivateKey, sign } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as lib from "../src/index.js";
+import * as testing from "../src/testing.js";
 import { RESULT_NAMES, TOKEN_CASES, run } from "./conformance/suite.mjs";
 import { makeFixtures } from "./runtimes/fixtures.mjs";
 import { grade } from "./runtimes/grade.mjs";
@@ -19,7 +20,7 @@ const total = RESULT_NAMES.length + TOKEN_CASES.length;
 beforeAll(async () => {
   made = makeFixtures();
   const start = Date.now();
-  outcome = await run(lib, made.fixtures);
+  outcome = await run(lib, made.fixtures, testing);
   window = { start, end: Date.now() };
 });
 

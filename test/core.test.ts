@@ -3,8 +3,10 @@
 // is refused; messages show the harmless values they refuse.
 import { describe, expect, it } from "vitest";
 import {
+  type Clock,
   createApnsToken,
   createAscToken,
+  createPromotionalOfferSignature,
   createAscTokenProvider,
   createTokenProvider,
   importAppleKey,
@@ -163,7 +165,31 @@ describe("options", () => {
     expect(reads).toBe(2); // once per provider, whatever the number of tokens
   });
 
-  it("a clock before 2018 is refused, naming fake timers", async () => {
+  it("epoch ms as a number is a fixed clock, the same as a function or a Date giving them", async () => {
+    const ms = Date.UTC(2026, 10, 28, 12, 0, 0);
+    const claims = async (now: Clock) => decodeToken(await createAscToken({ ...good, now })).claims;
+    const expected = await claims(() => ms);
+    expect(expected.iat).toBe(ms / 1000 - 60);
+    expect(await claims(ms)).toStrictEqual(expected);
+    expect(await claims(new Date(ms))).toStrictEqual(expected);
+    const offer = await createPromotionalOfferSignature({
+      keyId: good.keyId,
+      privateKey: good.privateKey,
+      bundleId: "com.example.app",
+      productId: "com.example.monthly",
+      offerIdentifier: "WINBACK50",
+      now: ms,
+    });
+    expect(offer.timestamp).toBe(ms);
+  });
+
+  it("a clock before 2018 is refused, naming fake timers and every form it takes", async () => {
+    for (const clock of [new Date(0), () => 0, 0, 1_764_331_200]) {
+      await expect(createAscToken({ ...good, now: clock })).rejects.toMatchObject({
+        code: "INVALID_NOW",
+        message: "now must be a Date or epoch ms from 2018 on (seconds? a fake timer?)",
+      });
+    }
     for (const clock of [new Date(0), () => 0]) {
       await expect(createAscToken({ ...good, now: clock })).rejects.toMatchObject({
         code: "INVALID_NOW",

@@ -18,14 +18,22 @@ beforeAll(async () => {
 const b64 = (text: string) => Buffer.from(text).toString("base64url");
 
 describe("decodeToken", () => {
-  it("returns header, claims and the signature bytes, as node:crypto reads them", () => {
+  it("returns header, claims and the signature as base64url text, as node:crypto reads them", () => {
     const decoded = decodeToken(token);
     const expected = decodeByHand(token);
     expect(decoded.header).toStrictEqual({ alg: "ES256", kid: keyId, typ: "JWT" });
     expect(decoded.claims).toStrictEqual(expected.claims);
-    expect(decoded.signature).toBeInstanceOf(Uint8Array);
-    expect(Buffer.from(decoded.signature).equals(expected.signature)).toBe(true);
-    expect(decoded.signature).toHaveLength(64);
+    expect(decoded.signature).toBe(token.split(".")[2]);
+    expect(decoded.signature).toHaveLength(86);
+    expect(Buffer.from(decoded.signature, "base64url").equals(expected.signature)).toBe(true);
+  });
+
+  it("is plain JSON: JSON.stringify gives the signature as text, and parses back the same", () => {
+    const decoded = decodeToken(token);
+    const json = JSON.stringify(decoded);
+    expect(json).toContain(`"signature":"${token.split(".")[2]!}"`);
+    expect(json).not.toMatch(/"0":/);
+    expect(JSON.parse(json)).toStrictEqual(decoded);
   });
 
   it("does not verify: a token signed by another key decodes the same way", () => {
@@ -47,7 +55,7 @@ describe("decodeToken", () => {
   it("reads UTF-8 claims and an empty signature (an unsigned token)", () => {
     const decoded = decodeToken(`${b64('{"alg":"none"}')}.${b64('{"name":"Zoë ✓"}')}.`);
     expect(decoded.claims).toStrictEqual({ name: "Zoë ✓" });
-    expect(decoded.signature).toHaveLength(0);
+    expect(decoded.signature).toBe("");
   });
 });
 

@@ -16,9 +16,13 @@ describe("jsr.json", () => {
     expect(jsr.license).toBe(pkg.license);
   });
 
-  it("is a scoped JSR name exporting the TypeScript source entry", () => {
+  it("is a scoped JSR name exporting the TypeScript source of each of package.json's entries", () => {
     expect(jsr.name).toMatch(/^@[a-z0-9-]+\/[a-z0-9-]+$/);
-    expect(jsr.exports).toBe("./src/index.ts");
-    expect(existsSync(new URL("../src/index.ts", import.meta.url))).toBe(true);
+    expect(jsr.exports).toStrictEqual({ ".": "./src/index.ts", "./testing": "./src/testing.ts" });
+    const entries = Object.keys(pkg.exports as object).filter((name) => name !== "./package.json");
+    expect(entries).toStrictEqual(Object.keys(jsr.exports as object));
+    for (const file of Object.values(jsr.exports as object)) {
+      expect(existsSync(new URL(`.${file as string}`, import.meta.url))).toBe(true);
+    }
   });
 });

@@ -16,6 +16,7 @@ const keyId = "2X9R4HXF34";
 const teamId = "DEF123GHIJ";
 const issuerId = "57246542-96fe-1a63-e053-0824d011072a";
 const now = () => Date.UTC(2026, 10, 28, 12, 0, 0);
+const verifierOptions = { bundleId: "com.example.app", environment: "Sandbox" } as const;
 
 /** `unit` repeated to exactly `size` characters. */
 const fill = (unit: string, size: number): string =>
@@ -156,7 +157,7 @@ const table: Record<keyof typeof api, Slots | string> = {
     "handleResponse's token": (text) =>
       api.createApnsTokenProvider(teamOptions()).handleResponse(text, 403, text),
   },
-  apnsTokenAction: { reason: (text) => api.apnsTokenAction(403, text) },
+  TOKEN_KINDS: "data: the list of kinds; reads no text",
   createSignInWithAppleSecret: optionSlots(api.createSignInWithAppleSecret, () => ({
     ...teamOptions(),
     clientId: "com.example.web",
@@ -205,6 +206,13 @@ const table: Record<keyof typeof api, Slots | string> = {
         .getToken(),
     () => ({ ...teamOptions(), scope: ["server_api"] }),
   ),
+  createAppleVerifier: { signed: (text) => api.createAppleVerifier(verifierOptions).verify(text) },
+  verifyAppleSignedData: { signed: (text) => api.verifyAppleSignedData(text, verifierOptions) },
+  verifyNotification: { signed: (text) => api.verifyNotification(text, verifierOptions) },
+  verifyTransaction: { signed: (text) => api.verifyTransaction(text, verifierOptions) },
+  verifyRenewalInfo: { signed: (text) => api.verifyRenewalInfo(text, verifierOptions) },
+  verifyAppTransaction: { signed: (text) => api.verifyAppTransaction(text, verifierOptions) },
+  verifyRealtimeRequest: { signed: (text) => api.verifyRealtimeRequest(text, verifierOptions) },
   createAppleBusinessManagerAssertion: optionSlots(api.createAppleBusinessManagerAssertion, () => ({
     ...portalOptions(),
     clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
@@ -231,27 +239,68 @@ const table: Record<keyof typeof api, Slots | string> = {
         .getToken(),
     adsOptions,
   ),
-  createAppleVerifier: { signed: (text) => api.createAppleVerifier().verify(text) },
-  verifyAppleSignedData: { signed: (text) => api.verifyAppleSignedData(text) },
-  verifyNotification: { signed: (text) => api.verifyNotification(text) },
-  verifyTransaction: { signed: (text) => api.verifyTransaction(text) },
-  verifyRenewalInfo: { signed: (text) => api.verifyRenewalInfo(text) },
-  verifyAppTransaction: { signed: (text) => api.verifyAppTransaction(text) },
-  verifyRealtimeRequest: { signed: (text) => api.verifyRealtimeRequest(text) },
   APPLE_ROOT_CA_G3: "a constant",
   signatureFromDer: { der: (text) => api.signatureFromDer(new TextEncoder().encode(text)) },
   signatureToDer: { raw: (text) => api.signatureToDer(new TextEncoder().encode(text)) },
-  withStore: optionSlots(
-    (options) => api.withStore(api.createAscToken, { store: api.createMemoryStore() })(options),
-    ascOptions,
-  ),
   createMemoryStore: { key: (text) => api.createMemoryStore().get(text) },
-  storeKeyFor: optionSlots((options) => api.storeKeyFor("createAscToken", options), ascOptions),
+  createSignInWithAppleVerifier: {
+    idToken: (text) => siwa(() => new Response("{}")).verifyIdToken(text),
+    nonce: (text) => siwa(() => new Response("{}")).verifyIdToken(SIWA_TOKEN, { nonce: text }),
+    "notification body": (text) => siwa(() => new Response("{}")).verifyNotification(text),
+    "the key set's answer": (text) => siwa(() => new Response(text)).verifyIdToken(SIWA_TOKEN),
+  },
+  exchangeSignInWithAppleCode: {
+    ...optionSlots(
+      (options) =>
+        api.exchangeSignInWithAppleCode({
+          ...(options as object),
+          fetchImpl: () => Promise.resolve(new Response("{}", { status: 500 })),
+        } as never),
+      () => ({ clientId: "com.example.web", clientSecret: "secret", code: "c" }),
+    ),
+    "Apple's answer": (text) =>
+      api.exchangeSignInWithAppleCode({
+        clientId: "com.example.web",
+        clientSecret: "secret",
+        code: "c",
+        fetchImpl: () => Promise.resolve(new Response(text, { status: 400 })),
+      }),
+  },
+  refreshSignInWithAppleToken: {
+    "Apple's answer": (text) =>
+      api.refreshSignInWithAppleToken({
+        clientId: "com.example.web",
+        clientSecret: () => text,
+        refreshToken: text,
+        fetchImpl: () => Promise.resolve(new Response(text)),
+      }),
+  },
+  revokeSignInWithAppleToken: {
+    token: (text) =>
+      api.revokeSignInWithAppleToken({
+        clientId: "com.example.web",
+        clientSecret: "secret",
+        token: text,
+        fetchImpl: () => Promise.resolve(new Response(text, { status: 400 })),
+      }),
+  },
   redisStore: "wraps the caller's client; reads no text itself",
   workersKvStore: "wraps the caller's namespace; reads no text itself",
   durableObjectStore: "wraps the caller's storage; reads no text itself",
 };
 
+/** A verifier whose key set is what `answer` returns. */
+const siwa = (answer: () => Response) =>
+  api.createSignInWithAppleVerifier({
+    clientId: "com.example.app",
+    fetchImpl: () => Promise.resolve(answer()),
+  });
+/** A token of the right shape whose key is looked up, signature nonsense. */
+const SIWA_TOKEN = [
+  b64url(JSON.stringify({ alg: "RS256", kid: "k" })),
+  b64url(JSON.stringify({ iss: "https://appleid.apple.com", aud: "com.example.app" })),
+  "AAAA",
+].join(".");
 function never(): never {
   throw new Error("not called");
 }

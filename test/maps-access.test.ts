@@ -255,7 +255,7 @@ describe("createMapsAccessTokenProvider", () => {
     expect((await rejection(maps.getToken())).code).toBe("MAPS_TOKEN_REQUEST_FAILED");
   });
 
-  it("checks its own options at once, and the MapKit options on the first call", async () => {
+  it("checks its own options and the MapKit options at once, the key on the first call", async () => {
     const code = (make: () => unknown) => {
       try {
         make();
@@ -269,8 +269,64 @@ describe("createMapsAccessTokenProvider", () => {
     expect(code(() => provider({ refreshBefore: 1.5 }))).toBe("INVALID_REFRESH_BEFORE");
     expect(code(() => provider({ fetchImpl: "fetch" as never }))).toBe("INVALID_OPTIONS");
     expect(code(() => provider({ now: () => NOW / 1000 }))).toBe("INVALID_NOW");
-    expect((await rejection(provider({ teamId: "x" }).getToken())).code).toBe("INVALID_TEAM_ID");
+    expect(code(() => provider({ teamId: "x" }))).toBe("INVALID_TEAM_ID");
+    expect(code(() => provider({ onError: 1 as never }))).toBe("INVALID_OPTIONS");
+    expect(code(() => provider({ mintTimeout: 0 }))).toBe("INVALID_OPTIONS");
+    expect(code(() => provider({ refreshbefore: 1 } as never))).toBe("UNKNOWN_OPTION");
     expect((await rejection(provider({ privateKey: "" }).getToken())).code).toBe("KEY_MISSING");
     expect(exchanges).toHaveLength(0);
+  });
+});
+
+describe("createMapsAccessTokenProvider on the providers' engine", () => {
+  /** A 401/429/503 whose body cannot be cancelled: node-fetch 3's stream, or a locked body. */
+  const uncancellable = (status: number, body: "node-fetch" | "locked") => () => {
+    const response = new Response("{}", { status });
+    if (body === "locked")
+      response.body?.getReader(); // a locked stream's cancel() rejects
+    else Object.defineProperty(response, "body", { value: { pipe: () => undefined } });
+    return Promise.resolve(response);
+  };
+  it.each([
+    [401, "node-fetch"],
+    [429, "locked"],
+    [503, "node-fetch"],
+  ] as const)("a %i with a %s body: MAPS_TOKEN_REFUSED, not a TypeError", async (status, body) => {
+    const error = await rejection(provider({ fetchImpl: uncancellable(status, body) }).getToken());
+    expect(error).toMatchObject({ name: "AscTokenError", code: "MAPS_TOKEN_REFUSED" });
+    expect(error.message).toContain(`answered ${String(status)}`);
+  });
+
+  it("a fetch that never answers rejects with MINT_TIMEOUT after mintTimeout; the next call tries again", async () => {
+    hold = true;
+    const maps = provider({ mintTimeout: 100 });
+    const started = Date.now();
+    const error = await rejection(maps.getToken());
+    expect(error).toMatchObject({ code: "MINT_TIMEOUT" });
+    expect(error.message).toMatch(/network or fetchImpl/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    hold = false;
+    for (const run of waiting) run();
+    expect(await maps.getToken()).toMatch(/^access-/);
+  });
+
+  it("an expiresInSeconds of 2^53 is believed for 1800 s at most", async () => {
+    answer = fresh(2 ** 53 - 1);
+    const info = await provider().getTokenInfo();
+    expect(info.expiresAt - info.issuedAt).toBe(1800);
+  });
+
+  it("a refresh that fails while the access token is good: served, onError told once", async () => {
+    const errors: unknown[] = [];
+    const maps = provider({ onError: (error) => errors.push(error) });
+    const first = await maps.getToken();
+    clock += (1800 - 60) * 1000; // at the refresh point, 60 s left
+    answer = json(503, {});
+    expect(await maps.getToken()).toBe(first);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: "MAPS_TOKEN_REFUSED" });
+    answer = fresh();
+    clock += 10_000;
+    expect(await maps.getToken()).not.toBe(first);
   });
 });

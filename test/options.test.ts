@@ -11,7 +11,6 @@ import {
   createMemoryStore,
   createPromotionalOfferSignature,
   createTokenProvider,
-  withStore,
 } from "../src/index.js";
 import { makeP256 } from "./helpers/keys.js";
 
@@ -30,11 +29,6 @@ const ROWS: [string, () => unknown, string][] = [
   ["createApnsToken", () => createApnsToken({ ...team, kyId: "2X9R4HXF34" } as never), "keyId"],
   ["checkAscToken", () => checkAscToken(token, { knd: "apns" } as never), "kind"],
   ["checkAscToken", () => checkAscToken(token, { Now: Date.now } as never), "now"],
-  [
-    "withStore",
-    () => withStore(createAscToken, { store: createMemoryStore(), leaseMS: 5000 } as never),
-    "leaseMs",
-  ],
   [
     "createAscTokenProvider",
     () => createAscTokenProvider({ ...asc, refreshBfore: 60 } as never),

@@ -395,7 +395,7 @@ describe("options", () => {
     ["refreshBefore NaN", { refreshBefore: Number.NaN }, "INVALID_REFRESH_BEFORE"],
     ["maxAge 0", { maxAge: 0 }, "INVALID_MAX_AGE"],
     ["maxAge 2.5", { maxAge: 2.5 }, "INVALID_MAX_AGE"],
-    ["now a number", { now: NOW }, "INVALID_NOW"],
+    ["now a number in seconds", { now: NOW / 1000 }, "INVALID_NOW"],
     ["now an invalid Date", { now: new Date("nope") }, "INVALID_NOW"],
     ["keyId wrong", { keyId: "bad" }, "INVALID_KEY_ID"],
     ["issuerId wrong", { issuerId: "team" }, "INVALID_ISSUER_ID"],

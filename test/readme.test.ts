@@ -15,13 +15,32 @@ describe("README.md", () => {
     expect(new TextEncoder().encode(readme).length).toBeLessThanOrEqual(15 * 1024);
   });
 
-  it("comes in a user's order: install, usage, the API index, security, then contributors", () => {
-    expect(headings.slice(0, 4)).toStrictEqual(["Install", "Usage", "API", "Security"]);
+  const JOBS = [
+    "Mint any Apple token",
+    "Share one token across a fleet",
+    "Verify what Apple signs",
+  ];
+
+  it("comes in a user's order: install, the three jobs, the API index, security, contributors", () => {
+    expect(headings.slice(0, 6)).toStrictEqual(["Install", ...JOBS, "API", "Security"]);
     expect(headings.indexOf("Install")).toBeLessThan(headings.indexOf("Working on asc-token"));
   });
 
+  it("names the three jobs in its introduction, each with a quick start of about ten lines", () => {
+    const intro = readme.slice(0, readme.indexOf("\n## "));
+    for (const job of JOBS) {
+      const anchor = job.toLowerCase().replaceAll(" ", "-");
+      expect(intro).toContain(`[${job}](#${anchor})`);
+      const section = new RegExp(`\\n## ${job}\\n([\\s\\S]*?)\\n## `).exec(readme)?.[1] ?? "";
+      const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+      const lines = code.split("\n").filter((line) => line.trim() !== "").length;
+      expect(lines, job).toBeGreaterThanOrEqual(5);
+      expect(lines, job).toBeLessThanOrEqual(16);
+    }
+  });
+
   it("shows the provider with the fetch wrapper first, before any single token", () => {
-    const usage = /\n## Usage\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+    const usage = /\n## Mint any Apple token\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
     const first = /```ts\n([\s\S]*?)```/.exec(usage)?.[1] ?? "";
     expect(first).toContain("createAscTokenProvider(");
     expect(first).toContain("createAuthorizedFetch(");

@@ -227,7 +227,8 @@ describe("createAscToken: option errors", () => {
     ["scope entry not a string", { scope: [42] }, "INVALID_SCOPE"],
     ["now NaN", { now: () => Number.NaN }, "INVALID_NOW"],
     ["now invalid Date", { now: new Date("nope") }, "INVALID_NOW"],
-    ["now a number", { now: NOW }, "INVALID_NOW"],
+    ["now a number in seconds", { now: Math.floor(NOW / 1000) }, "INVALID_NOW"],
+    ["now a number NaN", { now: Number.NaN }, "INVALID_NOW"],
     ["now returning seconds", { now: () => Math.floor(NOW / 1000) }, "INVALID_NOW"],
   ])("%s", async (_, extra, code) => {
     await expect(mint(extra as Partial<AscTokenOptions>)).rejects.toMatchObject({
@@ -249,7 +250,7 @@ describe("createAscToken: option errors", () => {
       'keyId must be the 10-character key ID (A-Z, 0-9); got "2x9r4hxf34" (lower case)',
     );
     expect(await message({ issuerId: "2X9R4HXF34" })).toMatch(
-      /issuerId must be a UUID .*; got a key ID or Team ID$/,
+      /issuerId must be a UUID.*; got a key ID or Team ID$/,
     );
     // The default clockTolerance, not the caller's: the message says so, and gives both numbers.
     expect(await message({ expiresIn: 60 })).toBe(

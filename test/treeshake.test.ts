@@ -52,7 +52,21 @@ const LAYER_MARKERS = [
   "SIGNATURE_MALFORMED",
   "CHAIN_INVALID",
   "refreshBefore",
+  // Sign in with Apple: the key set, RS256, the token endpoints.
+  "auth/keys",
+  "RSASSA-PKCS1-v1_5",
+  "SIWA_KEYS_MALFORMED",
+  "auth/revoke",
 ];
+
+/**
+ * Strings only the test kit (asc-token/testing) has: no bundle of "asc-token", verifier included,
+ * may carry them.
+ */
+const TESTING_MARKERS = ["Test Receipt Signing", "throwaway test PKI", "signNotification"];
+
+/** Strings only the Sign in with Apple test kit (asc-token/testing) has. */
+const SIWA_KIT_MARKERS = ["TestKey", "signIdToken", "fetchCount"];
 
 describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => {
   let coreOnly: string;
@@ -60,6 +74,8 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
   let fromPackage: string;
   let withKind: string;
   let withLayers: string;
+  let everything: string;
+  let testKit: string;
   beforeAll(async () => {
     coreOnly = await bundle(
       'export { createAscToken } from "./src/kinds/app-store-connect.ts";',
@@ -71,9 +87,12 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
       'export { createAscToken, createAppStoreServerToken } from "./dist/index.js";',
     );
     withLayers = await bundle(
-      "export { createAscToken, createAscTokenProvider, withStore, signatureFromDer, " +
-        'createAppleVerifier } from "./dist/index.js";',
+      "export { createAscToken, createAscTokenProvider, redisStore, signatureFromDer, " +
+        "createAppleVerifier, createSignInWithAppleVerifier, revokeSignInWithAppleToken " +
+        '} from "./dist/index.js";',
     );
+    everything = await bundle('export * from "./dist/index.js";');
+    testKit = await bundle('export { createAppleTestKit } from "./dist/testing.js";');
   });
 
   it("a createAscToken-only bundle holds none of the other kinds' strings", () => {
@@ -97,6 +116,24 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     expect(withKind).toMatch(/\bbid\b/);
     expect(withKind).toContain("INVALID_BUNDLE_ID");
     expect(gzipped(withKind)).toBeGreaterThan(gzipped(coreOnly) + 16);
+  });
+
+  it("no bundle of asc-token, the whole verifier included, holds the test kit", () => {
+    for (const text of [fromPackage, withLayers, everything]) {
+      expect(TESTING_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
+    }
+  });
+
+  it("the check can fail: importing asc-token/testing brings each test-kit marker in", () => {
+    expect(TESTING_MARKERS.filter((marker) => !testKit.includes(marker))).toStrictEqual([]);
+  });
+
+  it("no bundle of asc-token, Sign in with Apple included, holds its test kit", async () => {
+    for (const text of [fromPackage, withLayers, everything]) {
+      expect(SIWA_KIT_MARKERS.filter((marker) => text.includes(marker))).toStrictEqual([]);
+    }
+    const kit = await bundle('export { createSignInWithAppleTestKit } from "./dist/testing.js";');
+    expect(SIWA_KIT_MARKERS.filter((marker) => !kit.includes(marker))).toStrictEqual([]);
   });
 
   it("the check can fail: importing the layers brings each marker in", () => {

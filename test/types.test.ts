@@ -5,11 +5,13 @@ import {
   type AscAudience,
   type ApplePrivateKey,
   type AppleSigner,
+  type AppleVerifierOptions,
   AscTokenError,
   type AscTokenErrorCode,
   type AscTokenOptions,
   type Clock,
   createAscToken,
+  createAppleVerifier,
   importAppleKey,
   isAscTokenError,
 } from "../src/index.js";
@@ -50,7 +52,7 @@ describe("AscTokenOptions", () => {
     >();
     expectTypeOf<AscTokenOptions["audience"]>().toEqualTypeOf<AscAudience | undefined>();
     expectTypeOf<AscTokenOptions["now"]>().toEqualTypeOf<Clock | undefined>();
-    expectTypeOf<Clock>().toEqualTypeOf<(() => number) | Date>();
+    expectTypeOf<Clock>().toEqualTypeOf<(() => number) | Date | number>();
     expectTypeOf<AscTokenOptions["expiresIn"]>().toEqualTypeOf<number | undefined>();
     expectTypeOf<AscTokenOptions["clockTolerance"]>().toEqualTypeOf<number | undefined>();
   });
@@ -63,8 +65,10 @@ describe("AscTokenOptions", () => {
       { keyId: "2X9R4HXF34", privateKey: "…", scope: "GET /v1/apps" },
       // @ts-expect-error audience is one of two literals
       { keyId: "2X9R4HXF34", privateKey: "…", audience: "appstoreconnect-v2" },
-      // @ts-expect-error now is a Clock, not epoch ms
-      { keyId: "2X9R4HXF34", privateKey: "…", now: 0 },
+      // @ts-expect-error issuerId is left out for an individual key, never given as undefined
+      { keyId: "2X9R4HXF34", privateKey: "…", issuerId: undefined },
+      // @ts-expect-error now is a Clock, not a date string
+      { keyId: "2X9R4HXF34", privateKey: "…", now: "2026-11-28T12:00:00Z" },
     ];
     for (const options of bad)
       await expect(createAscToken(options)).rejects.toBeInstanceOf(AscTokenError);
@@ -106,5 +110,43 @@ describe("functions and errors", () => {
     expectTypeOf(error).toEqualTypeOf<AscTokenError>();
     expectTypeOf(error.code).toEqualTypeOf<AscTokenErrorCode>();
     expect(error.code).toBe("KEY_MISSING");
+  });
+});
+
+describe("AppleVerifierOptions: secure by default, in the types too", () => {
+  it("needs bundleId and environment, appAppleId for Production, the opt-in for unsigned data", () => {
+    expectTypeOf<{ bundleId: string; environment: "Sandbox" }>().toExtend<AppleVerifierOptions>();
+    expectTypeOf<{
+      bundleId: string;
+      environment: "Production";
+      appAppleId: number;
+    }>().toExtend<AppleVerifierOptions>();
+    expectTypeOf<{ environment: "Sandbox" }>().not.toExtend<AppleVerifierOptions>();
+    expectTypeOf<{ bundleId: string }>().not.toExtend<AppleVerifierOptions>();
+    expectTypeOf<{
+      bundleId: string;
+      environment: "Production";
+    }>().not.toExtend<AppleVerifierOptions>();
+    expectTypeOf<{
+      bundleId: string;
+      environment: "Xcode";
+    }>().not.toExtend<AppleVerifierOptions>();
+    expectTypeOf<{
+      bundleId: string;
+      environment: "Sandbox";
+      allowUnsignedTestData: true;
+    }>().not.toExtend<AppleVerifierOptions>();
+    // @ts-expect-error a Production verifier without appAppleId does not compile
+    expect(() => createAppleVerifier({ bundleId: "com.x", environment: "Production" })).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
+    );
+    // @ts-expect-error no bundle ID: it would accept any app's data
+    expect(() => createAppleVerifier({ environment: "Sandbox" })).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
+    );
+    // @ts-expect-error a typo is not an option
+    expect(() => createAppleVerifier({ bundleID: "com.x", environment: "Sandbox" })).toThrow(
+      expect.objectContaining({ code: "UNKNOWN_OPTION" }),
+    );
   });
 });

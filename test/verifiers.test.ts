@@ -15,6 +15,7 @@ import {
   pyjwtVerify,
 } from "./helpers/external.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
+import { canRun } from "./helpers/tools.mjs";
 import { decodeToken, verifies } from "./helpers/verify.js";
 
 const keyId = "2X9R4HXF34";
@@ -40,8 +41,18 @@ beforeAll(async () => {
   key = makeP256();
   other = makeP256();
   publicKeyPem = key.publicKey.export({ type: "spki", format: "pem" }) as string;
-  const mint = async (name: string, options: Partial<AscTokenOptions>): Promise<Case> => {
-    const token = await createAscToken({ keyId, issuerId, privateKey: key.applePem, ...options });
+  // `individual`: issuerId left out, which is how an individual key's token is asked for.
+  const mint = async (
+    name: string,
+    options: Partial<AscTokenOptions> & { individual?: true },
+  ): Promise<Case> => {
+    const { individual, ...rest } = options;
+    const token = await createAscToken({
+      keyId,
+      ...(!individual && { issuerId }),
+      privateKey: key.applePem,
+      ...rest,
+    });
     const { claims } = decodeToken(token);
     return {
       name,
@@ -53,7 +64,7 @@ beforeAll(async () => {
   };
   cases = [
     await mint("team key, Apple's .p8 PEM", {}),
-    await mint("individual key (sub: user)", { issuerId: undefined, privateKey: key.pkcs8Pem }),
+    await mint("individual key (sub: user)", { individual: true, privateKey: key.pkcs8Pem }),
     await mint("Enterprise Program audience", { audience: "apple-developer-enterprise-v1" }),
     await mint("scoped token", {
       scope: ["GET /v1/apps?filter[platform]=IOS", "POST /v1/bundleIds"],
@@ -157,7 +168,8 @@ describe("openssl dgst -sha256 -verify (raw signature converted to DER)", () => 
   });
 });
 
-describe("PyJWT (Debian python3-jwt, /usr/bin/python3)", () => {
+// Skipped, with the notice at the end of the run, where PyJWT is missing; required under CI=true.
+describe.skipIf(!canRun("pyjwt"))("PyJWT (Debian python3-jwt)", () => {
   it("is installed (.ci/run installs it on a fresh machine)", () => {
     expect(missingTool("pyjwt")).toBeUndefined();
   });

@@ -52,7 +52,7 @@ const CODES = new Set(allErrorCodes());
 
 type Pki = ReturnType<typeof makePki>;
 let pki: Pki;
-let options: AppleVerifierOptions;
+let options: { rootCertificates: Buffer[]; bundleId: string; environment: "Sandbox" };
 
 const notification = (overrides: Record<string, unknown> = {}) => ({
   notificationType: "SUBSCRIBED",
@@ -84,6 +84,15 @@ const codeOf = async (promise: Promise<unknown>): Promise<string> => {
   expect(CODES.has(error.code)).toBe(true);
   return error.code;
 };
+
+/** Trust anchors of base64 roots, as a verifier makes them. */
+const anchorsOf = (...roots: string[]) =>
+  roots.map((root) => ({
+    certificate: parseCertificate(new Uint8Array(Buffer.from(root, "base64")), "root", true),
+  }));
+/** checkChain of a base64 x5c, anchored by its own root (or `roots`). */
+const chainCheck = async (x5c: string[], roots = [x5c[2] ?? ""]) =>
+  checkChain(x5c[0] ?? "", x5c[1] ?? "", anchorsOf(...roots)).checked;
 
 beforeAll(() => {
   pki = makePki(NOW);
@@ -161,6 +170,7 @@ describe("a valid payload", () => {
   it("verifies each kind with its own fields", async () => {
     const transaction = {
       transactionId: "1",
+      originalTransactionId: "1",
       bundleId: BUNDLE_ID,
       environment: "Sandbox",
       signedDate: NOW,
@@ -169,22 +179,39 @@ describe("a valid payload", () => {
       transaction,
     );
     // Renewal info has no bundle ID: only the environment is checked.
-    const renewal = { autoRenewStatus: 1, environment: "Sandbox", signedDate: NOW };
+    const renewal = {
+      autoRenewStatus: 1,
+      originalTransactionId: "1",
+      environment: "Sandbox",
+      signedDate: NOW,
+    };
     await expect(verifyRenewalInfo(signed(renewal), options)).resolves.toStrictEqual(renewal);
+    // Its one-shot form needs no bundle ID.
+    await expect(
+      verifyRenewalInfo(signed(renewal), { environment: "Sandbox", rootCertificates: [pki.root] }),
+    ).resolves.toStrictEqual(renewal);
     const appTransaction = {
       bundleId: BUNDLE_ID,
       appAppleId: 1234,
       receiptType: "Production",
+      originalApplicationVersion: "1.0",
       receiptCreationDate: NOW,
     };
     await expect(
       verifyAppTransaction(signed(appTransaction), {
-        ...options,
+        rootCertificates: [pki.root],
+        bundleId: BUNDLE_ID,
         environment: "Production",
         appAppleId: 1234,
       }),
     ).resolves.toStrictEqual(appTransaction);
-    const realtime = { appAppleId: 1234, environment: "Sandbox", createdDate: NOW };
+    const realtime = {
+      requestIdentifier: "3db5c98d-8acf-4e29-831e-8e1f82f9f6e9",
+      originalTransactionId: "1",
+      appAppleId: 1234,
+      environment: "Sandbox",
+      signedDate: NOW,
+    };
     await expect(verifyRealtimeRequest(signed(realtime), options)).resolves.toStrictEqual(realtime);
     const summary = notification({
       data: undefined,
@@ -203,7 +230,8 @@ describe("a valid payload", () => {
     await expect(
       codeOf(
         verifyNotification(signed(external), {
-          ...options,
+          rootCertificates: [pki.root],
+          bundleId: BUNDLE_ID,
           environment: "Production",
           appAppleId: 1,
         }),
@@ -264,8 +292,9 @@ const CHAIN_CASES: [string, string, Variant][] = [
     },
   ],
   [
-    "Apple's real root in place of the test root",
-    "CHAIN_UNTRUSTED_ROOT",
+    // Apple's verifiers never read x5c's root: the intermediate is anchored by a trusted key.
+    "Apple's real root in x5c in place of the test root (never read)",
+    "resolved",
     (p) => ({
       x5c: [p.leaf, p.intermediate, Buffer.from(APPLE_ROOT_CA_G3, "base64")],
     }),
@@ -320,8 +349,9 @@ const CHAIN_CASES: [string, string, Variant][] = [
     }),
   ],
   [
+    // No keyUsage extension: not restricted (RFC 5280 4.2.1.3), as in Apple's test PKI.
     "intermediate without key usage",
-    "CHAIN_INVALID",
+    "resolved",
     (p) => ({
       x5c: [p.leaf, intermediateWith(p, { keyUsage: undefined }), p.root],
     }),
@@ -381,7 +411,7 @@ const CHAIN_CASES: [string, string, Variant][] = [
   ],
   [
     "intermediate signed by a different key",
-    "CHAIN_INVALID",
+    "CHAIN_UNTRUSTED_ROOT",
     (p) => ({
       x5c: [p.leaf, intermediateWith(p, { signWith: ecKeys("P-384").privateKey }), p.root],
     }),
@@ -510,7 +540,7 @@ describe("the chain: a table of variants and their codes", () => {
 
   it("Apple's own test chain (a P-256 root signing with SHA-384) passes, its wrong-OID variants fail", async () => {
     await expect(
-      checkChain([apple.TEST_LEAF, apple.TEST_INTERMEDIATE, apple.TEST_ROOT]),
+      chainCheck([apple.TEST_LEAF, apple.TEST_INTERMEDIATE, apple.TEST_ROOT]),
     ).resolves.toBeDefined();
     for (const x5c of [
       [
@@ -520,7 +550,7 @@ describe("the chain: a table of variants and their codes", () => {
       ],
       [apple.TEST_LEAF_INVALID_OID, apple.TEST_INTERMEDIATE, apple.TEST_ROOT],
     ]) {
-      await expect(codeOf(checkChain(x5c))).resolves.toBe("CHAIN_INVALID");
+      await expect(codeOf(chainCheck(x5c))).resolves.toBe("CHAIN_INVALID");
     }
   });
 });
@@ -533,7 +563,7 @@ describe("Apple's real chain: Apple Root CA - G3, WWDR G6, a real receipt-signin
   ];
 
   it("passes every chain check, and gives the leaf's own key", async () => {
-    const chain = await checkChain(x5c());
+    const chain = await chainCheck(x5c());
     expect(chain.key.algorithm).toMatchObject({ name: "ECDSA", namedCurve: "P-256" });
     const leaf = new X509Certificate(Buffer.from(apple.REAL_APPLE_SIGNING_CERTIFICATE, "base64"));
     expect(chain.validity[0]).toStrictEqual({
@@ -542,6 +572,8 @@ describe("Apple's real chain: Apple Root CA - G3, WWDR G6, a real receipt-signin
       notAfter: new Date(leaf.validTo).getTime(),
     });
   });
+
+  const real = { bundleId: BUNDLE_ID, environment: "Sandbox" } as const;
 
   /** A payload carrying Apple's real chain, signed by a key that is not Apple's. */
   const withRealChain = (signedDate: number) => {
@@ -552,16 +584,14 @@ describe("Apple's real chain: Apple Root CA - G3, WWDR G6, a real receipt-signin
   it("inside its validity every chain check passes (only the forged signature fails)", async () => {
     const payload = withRealChain(apple.REAL_EFFECTIVE_DATE);
     // Trusted by default: no rootCertificates option.
-    await expect(codeOf(verifyNotification(payload, { bundleId: BUNDLE_ID }))).resolves.toBe(
-      "SIGNATURE_INVALID",
-    );
+    await expect(codeOf(verifyNotification(payload, real))).resolves.toBe("SIGNATURE_INVALID");
   });
 
   it("outside its validity it is refused for the date", async () => {
-    await expect(codeOf(verifyNotification(withRealChain(Date.UTC(2027, 11, 1))))).resolves.toBe(
-      "CERTIFICATE_EXPIRED",
-    );
-    await expect(codeOf(verifyNotification(withRealChain(Date.UTC(2025, 0, 1))))).resolves.toBe(
+    const expired = withRealChain(Date.UTC(2027, 11, 1));
+    await expect(codeOf(verifyNotification(expired, real))).resolves.toBe("CERTIFICATE_EXPIRED");
+    const early = withRealChain(Date.UTC(2025, 0, 1));
+    await expect(codeOf(verifyNotification(early, real))).resolves.toBe(
       "CERTIFICATE_NOT_YET_VALID",
     );
   });
@@ -791,12 +821,11 @@ describe("expectations and options", () => {
   it("refuses Xcode and local-testing data unless explicitly allowed, then decodes it unverified", async () => {
     const xcode = notification({ data: { ...notification().data, environment: "Xcode" } });
     const jws = signed(xcode, [pki.leaf, pki.intermediate, pki.root], ecKeys("P-256").privateKey);
-    const anyEnvironment = { rootCertificates: [pki.root], bundleId: BUNDLE_ID };
-    await expect(codeOf(verifyNotification(signed(xcode), anyEnvironment))).resolves.toBe(
+    await expect(codeOf(verifyNotification(signed(xcode), options))).resolves.toBe(
       "UNEXPECTED_ENVIRONMENT",
     );
     await expect(
-      codeOf(verifyNotification(jws, { ...options, environment: "Xcode" })),
+      codeOf(verifyNotification(jws, { ...options, environment: "Xcode" } as never)),
     ).resolves.toBe("INVALID_OPTIONS");
     await expect(
       verifyNotification(jws, { ...options, environment: "Xcode", allowUnsignedTestData: true }),
@@ -814,9 +843,15 @@ describe("expectations and options", () => {
 
   it.each([
     ["not an object", "x"],
+    ["no options", undefined],
+    ["no bundleId", { bundleId: undefined }],
+    ["no environment", { environment: undefined }],
+    ["allowUnsignedTestData with Sandbox", { allowUnsignedTestData: true }],
+    ["allowUnsignedTestData not a boolean", { allowUnsignedTestData: "yes" }],
     ["empty bundleId", { bundleId: "" }],
     ["unknown environment", { environment: "Staging" }],
     ["Production without appAppleId", { environment: "Production" }],
+    ["Xcode without allowUnsignedTestData", { environment: "Xcode" }],
     ["appAppleId not a positive integer", { appAppleId: 1.5 }],
     ["no roots", { rootCertificates: [] }],
     ["a root that is not a certificate", { rootCertificates: ["AAAA"] }],
@@ -826,12 +861,14 @@ describe("expectations and options", () => {
   ])(
     "%s → INVALID_OPTIONS (thrown by createAppleVerifier, rejected by the one-shots)",
     async (_, bad) => {
-      expect(() => createAppleVerifier(bad as AppleVerifierOptions)).toThrow(
+      // Each object changes one thing of a valid set of options.
+      const final = (
+        typeof bad === "object" && bad !== null ? { ...options, ...bad } : bad
+      ) as AppleVerifierOptions;
+      expect(() => createAppleVerifier(final)).toThrow(
         expect.objectContaining({ code: "INVALID_OPTIONS" }),
       );
-      await expect(
-        codeOf(verifyAppleSignedData(signed(), bad as AppleVerifierOptions)),
-      ).resolves.toBe("INVALID_OPTIONS");
+      await expect(codeOf(verifyAppleSignedData(signed(), final))).resolves.toBe("INVALID_OPTIONS");
     },
   );
 });
@@ -856,7 +893,8 @@ describe("checked chains are kept per verifier", () => {
     const bad = signed(notification(), [badLeaf, pki.intermediate, pki.root]);
     await expect(codeOf(verifier.verify(bad))).resolves.toBe("CHAIN_INVALID");
     await expect(codeOf(verifier.verify(bad))).resolves.toBe("CHAIN_INVALID");
-    expect(verify).toHaveBeenCalledTimes(4);
+    // Each try: the intermediate, the leaf, and the payload (started beside them).
+    expect(verify).toHaveBeenCalledTimes(6);
     const leaves = Array.from({ length: 17 }, () => leafWith(pki, {}));
     for (const leaf of leaves)
       await verifier.verify(signed(notification(), [leaf, pki.intermediate, pki.root]));
@@ -964,10 +1002,10 @@ describe("properties", () => {
   });
 
   it("a payload re-signed by the leaf with random JSON values is accepted exactly as signed", async () => {
-    const verifier = createAppleVerifier({ rootCertificates: [pki.root] });
+    const verifier = createAppleVerifier(options);
     await fc.assert(
       fc.asyncProperty(fc.dictionary(fc.string(), fc.jsonValue()), async (extra) => {
-        const payload = { ...extra, signedDate: NOW };
+        const payload = { ...extra, ...notification() };
         const result = await verifier.verify(signed(payload));
         expect(result).toStrictEqual(JSON.parse(JSON.stringify(payload)));
       }),
@@ -1051,7 +1089,7 @@ describe("the certificate reader refuses what Apple's certificates never hold", 
     const notDer = () => new Error("not DER");
     const [certificate] = readFields(cert, notDer, [SEQUENCE]);
     // The signature BIT STRING, the last element of the certificate.
-    const [, , bits] = readDer(certificate.contents, notDer);
+    const [, , bits] = readDer(certificate.contents, notDer, 3);
     if (!bits) throw new Error("no signature BIT STRING");
     const unusedBitsAt = cert.length - bits.contents.length;
     expect(cert[unusedBitsAt]).toBe(0);
@@ -1069,13 +1107,13 @@ describe("WebCrypto refusing a chain's keys or signatures", () => {
     const fake = { publicKey: { export: () => spki }, privateKey: pki.keys.leaf.privateKey };
     const leaf = certificate("Test Receipt Signing", fake, pki.leafOptions);
     await expect(
-      codeOf(checkChain([leaf, pki.intermediate, pki.root].map((c) => c.toString("base64")))),
+      codeOf(chainCheck([leaf, pki.intermediate, pki.root].map((c) => c.toString("base64")))),
     ).resolves.toBe("CHAIN_INVALID");
   });
 
   it("a verify that throws → CHAIN_INVALID with the cause", async () => {
     vi.spyOn(globalThis.crypto.subtle, "verify").mockRejectedValueOnce(new Error("boom"));
-    const error = await checkChain(
+    const error = await chainCheck(
       [pki.leaf, pki.intermediate, pki.root].map((c) => c.toString("base64")),
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "CHAIN_INVALID", cause: new Error("boom") });

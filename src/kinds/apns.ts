@@ -6,7 +6,13 @@
 // more than one hour old, APNs rejects any notifications containing the token"; "Refresh your token
 // no more than once every 20 minutes and no less than once every 60 minutes."
 
-import { type TeamKeyOptions, defineToken, issuedAtOnly } from "../token.js";
+import {
+  type TeamKeyOptions,
+  type TokenKind,
+  atMost,
+  defineToken,
+  issuedAtOnly,
+} from "../token.js";
 import { validTeamId } from "../validate.js";
 
 /** @internal APNs refuses a token whose `iat` is this many seconds old (60 minutes). */
@@ -23,6 +29,29 @@ export const APNS_MIN_INTERVAL = 1200;
  * ```
  */
 export type ApnsTokenOptions = TeamKeyOptions;
+
+/** The APNs provider token kind: the rules of {@link createApnsToken}, as data. */
+export const apnsKind: TokenKind<ApnsTokenOptions> = {
+  name: "apns",
+  create: "createApnsToken",
+  options: { teamId: true },
+  lifetime: {
+    // "If the value in the iat field is more than one hour old, APNs rejects any notifications
+    // containing the token."
+    problem: /* @__PURE__ */ atMost(
+      APNS_MAX_AGE,
+      "APNs refuses a token whose iat is more than one hour old",
+    ),
+    maxAge: APNS_MAX_AGE,
+    // Replaced 5 minutes before 50: well inside the hour.
+    defaultMaxAge: 3000,
+    // "Refresh your token no more than once every 20 minutes."
+    minInterval: APNS_MIN_INTERVAL,
+  },
+  build: (options) => ({
+    claims: { iss: validTeamId(options.teamId), iat: issuedAtOnly(options) },
+  }),
+};
 
 /**
  * Mints an APNs provider token: header `{alg, kid}`, claims `iss` (Team ID) and `iat` (backdated
@@ -43,10 +72,4 @@ export type ApnsTokenOptions = TeamKeyOptions;
  * ```
  */
 export const createApnsToken: (options: ApnsTokenOptions) => Promise<string> =
-  /* @__PURE__ */ defineToken<ApnsTokenOptions>({
-    options: ["teamId"],
-    shape: "{ keyId, teamId, privateKey }",
-    build: (options) => ({
-      claims: { iss: validTeamId(options.teamId), iat: issuedAtOnly(options) },
-    }),
-  });
+  /* @__PURE__ */ defineToken(apnsKind);

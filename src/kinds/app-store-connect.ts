@@ -11,7 +11,7 @@
 // https://developer.apple.com/documentation/enterpriseprogramapi/generating-tokens-for-api-requests
 
 import { invalid, summarize } from "../errors.js";
-import { type AppleKeyOptions, defineToken, validity } from "../token.js";
+import { type AppleKeyOptions, type TokenKind, defineToken, validity } from "../token.js";
 import { matches, validIssuerId } from "../validate.js";
 
 /**
@@ -41,8 +41,10 @@ export interface AscTokenOptions extends AppleKeyOptions {
   /**
    * Your team's issuer ID (a UUID, from App Store Connect → Users and Access → Integrations).
    * Present: a team key, claim `iss`. Left out: an individual key, claim `sub: "user"`.
+   * Given as `undefined` or `""` (an unset environment variable): refused, never an individual
+   * key's token.
    */
-  issuerId?: string | undefined;
+  issuerId?: string;
   /**
    * Lifetime in seconds, as Apple measures it: `exp − iat`. Default 1140 (19 minutes). At most
    * 1200, or up to 15,777,000 (six months) for a scope of GET requests to the resources Apple
@@ -64,6 +66,8 @@ export const ASC_AUDIENCES: readonly string[] = [
   "apple-developer-enterprise-v1",
 ];
 
+/** Default `exp − iat`: 20 minutes less 60 s of margin; see README "Lifetime and clock skew". */
+const DEFAULT_LIFETIME = 1140;
 /** Apple's limit for ordinary tokens: `exp − iat` at most 20 minutes. */
 const MAX_LIFETIME = 1200;
 /** Apple's limit for long-lived (scoped, GET-only, allowed resources) tokens: six months. */
@@ -133,11 +137,11 @@ export const validScope = (scope: unknown): string[] | undefined => {
  */
 export const lifetimeProblem = (
   lifetime: number,
-  scope: readonly string[] | undefined,
-  audience?: unknown,
+  claims: { readonly scope?: unknown; readonly aud?: unknown } = {},
 ): string | undefined => {
   if (lifetime <= MAX_LIFETIME) return undefined;
-  if (audience === "apple-developer-enterprise-v1") {
+  const scope = claims.scope as readonly string[] | undefined;
+  if (claims.aud === "apple-developer-enterprise-v1") {
     return `must be <= ${MAX_LIFETIME} s for the Enterprise Program API`;
   }
   if (lifetime > MAX_LONG_LIFETIME) return `must be <= ${MAX_LONG_LIFETIME} s (six months)`;
@@ -145,6 +149,37 @@ export const lifetimeProblem = (
   if (scope && bad === undefined) return undefined;
   const long = `over ${MAX_LIFETIME} s needs a scope of GETs of long-lived resources`;
   return bad === undefined ? long : `${long}: scope entry ${summarize(bad)} is not one`;
+};
+
+/** The App Store Connect API token kind: the rules of {@link createAscToken}, as data. */
+export const ascKind: TokenKind<AscTokenOptions> = {
+  name: "app-store-connect",
+  create: "createAscToken",
+  options: { issuerId: false, expiresIn: false, scope: false, audience: false },
+  lifetime: {
+    default: DEFAULT_LIFETIME,
+    problem: lifetimeProblem,
+  },
+  build: (options) => {
+    const { issuerId, audience = "appstoreconnect-v1" } = options;
+    // Only an issuerId left out asks for an individual key: one given as undefined is most
+    // often an unset environment variable, and a team key's token without it gets a 401.
+    const iss = !("issuerId" in options)
+      ? undefined
+      : validIssuerId(issuerId, "a UUID (or left out for an individual key)");
+    if (!ASC_AUDIENCES.includes(audience)) {
+      throw invalid("INVALID_AUDIENCE", "audience", ASC_AUDIENCES.join(" or "), audience);
+    }
+    const scope = validScope(options.scope);
+    const { iat, exp } = validity(options, DEFAULT_LIFETIME, (seconds) =>
+      lifetimeProblem(seconds, { scope, aud: audience }),
+    );
+    return {
+      header: { typ: "JWT" },
+      // JSON leaves out the undefined ones: `iss` or `sub`, and `scope` only when given.
+      claims: { iss, sub: iss ? undefined : "user", iat, exp, aud: audience, scope },
+    };
+  },
 };
 
 /**
@@ -169,25 +204,4 @@ export const lifetimeProblem = (
  * ```
  */
 export const createAscToken: (options: AscTokenOptions) => Promise<string> =
-  /* @__PURE__ */ defineToken<AscTokenOptions>({
-    options: ["issuerId", "expiresIn", "scope", "audience"],
-    shape: "{ keyId, issuerId, privateKey }",
-    build: (options) => {
-      const { issuerId, audience = "appstoreconnect-v1" } = options;
-      const iss =
-        issuerId === undefined ? undefined : validIssuerId(issuerId, "a UUID (or left out)");
-      if (!ASC_AUDIENCES.includes(audience)) {
-        throw invalid("INVALID_AUDIENCE", "audience", ASC_AUDIENCES.join(" or "), audience);
-      }
-      const scope = validScope(options.scope);
-      // Default: 20 minutes less 60 s of margin; see README "Lifetime and clock skew".
-      const { iat, exp } = validity(options, 1140, (seconds) =>
-        lifetimeProblem(seconds, scope, audience),
-      );
-      return {
-        header: { typ: "JWT" },
-        // JSON leaves out the undefined ones: `iss` or `sub`, and `scope` only when given.
-        claims: { iss, sub: iss ? undefined : "user", iat, exp, aud: audience, scope },
-      };
-    },
-  });
+  /* @__PURE__ */ defineToken(ascKind);

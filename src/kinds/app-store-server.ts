@@ -8,7 +8,7 @@
 // "Generate a new signed JWT for each new request": hence a short default of 5 minutes, enough
 // for one request and its retries.
 
-import { type AppleKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { type AppleKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
 
 /**
@@ -35,6 +35,28 @@ export interface AppStoreServerTokenOptions extends AppleKeyOptions {
   /** Lifetime in seconds, `exp − iat`. Default 300; at most 3600 (Apple's limit). */
   expiresIn?: number | undefined;
 }
+
+/** The App Store Server API token kind: the rules of {@link createAppStoreServerToken}. */
+export const appStoreServerKind: TokenKind<AppStoreServerTokenOptions> = {
+  name: "app-store-server",
+  create: "createAppStoreServerToken",
+  options: { issuerId: true, bundleId: true, expiresIn: false },
+  lifetime: {
+    // "Generate a new signed JWT for each new request": enough for one request and its retries.
+    default: 300,
+    // "Tokens that expire more than 60 minutes after the time in iat are not valid."
+    problem: /* @__PURE__ */ atMost(
+      3600,
+      "Apple refuses tokens that expire over 60 minutes after iat",
+    ),
+  },
+  build: (options) => {
+    const iss = validIssuerId(options.issuerId, ISSUER_ID);
+    const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
+    const { iat, exp } = lasting(options, appStoreServerKind.lifetime);
+    return { header: { typ: "JWT" }, claims: { iss, iat, exp, aud: "appstoreconnect-v1", bid } };
+  },
+};
 
 /**
  * Mints an App Store Server API token: header `{alg, kid, typ}`, claims `iss` (issuer ID), `iat`,
@@ -64,14 +86,4 @@ export interface AppStoreServerTokenOptions extends AppleKeyOptions {
  * ```
  */
 export const createAppStoreServerToken: (options: AppStoreServerTokenOptions) => Promise<string> =
-  /* @__PURE__ */ defineToken<AppStoreServerTokenOptions>({
-    options: ["issuerId", "bundleId", "expiresIn"],
-    shape: "{ keyId, issuerId, bundleId, privateKey }",
-    build: (options) => {
-      const iss = validIssuerId(options.issuerId, ISSUER_ID);
-      const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
-      const rule = atMost(3600, "Apple refuses tokens that expire over 60 minutes after iat");
-      const { iat, exp } = validity(options, 300, rule);
-      return { header: { typ: "JWT" }, claims: { iss, iat, exp, aud: "appstoreconnect-v1", bid } };
-    },
-  });
+  /* @__PURE__ */ defineToken(appStoreServerKind);

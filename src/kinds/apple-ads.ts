@@ -9,7 +9,7 @@
 // from the iat timestamp"), iss ("your teamId"), iat and sub ("your clientId"). No jti: Apple lists
 // none. The default lifetime is an hour: the secret is sent once, right after it is signed.
 
-import { type AppleKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { type AppleKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { validPortalId, validPortalKeyId } from "../validate.js";
 
 /**
@@ -39,6 +39,26 @@ export interface AppleAdsClientSecretOptions extends AppleKeyOptions {
   expiresIn?: number | undefined;
 }
 
+/** The Apple Ads API client secret kind: the rules of {@link createAppleAdsClientSecret}. */
+export const appleAdsKind: TokenKind<AppleAdsClientSecretOptions> = {
+  name: "apple-ads",
+  create: "createAppleAdsClientSecret",
+  options: { clientId: true, teamId: true, expiresIn: false },
+  keyId: validPortalKeyId,
+  lifetime: {
+    default: 3600,
+    // "less than 180 days from the iat timestamp"
+    problem: /* @__PURE__ */ atMost(15_551_999, "Apple wants exp less than 180 days after iat"),
+  },
+  build: (options) => {
+    const example = "SEARCHADS.27478e71-…";
+    const iss = validPortalId(options.teamId, "INVALID_TEAM_ID", "teamId", example);
+    const sub = validPortalId(options.clientId, "INVALID_CLIENT_ID", "clientId", example);
+    const { iat, exp } = lasting(options, appleAdsKind.lifetime);
+    return { claims: { iss, iat, exp, aud: "https://appleid.apple.com", sub } };
+  },
+};
+
 /**
  * Mints the client secret of the Apple Ads API: header `{alg, kid}`, claims `iss` (your team ID),
  * `sub` (your client ID), `aud: "https://appleid.apple.com"`, `iat` and `exp`. `exp − iat` is
@@ -58,16 +78,4 @@ export interface AppleAdsClientSecretOptions extends AppleKeyOptions {
  * ```
  */
 export const createAppleAdsClientSecret: (options: AppleAdsClientSecretOptions) => Promise<string> =
-  /* @__PURE__ */ defineToken<AppleAdsClientSecretOptions>({
-    options: ["clientId", "teamId", "expiresIn"],
-    shape: "{ clientId, teamId, keyId, privateKey }",
-    keyId: validPortalKeyId,
-    build: (options) => {
-      const example = "SEARCHADS.27478e71-…";
-      const iss = validPortalId(options.teamId, "INVALID_TEAM_ID", "teamId", example);
-      const sub = validPortalId(options.clientId, "INVALID_CLIENT_ID", "clientId", example);
-      const rule = atMost(15_551_999, "Apple wants exp less than 180 days after iat");
-      const { iat, exp } = validity(options, 3600, rule);
-      return { claims: { iss, iat, exp, aud: "https://appleid.apple.com", sub } };
-    },
-  });
+  /* @__PURE__ */ defineToken(appleAdsKind);

@@ -10,7 +10,7 @@
 // oauth2/token): Apple's page names both. The default lifetime is an hour: the assertion is sent
 // once, right after it is signed.
 
-import { type AppleKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { type AppleKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { randomNonce } from "../nonce.js";
 import { validPortalId, validPortalKeyId } from "../validate.js";
 
@@ -47,6 +47,38 @@ export interface AppleBusinessManagerAssertionOptions extends AppleKeyOptions {
   expiresIn?: number | undefined;
 }
 
+/** The Apple Business Manager client assertion kind, as data. */
+export const appleBusinessManagerKind: TokenKind<AppleBusinessManagerAssertionOptions> = {
+  name: "apple-business-manager",
+  create: "createAppleBusinessManagerAssertion",
+  options: { clientId: true, expiresIn: false },
+  keyId: validPortalKeyId,
+  lifetime: {
+    default: 3600,
+    // "less than 180 days from the iat timestamp"
+    problem: /* @__PURE__ */ atMost(15_551_999, "Apple wants exp less than 180 days after iat"),
+  },
+  build: (options) => {
+    const clientId = validPortalId(
+      options.clientId,
+      "INVALID_CLIENT_ID",
+      "clientId",
+      "BUSINESSAPI.9703f56c-…",
+    );
+    const { iat, exp } = lasting(options, appleBusinessManagerKind.lifetime);
+    return {
+      claims: {
+        iss: clientId,
+        sub: clientId,
+        aud: BUSINESS_MANAGER_AUDIENCE,
+        iat,
+        exp,
+        jti: randomNonce(),
+      },
+    };
+  },
+};
+
 /**
  * Mints the client assertion of the Apple Business Manager and Apple School Manager APIs: header
  * `{alg, kid}`, claims `iss` and `sub` (your client ID), `aud:
@@ -67,28 +99,4 @@ export interface AppleBusinessManagerAssertionOptions extends AppleKeyOptions {
  */
 export const createAppleBusinessManagerAssertion: (
   options: AppleBusinessManagerAssertionOptions,
-) => Promise<string> = /* @__PURE__ */ defineToken<AppleBusinessManagerAssertionOptions>({
-  options: ["clientId", "expiresIn"],
-  shape: "{ clientId, keyId, privateKey }",
-  keyId: validPortalKeyId,
-  build: (options) => {
-    const clientId = validPortalId(
-      options.clientId,
-      "INVALID_CLIENT_ID",
-      "clientId",
-      "BUSINESSAPI.9703f56c-…",
-    );
-    const rule = atMost(15_551_999, "Apple wants exp less than 180 days after iat");
-    const { iat, exp } = validity(options, 3600, rule);
-    return {
-      claims: {
-        iss: clientId,
-        sub: clientId,
-        aud: BUSINESS_MANAGER_AUDIENCE,
-        iat,
-        exp,
-        jti: randomNonce(),
-      },
-    };
-  },
-});
+) => Promise<string> = /* @__PURE__ */ defineToken(appleBusinessManagerKind);

@@ -6,8 +6,8 @@
 // token for Apple Push Notification service (APNs)". Apple states no lifetime of its own for
 // DeviceCheck, so the token is exactly the APNs one (iss, iat; no exp) and shares its rules.
 
-import { createApnsToken } from "./apns.js";
-import type { TeamKeyOptions } from "../token.js";
+import { apnsKind } from "./apns.js";
+import { type TeamKeyOptions, type TokenKind, defineToken } from "../token.js";
 
 /**
  * Options for {@link createDeviceCheckToken}. Nothing here is mutated or kept.
@@ -22,6 +22,13 @@ import type { TeamKeyOptions } from "../token.js";
  * ```
  */
 export type DeviceCheckTokenOptions = TeamKeyOptions;
+
+/** The DeviceCheck token kind: APNs's, under its own name. */
+export const deviceCheckKind: TokenKind<DeviceCheckTokenOptions> = /* @__PURE__ */ Object.assign(
+  {},
+  apnsKind,
+  { name: "devicecheck", create: "createDeviceCheckToken" },
+);
 
 /**
  * Mints a DeviceCheck token: header `{alg, kid}`, claims `iss` (Team ID) and `iat` (backdated by
@@ -47,4 +54,4 @@ export type DeviceCheckTokenOptions = TeamKeyOptions;
  * ```
  */
 export const createDeviceCheckToken: (options: DeviceCheckTokenOptions) => Promise<string> =
-  createApnsToken;
+  /* @__PURE__ */ defineToken(deviceCheckKind);

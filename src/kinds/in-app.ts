@@ -12,7 +12,13 @@
 // long that is, so iat is backdated as everywhere else (60 s) and never by an hour or more.
 
 import { fail, invalid, isAscTokenError, summarize } from "../errors.js";
-import { type AppleKeyOptions, defineToken, issuedAtOnly } from "../token.js";
+import {
+  type AppleKeyOptions,
+  type TokenKind,
+  atMost,
+  defineToken,
+  issuedAtOnly,
+} from "../token.js";
 import { givenNonce, randomNonce } from "../nonce.js";
 import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
 
@@ -173,6 +179,33 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
   return copy;
 };
 
+/** The in-app JWS kind: the rules of {@link createInAppSignature}, as data. */
+export const inAppKind: TokenKind<InAppSignatureOptions> = {
+  name: "in-app",
+  create: "createInAppSignature",
+  options: { issuerId: true, bundleId: true, audience: true, nonce: false, claims: false },
+  lifetime: {
+    // No exp: Apple dates the JWS by iat, which may not be backdated by an hour or more.
+    problem: /* @__PURE__ */ atMost(3600, "Apple dates an in-app JWS by its iat"),
+    maxAge: 3600,
+  },
+  singleUse:
+    "each in-app JWS carries a nonce Apple accepts once: mint one per purchase, never cache it",
+  build: (options) => {
+    const iss = validIssuerId(options.issuerId, ISSUER_ID);
+    const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
+    const aud = options.audience;
+    if (!IN_APP_AUDIENCES.includes(aud)) {
+      throw invalid("INVALID_AUDIENCE", "audience", IN_APP_AUDIENCES.join(" or "), aud);
+    }
+    const given = givenNonce(options.nonce);
+    const extra = featureClaims(options.claims);
+    const iat = issuedAtOnly(options);
+    const nonce = given ?? randomNonce();
+    return { header: { typ: "JWT" }, claims: { iss, iat, aud, bid, nonce, ...extra } };
+  },
+};
+
 /**
  * Signs the JWS StoreKit sends with an Advanced Commerce API in-app request, a promotional offer,
  * or an introductory offer eligibility check: header `{alg, kid, typ}`, claims `iss` (issuer ID),
@@ -194,20 +227,4 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
  * ```
  */
 export const createInAppSignature: (options: InAppSignatureOptions) => Promise<string> =
-  /* @__PURE__ */ defineToken<InAppSignatureOptions>({
-    options: ["issuerId", "bundleId", "audience", "nonce", "claims"],
-    shape: "{ keyId, issuerId, bundleId, audience, privateKey }",
-    build: (options) => {
-      const iss = validIssuerId(options.issuerId, ISSUER_ID);
-      const bid = validIdentifier(options.bundleId, "bundleId", "your app's bundle ID");
-      const aud = options.audience;
-      if (!IN_APP_AUDIENCES.includes(aud)) {
-        throw invalid("INVALID_AUDIENCE", "audience", IN_APP_AUDIENCES.join(" or "), aud);
-      }
-      const given = givenNonce(options.nonce);
-      const extra = featureClaims(options.claims);
-      const iat = issuedAtOnly(options);
-      const nonce = given ?? randomNonce();
-      return { header: { typ: "JWT" }, claims: { iss, iat, aud, bid, nonce, ...extra } };
-    },
-  });
+  /* @__PURE__ */ defineToken(inAppKind);

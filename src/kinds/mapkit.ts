@@ -12,7 +12,7 @@
 // hour and cap at six months (15,777,000 s, just over 182 days).
 
 import { fail } from "../errors.js";
-import { type TeamKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { oneOrMany, validOrigins, validTeamId } from "../validate.js";
 
 /**
@@ -76,6 +76,42 @@ const mapsScope = (scope: unknown): string[] | undefined => {
   return list as string[];
 };
 
+/** The Apple Maps token kind: the rules of {@link createMapKitToken}, as data. */
+export const mapKitKind: TokenKind<MapKitTokenOptions> = {
+  name: "mapkit",
+  create: "createMapKitToken",
+  options: { teamId: true, expiresIn: false, scope: false, origin: false },
+  lifetime: {
+    default: 3600,
+    problem: /* @__PURE__ */ atMost(
+      15_777_000,
+      "Apple states no limit, asc-token caps it at six months",
+    ),
+  },
+  build: (options) => {
+    const iss = validTeamId(options.teamId);
+    const scope = mapsScope(options.scope);
+    const origin = validOrigins(options.origin);
+    if (!origin && scope?.some((entry) => entry !== "server_api")) {
+      throw fail(
+        "INVALID_ORIGIN",
+        "origin is required when scope includes mapkit_js, web_snapshots or embed_api",
+      );
+    }
+    const { iat, exp } = lasting(options, mapKitKind.lifetime);
+    return {
+      header: { typ: "JWT" },
+      claims: {
+        iss,
+        iat,
+        exp,
+        ...(scope && { scope: scope.join(" ") }),
+        ...(origin && { origin: origin.join(",") }),
+      },
+    };
+  },
+};
+
 /**
  * Mints an Apple Maps token: header `{alg, kid, typ}`, claims `iss` (Team ID), `iat`, `exp` and,
  * if given, `scope` (space-separated) and `origin` (comma-separated). `exp − iat` is `expiresIn`
@@ -96,30 +132,4 @@ const mapsScope = (scope: unknown): string[] | undefined => {
  * ```
  */
 export const createMapKitToken: (options: MapKitTokenOptions) => Promise<string> =
-  /* @__PURE__ */ defineToken<MapKitTokenOptions>({
-    options: ["teamId", "expiresIn", "scope", "origin"],
-    shape: "{ keyId, teamId, privateKey }",
-    build: (options) => {
-      const iss = validTeamId(options.teamId);
-      const scope = mapsScope(options.scope);
-      const origin = validOrigins(options.origin);
-      if (!origin && scope?.some((entry) => entry !== "server_api")) {
-        throw fail(
-          "INVALID_ORIGIN",
-          "origin is required when scope includes mapkit_js, web_snapshots or embed_api",
-        );
-      }
-      const rule = atMost(15_777_000, "Apple states no limit, asc-token caps it at six months");
-      const { iat, exp } = validity(options, 3600, rule);
-      return {
-        header: { typ: "JWT" },
-        claims: {
-          iss,
-          iat,
-          exp,
-          ...(scope && { scope: scope.join(" ") }),
-          ...(origin && { origin: origin.join(",") }),
-        },
-      };
-    },
-  });
+  /* @__PURE__ */ defineToken(mapKitKind);

@@ -9,7 +9,7 @@
 // request matches one of the values in the array"). The default is an hour; pass expiresIn for
 // longer-lived tokens you embed.
 
-import { type TeamKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { validOrigins, validTeamId } from "../validate.js";
 
 /**
@@ -39,6 +39,26 @@ export interface MusicKitTokenOptions extends TeamKeyOptions {
   origin?: string | readonly string[] | undefined;
 }
 
+/** The MusicKit developer token kind: the rules of {@link createMusicKitToken}, as data. */
+export const musicKitKind: TokenKind<MusicKitTokenOptions> = {
+  name: "musickit",
+  create: "createMusicKitToken",
+  options: { teamId: true, expiresIn: false, origin: false },
+  lifetime: {
+    default: 3600,
+    problem: /* @__PURE__ */ atMost(
+      15_777_000,
+      "Apple refuses tokens that expire over six months ahead",
+    ),
+  },
+  build: (options) => {
+    const iss = validTeamId(options.teamId);
+    const origin = validOrigins(options.origin);
+    const { iat, exp } = lasting(options, musicKitKind.lifetime);
+    return { claims: { iss, iat, exp, ...(origin && { origin }) } };
+  },
+};
+
 /**
  * Mints an Apple Music API / MusicKit developer token: header `{alg, kid}`, claims `iss` (Team
  * ID), `iat`, `exp` and, if given, `origin` (an array). `exp − iat` is `expiresIn` (default
@@ -59,14 +79,4 @@ export interface MusicKitTokenOptions extends TeamKeyOptions {
  * ```
  */
 export const createMusicKitToken: (options: MusicKitTokenOptions) => Promise<string> =
-  /* @__PURE__ */ defineToken<MusicKitTokenOptions>({
-    options: ["teamId", "expiresIn", "origin"],
-    shape: "{ keyId, teamId, privateKey }",
-    build: (options) => {
-      const iss = validTeamId(options.teamId);
-      const origin = validOrigins(options.origin);
-      const rule = atMost(15_777_000, "Apple refuses tokens that expire over six months ahead");
-      const { iat, exp } = validity(options, 3600, rule);
-      return { claims: { iss, iat, exp, ...(origin && { origin }) } };
-    },
-  });
+  /* @__PURE__ */ defineToken(musicKitKind);

@@ -22,7 +22,7 @@ import { type ApplePrivateKey, importAppleKey } from "../key.js";
 import { isSigner, signWithSigner } from "../signer.js";
 import { ES256, subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
-import { UUID, matches, validIdentifier, validKeyId } from "../validate.js";
+import { UNSET, UUID, matches, validIdentifier, validKeyId } from "../validate.js";
 
 /**
  * Options for {@link createPromotionalOfferSignature}. Nothing here is mutated or kept.
@@ -63,7 +63,7 @@ export interface PromotionalOfferSignatureOptions {
   applicationUsername?: string | undefined;
   /** A one-time UUID. Default: a fresh `crypto.randomUUID()`. Signed and returned in lower case. */
   nonce?: string | undefined;
-  /** Clock for `timestamp` (epoch ms function or a `Date`). Default `Date.now`. Not backdated. */
+  /** Clock for `timestamp` (see {@link Clock}). Default `Date.now`. Not backdated. */
   now?: Clock | undefined;
 }
 
@@ -130,16 +130,24 @@ const checkPart = (
   optional = false,
 ): string => {
   if (typeof value !== "string" || (!optional && !value) || value.includes(SEPARATOR)) {
-    const got = typeof value === "string" && value ? "a string holding U+2063" : summarize(value);
+    const got =
+      typeof value === "string" && value
+        ? "a string holding U+2063"
+        : summarize(value) + unset(value);
     throw fail(code, `${name} must be ${what}, without U+2063 (the separator); got ${got}`);
   }
   return value;
 };
 
+/** {@link UNSET} for a value given as undefined or empty, the likely unset variable. */
+const unset = (value: unknown): string => (value === undefined || value === "" ? UNSET : "");
+
 /** A UUID option, checked and in lower case; undefined when left out. */
 const uuid = (value: unknown, name: string, code: AscTokenErrorCode, what: string) => {
   if (value === undefined) return undefined;
-  if (!matches(value, UUID)) throw fail(code, `${name} must be ${what}; got ${summarize(value)}`);
+  if (!matches(value, UUID)) {
+    throw fail(code, `${name} must be ${what}; got ${summarize(value)}${unset(value)}`);
+  }
   return value.toLowerCase();
 };
 
@@ -153,8 +161,12 @@ const epochMs = (now: Clock | undefined): number => {
     epochSeconds(() => ms);
     return ms;
   }
-  epochSeconds(now); // a valid Date of any realm, or undefined, from here on
-  return now === undefined ? Date.now() : Date.prototype.getTime.call(now);
+  epochSeconds(now); // valid epoch ms, a valid Date of any realm, or undefined, from here on
+  return now === undefined
+    ? Date.now()
+    : typeof now === "number"
+      ? now
+      : Date.prototype.getTime.call(now);
 };
 
 /**
@@ -181,30 +193,8 @@ export const promotionalOfferPayload = (values: {
     String(values.timestamp),
   ].join(SEPARATOR);
 
-/**
- * Signs a promotional offer in Apple's original format, for StoreKit's `SKPaymentDiscount`,
- * StoreKit 2's `.promotionalOffer(offerID:keyID:nonce:signature:timestamp:)` and Retention
- * Messaging's `promotionalOfferSignatureV1`: bundle ID, key ID, product ID, offer identifier,
- * `appAccountToken` (lower case) or `applicationUsername` (or nothing), nonce (lower case) and
- * timestamp (ms) joined by U+2063, signed ECDSA P-256/SHA-256 with the in-app purchase key; the
- * signature is DER, standard base64. For Apple's newer JWS form, use
- * {@link createInAppSignature} with `audience: "promotional-offer"`.
- *
- * @example
- * ```ts
- * import { createPromotionalOfferSignature } from "asc-token";
- * const offer = await createPromotionalOfferSignature({
- *   keyId: "2X9R4HXF34",
- *   privateKey: process.env.IAP_PRIVATE_KEY!, // contents of SubscriptionKey_2X9R4HXF34.p8
- *   bundleId: "com.example.app",
- *   productId: "com.example.monthly",
- *   offerIdentifier: "WINBACK50",
- *   appAccountToken: "6584bedf-2ed0-4c01-93ed-c0c64a1670cc",
- * });
- * // Send { keyIdentifier, nonce, timestamp, signature } to the app, which passes them to StoreKit
- * ```
- */
-export const createPromotionalOfferSignature = async (
+/** Signs one promotional offer: see {@link createPromotionalOfferSignature}. */
+const signPromotionalOffer = async (
   options: PromotionalOfferSignatureOptions,
 ): Promise<PromotionalOfferSignature> => {
   const given = readOptions(
@@ -292,6 +282,38 @@ export const createPromotionalOfferSignature = async (
     ...(applicationUsername !== undefined && { applicationUsername }),
   };
 };
+
+/**
+ * Signs a promotional offer in Apple's original format, for StoreKit's `SKPaymentDiscount`,
+ * StoreKit 2's `.promotionalOffer(offerID:keyID:nonce:signature:timestamp:)` and Retention
+ * Messaging's `promotionalOfferSignatureV1`: bundle ID, key ID, product ID, offer identifier,
+ * `appAccountToken` (lower case) or `applicationUsername` (or nothing), nonce (lower case) and
+ * timestamp (ms) joined by U+2063, signed ECDSA P-256/SHA-256 with the in-app purchase key; the
+ * signature is DER, standard base64. For Apple's newer JWS form, use
+ * {@link createInAppSignature} with `audience: "promotional-offer"`.
+ *
+ * @example
+ * ```ts
+ * import { createPromotionalOfferSignature } from "asc-token";
+ * const offer = await createPromotionalOfferSignature({
+ *   keyId: "2X9R4HXF34",
+ *   privateKey: process.env.IAP_PRIVATE_KEY!, // contents of SubscriptionKey_2X9R4HXF34.p8
+ *   bundleId: "com.example.app",
+ *   productId: "com.example.monthly",
+ *   offerIdentifier: "WINBACK50",
+ *   appAccountToken: "6584bedf-2ed0-4c01-93ed-c0c64a1670cc",
+ * });
+ * // Send { keyIdentifier, nonce, timestamp, signature } to the app, which passes them to StoreKit
+ * ```
+ */
+export const createPromotionalOfferSignature: (
+  options: PromotionalOfferSignatureOptions,
+) => Promise<PromotionalOfferSignature> = /* @__PURE__ */ Object.assign(signPromotionalOffer, {
+  // Read by the providers, which refuse to cache it.
+  singleUse:
+    "each promotional offer signature carries a nonce Apple accepts once: sign one per offer, " +
+    "never cache it",
+});
 
 /**
  * The `promotionalOfferSignatureV1` of a Retention Messaging real-time response, from a

@@ -8,7 +8,7 @@
 // on Apple's servers." The default is an hour: mint secrets as you need them rather than keeping
 // one for six months.
 
-import { type TeamKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { validIdentifier, validTeamId } from "../validate.js";
 
 /**
@@ -33,6 +33,27 @@ export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
    */
   expiresIn?: number | undefined;
 }
+
+/** The Sign in with Apple client secret kind: the rules of {@link createSignInWithAppleSecret}. */
+export const signInWithAppleKind: TokenKind<SignInWithAppleSecretOptions> = {
+  name: "sign-in-with-apple",
+  create: "createSignInWithAppleSecret",
+  options: { teamId: true, clientId: true, expiresIn: false },
+  lifetime: {
+    default: 3600,
+    problem: /* @__PURE__ */ atMost(
+      15_777_000,
+      "Apple refuses client secrets that expire over six months ahead",
+    ),
+  },
+  build: (options) => {
+    const iss = validTeamId(options.teamId);
+    const what = "the App ID or Services ID you use as client_id";
+    const sub = validIdentifier(options.clientId, "clientId", what);
+    const { iat, exp } = lasting(options, signInWithAppleKind.lifetime);
+    return { claims: { iss, iat, exp, aud: "https://appleid.apple.com", sub } };
+  },
+};
 
 /**
  * Mints a Sign in with Apple client secret: header `{alg, kid}`, claims `iss` (Team ID), `iat`,
@@ -62,18 +83,4 @@ export interface SignInWithAppleSecretOptions extends TeamKeyOptions {
  */
 export const createSignInWithAppleSecret: (
   options: SignInWithAppleSecretOptions,
-) => Promise<string> = /* @__PURE__ */ defineToken<SignInWithAppleSecretOptions>({
-  options: ["teamId", "clientId", "expiresIn"],
-  shape: "{ keyId, teamId, clientId, privateKey }",
-  build: (options) => {
-    const iss = validTeamId(options.teamId);
-    const what = "the App ID or Services ID you use as client_id";
-    const sub = validIdentifier(options.clientId, "clientId", what);
-    const rule = atMost(
-      15_777_000,
-      "Apple refuses client secrets that expire over six months ahead",
-    );
-    const { iat, exp } = validity(options, 3600, rule);
-    return { claims: { iss, iat, exp, aud: "https://appleid.apple.com", sub } };
-  },
-});
+) => Promise<string> = /* @__PURE__ */ defineToken(signInWithAppleKind);

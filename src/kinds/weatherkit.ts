@@ -9,7 +9,7 @@
 // we default to an hour and cap at six months, the longest Apple allows any other developer token
 // signed by these keys (Apple Music, Sign in with Apple).
 
-import { type TeamKeyOptions, atMost, defineToken, validity } from "../token.js";
+import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { validIdentifier, validTeamId } from "../validate.js";
 
 /**
@@ -38,6 +38,26 @@ export interface WeatherKitTokenOptions extends TeamKeyOptions {
   expiresIn?: number | undefined;
 }
 
+/** The WeatherKit token kind: the rules of {@link createWeatherKitToken}, as data. */
+export const weatherKitKind: TokenKind<WeatherKitTokenOptions> = {
+  name: "weatherkit",
+  create: "createWeatherKitToken",
+  options: { teamId: true, serviceId: true, expiresIn: false },
+  lifetime: {
+    default: 3600,
+    problem: /* @__PURE__ */ atMost(
+      15_777_000,
+      "Apple states no limit, asc-token caps it at six months",
+    ),
+  },
+  build: (options) => {
+    const iss = validTeamId(options.teamId);
+    const sub = validIdentifier(options.serviceId, "serviceId", "your WeatherKit Services ID");
+    const { iat, exp } = lasting(options, weatherKitKind.lifetime);
+    return { header: { id: `${iss}.${sub}` }, claims: { iss, iat, exp, sub } };
+  },
+};
+
 /**
  * Mints a WeatherKit REST API token: header `{alg, kid, id: "TEAMID.SERVICEID"}`, claims `iss`
  * (Team ID), `iat`, `exp` and `sub` (Services ID), nothing else. `exp − iat` is `expiresIn`
@@ -61,14 +81,4 @@ export interface WeatherKitTokenOptions extends TeamKeyOptions {
  * ```
  */
 export const createWeatherKitToken: (options: WeatherKitTokenOptions) => Promise<string> =
-  /* @__PURE__ */ defineToken<WeatherKitTokenOptions>({
-    options: ["teamId", "serviceId", "expiresIn"],
-    shape: "{ keyId, teamId, serviceId, privateKey }",
-    build: (options) => {
-      const iss = validTeamId(options.teamId);
-      const sub = validIdentifier(options.serviceId, "serviceId", "your WeatherKit Services ID");
-      const rule = atMost(15_777_000, "Apple states no limit, asc-token caps it at six months");
-      const { iat, exp } = validity(options, 3600, rule);
-      return { header: { id: `${iss}.${sub}` }, claims: { iss, iat, exp, sub } };
-    },
-  });
+  /* @__PURE__ */ defineToken(weatherKitKind);

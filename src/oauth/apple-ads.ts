@@ -12,12 +12,12 @@
 
 import {
   type AppleAdsClientSecretOptions,
+  appleAdsKind,
   createAppleAdsClientSecret,
 } from "../kinds/apple-ads.js";
-import { readOptions } from "../options.js";
 import type { TokenProvider } from "../provider.js";
 import { epochSeconds } from "../time.js";
-import type { Declared } from "../token.js";
+import { type TokenKind, kindOptionNames, readKindOptions } from "../token.js";
 import { validPortalKeyId } from "../validate.js";
 import {
   OAUTH_OPTIONS,
@@ -75,18 +75,14 @@ export interface AppleAdsTokenProviderOptions
 export const createAppleAdsTokenProvider = (
   options: AppleAdsTokenProviderOptions,
 ): TokenProvider => {
-  const kind = createAppleAdsClientSecret as unknown as Declared;
-  const read = readOptions(
-    options,
-    [...OAUTH_OPTIONS, ...kind.optionNames],
-    "{ clientId, teamId, keyId, privateKey }",
-  );
+  const kind = appleAdsKind as unknown as TokenKind;
+  const read = readKindOptions(kind, options, [...OAUTH_OPTIONS]);
   const secret: Record<string, unknown> = {};
-  for (const name of kind.optionNames) secret[name] = read[name];
+  for (const name of kindOptionNames(kind)) secret[name] = read[name];
   const given = readOAuthOptions(read);
   // Every option but the key is checked now, not on the first request.
   validPortalKeyId(secret.keyId);
-  (kind.build as (options: object) => unknown)(secret);
+  kind.build(secret as never);
   epochSeconds(secret.now as never);
   const clientId = secret.clientId as string;
   return createOAuthProvider(

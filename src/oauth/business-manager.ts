@@ -11,12 +11,12 @@
 import { invalid } from "../errors.js";
 import {
   type AppleBusinessManagerAssertionOptions,
+  appleBusinessManagerKind,
   createAppleBusinessManagerAssertion,
 } from "../kinds/apple-business-manager.js";
-import { readOptions } from "../options.js";
 import type { TokenProvider } from "../provider.js";
 import { epochSeconds } from "../time.js";
-import type { Declared } from "../token.js";
+import { type TokenKind, kindOptionNames, readKindOptions } from "../token.js";
 import { validPortalKeyId } from "../validate.js";
 import {
   OAUTH_OPTIONS,
@@ -78,14 +78,10 @@ export interface AppleBusinessManagerTokenProviderOptions
 export const createAppleBusinessManagerTokenProvider = (
   options: AppleBusinessManagerTokenProviderOptions,
 ): TokenProvider => {
-  const kind = createAppleBusinessManagerAssertion as unknown as Declared;
-  const read = readOptions(
-    options,
-    [...OAUTH_OPTIONS, "scope", ...kind.optionNames],
-    "{ clientId, keyId, privateKey, scope }",
-  );
+  const kind = appleBusinessManagerKind as unknown as TokenKind;
+  const read = readKindOptions(kind, options, [...OAUTH_OPTIONS, "scope"]);
   const assertion: Record<string, unknown> = {};
-  for (const name of kind.optionNames) assertion[name] = read[name];
+  for (const name of kindOptionNames(kind)) assertion[name] = read[name];
   const given = readOAuthOptions(read);
   const scope = read.scope;
   if (typeof scope !== "string" || !SCOPES.includes(scope)) {
@@ -93,7 +89,7 @@ export const createAppleBusinessManagerTokenProvider = (
   }
   // Every option but the key is checked now, not on the first request.
   validPortalKeyId(assertion.keyId);
-  (kind.build as (options: object) => unknown)(assertion);
+  kind.build(assertion as never);
   epochSeconds(assertion.now as never);
   const clientId = assertion.clientId as string;
   return createOAuthProvider(

@@ -6,8 +6,9 @@
 // read is RFC 6749's (`{"error": "invalid_client"}`, as Apple answers in practice), the 10 s and
 // 64 KiB bounds are ours, and a 429's `Retry-After` (RFC 9110) is honoured.
 
-import { type AscTokenError, type AscTokenErrorCode, fail, summarize } from "../errors.js";
+import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
 import type { FetchLike } from "../fetch.js";
+import { readBounded } from "../read-bounded.js";
 
 /** The longest answer read, in bytes: Apple's is a few hundred. */
 const MAX_BODY = 65_536;
@@ -37,31 +38,6 @@ export interface AccessAnswer {
 /** An error about Apple's answer to `url`; never the form sent (it holds the client secret). */
 const problem = (code: AscTokenErrorCode, url: string, text: string, cause?: unknown) =>
   fail(code, `POST ${url} ${text}`, cause);
-
-/** The body as text, refused past {@link MAX_BODY} bytes without reading further. */
-const readBounded = async (response: Response, tooLarge: () => AscTokenError): Promise<string> => {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY) {
-      void reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-};
 
 /** `text` as a JSON object, or undefined. */
 const jsonObject = (text: string): Record<string, unknown> | undefined => {
@@ -105,13 +81,7 @@ const refusal = (url: string, status: number, text: string, wait: number | undef
   const body = jsonObject(text);
   const error = body?.error;
   const known = typeof error === "string" ? ERRORS[error] : undefined;
-  // OAuth error names are lower case with underscores (RFC 6749 5.2): shown whole, as they are.
-  const shown =
-    typeof error !== "string"
-      ? ""
-      : /^[a-z_]{1,40}$/.test(error)
-        ? ` "${error}"`
-        : " " + summarize(error);
+  const shown = typeof error === "string" ? ` ${summarize(error)}` : "";
   const described =
     typeof body?.error_description === "string" ? ` (${summarize(body.error_description)})` : "";
   if (known) return problem(known[0], url, `answered ${status}${shown}${described}: ${known[1]}`);
@@ -179,7 +149,7 @@ export const exchangeClientCredentials = async (
       problem("OAUTH_RESPONSE_MALFORMED", url, `answered with a body over ${MAX_BODY} bytes`);
     let text: string;
     try {
-      text = await readBounded(response, tooLarge);
+      text = await readBounded(response, MAX_BODY, tooLarge);
     } catch (cause) {
       if ((cause as { name?: unknown }).name === "AscTokenError") throw cause;
       throw problem("OAUTH_REQUEST_FAILED", url, "broke off while answering", cause);

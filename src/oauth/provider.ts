@@ -1,17 +1,17 @@
-// provider: access tokens from one of Apple's OAuth client-credentials endpoints, as a
-// TokenProvider. One access token is reused until `refreshBefore` seconds before the lifetime Apple
-// stated; concurrent callers share one exchange (single flight); a refresh that fails while the
-// token is still good serves that token (stale-while-error); after a 429 no request is sent before
+// provider: access tokens from one of Apple's OAuth client-credentials endpoints, on the providers'
+// engine (single flight, generations, stale-while-error, timeout). One access token is reused until
+// `refreshBefore` seconds before the lifetime Apple stated; after a 429 no request is sent before
 // Apple's Retry-After (or a doubling backoff) has passed; with a store, a fleet makes one exchange
 // per token lifetime through the store's sharing protocol (store/shared.ts).
 
 import { type AscTokenError, fail, invalid, summarize } from "../errors.js";
 import type { FetchLike } from "../fetch.js";
-import type { TokenInfo, TokenProvider } from "../provider.js";
+import { type TokenInfo, type TokenProvider, createEngine } from "../engine.js";
 import { DEFAULT_REFRESH_BEFORE } from "../refresh-before.js";
 import { sharedMint } from "../store/shared.js";
 import type { TokenStore } from "../store/store.js";
 import { type Clock, epochSeconds, wholeSeconds } from "../time.js";
+import { reuseLeft } from "../store/accept.js";
 import { MAX_ACCESS_LIFETIME, exchangeClientCredentials } from "./exchange.js";
 
 /**
@@ -30,7 +30,11 @@ export interface OAuthProviderOptions {
   refreshBefore?: number | undefined;
   /** The `fetch` that calls Apple. Default: the global `fetch`, looked up at call time. */
   fetchImpl?: FetchLike | undefined;
-  /** Milliseconds an exchange may take, answer included. Whole ms, 1 to 60000; default 10000. */
+  /**
+   * Milliseconds an exchange may take, answer included. Whole ms, 1 to 60000; default 10000. A
+   * whole refresh (signing and the store's round trips too) is abandoned with `MINT_TIMEOUT` 10 s
+   * after that.
+   */
   timeout?: number | undefined;
   /**
    * Told of every fault the caller does not see: a refresh that failed while the cached access
@@ -61,10 +65,11 @@ export interface OAuthService {
 /** @internal The provider's own option names. */
 export const OAUTH_OPTIONS = ["refreshBefore", "fetchImpl", "timeout", "onError", "store"];
 
-/** Seconds a token must still have to be served when its refresh fails. */
-const STALE_MARGIN = 30;
-/** Seconds after a failed refresh before a caller holding a still-good token tries again. */
-const RETRY_AFTER_ERROR = 5;
+/**
+ * Milliseconds the engine gives one mint beyond the exchange's own `timeout`: signing the client
+ * assertion and the store's round trips (each bounded by the store's own timeout).
+ */
+const MINT_SLACK = 10_000;
 /** Backoff after a 429 without Retry-After: 5 s, doubling to at most 5 minutes. */
 const FIRST_BACKOFF = 5;
 const MAX_BACKOFF = 300;
@@ -128,7 +133,10 @@ const decode = (value: string, now: number): TokenInfo | undefined => {
   if (!Number.isSafeInteger(issuedAt) || !Number.isSafeInteger(expiresAt)) return undefined;
   const [iat, exp] = [issuedAt as number, expiresAt as number];
   if (iat > now + SKEW || exp <= iat || exp - iat > MAX_ACCESS_LIFETIME) return undefined;
-  return Object.freeze({ token, issuedAt: iat, expiresAt: exp });
+  // Apple does not date an access token, so an `issuedAt` ahead of this clock (another machine's)
+  // is read as now: the token is then good by the engine's one reuse rule, which never hands out
+  // a token issued in its future, and the fleet does not ask Apple again over a clock's skew.
+  return Object.freeze({ token, issuedAt: Math.min(iat, now), expiresAt: exp });
 };
 
 /** @internal A TokenProvider of `service`'s access tokens: see the file's comment. */
@@ -149,13 +157,6 @@ export const createOAuthProvider = (
     }
   };
 
-  let cached: TokenInfo | undefined;
-  let pending: Promise<TokenInfo> | undefined;
-  /** Bumped by invalidate(): an exchange started under an older generation is never cached. */
-  let generation = 0;
-  /** When a refresh last failed while the cached token was still good, in epoch seconds. */
-  let failedAt: number | undefined;
-  let reported: Promise<TokenInfo> | undefined;
   /** No request to Apple before this (epoch seconds), after a 429; and the next backoff. */
   let blockedUntil = 0;
   let backoff = FIRST_BACKOFF;
@@ -190,7 +191,7 @@ export const createOAuthProvider = (
   const accept = (value: string): number => {
     const info = decode(value, now());
     if (!info || info.token === refused) return 0;
-    const left = info.expiresAt - margin(info) - now();
+    const left = reuseLeft(info, margin(info), now());
     return left >= 1 ? left * 1000 : 0;
   };
 
@@ -210,58 +211,21 @@ export const createOAuthProvider = (
     return info;
   };
 
-  const getTokenInfo = async (): Promise<TokenInfo> => {
-    const at = now();
-    const usable = cached && cached.issuedAt <= at + SKEW ? cached : undefined;
-    if (usable && usable.expiresAt - at > margin(usable)) return usable;
-    const stale = usable && usable.expiresAt - at > STALE_MARGIN ? usable : undefined;
-    if (stale && !pending && failedAt !== undefined && at - failedAt < RETRY_AFTER_ERROR) {
-      return stale;
-    }
-    if (!pending) {
-      const started = generation;
-      const flight = mint();
-      pending = flight;
-      // Registered before any caller awaits `flight`, so the cache is updated before they resume.
-      void flight.then(
-        (info) => {
-          if (started !== generation) return;
-          cached = info;
-          failedAt = undefined;
-          pending = undefined;
-        },
-        () => {
-          if (started === generation) pending = undefined;
-        },
-      );
-    }
-    if (!stale) return pending;
-    const flight = pending;
-    try {
-      return await flight;
-    } catch (error) {
-      if (reported !== flight) {
-        reported = flight;
-        report(error);
-      }
-      failedAt = at;
-      return stale;
-    }
-  };
-
-  const getToken = async (): Promise<string> => (await getTokenInfo()).token;
-
+  const engine = createEngine({
+    mint: async () => ({ info: await mint(), own: true }),
+    now: service.now,
+    margin,
+    report,
+    mintTimeout: timeout + MINT_SLACK,
+    waitsOn: "network, fetchImpl or store",
+  });
   return Object.freeze({
-    getToken,
-    getTokenInfo,
+    ...engine.provider,
     invalidate: (token?: string): void => {
-      if (token !== undefined && token !== cached?.token) return;
-      refused = cached?.token ?? refused;
-      cached = undefined;
-      pending = undefined;
-      failedAt = undefined;
-      generation++;
+      const cached = engine.cached()?.info.token;
+      if (token !== undefined && token !== cached) return;
+      refused = cached ?? refused;
+      engine.provider.invalidate(token);
     },
-    authorization: async (): Promise<string> => `Bearer ${await getToken()}`,
   });
 };

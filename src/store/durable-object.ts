@@ -39,14 +39,12 @@ const live = (entry: unknown): string | null => {
  *
  * @example
  * ```ts
- * import { createApnsToken, createTokenProvider, durableObjectStore, withStore } from "asc-token";
+ * import { createApnsTokenProvider, durableObjectStore } from "asc-token";
  * export class ApnsToken {
  *   provider;
  *   constructor(ctx: { storage: DurableObjectStorageLike }, env: { APNS_KEY: string }) {
- *     this.provider = createTokenProvider(
- *       withStore(createApnsToken, { store: durableObjectStore(ctx.storage) }),
- *       { keyId, teamId, privateKey: env.APNS_KEY, maxAge: 3000, refreshBefore: 1200 },
- *     );
+ *     const store = durableObjectStore(ctx.storage);
+ *     this.provider = createApnsTokenProvider({ keyId, teamId, privateKey: env.APNS_KEY, store });
  *   }
  *   async fetch(): Promise<Response> {
  *     return new Response(await this.provider.getToken());

@@ -29,13 +29,9 @@ export interface RedisClientLike {
  * @example
  * ```ts
  * import { createClient } from "redis";
- * import { createAscToken, createTokenProvider, redisStore, withStore } from "asc-token";
+ * import { createAscTokenProvider, redisStore } from "asc-token";
  * const client = await createClient({ url: process.env.REDIS_URL! }).connect();
- * const asc = createTokenProvider(withStore(createAscToken, { store: redisStore(client) }), {
- *   keyId,
- *   issuerId,
- *   privateKey,
- * });
+ * const asc = createAscTokenProvider({ keyId, issuerId, privateKey, store: redisStore(client) });
  * ```
  */
 export const redisStore = (

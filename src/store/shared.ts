@@ -63,8 +63,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  *   store,
  *   storeKey: await storeKeyFor("createAscToken", options),
  *   mint: () => createAscToken(options),
- *   accept: (t) =>
- *     acceptSharedToken(t, { keyId: options.keyId, issuer: options.issuerId, refreshBefore: 300 }),
+ *   accept: (t) => acceptSharedToken(t, rule),
  *   onError: (err) => console.warn(err.message),
  * });
  * ```

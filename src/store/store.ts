@@ -46,12 +46,12 @@ export interface TokenStore {
  *
  * @example
  * ```ts
- * import { createApnsToken, createMemoryStore, createTokenProvider, withStore } from "asc-token";
+ * import { createApnsTokenProvider, createMemoryStore } from "asc-token";
  * const store = createMemoryStore();
- * const mint = withStore(createApnsToken, { store });
- * const a = createTokenProvider(mint, { keyId, teamId, privateKey, maxAge: 3000 });
- * const b = createTokenProvider(mint, { keyId, teamId, privateKey, maxAge: 3000 });
- * console.log((await a.getToken()) === (await b.getToken())); // true: one signing
+ * const a = createApnsTokenProvider({ keyId, teamId, privateKey, store });
+ * const b = createApnsTokenProvider({ keyId, teamId, privateKey, store });
+ * const first = await a.getToken(); // a signs and writes the token
+ * console.log((await b.getToken()) === first); // true: b reads it, one signing
  * ```
  */
 export const createMemoryStore = (

@@ -28,13 +28,12 @@ const KV_MIN_TTL = 60;
  *
  * @example
  * ```ts
- * import { createAscToken, createTokenProvider, withStore, workersKvStore } from "asc-token";
+ * import { createAscTokenProvider, workersKvStore } from "asc-token";
  * export default {
  *   async fetch(request: Request, env: { TOKENS: KvNamespaceLike; ASC_PRIVATE_KEY: string }) {
- *     const asc = createTokenProvider(
- *       withStore(createAscToken, { store: workersKvStore(env.TOKENS) }),
- *       { keyId, issuerId, privateKey: env.ASC_PRIVATE_KEY },
- *     );
+ *     const store = workersKvStore(env.TOKENS);
+ *     const privateKey = env.ASC_PRIVATE_KEY;
+ *     const asc = createAscTokenProvider({ keyId, issuerId, privateKey, store });
  *     return fetch("https://api.appstoreconnect.apple.com/v1/apps", {
  *       headers: { Authorization: await asc.authorization() },
  *     });

@@ -5,13 +5,17 @@
 
 /**
  * Apple Root CA - G3 as base64 DER: the root the App Store's signed data chains to, and the
- * default `rootCertificates` of {@link createAppleVerifier}. Pass it with a newer root when Apple
- * publishes one, e.g. `rootCertificates: [APPLE_ROOT_CA_G3, nextRoot]`.
+ * default `rootCertificates` (trust anchor) of {@link createAppleVerifier}. Pass it with a newer
+ * root when Apple publishes one, e.g. `rootCertificates: [APPLE_ROOT_CA_G3, nextRoot]`.
  *
  * @example
  * ```ts
  * import { APPLE_ROOT_CA_G3, createAppleVerifier } from "asc-token";
- * const verifier = createAppleVerifier({ rootCertificates: [APPLE_ROOT_CA_G3] });
+ * const verifier = createAppleVerifier({
+ *   bundleId: "com.example.app",
+ *   environment: "Sandbox",
+ *   rootCertificates: [APPLE_ROOT_CA_G3],
+ * });
  * ```
  */
 export const APPLE_ROOT_CA_G3 =

@@ -20,6 +20,7 @@ export type AppleEnvironment = "Sandbox" | "Production" | "Xcode" | "LocalTestin
  * ```ts
  * const payload: AppleSignedPayload = await verifyAppleSignedData(signed, {
  *   bundleId: "com.example.app",
+ *   environment: "Sandbox",
  * });
  * ```
  */

@@ -1,12 +1,14 @@
 // verify: what Apple signs (notifications, transactions, renewal info, app transactions,
-// real-time requests) → its payload, only when the chain, the dates, the signature and the
-// caller's expectations all hold. A verifier keeps the chains it has checked, so a busy webhook
-// pays the certificate checks once per chain and one ECDSA verify per payload.
+// real-time requests) → its payload, only when its kind, the chain, the dates, the signature and
+// the caller's app all hold. Work before trust is bounded: sizes are checked before anything is
+// parsed. A verifier keeps the chains it has checked, so a busy webhook pays the certificate
+// checks once per chain and one ECDSA verify per payload.
 
 import { fail, invalid, summarize } from "../errors.js";
+import { readOptions } from "../options.js";
 import { subtle } from "../subtle.js";
 import { APPLE_ROOT_CA_G3 } from "./apple-root.js";
-import { type CheckedChain, checkChain, checkValidity } from "./chain.js";
+import { type Anchor, type ChainCheck, checkChain, checkValidity } from "./chain.js";
 import {
   fromBase64,
   readHeader,
@@ -15,20 +17,43 @@ import {
   signingInput,
   splitCompact,
 } from "./jws.js";
-import { encodeBase64 } from "../base64url.js";
 import type {
   AppleAppTransaction,
-  AppleEnvironment,
   AppleNotification,
   AppleRealtimeRequest,
   AppleRenewalInfo,
   AppleSignedPayload,
   AppleTransaction,
 } from "./payloads.js";
-import { parseCertificate } from "./x509.js";
+import { type Certificate, parseCertificate } from "./x509.js";
+
+/** What every verifier takes, whatever its environment. */
+interface AppleVerifierBaseOptions {
+  /**
+   * Required: the app's bundle ID. Payloads of another app are refused (`UNEXPECTED_BUNDLE_ID`):
+   * anyone can buy in their own app and send you that Apple-signed transaction.
+   */
+  bundleId: string;
+  /**
+   * Trusted roots (base64 DER, PEM or DER bytes, X.509 v3 or v1): trust anchors, a name and a key.
+   * The intermediate in `x5c` must be signed by one of them under its name; the root `x5c`
+   * carries is never read. Default: [`APPLE_ROOT_CA_G3`].
+   */
+  rootCertificates?: readonly (string | Uint8Array)[];
+  /**
+   * The date every certificate must be valid at, give or take 60 s (Apple's skew). `"signed"`
+   * (default): the payload's own `signedDate` (`receiptCreationDate` for app transactions), as
+   * Apple's libraries do offline, so data signed while a certificate was valid still verifies; the
+   * current time when the payload has no date. `"now"`: the current time. A `Date`: that time.
+   */
+  effectiveDate?: "signed" | "now" | Date;
+}
 
 /**
- * What a verifier expects of Apple's signed data, and whom it trusts.
+ * What a verifier expects of Apple's signed data, and whom it trusts. `bundleId` and
+ * `environment` are required, and `appAppleId` with `environment: "Production"`: a verifier
+ * without them would accept data Apple signed for any app. `Xcode` and `LocalTesting` data is not
+ * signed by Apple: those environments need `allowUnsignedTestData: true`.
  *
  * @example
  * ```ts
@@ -39,40 +64,40 @@ import { parseCertificate } from "./x509.js";
  * };
  * ```
  */
-export interface AppleVerifierOptions {
-  /** The app's bundle ID: payloads of another app are refused (`UNEXPECTED_BUNDLE_ID`). */
-  bundleId?: string;
-  /**
-   * The environment payloads must come from (`UNEXPECTED_ENVIRONMENT` otherwise). `Xcode` and
-   * `LocalTesting` data is not signed by Apple: those need `allowUnsignedTestData: true`.
-   */
-  environment?: AppleEnvironment;
-  /** The app's Apple ID, required with `environment: "Production"` (`UNEXPECTED_APP_APPLE_ID`). */
-  appAppleId?: number;
-  /**
-   * With `environment: "Xcode"` or `"LocalTesting"`: decode payloads without any signature
-   * check, as Apple's libraries do for StoreKit testing. Never set it in production code.
-   */
-  allowUnsignedTestData?: boolean;
-  /**
-   * Trusted roots (base64 DER, PEM or DER bytes); the root in `x5c` must be one of them, byte for
-   * byte. Default: [`APPLE_ROOT_CA_G3`].
-   */
-  rootCertificates?: readonly (string | Uint8Array)[];
-  /**
-   * The date every certificate must be valid at. `"signed"` (default): the payload's own
-   * `signedDate` (`receiptCreationDate` for app transactions), as Apple's libraries do offline,
-   * so data signed while a certificate was valid still verifies; the current time when the
-   * payload has no date. `"now"`: the current time. A `Date`: that time.
-   */
-  effectiveDate?: "signed" | "now" | Date;
-}
+export type AppleVerifierOptions = AppleVerifierBaseOptions &
+  (
+    | {
+        environment: "Production";
+        /** The app's Apple ID: production payloads of another app are refused. */
+        appAppleId: number;
+        allowUnsignedTestData?: false;
+      }
+    | {
+        environment: "Sandbox";
+        /** Not checked in the sandbox (as in Apple's libraries); accepted to share one config. */
+        appAppleId?: number;
+        allowUnsignedTestData?: false;
+      }
+    | {
+        environment: "Xcode" | "LocalTesting";
+        appAppleId?: number;
+        /**
+         * Decode payloads without any signature check, as Apple's libraries do for StoreKit
+         * testing. Never in production code.
+         */
+        allowUnsignedTestData: true;
+      }
+  );
+
+/** The options of a kind without a bundle ID (renewal info, real-time requests). */
+type WithoutBundleId<T> = T extends unknown ? Omit<T, "bundleId"> & { bundleId?: string } : never;
 
 /**
  * Verifies Apple's signed data and keeps up to 16 checked chains, so that after the first
  * payload of a chain each verification costs one ECDSA verify. Create one per app and reuse it.
  * Each method resolves to the payload only when every check passes, and rejects otherwise with an
- * {@link AscTokenError} whose `code` names the check.
+ * {@link AscTokenError} whose `code` names the check. Each method accepts only its kind
+ * (`UNEXPECTED_PAYLOAD_KIND` otherwise); `verify` accepts any kind.
  *
  * @example
  * ```ts
@@ -81,7 +106,7 @@ export interface AppleVerifierOptions {
  * ```
  */
 export interface AppleVerifier {
-  /** Any signed payload; expectations are checked against the fields it has. */
+  /** Any kind of signed payload below, checked as that kind. */
   verify(signed: string): Promise<AppleSignedPayload>;
   /** An App Store Server Notification V2 `signedPayload`. */
   verifyNotification(signedPayload: string): Promise<AppleNotification>;
@@ -97,97 +122,199 @@ export interface AppleVerifier {
   verifyRealtimeRequest(signedPayload: string): Promise<AppleRealtimeRequest>;
 }
 
-/** How one kind of payload names its date and which expectations apply to it. */
+/** One kind of signed payload: how to tell it, its date, and where its app identity is. */
 interface Kind {
-  readonly dates: readonly string[];
+  readonly name: string;
+  /** Fields Apple documents as always present, as strings (or numbers, with a `#`). */
+  readonly marks: readonly string[];
+  readonly date: string;
+  /** Which identity checks apply, in Apple's order: bundle ID, app Apple ID (Production). */
   readonly bundleId: boolean;
   readonly appAppleId: boolean;
+  /** The app fields of a payload of this kind. */
+  readonly identity: (payload: Record<string, unknown>) => Identity;
 }
 
-const ANY: Kind = {
-  dates: ["signedDate", "receiptCreationDate", "createdDate"],
-  bundleId: true,
-  appAppleId: true,
-};
-const NOTIFICATION: Kind = { dates: ["signedDate"], bundleId: true, appAppleId: true };
-const TRANSACTION: Kind = { dates: ["signedDate"], bundleId: true, appAppleId: false };
-const RENEWAL_INFO: Kind = { dates: ["signedDate"], bundleId: false, appAppleId: false };
-const APP_TRANSACTION: Kind = { dates: ["receiptCreationDate"], bundleId: true, appAppleId: true };
-const REALTIME_REQUEST: Kind = {
-  dates: ["signedDate", "createdDate"],
-  bundleId: false,
-  appAppleId: true,
-};
-
-const ENVIRONMENTS: readonly string[] = ["Sandbox", "Production", "Xcode", "LocalTesting"];
-const UNSIGNED: readonly string[] = ["Xcode", "LocalTesting"];
-/** Checked chains kept per verifier; Apple rotates its leaf about every two years. */
-const CHAINS_KEPT = 16;
+interface Identity {
+  bundleId: unknown;
+  appAppleId: unknown;
+  environment: unknown;
+}
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
 
+const own = (from: Record<string, unknown>): Identity => ({
+  bundleId: from.bundleId,
+  appAppleId: from.appAppleId,
+  environment: from.environment,
+});
+
 /**
- * The app fields of a payload: its own, or those of a notification's `data`, `summary` or
- * `externalPurchaseToken` (whose environment is told by the `SANDBOX` prefix of its ID).
+ * The app fields of a notification, as Apple's libraries read them: from `data`, `summary`,
+ * `externalPurchaseToken` (whose environment is told by the `SANDBOX` prefix of its ID) or
+ * `appData` (RESCIND_CONSENT), the first present.
  */
-const appFields = (payload: Record<string, unknown>) => {
+const notificationIdentity = (payload: Record<string, unknown>): Identity => {
+  const from = asRecord(payload.data) ?? asRecord(payload.summary);
+  if (from) return own(from);
   const token = asRecord(payload.externalPurchaseToken);
-  const from = asRecord(payload.data) ?? asRecord(payload.summary) ?? token ?? payload;
-  const environment =
-    from === token
-      ? String(token.externalPurchaseId).startsWith("SANDBOX")
-        ? "Sandbox"
-        : "Production"
-      : (from.environment ?? from.receiptType);
-  return { bundleId: from.bundleId, appAppleId: from.appAppleId, environment };
+  if (token) {
+    const id = token.externalPurchaseId;
+    return {
+      ...own(token),
+      environment: typeof id === "string" && id.startsWith("SANDBOX") ? "Sandbox" : "Production",
+    };
+  }
+  return own(asRecord(payload.appData) ?? {});
 };
 
-/** A root certificate option as canonical base64 DER, or INVALID_OPTIONS. */
-const rootText = (root: unknown, index: number): string => {
+// The kinds, told apart by fields Apple's documentation lists for every payload of the kind. A
+// field two kinds share (originalTransactionId, appTransactionId) never tells one alone.
+const NOTIFICATION: Kind = {
+  // https://developer.apple.com/documentation/appstoreservernotifications/responsebodyv2decodedpayload
+  name: "an App Store Server Notification",
+  marks: ["notificationType", "notificationUUID"],
+  date: "signedDate",
+  bundleId: true,
+  appAppleId: true,
+  identity: notificationIdentity,
+};
+const TRANSACTION: Kind = {
+  // https://developer.apple.com/documentation/appstoreserverapi/jwstransactiondecodedpayload
+  name: "a transaction",
+  marks: ["transactionId", "originalTransactionId"],
+  date: "signedDate",
+  bundleId: true,
+  appAppleId: false,
+  identity: own,
+};
+const RENEWAL_INFO: Kind = {
+  // https://developer.apple.com/documentation/appstoreserverapi/jwsrenewalinfodecodedpayload
+  name: "a renewal info",
+  marks: ["#autoRenewStatus", "originalTransactionId"],
+  date: "signedDate",
+  bundleId: false,
+  appAppleId: false,
+  identity: own,
+};
+const APP_TRANSACTION: Kind = {
+  // https://developer.apple.com/documentation/storekit/apptransaction (its environment is
+  // receiptType).
+  name: "an app transaction",
+  marks: ["receiptType", "originalApplicationVersion"],
+  date: "receiptCreationDate",
+  bundleId: true,
+  appAppleId: true,
+  identity: (payload) => ({ ...own(payload), environment: payload.receiptType }),
+};
+const REALTIME_REQUEST: Kind = {
+  // https://developer.apple.com/documentation/retentionmessaging/decodedrealtimerequestbody
+  name: "a real-time request",
+  marks: ["requestIdentifier", "originalTransactionId"],
+  date: "signedDate",
+  bundleId: false,
+  appAppleId: true,
+  identity: own,
+};
+const KINDS = [NOTIFICATION, TRANSACTION, RENEWAL_INFO, APP_TRANSACTION, REALTIME_REQUEST];
+
+/** True when `payload` has every field Apple always sends for `kind`. */
+const isKind = (payload: Record<string, unknown>, kind: Kind): boolean =>
+  kind.marks.every((mark) =>
+    mark.startsWith("#")
+      ? typeof payload[mark.slice(1)] === "number"
+      : typeof payload[mark] === "string",
+  );
+
+const ENVIRONMENTS: readonly string[] = ["Sandbox", "Production", "Xcode", "LocalTesting"];
+const UNSIGNED: readonly string[] = ["Xcode", "LocalTesting"];
+/** Checked chains kept per verifier; Apple rotates its leaf about every two years. */
+const CHAINS_KEPT = 16;
+/**
+ * The longest signed data read: Apple's largest, a notification with its nested signed
+ * transaction and renewal info, is about 20 kB. Anything longer is refused before any parsing.
+ */
+const MOST_SIGNED = 1_048_576; // 1 MiB, as a literal: an expression would stay in bundles
+/**
+ * The longest x5c certificate read, in DER bytes: Apple's are about 1 kB, and 8 KiB leaves room
+ * for any Apple may issue. As base64 text (4 characters per 3 bytes), checked before decoding.
+ */
+const MOST_CERTIFICATE = 8_192;
+const MOST_CERTIFICATE_TEXT = 10_924; // 4 × ⌈8192 / 3⌉
+/** The Date range (ECMA-262 21.4.1.1): a time outside it has no date. */
+const MOST_TIME = 8.64e15;
+
+const OPTION_NAMES = [
+  "bundleId",
+  "environment",
+  "appAppleId",
+  "allowUnsignedTestData",
+  "rootCertificates",
+  "effectiveDate",
+];
+
+/** A root certificate option as a trust anchor, or INVALID_OPTIONS. */
+const anchorOf = (root: unknown, index: number): Anchor => {
   const bad = () =>
     invalid(
       "INVALID_OPTIONS",
       `rootCertificates[${index}]`,
-      "a DER certificate (base64, PEM or bytes)",
+      "an ECDSA P-256 or P-384 DER certificate (base64, PEM or bytes)",
       root,
     );
   let der: Uint8Array<ArrayBuffer> | undefined;
-  if (typeof root === "string") {
+  if (typeof root === "string" && root.length <= 2 * MOST_CERTIFICATE_TEXT) {
     der = fromBase64(root.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ""));
-  } else if (root instanceof Uint8Array) {
+  } else if (root instanceof Uint8Array && root.length <= MOST_CERTIFICATE) {
     der = root.slice();
   }
   if (!der) throw bad();
+  let certificate: Certificate;
   try {
-    parseCertificate(der, "root");
+    certificate = parseCertificate(der, "trusted root", true);
   } catch {
     throw bad();
   }
-  return encodeBase64(der);
+  if (!certificate.curve) throw bad();
+  return { certificate };
 };
 
-/** The options, checked once, with the roots as canonical base64 for byte-identity checks. */
-const settle = (options: AppleVerifierOptions | undefined) => {
-  options ??= {};
-  if (typeof options !== "object" || options === null) {
-    throw invalid("INVALID_OPTIONS", "options", "an object", options);
+/** The settled options of one verifier. */
+interface Settings {
+  readonly bundleId: string | undefined;
+  readonly environment: string;
+  readonly appAppleId: number | undefined;
+  readonly effectiveDate: AppleVerifierOptions["effectiveDate"];
+  readonly anchors: readonly Anchor[];
+}
+
+/** The options, read once and checked, with the roots as trust anchors. */
+const settle = (options: unknown, needsBundleId = true): Settings => {
+  const shape = '{ bundleId, environment: "Sandbox" | "Production", appAppleId, ... }';
+  const read = readOptions(options, OPTION_NAMES, shape);
+  const { bundleId, environment, appAppleId, allowUnsignedTestData, effectiveDate } = read;
+  if (bundleId === undefined && needsBundleId) {
+    throw fail(
+      "INVALID_OPTIONS",
+      "bundleId is required (your app's bundle ID, e.g. com.example.app): without it, data " +
+        "Apple signed for any app would verify",
+    );
   }
-  const { bundleId, environment, appAppleId, allowUnsignedTestData, effectiveDate } = options;
   if (bundleId !== undefined && (typeof bundleId !== "string" || !bundleId)) {
     throw invalid("INVALID_OPTIONS", "bundleId", "a bundle ID like com.example.app", bundleId);
   }
-  if (environment !== undefined && !ENVIRONMENTS.includes(environment)) {
+  if (typeof environment !== "string" || !ENVIRONMENTS.includes(environment)) {
     throw invalid(
       "INVALID_OPTIONS",
       "environment",
-      `one of ${ENVIRONMENTS.join(", ")}`,
+      `one of ${ENVIRONMENTS.join(", ")} (required)`,
       environment,
     );
   }
-  if (appAppleId !== undefined && !(Number.isSafeInteger(appAppleId) && appAppleId > 0)) {
+  if (appAppleId !== undefined && !(Number.isSafeInteger(appAppleId) && Number(appAppleId) > 0)) {
     throw invalid(
       "INVALID_OPTIONS",
       "appAppleId",
@@ -198,15 +325,16 @@ const settle = (options: AppleVerifierOptions | undefined) => {
   if (environment === "Production" && appAppleId === undefined) {
     throw fail("INVALID_OPTIONS", 'appAppleId is required with environment "Production"');
   }
-  if (
-    environment !== undefined &&
-    UNSIGNED.includes(environment) &&
-    allowUnsignedTestData !== true
-  ) {
+  if (allowUnsignedTestData !== undefined && typeof allowUnsignedTestData !== "boolean") {
+    throw invalid("INVALID_OPTIONS", "allowUnsignedTestData", "a boolean", allowUnsignedTestData);
+  }
+  if (UNSIGNED.includes(environment) !== (allowUnsignedTestData === true)) {
     throw fail(
       "INVALID_OPTIONS",
-      `${environment} data is not signed by Apple: set allowUnsignedTestData: true to decode it ` +
-        "unverified",
+      UNSIGNED.includes(environment)
+        ? `${environment} data is not signed by Apple: set allowUnsignedTestData: true to ` +
+            "decode it unverified"
+        : `allowUnsignedTestData applies to Xcode and LocalTesting only, not ${environment}`,
     );
   }
   if (
@@ -222,28 +350,27 @@ const settle = (options: AppleVerifierOptions | undefined) => {
       effectiveDate,
     );
   }
-  const roots = options.rootCertificates ?? [APPLE_ROOT_CA_G3];
-  if (!Array.isArray(roots) || roots.length === 0) {
-    throw invalid("INVALID_OPTIONS", "rootCertificates", "a non-empty array", roots);
+  const roots = read.rootCertificates ?? [APPLE_ROOT_CA_G3];
+  if (!Array.isArray(roots) || roots.length === 0 || roots.length > CHAINS_KEPT) {
+    throw invalid("INVALID_OPTIONS", "rootCertificates", "a non-empty array (at most 16)", roots);
   }
-  return { ...options, roots: new Set(roots.map(rootText)) };
+  return {
+    bundleId,
+    environment,
+    appAppleId: appAppleId as number | undefined,
+    effectiveDate,
+    anchors: roots.map(anchorOf),
+  };
 };
 
-/** The time certificates must be valid at, for `payload` of `kind`. */
-const effectiveTime = (
-  setting: AppleVerifierOptions["effectiveDate"],
-  payload: Record<string, unknown>,
-  kind: Kind,
-): number => {
-  if (setting instanceof Date) return setting.getTime();
-  if (setting === "now") return Date.now();
-  const field = kind.dates.find((name) => payload[name] !== undefined);
-  if (field === undefined) return Date.now();
-  const value = payload[field];
-  if (typeof value !== "number" || !Number.isFinite(value)) {
+/** The payload's date for `kind` (epoch ms in the Date range), or undefined if it has none. */
+const signedTime = (payload: Record<string, unknown>, kind: Kind): number | undefined => {
+  const value = payload[kind.date];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !(Math.abs(value) <= MOST_TIME)) {
     throw fail(
       "SIGNED_DATA_MALFORMED",
-      `the payload's ${field} is not epoch milliseconds (got ${summarize(value)})`,
+      `the payload's ${kind.date} is not epoch milliseconds (got ${summarize(value)})`,
     );
   }
   return value;
@@ -251,13 +378,15 @@ const effectiveTime = (
 
 /**
  * Creates a verifier for Apple's signed data: App Store Server Notifications V2, transactions,
- * renewal info, app transactions and Retention Messaging real-time requests. It checks, in order:
- * a compact JWS with `alg: "ES256"` and an `x5c` of three certificates; the root byte-identical
- * to a trusted one (Apple Root CA - G3 by default); names, signatures (ECDSA P-256/P-384), the
- * intermediate a CA with Apple's WWDR OID, the leaf with Apple's receipt-signing OID, key usages;
- * every certificate valid at the effective date; the JWS signature by the leaf's key; then
- * `bundleId`, `appAppleId` and `environment` when given. Online revocation (OCSP) checks are not
- * made. Throws `INVALID_OPTIONS` at once for options that cannot be right.
+ * renewal info, app transactions and Retention Messaging real-time requests. It checks, in the
+ * order of Apple's `SignedDataVerifier`: the size and form of the compact JWS; that the payload
+ * is the kind the method reads; a header with `alg: "ES256"` and an `x5c` of three certificates;
+ * the intermediate signed by a trusted root (Apple Root CA - G3 by default) under its name, the
+ * leaf by the intermediate (ECDSA P-256/P-384), Apple's WWDR and receipt-signing OIDs, CA flag and
+ * key usages; every certificate valid at the effective date (60 s of skew); the JWS signature by
+ * the leaf's key; then the bundle ID, the app Apple ID (Production) and the environment. Online
+ * revocation (OCSP) checks are not made. Throws `INVALID_OPTIONS` or `UNKNOWN_OPTION` at once
+ * for options that cannot be right.
  *
  * @example
  * ```ts
@@ -274,59 +403,96 @@ const effectiveTime = (
  * }
  * ```
  */
-export const createAppleVerifier = (options?: AppleVerifierOptions): AppleVerifier => {
-  const settings = settle(options);
-  /**
-   * Checked chains by the encoded header that carries them (the header is the x5c and nothing
-   * else that matters), least recently used first: a payload of a known chain skips decoding
-   * and parsing the 4 kB header as well as the certificate checks.
-   */
-  const chains = new Map<string, Promise<CheckedChain>>();
+export const createAppleVerifier = (options: AppleVerifierOptions): AppleVerifier =>
+  verifierOf(settle(options));
 
-  /** The checked chain of `headerPart`; header and root are checked before anything is kept. */
-  const chainFor = (headerPart: string): Promise<CheckedChain> => {
-    let chain = chains.get(headerPart);
+const verifierOf = (settings: Settings): AppleVerifier => {
+  /**
+   * Checked chains by their certificates: the three x5c strings, each at most
+   * MOST_CERTIFICATE_TEXT long, and nothing else of the header, so what a verifier keeps is
+   * bounded by CHAINS_KEPT × 3 certificates. Least recently used first.
+   */
+  const chains = new Map<string, ChainCheck>();
+
+  /** The check of `x5c`'s chain; only a chain that passes every check is kept. */
+  const chainFor = (x5c: readonly [string, string, string]): ChainCheck => {
+    const id = JSON.stringify(x5c);
+    let chain = chains.get(id);
     if (chain) {
-      chains.delete(headerPart);
+      chains.delete(id);
     } else {
-      const x5c = readHeader(headerPart);
-      if (!settings.roots.has(x5c[2])) {
-        throw fail(
-          "CHAIN_UNTRUSTED_ROOT",
-          "the root certificate in x5c is not a trusted root (Apple Root CA - G3)",
-        );
-      }
-      const checking = checkChain(x5c);
+      const checking = checkChain(x5c[0], x5c[1], settings.anchors);
       // A chain that fails is forgotten: only checked chains are kept.
-      checking.catch(() => chains.get(headerPart) === checking && chains.delete(headerPart));
+      checking.checked.catch(() => chains.get(id) === checking && chains.delete(id));
       if (chains.size >= CHAINS_KEPT) chains.delete(chains.keys().next().value ?? "");
       chain = checking;
     }
-    chains.set(headerPart, chain);
+    chains.set(id, chain);
     return chain;
   };
 
-  const verifyKind = async (signed: string, kind: Kind): Promise<Record<string, unknown>> => {
+  const verifyKind = async (
+    signed: unknown,
+    expected: Kind | undefined,
+  ): Promise<Record<string, unknown>> => {
+    if (typeof signed === "string" && signed.length > MOST_SIGNED) {
+      throw fail(
+        "SIGNED_DATA_TOO_LARGE",
+        `the signed data is ${signed.length} characters, more than any Apple signs ` +
+          `(${MOST_SIGNED}): refused unread`,
+      );
+    }
     const [headerPart, payloadPart, signaturePart] = splitCompact(signed);
-    const expected = settings.environment;
-    let payload: Record<string, unknown>;
-    if (expected !== undefined && UNSIGNED.includes(expected)) {
-      // Xcode and local testing: nothing signed by Apple to check (allowed explicitly in settle).
-      payload = readPayload(payloadPart);
-    } else {
-      const chain = chainFor(headerPart);
-      payload = readPayload(payloadPart);
+    const payload = readPayload(payloadPart);
+    // Apple's order: the payload's shape first, then the chain, the signature, the app.
+    const kind = expected ?? KINDS.find((candidate) => isKind(payload, candidate));
+    if (!kind || !isKind(payload, kind)) {
+      throw fail(
+        "UNEXPECTED_PAYLOAD_KIND",
+        `the payload is not ${kind?.name ?? "any kind Apple documents"}` +
+          (kind ? ` (it has no ${kind.marks.join(" and ").replace("#", "")})` : "") +
+          ": call the verify method for the kind you hold",
+      );
+    }
+    const time = signedTime(payload, kind);
+    if (!UNSIGNED.includes(settings.environment)) {
+      // Xcode and local testing data is not signed by Apple: nothing to check (allowed
+      // explicitly in settle); the identity checks below still apply.
+      const x5c = readHeader(headerPart);
+      if (x5c.some((certificate) => certificate.length > MOST_CERTIFICATE_TEXT)) {
+        throw fail(
+          "CERTIFICATE_TOO_LARGE",
+          `a certificate in x5c is longer than any Apple issues (${MOST_CERTIFICATE} bytes)`,
+        );
+      }
       const signature = readSignature(signaturePart);
-      const time = effectiveTime(settings.effectiveDate, payload, kind);
-      checkValidity(await chain, time);
-      const valid =
+      const { leafKey, checked } = chainFor(x5c);
+      // The payload's verify starts with the leaf's key, beside the chain's own checks; its
+      // answer counts only once the chain has passed them.
+      const verifying =
         signature.length === 64 &&
-        (await subtle().verify(
-          { name: "ECDSA", hash: "SHA-256" },
-          (await chain).key,
-          signature,
-          signingInput(headerPart, payloadPart),
-        ));
+        leafKey
+          .then((key) =>
+            subtle().verify(
+              { name: "ECDSA", hash: "SHA-256" },
+              key,
+              signature,
+              signingInput(headerPart, payloadPart),
+            ),
+          )
+          // Observed at once, so that it never rejects unhandled when the chain fails first.
+          .catch(() => false);
+      const chain = await checked;
+      const { effectiveDate } = settings;
+      checkValidity(
+        chain,
+        effectiveDate instanceof Date
+          ? effectiveDate.getTime()
+          : effectiveDate === "now"
+            ? Date.now()
+            : (time ?? Date.now()),
+      );
+      const valid = await verifying;
       if (!valid) {
         throw fail(
           "SIGNATURE_INVALID",
@@ -334,48 +500,49 @@ export const createAppleVerifier = (options?: AppleVerifierOptions): AppleVerifi
         );
       }
     }
-    const found = appFields(payload);
-    if (kind.bundleId && settings.bundleId !== undefined && found.bundleId !== settings.bundleId) {
-      throw fail(
-        "UNEXPECTED_BUNDLE_ID",
-        `the payload is for bundle ID ${describeField(found.bundleId)}, not ${settings.bundleId}`,
-      );
-    }
-    if (
-      kind.appAppleId &&
-      settings.appAppleId !== undefined &&
-      found.environment === "Production" &&
-      found.appAppleId !== settings.appAppleId
-    ) {
-      throw fail(
-        "UNEXPECTED_APP_APPLE_ID",
-        `the payload is for app Apple ID ${describeField(found.appAppleId)}, ` +
-          `not ${settings.appAppleId}`,
-      );
-    }
-    if (
-      (expected !== undefined && found.environment !== expected) ||
-      (expected === undefined &&
-        typeof found.environment === "string" &&
-        UNSIGNED.includes(found.environment))
-    ) {
-      throw fail(
-        "UNEXPECTED_ENVIRONMENT",
-        `the payload is from environment ${describeField(found.environment)}, ` +
-          `not ${expected ?? "the App Store"}`,
-      );
-    }
+    checkIdentity(kind.identity(payload), kind, settings);
     return payload;
   };
 
   return {
-    verify: (signed) => verifyKind(signed, ANY),
+    verify: (signed) => verifyKind(signed, undefined),
     verifyNotification: (signed) => verifyKind(signed, NOTIFICATION),
     verifyTransaction: (signed) => verifyKind(signed, TRANSACTION),
     verifyRenewalInfo: (signed) => verifyKind(signed, RENEWAL_INFO),
     verifyAppTransaction: (signed) => verifyKind(signed, APP_TRANSACTION),
     verifyRealtimeRequest: (signed) => verifyKind(signed, REALTIME_REQUEST),
   };
+};
+
+/**
+ * The identity checks of Apple's `SignedDataVerifier`, in its order: the bundle ID (where the
+ * kind has one), the app Apple ID when the verifier is for Production, then the environment.
+ */
+const checkIdentity = (found: Identity, kind: Kind, settings: Settings): void => {
+  if (kind.bundleId && settings.bundleId !== undefined && found.bundleId !== settings.bundleId) {
+    throw fail(
+      "UNEXPECTED_BUNDLE_ID",
+      `the payload is for bundle ID ${describeField(found.bundleId)}, not ${settings.bundleId}`,
+    );
+  }
+  if (
+    kind.appAppleId &&
+    settings.environment === "Production" &&
+    found.appAppleId !== settings.appAppleId
+  ) {
+    throw fail(
+      "UNEXPECTED_APP_APPLE_ID",
+      `the payload is for app Apple ID ${describeField(found.appAppleId)}, ` +
+        `not ${settings.appAppleId}`,
+    );
+  }
+  if (found.environment !== settings.environment) {
+    throw fail(
+      "UNEXPECTED_ENVIRONMENT",
+      `the payload is from environment ${describeField(found.environment)}, ` +
+        `not ${settings.environment}`,
+    );
+  }
 };
 
 /** A payload field for a message: short strings and numbers shown (they are IDs, not secrets). */
@@ -385,7 +552,8 @@ const describeField = (value: unknown): string =>
     : summarize(value);
 
 // One-shot forms: a fresh verifier each call (no chain kept), for a script or a rare payload.
-// Options errors reject, like every other failure.
+// Options errors reject, like every other failure. Renewal info and real-time requests carry no
+// bundle ID, so their one-shot forms do not need one.
 
 /**
  * Verifies any of Apple's signed data with a fresh verifier (see {@link createAppleVerifier} for
@@ -402,7 +570,7 @@ const describeField = (value: unknown): string =>
  */
 export const verifyAppleSignedData = async (
   signed: string,
-  options?: AppleVerifierOptions,
+  options: AppleVerifierOptions,
 ): Promise<AppleSignedPayload> => createAppleVerifier(options).verify(signed);
 
 /**
@@ -419,7 +587,7 @@ export const verifyAppleSignedData = async (
  */
 export const verifyNotification = async (
   signedPayload: string,
-  options?: AppleVerifierOptions,
+  options: AppleVerifierOptions,
 ): Promise<AppleNotification> => createAppleVerifier(options).verifyNotification(signedPayload);
 
 /**
@@ -436,7 +604,7 @@ export const verifyNotification = async (
  */
 export const verifyTransaction = async (
   signedTransactionInfo: string,
-  options?: AppleVerifierOptions,
+  options: AppleVerifierOptions,
 ): Promise<AppleTransaction> =>
   createAppleVerifier(options).verifyTransaction(signedTransactionInfo);
 
@@ -451,8 +619,9 @@ export const verifyTransaction = async (
  */
 export const verifyRenewalInfo = async (
   signedRenewalInfo: string,
-  options?: AppleVerifierOptions,
-): Promise<AppleRenewalInfo> => createAppleVerifier(options).verifyRenewalInfo(signedRenewalInfo);
+  options: WithoutBundleId<AppleVerifierOptions>,
+): Promise<AppleRenewalInfo> =>
+  verifierOf(settle(options, false)).verifyRenewalInfo(signedRenewalInfo);
 
 /**
  * Verifies a `signedAppTransactionInfo` with a fresh verifier.
@@ -468,7 +637,7 @@ export const verifyRenewalInfo = async (
  */
 export const verifyAppTransaction = async (
   signedAppTransactionInfo: string,
-  options?: AppleVerifierOptions,
+  options: AppleVerifierOptions,
 ): Promise<AppleAppTransaction> =>
   createAppleVerifier(options).verifyAppTransaction(signedAppTransactionInfo);
 
@@ -483,6 +652,6 @@ export const verifyAppTransaction = async (
  */
 export const verifyRealtimeRequest = async (
   signedPayload: string,
-  options?: AppleVerifierOptions,
+  options: WithoutBundleId<AppleVerifierOptions>,
 ): Promise<AppleRealtimeRequest> =>
-  createAppleVerifier(options).verifyRealtimeRequest(signedPayload);
+  verifierOf(settle(options, false)).verifyRealtimeRequest(signedPayload);

@@ -1,6 +1,8 @@
 // x509: the fields of an X.509 v3 certificate (RFC 5280) that checking Apple's chain needs, read
 // with the strict DER reader. Anything a certificate of Apple's chain never holds is refused
 // rather than skipped: a version other than v3, unknown critical extensions, a repeated extension.
+// A trusted root is a trust anchor, a name and a key (RFC 5280 6.1.1): it may also be a v1
+// certificate, as test roots often are.
 
 import {
   type DerElement,
@@ -49,6 +51,9 @@ const CURVES: Record<string, { name: "P-256" | "P-384"; size: number }> = {
 
 const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
 
+/** Extensions read per certificate at most: Apple's carry about ten. */
+const MOST_EXTENSIONS = 32;
+
 /** keyUsage bits (the first byte of the BIT STRING, most significant bit first). */
 export const KEY_USAGE = { digitalSignature: 0x80, keyCertSign: 0x04 } as const;
 
@@ -68,8 +73,11 @@ export interface Certificate {
   /** Validity, epoch milliseconds, both ends included. */
   readonly notBefore: number;
   readonly notAfter: number;
-  /** The SubjectPublicKeyInfo as encoded (for `importKey("spki")`), and its curve if supported. */
-  readonly spki: Uint8Array<ArrayBuffer>;
+  /**
+   * The public key's uncompressed point (for `importKey("raw")`, which WebCrypto imports about
+   * three times faster than the SPKI around it), and its curve if supported.
+   */
+  readonly point: Uint8Array<ArrayBuffer>;
   readonly curve: { name: "P-256" | "P-384"; size: number } | undefined;
   /** basicConstraints cA. */
   readonly isCA: boolean;
@@ -119,7 +127,7 @@ const algorithm = (
   element: DerElement,
   invalid: () => AscTokenError,
 ): { oid: string; parameter: string | undefined } => {
-  const [oid, parameter, ...rest] = readDer(element.contents, invalid);
+  const [oid, parameter, ...rest] = readDer(element.contents, invalid, 3);
   if (oid?.tag !== OBJECT_IDENTIFIER || rest.length) throw invalid();
   return {
     oid: oidText(oid.contents),
@@ -141,9 +149,14 @@ const boolean = (contents: Uint8Array, invalid: () => AscTokenError): boolean =>
 
 /**
  * Reads one DER certificate, or throws CHAIN_INVALID naming `role` ("leaf", "intermediate", ...).
- * Parsing says nothing about trust: signatures, names and dates are checked in chain.ts.
+ * An `anchor` (a trusted root) may be X.509 v1. Parsing says nothing about trust: signatures,
+ * names and dates are checked in chain.ts.
  */
-export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Certificate => {
+export const parseCertificate = (
+  der: Uint8Array<ArrayBuffer>,
+  role: string,
+  anchor = false,
+): Certificate => {
   const invalid = () => fail("CHAIN_INVALID", `the ${role} certificate in x5c is not DER X.509 v3`);
   const [certificate] = readFields(der, invalid, [SEQUENCE]);
   const [tbsElement, signatureAlgorithm, signatureElement] = readFields(
@@ -153,9 +166,9 @@ export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Ce
   );
   const signature = bitString(signatureElement, invalid);
 
-  const [version, , innerAlgorithm, issuer, validity, subject, spkiElement, , , extensions] =
+  const [version, , innerAlgorithm, issuer, validity, subject, spkiElement, id1, id2, extensions] =
     readFields(tbsElement.contents, invalid, [
-      contextTag(0), // [0] EXPLICIT version
+      optional(contextTag(0)), // [0] EXPLICIT version, left out for v1
       INTEGER, // serialNumber
       SEQUENCE, // signature (the algorithm)
       SEQUENCE, // issuer
@@ -166,13 +179,17 @@ export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Ce
       optional(contextTag(2, false)), // subjectUniqueID
       optional(contextTag(3)), // [3] EXPLICIT extensions
     ]);
-  // v3 (INTEGER 2), the only version with extensions.
-  const [versionNumber] = readFields(version.contents, invalid, [INTEGER]);
-  if (versionNumber.contents.length !== 1 || versionNumber.contents[0] !== 2) throw invalid();
+  // v3 (INTEGER 2), the only version with extensions; DER leaves out v1, the default.
+  if (version) {
+    const [versionNumber] = readFields(version.contents, invalid, [INTEGER]);
+    if (versionNumber.contents.length !== 1 || versionNumber.contents[0] !== 2) throw invalid();
+  } else if (!anchor || id1 || id2 || extensions) {
+    throw invalid();
+  }
   // The algorithm inside the signed part must be the one outside it (RFC 5280 4.1.1.2).
   if (!sameBytes(innerAlgorithm.contents, signatureAlgorithm.contents)) throw invalid();
   const signatureOid = algorithm(signatureAlgorithm, invalid).oid;
-  const times = readDer(validity.contents, invalid).map((element) =>
+  const times = readDer(validity.contents, invalid, 3).map((element) =>
     element.tag === UTC_TIME || element.tag === GENERALIZED_TIME
       ? parseTime(element.tag, element.contents)
       : undefined,
@@ -181,13 +198,15 @@ export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Ce
   if (times.length !== 2 || notBefore === undefined || notAfter === undefined) throw invalid();
   const [keyAlgorithm, keyBits] = readFields(spkiElement.contents, invalid, [SEQUENCE, BIT_STRING]);
   const key = algorithm(keyAlgorithm, invalid);
-  bitString(keyBits, invalid);
+  const point = bitString(keyBits, invalid).slice();
 
   const seen = new Set<string>();
   let isCA = false;
   let keyUsage: number | undefined;
   const list = extensions ? readFields(extensions.contents, invalid, [SEQUENCE])[0] : undefined;
-  for (const extension of list ? readDer(list.contents, invalid) : []) {
+  const all = list ? readDer(list.contents, invalid, MOST_EXTENSIONS + 1) : [];
+  if (all.length > MOST_EXTENSIONS) throw invalid();
+  for (const extension of all) {
     if (extension.tag !== SEQUENCE) throw invalid();
     const [oidElement, critical, value] = readFields(extension.contents, invalid, [
       OBJECT_IDENTIFIER,
@@ -226,7 +245,7 @@ export const parseCertificate = (der: Uint8Array<ArrayBuffer>, role: string): Ce
     subject: subject.contents,
     notBefore,
     notAfter,
-    spki: encodeDer(SEQUENCE, spkiElement.contents),
+    point,
     curve:
       key.oid === EC_PUBLIC_KEY && key.parameter !== undefined ? CURVES[key.parameter] : undefined,
     isCA,

@@ -3,7 +3,7 @@
 // APIs: only the library handed in, `crypto.subtle` (to import a CryptoKey) and `atob`.
 //
 // It exercises the public API only (createAscToken, importAppleKey, isAscTokenError, AscTokenError,
-// createAppleVerifier)
+// createAppleVerifier, and asc-token/testing's createAppleTestKit)
 // on key data generated in Node (test/runtimes/fixtures.mjs) and passed in as plain strings. It
 // reports what it saw; the tokens go back to Node, which verifies them with node:crypto and checks
 // their claims against TOKEN_CASES (test/runtimes/grade.mjs): a runtime never grades its own tokens.
@@ -119,6 +119,45 @@ export const VERIFY_CASES = [
 ];
 
 /**
+ * Sign in with Apple, fetch-based parts included, with no network: `signed` names a token (or a
+ * notification body) of `fixtures.siwa.signed` (signed in Node, test/runtimes/siwa-fixtures.mjs),
+ * verified with the key set handed over by an injected `fetch` (`keys: "fetch"`), pinned
+ * (`"pinned"`), or answered as garbage or 503; `oauth` calls a token endpoint through an injected
+ * `fetch` that checks Apple's URL and form fields exactly. `code` is the error expected.
+ */
+export const SIWA_CASES = [
+  { name: "identity token, key set fetched", signed: "idToken", keys: "fetch" },
+  { name: "identity token, key set pinned", signed: "idToken", keys: "pinned" },
+  { name: "notification, events parsed", signed: "notification", keys: "fetch" },
+  {
+    name: "tampered identity token",
+    signed: "tampered",
+    keys: "fetch",
+    code: "SIWA_SIGNATURE_INVALID",
+  },
+  {
+    name: "HS256 with the modulus as secret",
+    signed: "hs256",
+    keys: "fetch",
+    code: "SIWA_TOKEN_HEADER_INVALID",
+  },
+  { name: "kid not in the set", signed: "unknownKid", keys: "pinned", code: "SIWA_KEY_NOT_FOUND" },
+  { name: "expired", signed: "expired", keys: "pinned", code: "SIWA_TOKEN_EXPIRED" },
+  {
+    name: "another app's token",
+    signed: "otherAudience",
+    keys: "pinned",
+    code: "SIWA_AUDIENCE_MISMATCH",
+  },
+  { name: "key set garbage", signed: "idToken", keys: "garbage", code: "SIWA_KEYS_MALFORMED" },
+  { name: "key set down", signed: "idToken", keys: "down", code: "SIWA_KEYS_UNAVAILABLE" },
+  { name: "code exchange posts Apple's form", oauth: "exchange" },
+  { name: "refresh posts Apple's form", oauth: "refresh" },
+  { name: "revoke posts Apple's form", oauth: "revoke" },
+  { name: "invalid_grant", oauth: "exchange", error: "invalid_grant", code: "SIWA_INVALID_GRANT" },
+];
+
+/**
  * Apple's OAuth services (Apple Business/School Manager, Apple Ads) through an injected `fetch`
  * that plays Apple's token endpoint in the runtime itself: the exact form, the client assertion or
  * secret verified with crypto.subtle, caching, and Apple's refusals as codes.
@@ -140,6 +179,8 @@ export const OAUTH_CASES = [
 export const OTHER_CHECKS = [
   "public API exports",
   "importAppleKey returns a non-extractable private key",
+  "test kit: a notification it signs verifies with the kit's root",
+  "test kit: what it signs is refused under Apple's root",
 ];
 
 /** Every result name a complete run reports, in order. */
@@ -148,6 +189,7 @@ export const RESULT_NAMES = [
   ...TOKEN_CASES.map((c) => `token: ${c.name}`),
   ...REJECT_CASES.map((c) => `reject: ${c.name}`),
   ...VERIFY_CASES.map((c) => `verify: ${c.name}`),
+  ...SIWA_CASES.map((c) => `siwa: ${c.name}`),
   ...OAUTH_CASES.map((c) => `oauth: ${c.name}`),
 ];
 
@@ -292,12 +334,13 @@ const expect = (condition, message) => {
 };
 
 /**
- * Runs every case against `lib` (the library module as the runtime loaded it) with `fixtures`
- * (plain data from test/runtimes/fixtures.mjs). Never throws: each failure is a result.
+ * Runs every case against `lib` (the library module as the runtime loaded it) and `testing` (the
+ * asc-token/testing module, loaded the same way) with `fixtures` (plain data from
+ * test/runtimes/fixtures.mjs). Never throws: each failure is a result.
  * @returns {Promise<{ results: { name: string, ok: boolean, error?: string, code?: string }[],
  *   tokens: { name: string, token: string }[] }>}
  */
-export async function run(lib, fixtures) {
+export async function run(lib, fixtures, testing) {
   const results = [];
   const tokens = [];
   const fixedNow = new Date(fixtures.now);
@@ -321,6 +364,48 @@ export async function run(lib, fixtures) {
       key.usages.length === 1 && key.usages[0] === "sign",
       `usages are ${key.usages.join(",")}, not sign`,
     );
+  });
+
+  // The test kit makes its PKI here, with this runtime's WebCrypto, and this runtime's verifier
+  // checks what it signs.
+  const bundleId = "com.example.kit";
+  let kitSigned;
+  await check(results, OTHER_CHECKS[2], async () => {
+    expect(typeof testing?.createAppleTestKit === "function", "asc-token/testing is not loaded");
+    const kit = await testing.createAppleTestKit({ bundleId, environment: "Sandbox" });
+    const verifier = lib.createAppleVerifier({
+      bundleId,
+      environment: "Sandbox",
+      rootCertificates: [kit.rootCertificatePem],
+    });
+    kitSigned = await kit.signNotification({
+      notification: { notificationType: "DID_RENEW", subtype: undefined },
+      transaction: { transactionReason: "RENEWAL" },
+    });
+    const { notificationType, data } = await verifier.verifyNotification(kitSigned);
+    expect(notificationType === "DID_RENEW", `notificationType ${String(notificationType)}`);
+    const transaction = await verifier.verifyTransaction(data.signedTransactionInfo);
+    const renewalInfo = await verifier.verifyRenewalInfo(data.signedRenewalInfo);
+    expect(
+      transaction.transactionReason === "RENEWAL" &&
+        transaction.bundleId === bundleId &&
+        renewalInfo.originalTransactionId === transaction.originalTransactionId,
+      "the transaction or renewal info is not the one signed",
+    );
+  });
+  await check(results, OTHER_CHECKS[3], async () => {
+    expect(kitSigned !== undefined, "the kit signed nothing");
+    let error;
+    try {
+      await lib
+        .createAppleVerifier({ bundleId, environment: "Sandbox" })
+        .verifyNotification(kitSigned);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(lib.isAscTokenError(error), `not refused with an AscTokenError: ${String(error)}`);
+    expect(/^CHAIN_/.test(error.code), `code ${String(error.code)}, expected a CHAIN_ code`);
+    return { code: error.code };
   });
 
   for (const testCase of TOKEN_CASES) {
@@ -381,7 +466,7 @@ export async function run(lib, fixtures) {
       bundleId: fixtures.verify.bundleId,
       environment: "Sandbox",
     }),
-    apple: lib.createAppleVerifier({ bundleId: fixtures.verify.bundleId }),
+    apple: lib.createAppleVerifier({ bundleId: fixtures.verify.bundleId, environment: "Sandbox" }),
   };
   for (const testCase of VERIFY_CASES) {
     await check(results, `verify: ${testCase.name}`, async () => {
@@ -412,8 +497,127 @@ export async function run(lib, fixtures) {
       return { code: error.code };
     });
   }
+  await runSiwa(lib, fixtures.siwa, results);
   for (const testCase of OAUTH_CASES) {
     await check(results, `oauth: ${testCase.name}`, () => oauthCase(lib, fixtures, testCase));
   }
   return { results, tokens };
+}
+
+/** A JSON text of `value` with its top-level names sorted, to compare objects in any order. */
+const sorted = (value) => JSON.stringify(value, Object.keys(value).sort());
+
+/** What each oauth case sends, and the form Apple must receive, field by field, in order. */
+const OAUTH = {
+  exchange: {
+    url: "https://appleid.apple.com/auth/token",
+    call: (lib, client) =>
+      lib.exchangeSignInWithAppleCode({
+        ...client,
+        code: "c0.0.code",
+        redirectUri: "https://example.com/cb",
+      }),
+    form: "client_id=com.example.web&client_secret=secret.jwt&code=c0.0.code&grant_type=authorization_code&redirect_uri=https%3A%2F%2Fexample.com%2Fcb",
+  },
+  refresh: {
+    url: "https://appleid.apple.com/auth/token",
+    call: (lib, client) =>
+      lib.refreshSignInWithAppleToken({ ...client, refreshToken: "r0.0.refresh" }),
+    form: "client_id=com.example.web&client_secret=secret.jwt&grant_type=refresh_token&refresh_token=r0.0.refresh",
+  },
+  revoke: {
+    url: "https://appleid.apple.com/auth/revoke",
+    call: (lib, client) =>
+      lib.revokeSignInWithAppleToken({
+        ...client,
+        token: "r0.0.refresh",
+        tokenTypeHint: "refresh_token",
+      }),
+    form: "client_id=com.example.web&client_secret=secret.jwt&token=r0.0.refresh&token_type_hint=refresh_token",
+  },
+};
+
+async function runSiwa(lib, siwa, results) {
+  const now = Date.UTC(2026, 0, 1, 0, 0, 0, 250);
+  const answers = {
+    fetch: () => new globalThis.Response(JSON.stringify(siwa.jwks)),
+    garbage: () => new globalThis.Response("<html>"),
+    down: () => new globalThis.Response("", { status: 503 }),
+  };
+  for (const testCase of SIWA_CASES) {
+    await check(results, `siwa: ${testCase.name}`, async () => {
+      let error;
+      let value;
+      try {
+        if (testCase.oauth) {
+          const spec = OAUTH[testCase.oauth];
+          const fetchImpl = async (input, init) => {
+            expect(String(input) === spec.url, `posted to ${String(input)}`);
+            expect(init.method === "POST", "not a POST");
+            expect(
+              new globalThis.Headers(init.headers).get("content-type") ===
+                "application/x-www-form-urlencoded",
+              "not form-encoded",
+            );
+            expect(init.body === spec.form, `sent the form ${String(init.body)}`);
+            if (testCase.error) {
+              return new globalThis.Response(JSON.stringify({ error: testCase.error }), {
+                status: 400,
+              });
+            }
+            return new globalThis.Response(
+              testCase.oauth === "revoke"
+                ? ""
+                : JSON.stringify({ access_token: "a", token_type: "Bearer", expires_in: 3600 }),
+            );
+          };
+          const client = {
+            clientId: "com.example.web",
+            clientSecret: () => "secret.jwt",
+            fetchImpl,
+          };
+          value = await spec.call(lib, client);
+          if (!testCase.code) {
+            expect(
+              testCase.oauth === "revoke" ? value === undefined : value.access_token === "a",
+              `resolved to ${JSON.stringify(value)}`,
+            );
+          }
+        } else {
+          const verifier = lib.createSignInWithAppleVerifier({
+            clientId: siwa.clientId,
+            now: () => now,
+            ...(testCase.keys === "pinned"
+              ? { keys: siwa.jwks }
+              : { fetchImpl: () => Promise.resolve(answers[testCase.keys]()) }),
+          });
+          const signed = siwa.signed[testCase.signed];
+          value =
+            testCase.signed === "notification"
+              ? await verifier.verifyNotification(signed)
+              : await verifier.verifyIdToken(signed, { nonce: "n-0123" });
+          if (!testCase.code) {
+            const expected = siwa.expected[testCase.signed];
+            expect(sorted(value) === sorted(expected), `got ${JSON.stringify(value)}`);
+            if (testCase.signed === "notification") {
+              expect(sorted(value.events) === sorted(expected.events), "events not parsed");
+            }
+          }
+        }
+      } catch (caught) {
+        error = caught;
+      }
+      if (!testCase.code) {
+        expect(error === undefined, `refused: ${String(error?.code ?? error?.message ?? error)}`);
+        return {};
+      }
+      expect(error !== undefined, "was accepted");
+      expect(
+        lib.isAscTokenError(error),
+        `threw something other than an AscTokenError: ${String(error)}`,
+      );
+      expect(error.code === testCase.code, `code ${String(error.code)}, expected ${testCase.code}`);
+      return { code: error.code };
+    });
+  }
 }

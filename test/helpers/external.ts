@@ -1,13 +1,16 @@
 // Verifiers from outside JavaScript: the openssl command line and Python's PyJWT (Debian's
-// python3-jwt, run with /usr/bin/python3). A missing tool fails the test that needs it, with
-// the command that installs it; .ci/run installs both on a fresh machine.
+// python3-jwt, run with the first Python 3 that has it). A missing openssl fails the test that needs it, with
+// the command that installs it; a missing PyJWT skips its tests (test/helpers/tools.mjs) but
+// under CI=true; .ci/run installs both on a fresh machine.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { p1363ToDer } from "./der-signature.js";
+import { TOOLS, python3 } from "./tools.mjs";
 
-export const PYTHON = "/usr/bin/python3";
+/** The Python that has PyJWT (which may not be the first python3 on PATH), else python3. */
+export const PYTHON = TOOLS.pyjwt?.find(process.env) ?? python3() ?? "python3";
 const INSTALL =
   "apt-get install -y --no-install-recommends openssl python3-jwt python3-cryptography";
 
@@ -15,7 +18,7 @@ const INSTALL =
 export const missingTool = (tool: "openssl" | "pyjwt"): string | undefined => {
   const [command, args] =
     tool === "openssl" ? ["openssl", ["version"]] : [PYTHON, ["-c", "import jwt, cryptography"]];
-  if (tool === "pyjwt" && !existsSync(PYTHON)) return `${PYTHON} is missing: ${INSTALL}`;
+  if (tool === "pyjwt" && python3() === undefined) return `python3 is missing: ${INSTALL}`;
   const run = spawnSync(command, args, { encoding: "utf8" });
   return run.status === 0
     ? undefined

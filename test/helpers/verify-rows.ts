@@ -10,6 +10,7 @@ const pki = (): Pki => (made ??= makePki());
 
 const payload = (data: Record<string, unknown> = {}, signedDate = Date.now()) => ({
   notificationType: "TEST",
+  notificationUUID: "9ad56bd2-0bc6-42e0-af24-fd996d87a1e6",
   signedDate,
   data: { bundleId: "com.example.app", environment: "Sandbox", appAppleId: 1, ...data },
 });
@@ -29,21 +30,37 @@ const row = (
   target: "verifyNotification",
   name,
   code,
-  call: () => verifyNotification(signed(pki()) as string, { ...options(), ...extra }),
+  call: () =>
+    verifyNotification(signed(pki()) as string, { ...options(), ...extra } as AppleVerifierOptions),
 });
 
 export const verifyRows = [
   row("not a string", "SIGNED_DATA_MALFORMED", () => 42),
   row("1 MB of dots and letters", "SIGNED_DATA_MALFORMED", () => "a.".repeat(512 * 1024)),
-  row("1 MB header", "SIGNED_DATA_MALFORMED", () => `${"a".repeat(1024 * 1024)}.e30.AA`),
+  row("1 MB header", "SIGNED_DATA_TOO_LARGE", () => `${"a".repeat(1024 * 1024)}.e30.AA`),
+  row("a 9 KiB certificate in x5c", "CERTIFICATE_TOO_LARGE", (p) =>
+    signJws(payload(), p.keys.leaf.privateKey, [Buffer.alloc(9 * 1024), p.intermediate, p.root]),
+  ),
+  row("a transaction given to verifyNotification", "UNEXPECTED_PAYLOAD_KIND", (p) =>
+    signJws(
+      { transactionId: "1", originalTransactionId: "1", bundleId: "com.example.app" },
+      p.keys.leaf.privateKey,
+      chain(p),
+    ),
+  ),
   row("alg none", "SIGNED_DATA_HEADER_INVALID", (p) =>
     signJws(payload(), p.keys.leaf.privateKey, [], { header: { alg: "none" } }),
   ),
-  row("another root", "CHAIN_UNTRUSTED_ROOT", (p) => {
+  row("an intermediate under another root", "CHAIN_UNTRUSTED_ROOT", (p) => {
     const other = ecKeys("P-384");
+    const issuer = { name: "Other Root", keys: other };
+    const intermediate = certificate("Test WWDR CA", p.keys.intermediate, {
+      ...p.intermediateOptions,
+      issuer,
+    });
     return signJws(payload(), p.keys.leaf.privateKey, [
       p.leaf,
-      p.intermediate,
+      intermediate,
       certificate("Other Root", other, { ca: true, keyUsage: 0x06 }),
     ]);
   }),
@@ -55,10 +72,10 @@ export const verifyRows = [
     ),
   ),
   row("signed after the leaf expired", "CERTIFICATE_EXPIRED", (p) =>
-    signJws(payload({}, p.notAfter + 1000), p.keys.leaf.privateKey, chain(p)),
+    signJws(payload({}, p.notAfter + 120_000), p.keys.leaf.privateKey, chain(p)),
   ),
   row("signed before the leaf was valid", "CERTIFICATE_NOT_YET_VALID", (p) =>
-    signJws(payload({}, p.notBefore - 1000), p.keys.leaf.privateKey, chain(p)),
+    signJws(payload({}, p.notBefore - 120_000), p.keys.leaf.privateKey, chain(p)),
   ),
   row("signed by another key", "SIGNATURE_INVALID", (p) =>
     signJws(payload(), ecKeys("P-256").privateKey, chain(p)),

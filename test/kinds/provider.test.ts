@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   createApnsToken,
   createAppStoreServerToken,
+  createInAppSignature,
+  createPromotionalOfferSignature,
   createMusicKitToken,
   createTokenProvider,
 } from "../../src/index.js";
@@ -36,14 +38,54 @@ describe("createTokenProvider over Apple's other token kinds", () => {
     expect(sign).toHaveBeenCalledTimes(2);
   });
 
-  it("APNs without maxAge: rejects with INVALID_MAX_AGE instead of caching forever", async () => {
-    const provider = createTokenProvider(createApnsToken, {
+  it("APNs without maxAge: the kind's 3000 s, and its hour and 20 minutes bound maxAge", async () => {
+    const options = { keyId, teamId, privateKey: key().applePem, now: () => NOW };
+    const info = await createTokenProvider(createApnsToken, options).getTokenInfo();
+    expect(info.expiresAt - info.issuedAt).toBe(3000);
+    expect(() => createTokenProvider(createApnsToken, { ...options, maxAge: 3601 })).toThrow(
+      expect.objectContaining({ code: "INVALID_MAX_AGE" }) as Error,
+    );
+    expect(() => createTokenProvider(createApnsToken, { ...options, maxAge: 1500 })).toThrow(
+      expect.objectContaining({ code: "INVALID_MAX_AGE" }) as Error,
+    );
+  });
+
+  it.each([
+    ["createInAppSignature", createInAppSignature, /nonce Apple accepts once/],
+    [
+      "createPromotionalOfferSignature",
+      createPromotionalOfferSignature,
+      /nonce Apple accepts once/,
+    ],
+  ] as const)("refuses %s at construction: a single-use kind", (_, mint, why) => {
+    const attempt = () =>
+      createTokenProvider(
+        mint as never,
+        {
+          keyId,
+          issuerId,
+          bundleId,
+          audience: "promotional-offer",
+          privateKey: key().applePem,
+        } as never,
+      );
+    expect(attempt).toThrow(expect.objectContaining({ code: "INVALID_OPTIONS" }) as Error);
+    expect(attempt).toThrow(why);
+    expect(attempt).not.toThrow(/maxAge/);
+  });
+
+  it("an App Store Server provider whose refreshBefore eats the lifetime: no longer lifetime suggested", async () => {
+    const provider = createTokenProvider(createAppStoreServerToken, {
       keyId,
-      teamId,
+      issuerId,
+      bundleId,
       privateKey: key().applePem,
       now: () => NOW,
     });
-    await expect(provider.getToken()).rejects.toMatchObject({ code: "INVALID_MAX_AGE" });
+    const error = await provider.getToken().catch((e: unknown) => e as Error);
+    expect(error).toMatchObject({ code: "INVALID_REFRESH_BEFORE" });
+    expect((error as Error).message).toMatch(/keep refreshBefore below 240/);
+    expect((error as Error).message).not.toMatch(/lifetime|expiresIn|maxAge/);
   });
 
   it("App Store Server and MusicKit tokens expire at their exp", async () => {

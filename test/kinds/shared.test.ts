@@ -19,42 +19,42 @@ type Mint = (options: Record<string, unknown>) => Promise<string>;
 /** Any kind, callable with untyped options (the tests pass wrong types on purpose). */
 const loose = (create: (options: never) => Promise<string>): Mint => create as Mint;
 
-/** Each kind with the options it needs besides keyId, privateKey and now. */
-const kinds: [string, Mint, Record<string, unknown>][] = [
-  ["createAppStoreServerToken", loose(api.createAppStoreServerToken), { issuerId, bundleId }],
-  [
-    "createInAppSignature",
-    loose(api.createInAppSignature),
-    {
-      issuerId,
-      bundleId,
-      audience: "promotional-offer",
-      claims: { productId: "p", offerIdentifier: "o" },
-    },
-  ],
-  ["createApnsToken", loose(api.createApnsToken), { teamId }],
-  [
-    "createSignInWithAppleSecret",
-    loose(api.createSignInWithAppleSecret),
-    { teamId, clientId: "com.example.web" },
-  ],
-  [
-    "createMusicKitToken",
-    loose(api.createMusicKitToken),
-    { teamId, origin: ["https://example.com"] },
-  ],
-  [
-    "createWeatherKitToken",
-    loose(api.createWeatherKitToken),
-    { teamId, serviceId: "com.example.weather" },
-  ],
-  [
-    "createMapKitToken",
-    loose(api.createMapKitToken),
-    { teamId, scope: ["mapkit_js"], origin: "*.example.com" },
-  ],
-  ["createDeviceCheckToken", loose(api.createDeviceCheckToken), { teamId }],
-];
+/** The options each kind needs besides keyId, privateKey and now, by its name. */
+const samples: Record<string, Record<string, unknown>> = {
+  "app-store-connect": { issuerId },
+  "app-store-server": { issuerId, bundleId },
+  "in-app": {
+    issuerId,
+    bundleId,
+    audience: "promotional-offer",
+    claims: { productId: "p", offerIdentifier: "o" },
+  },
+  apns: { teamId },
+  devicecheck: { teamId },
+  "sign-in-with-apple": { teamId, clientId: "com.example.web" },
+  musickit: { teamId, origin: ["https://example.com"] },
+  weatherkit: { teamId, serviceId: "com.example.weather" },
+  mapkit: { teamId, scope: ["mapkit_js"], origin: "*.example.com" },
+};
+
+/** Every kind of TOKEN_KINDS, its mint function (by its `create` name) and its sample options. */
+const kinds: [string, Mint, Record<string, unknown>][] = api.TOKEN_KINDS.map((kind) => [
+  kind.create,
+  loose((api as unknown as Record<string, (options: never) => Promise<string>>)[kind.create]!),
+  samples[kind.name] ?? {},
+]);
+
+it("every kind in TOKEN_KINDS has sample options here and an exported mint function that carries it", () => {
+  for (const kind of api.TOKEN_KINDS) {
+    expect(samples, kind.name).toHaveProperty([kind.name]);
+    expect((api as Record<string, unknown>)[kind.create], kind.create).toHaveProperty("kind", kind);
+    const required = Object.keys(kind.options).filter(
+      (name) => (kind.options as Record<string, boolean>)[name],
+    );
+    for (const name of required) expect(samples[kind.name], name).toHaveProperty([name]);
+  }
+  expect(new Set(api.TOKEN_KINDS.map((kind) => kind.name)).size).toBe(api.TOKEN_KINDS.length);
+});
 
 describe.each(kinds)("%s", (_, mint, required) => {
   const options = (extra: Record<string, unknown> = {}) => ({

@@ -480,6 +480,19 @@ describe("a fleet on one store", () => {
     expect(await ads({ store }).getToken()).toBe("access-1");
   });
 
+  it("a shared token issued up to a minute ahead of this clock (another machine's) is kept", async () => {
+    const store = createMemoryStore(now);
+    const issuedAt = clock / 1000 + 30;
+    const value = JSON.stringify({ token: "shared", issuedAt, expiresAt: issuedAt + 3600 });
+    await store.set(`asc-token:v1:apple-ads:${ADS_CLIENT}:searchadsorg`, value, 3_600_000);
+    const provider = ads({ store });
+    expect(await provider.getToken()).toBe("shared");
+    clock += 10_000;
+    expect(await provider.getToken()).toBe("shared");
+    expect(exchanges).toHaveLength(0);
+    expect(await store.get(`asc-token:v1:apple-ads:${ADS_CLIENT}:searchadsorg`)).toBe(value);
+  });
+
   it("a store that fails: Apple is asked directly and onError told", async () => {
     const errors: string[] = [];
     const broken = {

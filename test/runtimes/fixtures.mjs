@@ -9,6 +9,7 @@ import {
   REAL_EFFECTIVE_DATE,
 } from "../fixtures/apple-certificates.mjs";
 import { certificate, makePki, signJws } from "../helpers/pki.mjs";
+import { siwaFixtures } from "./siwa-fixtures.mjs";
 
 const pem = (label, der) =>
   `-----BEGIN ${label}-----\n${(der.toString("base64").match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----\n`;
@@ -83,6 +84,10 @@ const verifyFixtures = () => {
     ca: true,
     keyUsage: 0x06,
   });
+  const otherIntermediate = certificate("Test WWDR CA", pki.keys.intermediate, {
+    ...pki.intermediateOptions,
+    issuer: { name: "Test Root CA", keys: pki.keys.intermediate },
+  });
   const wrongOidLeaf = certificate("Test Receipt Signing", pki.keys.leaf, {
     ...pki.leafOptions,
     oids: [],
@@ -111,9 +116,12 @@ const verifyFixtures = () => {
       valid,
       valid2: signJws(payloads.valid2, leafKey, chain),
       tampered: `${header}.${Buffer.from(JSON.stringify(notification({ subtype: "X" }))).toString("base64url")}.${signature}`,
-      untrustedRoot: signJws(notification(), leafKey, [pki.leaf, pki.intermediate, otherRoot]),
+      // The intermediate names the test root but is signed by another key: x5c's root is never
+      // read, so the intermediate's signature is what is refused.
+      untrustedRoot: signJws(notification(), leafKey, [pki.leaf, otherIntermediate, otherRoot]),
       wrongOid: signJws(notification(), leafKey, [wrongOidLeaf, pki.intermediate, pki.root]),
-      expired: signJws(notification({ signedDate: pki.notAfter + 1000 }), leafKey, chain),
+      // Past Apple's 60 s of clock skew.
+      expired: signJws(notification({ signedDate: pki.notAfter + 120_000 }), leafKey, chain),
       algNone: signJws(notification(), leafKey, [], {
         header: { alg: "none", x5c: chain.map((c) => c.toString("base64")) },
         signature: Buffer.alloc(0),
@@ -144,6 +152,7 @@ export const makeFixtures = () => {
       team: team.set,
       individual: individual.set,
       verify: verifyFixtures(),
+      siwa: siwaFixtures(Date.UTC(2026, 0, 1, 0, 0, 0, 250)),
       reject: {
         rsa: rsa.privateKey.export({ type: "pkcs8", format: "pem" }),
         p384: p384.privateKey.export({ type: "pkcs8", format: "pem" }),

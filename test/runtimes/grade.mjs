@@ -4,7 +4,13 @@
 // claims Node computes for its case. The runtime's own verdict on a token counts for nothing.
 import { verify } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { REJECT_CASES, RESULT_NAMES, TOKEN_CASES, VERIFY_CASES } from "../conformance/suite.mjs";
+import {
+  REJECT_CASES,
+  RESULT_NAMES,
+  SIWA_CASES,
+  TOKEN_CASES,
+  VERIFY_CASES,
+} from "../conformance/suite.mjs";
 
 /** Apple's documented defaults as the README states them: iat backdated 60 s, exp − iat = 1140 s. */
 const CLOCK_TOLERANCE = 60;
@@ -95,7 +101,8 @@ export const grade = (outcome, fixtures, publicKeys, window) => {
         throw new Error(`${result.error ?? "failed"}${result.code ? ` (${result.code})` : ""}`);
       const reject =
         REJECT_CASES.find((c) => `reject: ${c.name}` === name) ??
-        VERIFY_CASES.find((c) => c.code !== undefined && `verify: ${c.name}` === name);
+        VERIFY_CASES.find((c) => c.code !== undefined && `verify: ${c.name}` === name) ??
+        SIWA_CASES.find((c) => c.code !== undefined && `siwa: ${c.name}` === name);
       if (reject && result.code !== reject.code)
         throw new Error(`code ${String(result.code)}, expected ${reject.code}`);
     }),

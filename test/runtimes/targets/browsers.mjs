@@ -26,6 +26,7 @@ const serve = (ctx) => {
   const files = {
     "/": ["browser.html", "text/html"],
     "/asc-token/index.js": ["node_modules/asc-token/dist/index.js", "text/javascript"],
+    "/asc-token/testing.js": ["node_modules/asc-token/dist/testing.js", "text/javascript"],
     "/suite.mjs": ["suite.mjs", "text/javascript"],
     "/fixtures.json": [ctx.fixturesFile, "application/json"],
   };

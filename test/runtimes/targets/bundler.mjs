@@ -25,7 +25,10 @@ export const targets = [
         /^node:|^(crypto|buffer|fs|util|stream)$/.test(input),
       );
       const libraryInputs = inputs.filter((input) => input.includes("node_modules/asc-token/"));
-      const usesEsmBuild = libraryInputs.length === 1 && libraryInputs[0].endsWith("dist/index.js");
+      const usesEsmBuild =
+        libraryInputs.length === 2 &&
+        libraryInputs.some((input) => input.endsWith("dist/index.js")) &&
+        libraryInputs.some((input) => input.endsWith("dist/testing.js"));
       const code = result.outputFiles[0].text;
       const { runSuite } = await import(
         `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`
@@ -40,7 +43,7 @@ export const targets = [
             ...(nodeBuiltins.length > 0 && { error: nodeBuiltins.join(", ") }),
           },
           {
-            name: "bundle uses the ESM build",
+            name: "bundle uses the ESM builds",
             ok: usesEsmBuild,
             ...(!usesEsmBuild && { error: libraryInputs.join(", ") }),
           },

@@ -6,10 +6,18 @@ import { pathToFileURL } from "node:url";
 import { runJson, runOk } from "../spawn.mjs";
 import { entryCheck } from "./entry.mjs";
 
-const denoRun = (ctx, extraFlags, specifier) =>
+const denoRun = (ctx, extraFlags, specifier, testingSpecifier) =>
   runJson(
     ctx.bin("deno"),
-    ["run", "--no-prompt", ...extraFlags, "deno.mjs", ctx.fixturesFile, specifier],
+    [
+      "run",
+      "--no-prompt",
+      ...extraFlags,
+      "deno.mjs",
+      ctx.fixturesFile,
+      specifier,
+      testingSpecifier,
+    ],
     {
       cwd: ctx.consumer,
       env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
@@ -32,7 +40,12 @@ export const targets = [
   {
     name: "deno-esm",
     run: async (ctx) => {
-      const outcome = await denoRun(ctx, [`--allow-read=${ctx.fixturesFile}`], "asc-token");
+      const outcome = await denoRun(
+        ctx,
+        [`--allow-read=${ctx.fixturesFile}`],
+        "asc-token",
+        "asc-token/testing",
+      );
       return { outcome, extra: [entryCheck(outcome, "dist/index.js")] };
     },
   },
@@ -45,6 +58,7 @@ export const targets = [
         ctx,
         ["--sloppy-imports", `--allow-read=${ctx.fixturesFile},${join(ctx.root, "src")}`],
         source,
+        pathToFileURL(join(ctx.root, "src/testing.ts")).href,
       );
       return { outcome, extra: [entryCheck(outcome, "src/index.ts"), await publishCheck(ctx)] };
     },

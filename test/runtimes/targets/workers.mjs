@@ -28,6 +28,11 @@ export const targets = [
           },
           {
             type: "ESModule",
+            path: join(ctx.consumer, "asc-token-testing.js"),
+            contents: source("node_modules/asc-token/dist/testing.js"),
+          },
+          {
+            type: "ESModule",
             path: join(ctx.consumer, "suite.mjs"),
             contents: source("suite.mjs"),
           },
