@@ -32,9 +32,8 @@ export const hasKeyMaterial = (text: string): boolean => {
   let alnum = 0;
   let slashes = 0;
   let padded = false;
-  // One step past the end, where charAt gives "", closes the last run.
-  for (let i = 0; i <= text.length; i++) {
-    const char = text.charAt(i);
+  // A space after the end closes the last run.
+  for (const char of `${text} `) {
     if (/[A-Za-z0-9]/.test(char)) alnum++;
     else if (char === "/") slashes++;
     else if (char === "+" || char === "=") padded = true;
@@ -98,8 +97,8 @@ export const showValue = (value: unknown): string =>
  */
 export const redactCause = (cause: unknown): Error => {
   const { name, message } = Object(cause) as { name?: unknown; message?: unknown };
-  const error = new Error(quotable(message) ? message : showValue(message));
   // A class name (`ReplyError`) is kept; any other name as a message would be.
-  error.name = quotable(name) ? name : "Error";
-  return error;
+  return Object.assign(new Error(quotable(message) ? message : showValue(message)), {
+    name: quotable(name) ? name : "Error",
+  });
 };
