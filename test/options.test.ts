@@ -6,10 +6,11 @@ import {
   createApnsToken,
   createApnsTokenProvider,
   createAscToken,
+  createAppleAdsTokenProvider,
   createAscTokenProvider,
   createMapsAccessTokenProvider,
-  createMemoryStore,
   createPromotionalOfferSignature,
+  createSignInWithAppleVerifier,
   createTokenProvider,
 } from "../src/index.js";
 import { makeP256 } from "./helpers/keys.js";
@@ -53,6 +54,16 @@ const ROWS: [string, () => unknown, string][] = [
     "createMapsAccessTokenProvider",
     () => createMapsAccessTokenProvider({ ...team, scpe: "server_api" } as never),
     "scope",
+  ],
+  [
+    "createSignInWithAppleVerifier",
+    () => createSignInWithAppleVerifier({ clientId: "com.example.app", jwksURL: "x" } as never),
+    "jwksUrl",
+  ],
+  [
+    "createAppleAdsTokenProvider",
+    () => createAppleAdsTokenProvider({ timeot: 1000 } as never),
+    "timeout",
   ],
   [
     "createPromotionalOfferSignature",

@@ -522,7 +522,7 @@ const checkIdentity = (found: Identity, kind: Kind, settings: Settings): void =>
   if (kind.bundleId && settings.bundleId !== undefined && found.bundleId !== settings.bundleId) {
     throw fail(
       "UNEXPECTED_BUNDLE_ID",
-      `the payload is for bundle ID ${describeField(found.bundleId)}, not ${settings.bundleId}`,
+      `the payload is for bundle ID ${summarize(found.bundleId)}, not ${settings.bundleId}`,
     );
   }
   if (
@@ -532,24 +532,18 @@ const checkIdentity = (found: Identity, kind: Kind, settings: Settings): void =>
   ) {
     throw fail(
       "UNEXPECTED_APP_APPLE_ID",
-      `the payload is for app Apple ID ${describeField(found.appAppleId)}, ` +
+      `the payload is for app Apple ID ${summarize(found.appAppleId)}, ` +
         `not ${settings.appAppleId}`,
     );
   }
   if (found.environment !== settings.environment) {
     throw fail(
       "UNEXPECTED_ENVIRONMENT",
-      `the payload is from environment ${describeField(found.environment)}, ` +
+      `the payload is from environment ${summarize(found.environment)}, ` +
         `not ${settings.environment}`,
     );
   }
 };
-
-/** A payload field for a message: short strings and numbers shown (they are IDs, not secrets). */
-const describeField = (value: unknown): string =>
-  (typeof value === "string" && value.length <= 200) || typeof value === "number"
-    ? JSON.stringify(value)
-    : summarize(value);
 
 // One-shot forms: a fresh verifier each call (no chain kept), for a script or a rare payload.
 // Options errors reject, like every other failure. Renewal info and real-time requests carry no

@@ -301,7 +301,7 @@ describe("Apple's refusals, as codes", () => {
   });
 
   it("an error name that is no OAuth name is shown by the one rule: a token in it is measured", async () => {
-    const token = `${"Ab-d_fGh".repeat(6)}`;
+    const token = "Ab-d_fGh".repeat(6);
     answer = json(400, { error: token, error_description: "\u202eevil" });
     const error = await rejection(ads().getToken());
     expect(error.message).toContain(`a string of ${token.length} characters`);
