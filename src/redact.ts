@@ -16,34 +16,61 @@ const UNSAFE =
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\0-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
-/** The shortest run read as key material: longer than a UUID (36), shorter than 32 random bytes. */
+/** The shortest base64 or base64url run read as key material: longer than a UUID (36). */
 const KEY_RUN = 40;
+/** The shortest word of letters and digits read as key material: an ID's is shorter (UUID 12). */
+const KEY_WORD = 16;
+
+/** Whether a run is key material: long enough, at least half of it letters and digits. */
+const long = (length: number, alnum: number): boolean => length >= KEY_RUN && alnum * 2 >= length;
 
 /**
- * Whether `text` holds key material or a token: a run of {@link KEY_RUN} or more base64 or
- * base64url characters (letters, digits, `+`, `/`, `=`, `-`, `_`), at least half of them letters
- * or digits, that reads as one value, not as a path: it holds `+` or `=` (only standard base64
- * does), or has fewer than one `/` in 12 characters (a path has one per name; base64 one in 64).
- * A key's body, a JWT's signature and 32 bytes in base64, base64url or hex are such runs; a UUID,
- * an ID, a class name or `/tmp/asc-x_y/AuthKey_2X9R4HXF34.p8` are not. One pass over `text`.
+ * Whether `text` holds key material or a token: a word of {@link KEY_WORD} or more letters and
+ * digits holding both (hex, base64, `sk_live_0123456789abcdef`; a word of English or a class
+ * name has no digit), or a run of {@link KEY_RUN} or more base64url characters, `+` and `=`, at
+ * least half of them letters or digits. A `/` ends a run, as in a path, except in a run holding
+ * `+` or `=`: standard base64, where `/` is one more digit. So a key's body, a JWT's signature
+ * and 32 bytes in base64, base64url or hex are key material; a UUID, an ID, a class name and
+ * `/tmp/asc-token-x_y/AuthKey_2X9R4HXF34.p8` are not. One pass over `text`.
  */
 export const hasKeyMaterial = (text: string): boolean => {
-  let run = 0;
-  let alnum = 0;
-  let slashes = 0;
+  // The word, the base64url run ("/" ends it) and the base64 run ("/" included) being read.
+  let word = 0;
+  let wordDigits = 0;
+  let url = 0;
+  let urlAlnum = 0;
+  let b64 = 0;
+  let b64Alnum = 0;
   let padded = false;
-  // A space after the end closes the last run.
+  // A space after the end closes the last word and runs.
   for (const char of `${text} `) {
-    if (/[A-Za-z0-9]/.test(char)) alnum++;
-    else if (char === "/") slashes++;
-    else if (char === "+" || char === "=") padded = true;
-    else if (char !== "-" && char !== "_") {
-      if (run >= KEY_RUN && alnum * 2 >= run && (padded || slashes * 12 < run)) return true;
-      run = alnum = slashes = 0;
-      padded = false;
+    const digit = char >= "0" && char <= "9";
+    if (digit || (char >= "A" && char <= "Z") || (char >= "a" && char <= "z")) {
+      word++;
+      if (digit) wordDigits++;
+      url++;
+      urlAlnum++;
+      b64++;
+      b64Alnum++;
       continue;
     }
-    run++;
+    if (word >= KEY_WORD && wordDigits > 0 && wordDigits < word) return true;
+    word = wordDigits = 0;
+    if ("+=-_".includes(char)) {
+      url++;
+      b64++;
+      padded ||= char === "+" || char === "=";
+      continue;
+    }
+    if (long(url, urlAlnum)) return true;
+    url = urlAlnum = 0;
+    if (char === "/") {
+      b64++;
+      continue;
+    }
+    if (padded && long(b64, b64Alnum)) return true;
+    b64 = b64Alnum = 0;
+    padded = false;
   }
   return false;
 };
