@@ -14,6 +14,7 @@ import { invalid, isAscTokenError } from "./errors.js";
 import { readOptions } from "./options.js";
 import { showValue as show, terminalSafe } from "./redact.js";
 import { type Clock, epochSeconds } from "./time.js";
+import { SIX_MONTHS } from "./defaults.js";
 
 /**
  * Stable codes of the problems {@link checkAscToken} finds. Match on these, not on messages.
@@ -152,8 +153,6 @@ interface KindRules {
   /** Refused once `iat` is over an hour old (APNs, and DeviceCheck, which shares its rules). */
   readonly maxAge?: boolean;
 }
-
-const SIX_MONTHS = 15_777_000;
 
 /** Every kind but App Store Connect's (whose checks below predate the others and are richer). */
 const RULES: Readonly<Record<Exclude<CheckKind, "app-store-connect">, KindRules>> = {

@@ -9,6 +9,7 @@ import {
   createMapsAccessTokenProvider,
 } from "../src/index.js";
 import { NOW, key, keyId, opened, teamId } from "./helpers/kinds.js";
+import { DEFAULT_REFRESH_BEFORE } from "../src/defaults.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -129,13 +130,13 @@ describe("createMapsAccessTokenProvider", () => {
     expect(exchanges).toHaveLength(2);
   });
 
-  it("keeps the default margin of 60 s, and never more than half a short lifetime", async () => {
+  it("keeps every provider's default margin (DEFAULT_REFRESH_BEFORE), never over half a short lifetime", async () => {
     const maps = provider();
     await maps.getToken();
-    clock = NOW + 1739 * 1000;
+    clock = NOW + (1800 - DEFAULT_REFRESH_BEFORE - 1) * 1000;
     await maps.getToken();
     expect(exchanges).toHaveLength(1);
-    clock = NOW + 1740 * 1000;
+    clock = NOW + (1800 - DEFAULT_REFRESH_BEFORE) * 1000;
     await maps.getToken();
     expect(exchanges).toHaveLength(2);
 

@@ -1,9 +1,28 @@
 // The AscTokenErrorCode union, read from the source so that tests notice when a code is added.
 import { readFileSync } from "node:fs";
+import { expect } from "vitest";
+import { isAscTokenError } from "../../src/index.js";
 
 /** Every code listed in the `AscTokenErrorCode` union of src/errors.ts, in order. */
 export const allErrorCodes = (): string[] => {
   const source = readFileSync(new URL("../../src/errors.ts", import.meta.url), "utf8");
   const union = /export type AscTokenErrorCode\s*=([\s\S]*?")\s*;/.exec(source)?.[1] ?? "";
   return Array.from(union.matchAll(/\|\s*"([A-Z0-9_]+)"/g), (m) => m[1] ?? "");
+};
+
+const KNOWN = new Set(allErrorCodes());
+
+/**
+ * The code of the error `promise` rejects with, which must be an AscTokenError with a code of the
+ * union; `"resolved"` when it resolves.
+ */
+export const codeOf = async (promise: Promise<unknown>): Promise<string> => {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (error === undefined) return "resolved";
+  if (!isAscTokenError(error)) throw new Error("not an AscTokenError", { cause: error });
+  expect(KNOWN.has(error.code), error.code).toBe(true);
+  return error.code;
 };
