@@ -541,4 +541,3 @@ const checkIdentity = (found: Identity, kind: Kind, settings: Settings): void =>
     );
   }
 };
-
