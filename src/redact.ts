@@ -59,7 +59,7 @@ export const hasKeyMaterial = (text: string): boolean => {
     if ("+=-_".includes(char)) {
       url++;
       b64++;
-      padded ||= char === "+" || char === "=";
+      if (char === "+" || char === "=") padded = true;
       continue;
     }
     if (long(url, urlAlnum)) return true;
