@@ -7,10 +7,12 @@ import { ASC_AUDIENCES, lifetimeProblem, validScope } from "./kinds/app-store-co
 import { TOKEN_KINDS, type TokenKindName } from "./kinds/index.js";
 import type { KindClaims, TokenKind } from "./token.js";
 import { IDENTIFIER, TEN_CHARS as KEY_ID, TEN_CHARS as TEAM_ID, UUID } from "./validate.js";
-import { decodeToken, printable } from "./decode.js";
+import { decodeToken } from "./decode.js";
 import { decodeBase64 } from "./base64url.js";
 import { isDerSignature } from "./der.js";
-import { invalid, isAscTokenError, summarize } from "./errors.js";
+import { invalid, isAscTokenError } from "./errors.js";
+import { readOptions } from "./options.js";
+import { showValue as show, terminalSafe } from "./redact.js";
 import { type Clock, epochSeconds } from "./time.js";
 
 /**
@@ -161,14 +163,6 @@ export const guessKind = (
   }
   return { kind: "app-store-connect" };
 };
-
-/** A short value quoted as JSON; anything long or not text/number is described instead. */
-const show = (value: unknown): string =>
-  (typeof value === "string" && value.length <= 40) ||
-  typeof value === "number" ||
-  typeof value === "boolean"
-    ? JSON.stringify(value)
-    : summarize(value);
 
 /** Whether `kid` is a key ID of `kind`'s keys: by its own check, or 10 characters. */
 const kidFits = (kid: unknown, kind: TokenKind): boolean => {
@@ -549,17 +543,22 @@ const signatureCheck = (signature: Uint8Array, add: Add, refuses: string) => {
  * checkAscToken(apnsToken, { kind: "apns" }); // say the kind where the guess could be wrong
  * ```
  */
-export const checkAscToken = (token: string, options?: AscTokenCheckOptions): AscTokenFinding[] => {
+export const checkAscToken = (token: string, given?: AscTokenCheckOptions): AscTokenFinding[] => {
+  const options = readOptions(
+    given ?? {},
+    ["now", "kind"],
+    "{ now, kind }",
+  ) as AscTokenCheckOptions;
   const decoded = decodeToken(token);
-  const now = epochSeconds(options?.now);
-  const name = options?.kind ?? guessKind(decoded.header, decoded.claims).kind;
+  const now = epochSeconds(options.now);
+  const name = options.kind ?? guessKind(decoded.header, decoded.claims).kind;
   const kind = TOKEN_KINDS.find((known) => known.name === name);
   if (kind === undefined) {
     throw invalid("INVALID_OPTIONS", "kind", `one of ${KINDS.join(", ")}`, name);
   }
   const findings: AscTokenFinding[] = [];
   // Messages quote values from an untrusted token: nothing in them may steer a terminal.
-  const add: Add = (code, message) => findings.push({ code, message: printable(message) });
+  const add: Add = (code, message) => findings.push({ code, message: terminalSafe(message) });
   // decodeToken has checked that the signature is base64url.
   const signature = decodeBase64(decoded.signature) as Uint8Array;
   if (kind.name === "app-store-connect") {

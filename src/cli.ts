@@ -5,8 +5,8 @@ import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { type CheckKind, guessKind, KINDS as CHECK_KINDS } from "./check.js";
-import { printable } from "./decode.js";
 import { checkAscToken, decodeToken, isAscTokenError } from "./index.js";
+import { terminalSafe } from "./redact.js";
 import { parseArguments } from "./cli/args.js";
 import { demo } from "./cli/demo.js";
 import { misplaced, safeEcho } from "./cli/echo.js";
@@ -154,7 +154,7 @@ const main = async (argv: string[]): Promise<number> => {
         onlyFor(values, "decode", []);
         // Line by line: the indentation's line breaks stay, any control inside a string is escaped.
         const json = JSON.stringify(describeToken(tokenArgument(rest, "decode")), null, 2);
-        out(json.split("\n").map(printable).join("\n"));
+        out(json.split("\n").map(terminalSafe).join("\n"));
         return 0;
       }
       case "doctor": {

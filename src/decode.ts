@@ -1,7 +1,8 @@
 // decode: a compact JWT → its header, claims and signature, without verifying anything.
 
 import { decodeBase64 } from "./base64url.js";
-import { summarize, fail } from "./errors.js";
+import { fail } from "./errors.js";
+import { showValue } from "./redact.js";
 
 /**
  * What {@link decodeToken} returns. Fresh objects: changing them changes nothing else.
@@ -25,19 +26,6 @@ export interface DecodedToken {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
-/**
- * @internal `text` with every character a terminal obeys rather than shows written as `\uXXXX`:
- * C0 and C1 controls (ESC, CSI U+009B...), DEL, and the bidi overrides and isolates that reorder
- * what is displayed (U+202A–U+202E, U+2066–U+2069). JSON.stringify escapes C0 but not the rest.
- * Applied to JSON text, the result is the same JSON (the characters can only be inside strings).
- */
-export const printable = (text: string): string =>
-  text.replace(
-    // eslint-disable-next-line no-control-regex -- finding control characters is the point
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 
 const tokenMalformed = (why: string) =>
   fail("TOKEN_MALFORMED", `${why}; pass the whole token as issued, without "Bearer "`);
@@ -65,7 +53,7 @@ const objectOf = (part: string, name: string): Record<string, unknown> => {
     const kind =
       typeof value === "number" || typeof value === "boolean"
         ? `a ${typeof value}`
-        : summarize(value);
+        : showValue(value);
     throw tokenMalformed(`the token's ${name} is JSON but not an object (it is ${kind})`);
   }
   return value as Record<string, unknown>;
@@ -87,7 +75,7 @@ const objectOf = (part: string, name: string): Record<string, unknown> => {
  */
 export const decodeToken = (token: string): DecodedToken => {
   if (typeof token !== "string")
-    throw tokenMalformed(`token must be a string; got ${summarize(token)}`);
+    throw tokenMalformed(`token must be a string; got ${showValue(token)}`);
   const parts = token.split(".");
   const [header = "", claims = "", signature = ""] = parts;
   if (parts.length !== 3)

@@ -1,3 +1,5 @@
+import { showValue } from "./redact.js";
+
 /**
  * Every failure asc-token reports has one of these stable codes. Match on `code`, not on the
  * message text (messages may be reworded; codes never change within a major version).
@@ -234,6 +236,11 @@ export type AscTokenErrorCode =
    */
   | "STORE_UNAVAILABLE"
   /**
+   * `createAuthorizedFetch` followed 20 redirects without an answer (a redirect loop), as the
+   * Fetch standard's network error.
+   */
+  | "TOO_MANY_REDIRECTS"
+  /**
    * A Sign in with Apple identity token or notification payload is not a compact JWS of base64url
    * JSON, or is over 16,384 characters.
    */
@@ -358,14 +365,14 @@ export const fail = (code: AscTokenErrorCode, message: string, cause?: unknown):
 
 /**
  * @internal The shape of the option errors: `${name} must be ${expected}; got ${got}`, where `got`
- * is {@link summarize}'s account of the value unless the caller knows more.
+ * is {@link showValue}'s account of the value unless the caller knows more.
  */
 export const invalid = (
   code: AscTokenErrorCode,
   name: string,
   expected: string,
   value: unknown,
-  got = summarize(value),
+  got = showValue(value),
 ): AscTokenError => fail(code, `${name} must be ${expected}; got ${got}`);
 
 /**
@@ -386,24 +393,3 @@ export const malformed = () => keyError("KEY_MALFORMED", "is not PEM, base64 or 
 /** @internal */
 export const encrypted = () =>
   keyError("KEY_ENCRYPTED", "is encrypted", "decrypt it with openssl pkcs8 -nocrypt");
-
-/**
- * @internal A value as an error message may show it. A string is quoted only when it is short,
- * printable ASCII and has no run of 13 base64 digits: shaped like an ID (a UUID's longest run is
- * 12), never like key material (a key's base64 body is one long run). Any other string is only
- * measured.
- */
-export const summarize = (value: unknown): string =>
-  typeof value === "string"
-    ? value.length <= 64 && /^[ !#-[\]-~]*$/.test(value) && !/[\w+/]{13}/.test(value)
-      ? `"${value}"`
-      : `a string of ${value.length} characters`
-    : typeof value === "number"
-      ? `${value}`
-      : value === null
-        ? "null"
-        : Array.isArray(value)
-          ? value.length
-            ? "an array"
-            : "an empty array"
-          : typeof value;

@@ -13,7 +13,8 @@
 // refresh serves the still-good token.
 
 import { createEngine } from "./engine.js";
-import { type AscTokenError, type AscTokenErrorCode, fail, invalid, summarize } from "./errors.js";
+import { type AscTokenError, type AscTokenErrorCode, fail, invalid } from "./errors.js";
+import { showValue } from "./redact.js";
 import type { FetchLike } from "./fetch.js";
 import { type MapKitTokenOptions, mapKitKind } from "./kinds/mapkit.js";
 import type { TokenProvider } from "./provider.js";
@@ -94,14 +95,14 @@ const readAnswer = async (response: Response): Promise<{ token: string; lifetime
   if (typeof accessToken !== "string" || !accessToken) {
     throw answer(
       "MAPS_TOKEN_RESPONSE_MALFORMED",
-      `answered 200 without an accessToken string; got ${summarize(accessToken)}`,
+      `answered 200 without an accessToken string; got ${showValue(accessToken)}`,
     );
   }
   if (!Number.isSafeInteger(expiresInSeconds) || (expiresInSeconds as number) < 1) {
     throw answer(
       "MAPS_TOKEN_RESPONSE_MALFORMED",
       "answered 200 without expiresInSeconds in whole seconds >= 1; " +
-        `got ${summarize(expiresInSeconds)}`,
+        `got ${showValue(expiresInSeconds)}`,
     );
   }
   return { token: accessToken, lifetime: Math.min(expiresInSeconds as number, MAX_LIFETIME) };
@@ -154,7 +155,7 @@ export const createMapsAccessTokenProvider = (
   if (fetchImpl !== undefined && typeof fetchImpl !== "function") {
     throw fail(
       "INVALID_OPTIONS",
-      `fetchImpl must be a function like fetch; got ${summarize(fetchImpl)}`,
+      `fetchImpl must be a function like fetch; got ${showValue(fetchImpl)}`,
     );
   }
   if (onError !== undefined && typeof onError !== "function") {

@@ -1,17 +1,32 @@
 // options: how every public function reads its options object: each declared name read once,
 // own or inherited (a getter runs once), into a snapshot; any other name refused as a typo.
 
-import { fail, invalid, summarize } from "./errors.js";
+import { fail, invalid } from "./errors.js";
+import { showValue } from "./redact.js";
 
 /**
- * The error for an option name nobody declared, naming the declared one it matches but for case
- * (`issuerID`, `privatekey`, `expiresin`), the usual slip.
+ * Whether `a` and `b` differ, case ignored, in at most two characters in one place: what their
+ * common start and end leave is at most two characters on each side (`knd` and `kind`, `leaseMS`
+ * and `leaseMs`, `privteKey` and `privateKey`, two letters swapped). One pass over each.
+ */
+const near = (a: string, b: string): boolean => {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let start = 0;
+  while (start < x.length && x[start] === y[start]) start++;
+  // After the common start, up to two characters dropped from each leave the same end.
+  return [0, 1, 2].some((i) => [0, 1, 2].some((j) => x.slice(start + i) === y.slice(start + j)));
+};
+
+/**
+ * The error for an option name nobody declared, naming the declared one it is near to
+ * (`issuerID`, `privatekey`, `knd`, `leaseMS`): a slip of case, or a letter or two.
  */
 const unknownOption = (name: string, names: readonly string[]): Error => {
-  const near = names.find((known) => known.toLowerCase() === name.toLowerCase());
+  const guess = names.find((known) => near(known, name));
   return fail(
     "UNKNOWN_OPTION",
-    `options has no ${summarize(name)}${near ? `: did you mean ${near}?` : ""}`,
+    `options has no ${showValue(name)}${guess ? `: did you mean ${guess}?` : ""}`,
   );
 };
 

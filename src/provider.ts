@@ -10,7 +10,8 @@ import {
   type TokenProvider,
   createEngine,
 } from "./engine.js";
-import { type AscTokenError, fail, invalid, summarize } from "./errors.js";
+import { type AscTokenError, fail, invalid } from "./errors.js";
+import { showValue } from "./redact.js";
 import { type ApplePrivateKey, importAppleKey } from "./key.js";
 import { type AscTokenOptions, createAscToken } from "./kinds/app-store-connect.js";
 import { readOptions } from "./options.js";
@@ -164,13 +165,13 @@ const timesOf = (token: string): { iat: number; exp: number | undefined } => {
   if (typeof iat !== "number" || !Number.isSafeInteger(iat)) {
     throw fail(
       "TOKEN_MALFORMED",
-      `the minted token's iat is ${summarize(iat)}, not whole epoch seconds, so its age is unknown`,
+      `the minted token's iat is ${showValue(iat)}, not whole epoch seconds, so its age is unknown`,
     );
   }
   if (exp !== undefined && (typeof exp !== "number" || !Number.isSafeInteger(exp))) {
     throw fail(
       "TOKEN_MALFORMED",
-      `the minted token's exp is ${summarize(exp)}, not whole epoch seconds`,
+      `the minted token's exp is ${showValue(exp)}, not whole epoch seconds`,
     );
   }
   return { iat, exp };
@@ -217,7 +218,7 @@ export const providerEngine = <O extends { privateKey: ApplePrivateKey; now?: Cl
   if (typeof mint !== "function") {
     throw fail(
       "INVALID_OPTIONS",
-      `mint must be a function like createAscToken; got ${summarize(mint)}`,
+      `mint must be a function like createAscToken; got ${showValue(mint)}`,
     );
   }
   const singleUse = (mint as { singleUse?: string }).singleUse ?? kindOf(mint)?.singleUse;
@@ -381,7 +382,7 @@ const checkStore = (store: unknown, storeKey: unknown, kind: TokenKind | undefin
       "store",
       "an object with get, setIfAbsent and set methods (a TokenStore)",
       store,
-      typeof store === "object" && store !== null ? "an object without them" : summarize(store),
+      typeof store === "object" && store !== null ? "an object without them" : showValue(store),
     );
   }
   if (storeKey !== undefined && typeof storeKey !== "string") {

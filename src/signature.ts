@@ -3,7 +3,8 @@
 // the raw `r||s` that JWS (RFC 7518 §3.4) and WebCrypto use.
 
 import { derToRawSignature, rawToDerSignature } from "./der.js";
-import { summarize, fail } from "./errors.js";
+import { fail } from "./errors.js";
+import { showValue } from "./redact.js";
 import { validRawSignature } from "./signer.js";
 
 /**
@@ -16,7 +17,7 @@ const read = <T>(
   check: (bytes: Uint8Array, invalid: () => Error) => T,
 ): T => {
   const bytes = Object.prototype.toString.call(value) === "[object Uint8Array]";
-  const got = bytes ? `${(value as Uint8Array).length} bytes that are not one` : summarize(value);
+  const got = bytes ? `${(value as Uint8Array).length} bytes that are not one` : showValue(value);
   const invalid = () =>
     fail("SIGNATURE_MALFORMED", `signature must be ${what}, with 0 < r, s < n; got ${got}`);
   if (!bytes) throw invalid();

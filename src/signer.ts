@@ -4,6 +4,7 @@
 
 import { derToRawSignature, hex } from "./der.js";
 import { fail } from "./errors.js";
+import { redactCause } from "./redact.js";
 
 /**
  * A private key held by a key service or HSM: an object whose `sign` signs `data` with ECDSA
@@ -76,7 +77,8 @@ export const signWithSigner = async (
     if (typeof (pending as PromiseLike<unknown> | null)?.then === "function")
       output = await pending;
   } catch (cause) {
-    throw fail("SIGN_FAILED", "privateKey.sign() failed", cause);
+    // A KMS or HSM client's error can hold its request: the cause keeps its class and message.
+    throw fail("SIGN_FAILED", "privateKey.sign() failed", redactCause(cause));
   }
   const invalid = () =>
     fail(

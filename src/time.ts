@@ -1,6 +1,7 @@
 // time: the clock a token is dated by, and whole seconds.
 
-import { type AscTokenErrorCode, fail, invalid, summarize } from "./errors.js";
+import { type AscTokenErrorCode, fail, invalid } from "./errors.js";
+import { showValue } from "./redact.js";
 import { DEFAULT_CLOCK_TOLERANCE } from "./defaults.js";
 
 /**
@@ -68,7 +69,7 @@ export const wholeSeconds = (
 ): number => {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || (value as number) < min) {
-    throw fail(code, `${name} must be whole seconds >= ${min}; got ${summarize(value)}`);
+    throw fail(code, `${name} must be whole seconds >= ${min}; got ${showValue(value)}`);
   }
   return value as number;
 };

@@ -1,7 +1,8 @@
 // validate: the identifier options several token kinds share. Each function returns the valid
 // value or throws the option's error code.
 
-import { type AscTokenErrorCode, invalid, summarize } from "./errors.js";
+import { type AscTokenErrorCode, invalid } from "./errors.js";
+import { showValue } from "./redact.js";
 
 /** Apple's 10-character identifiers: key IDs (e.g. `2X9R4HXF34`) and Team IDs. */
 export const TEN_CHARS = /^[A-Z0-9]{10}$/;
@@ -30,10 +31,10 @@ export const matches = (value: unknown, pattern: RegExp): value is string =>
 /**
  * What is wrong with a near miss of `pattern`, said plainly: nothing (most often an environment
  * variable that is not set), whitespace around it, or the wrong case. Otherwise the value as
- * {@link summarize} shows it.
+ * {@link showValue} shows it.
  */
 const nearMiss = (value: unknown, pattern: RegExp): string =>
-  summarize(value) +
+  showValue(value) +
   (value === undefined || value === ""
     ? UNSET
     : typeof value !== "string"

@@ -1028,6 +1028,19 @@ const appleRows: Row[] = [
     call: mapsAnswer(() => Promise.reject(new TypeError("fetch failed"))),
   },
   {
+    target: "createAuthorizedFetch",
+    name: "a redirect loop",
+    code: "TOO_MANY_REDIRECTS",
+    call: (f) =>
+      createAuthorizedFetch(
+        createAscTokenProvider({ ...f.valid, privateKey: f.key.applePem }),
+        (input) =>
+          Promise.resolve(
+            new Response(null, { status: 302, headers: { Location: input as string } }),
+          ),
+      )("https://api.appstoreconnect.apple.com/v1/apps"),
+  },
+  {
     target: "createMapsAccessTokenProvider",
     name: "a 200 without accessToken",
     code: "MAPS_TOKEN_RESPONSE_MALFORMED",

@@ -2,7 +2,13 @@
 // set that a local HTTP server serves as https://appleid.apple.com/auth/keys would (no test
 // reaches the internet). The tokens come from the test kit; jose, which we did not write, checks
 // that the kit signs as Apple does, and node:crypto forges the alg-confusion tokens.
-import { createHmac, createPublicKey, generateKeyPairSync, sign as nodeSign } from "node:crypto";
+import {
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign as nodeSign,
+} from "node:crypto";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLocalJWKSet, jwtVerify } from "jose";
@@ -323,6 +329,18 @@ describe("the key set: cache, rotation, failures", () => {
     clock += 60_000;
     for (let i = 0; i < 10; i++) await refusal(apple.verifyIdToken(stranger), "SIWA_KEY_NOT_FOUND");
     expect(requests - before).toBe(1);
+  });
+
+  it("a kid holding a token or steering a terminal is measured in the message, not quoted", async () => {
+    serveKit();
+    const apple = verifier();
+    const secret = randomBytes(32).toString("base64url");
+    for (const kid of [secret, "\u202eyek\u001b[2J"]) {
+      const token = await kit.signIdToken({}, { header: { kid } });
+      const error = await refusal(apple.verifyIdToken(token), "SIWA_KEY_NOT_FOUND");
+      expect(error.message).toContain(`key a string of ${kid.length} characters`);
+      expect(error.message).not.toContain(kid.slice(0, 3));
+    }
   });
 
   it("refetches the set once cacheMaxAge has passed", async () => {

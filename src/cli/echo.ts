@@ -2,8 +2,11 @@
 // short and shaped like what the slot expects; anything else is described in words, so a key
 // pasted where a path, an ID, a command or an option belongs never reaches a terminal or a CI log.
 //
-// Every check here is a single pass over the value (no regular expression can backtrack), so a
+// What may be shown (length, terminal safety, key material) is redact.ts's one rule; this file adds
+// the CLI's slots and advice. Every check is linear in the value (no pattern can backtrack), so a
 // megabyte of crafted text costs a megabyte's scan.
+
+import { hasKeyMaterial, isTerminalSafe, MAX_SHOWN } from "../redact.js";
 
 /** What a slot expects; each has a shape a value must match to be echoed. */
 export type Expected =
@@ -21,27 +24,15 @@ export type Expected =
   | "token"
   | "message";
 
-/** Longest value echoed: shorter than any encoding of a P-256 key (a bare SEC1 body is 160+). */
-const MAX_ECHO = 128;
-
 /**
- * One printable line: no C0 or C1 control characters (ESC, CSI U+009B) and no bidi controls,
- * which could rewrite what the terminal shows.
+ * One printable line: nothing a terminal obeys rather than shows (redact.ts's rule: C0 and C1
+ * controls, bidi marks, overrides and isolates, line and paragraph separators).
  */
-const isPrintableLine = (value: string): boolean => {
-  if (value === "") return false;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
-    if (code === 0x200e || code === 0x200f) return false;
-    if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return false;
-  }
-  return true;
-};
+const isPrintableLine = (value: string): boolean => value !== "" && isTerminalSafe(value);
 
 const matches = (pattern: RegExp) => (value: string) => pattern.test(value);
 
-/** The shape each expected kind of value must have to be echoed (after the MAX_ECHO check). */
+/** The shape each expected kind of value must have to be echoed (after the MAX_SHOWN check). */
 const SHAPES: Record<Expected, (value: string) => boolean> = {
   path: isPrintableLine,
   "key ID": matches(/^[\w-]{1,15}$/),
@@ -72,42 +63,6 @@ const isBase64Char = (code: number): boolean =>
   code === 0x2b || // +
   code === 0x3d; // =
 
-/** "n" or "r", as in a literal \n or \r escape. */
-const isEscapeLetter = (code: number): boolean => code === 0x6e || code === 0x72;
-
-/**
- * Runs this long read as encoded key material rather than a name: a raw P-256 scalar is 44
- * base64 characters, and every key file body is 160 or more (slashes included).
- */
-const SEGMENT_RUN = 44;
-const BODY_RUN = 100;
-
-/**
- * Whether `value` holds a run of base64 that reads as key material: SEGMENT_RUN characters
- * without a "/", or BODY_RUN with them. Runs continue across line breaks and literal \n escapes
- * (a wrapped body). Counting "/" apart keeps a long path's segments from reading as a key, while
- * a key body is one run wherever its "/" fall. One pass, stopping at the first such run.
- */
-const hasBase64Run = (value: string): boolean => {
-  let segment = 0;
-  let body = 0;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (isBase64Char(code)) {
-      if (++segment >= SEGMENT_RUN || ++body >= BODY_RUN) return true;
-    } else if (code === 0x2f) {
-      segment = 0;
-      if (++body >= BODY_RUN) return true;
-    } else if (code === 0x5c && isEscapeLetter(value.charCodeAt(i + 1))) {
-      i++; // a literal \n or \r escape
-    } else if (code !== 0x0a && code !== 0x0d) {
-      segment = 0;
-      body = 0;
-    }
-  }
-  return false;
-};
-
 /** What `value` looks like when it holds something that must not be echoed, else undefined. */
 const looksLike = (value: string): { what: string; advice: string } | undefined => {
   if (value.includes("PRIVATE KEY") || value.includes("-----BEGIN")) {
@@ -117,7 +72,7 @@ const looksLike = (value: string): { what: string; advice: string } | undefined 
   if (start.startsWith("{")) {
     return { what: "JSON (an API key file's contents?)", advice: ADVICE.json };
   }
-  if (hasBase64Run(value)) {
+  if (hasKeyMaterial(value)) {
     return { what: "base64 text (a private key?)", advice: ADVICE.key };
   }
   return undefined;
@@ -140,7 +95,10 @@ const lines = (value: string): number => {
 };
 
 /** `value` in words: its length, line count and what it looks like. Never any of its text. */
-export const describeValue = (value: string, like = looksLike(value)): string => {
+export const describeValue = (
+  value: string,
+  like: { what: string } | null | undefined = looksLike(value),
+): string => {
   const count = lines(value);
   const where = count > 1 ? ` on ${String(count)} lines` : "";
   const size = `a ${String(value.length)}-character value${where}`;
@@ -152,10 +110,11 @@ export const describeValue = (value: string, like = looksLike(value)): string =>
  * description from describeValue().
  */
 export const safeEcho = (value: string, expected: Expected): string => {
-  const like = looksLike(value);
-  return value.length <= MAX_ECHO && SHAPES[expected](value) && !like
+  // A token is never echoed, but is no key: it is described without advice.
+  const like = expected === "token" && isJwtShaped(value) ? undefined : looksLike(value);
+  return value.length <= MAX_SHOWN && SHAPES[expected](value) && !like
     ? JSON.stringify(value)
-    : describeValue(value, like);
+    : describeValue(value, like ?? null);
 };
 
 /** What belongs in each kind of slot, for messages. */

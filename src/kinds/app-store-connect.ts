@@ -10,7 +10,8 @@
 // minutes, no more, as its page says:
 // https://developer.apple.com/documentation/enterpriseprogramapi/generating-tokens-for-api-requests
 
-import { invalid, summarize } from "../errors.js";
+import { invalid } from "../errors.js";
+import { showValue } from "../redact.js";
 import {
   type AppleKeyOptions,
   type KindMint,
@@ -118,10 +119,6 @@ const LONG_LIVED = [
   /^GET \/v\d+\/diagnosticSignatures\/[^/?]+\/logs(?:\?|$)/,
 ];
 
-/** A scope entry for a message: a request of up to 80 characters is quoted (it is no secret). */
-const entryText = (entry: unknown): string =>
-  matches(entry, /^\w+ \/\S{0,80}$/) ? JSON.stringify(entry) : summarize(entry);
-
 /** Validates `scope` and returns a copy (never the caller's array), or undefined when absent. */
 export const validScope = (scope: unknown): string[] | undefined => {
   if (scope === undefined) return undefined;
@@ -133,7 +130,7 @@ export const validScope = (scope: unknown): string[] | undefined => {
     if (typeof entry !== "string" || !ENTRY.test(entry)) {
       // Right but for case: most often a method written in lower case.
       const lower = matches(entry, new RegExp(ENTRY, "i"));
-      const got = `${entryText(entry)}${lower ? " (the method must be upper case)" : ""}`;
+      const got = `${showValue(entry)}${lower ? " (the method must be upper case)" : ""}`;
       throw invalid("INVALID_SCOPE", `scope[${index}]`, SHAPE, entry, got);
     }
     return entry;
@@ -159,7 +156,7 @@ export const lifetimeProblem = (
   const bad = scope?.find((entry) => !LONG_LIVED.some((resource) => resource.test(entry)));
   if (scope && bad === undefined) return undefined;
   const long = `over ${MAX_LIFETIME} s needs a scope of GETs of long-lived resources`;
-  return bad === undefined ? long : `${long}: scope entry ${entryText(bad)} is not one`;
+  return bad === undefined ? long : `${long}: scope entry ${showValue(bad)} is not one`;
 };
 
 /** The App Store Connect API token kind: the rules of {@link createAscToken}, as data. */

@@ -11,7 +11,8 @@
 // App Store server enforces an expiration time based on your iat value." Apple does not say how
 // long that is, so iat is backdated as everywhere else (60 s) and never by an hour or more.
 
-import { fail, invalid, isAscTokenError, summarize } from "../errors.js";
+import { fail, invalid, isAscTokenError } from "../errors.js";
+import { showValue } from "../redact.js";
 import {
   type AppleKeyOptions,
   type KindMint,
@@ -153,7 +154,7 @@ const featureClaims = (claims: unknown): Record<string, unknown> => {
     const kind =
       typeof claims === "object" && claims !== null && !Array.isArray(claims)
         ? kindOf(claims)
-        : summarize(claims);
+        : showValue(claims);
     throw fail(
       "INVALID_CLAIMS",
       `claims must be a plain object such as { productId, offerIdentifier }; got ${kind}`,

@@ -15,7 +15,8 @@
 
 import { encodeBase64, utf8 } from "../base64url.js";
 import { rawToDerSignature } from "../der.js";
-import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
+import { type AscTokenErrorCode, fail } from "../errors.js";
+import { showValue } from "../redact.js";
 import { givenNonce, randomNonce } from "../nonce.js";
 import { readOptions } from "../options.js";
 import { type ApplePrivateKey, importAppleKey } from "../key.js";
@@ -133,7 +134,7 @@ const checkPart = (
     const got =
       typeof value === "string" && value
         ? "a string holding U+2063"
-        : summarize(value) + unset(value);
+        : showValue(value) + unset(value);
     throw fail(code, `${name} must be ${what}, without U+2063 (the separator); got ${got}`);
   }
   return value;
@@ -146,7 +147,7 @@ const unset = (value: unknown): string => (value === undefined || value === "" ?
 const uuid = (value: unknown, name: string, code: AscTokenErrorCode, what: string) => {
   if (value === undefined) return undefined;
   if (!matches(value, UUID)) {
-    throw fail(code, `${name} must be ${what}; got ${summarize(value)}${unset(value)}`);
+    throw fail(code, `${name} must be ${what}; got ${showValue(value)}${unset(value)}`);
   }
   return value.toLowerCase();
 };

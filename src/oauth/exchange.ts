@@ -6,7 +6,8 @@
 // read is RFC 6749's (`{"error": "invalid_client"}`, as Apple answers in practice), the 10 s and
 // 64 KiB bounds are ours, and a 429's `Retry-After` (RFC 9110) is honoured.
 
-import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
+import { type AscTokenErrorCode, fail } from "../errors.js";
+import { showValue } from "../redact.js";
 import type { FetchLike } from "../fetch.js";
 import { readBounded } from "../read-bounded.js";
 
@@ -81,15 +82,9 @@ const refusal = (url: string, status: number, text: string, wait: number | undef
   const body = jsonObject(text);
   const error = body?.error;
   const known = typeof error === "string" ? ERRORS[error] : undefined;
-  // OAuth error names are lower case with underscores (RFC 6749 5.2): shown whole, as they are.
-  const shown =
-    typeof error !== "string"
-      ? ""
-      : /^[a-z_]{1,40}$/.test(error)
-        ? ` "${error}"`
-        : " " + summarize(error);
+  const shown = typeof error === "string" ? ` ${showValue(error)}` : "";
   const described =
-    typeof body?.error_description === "string" ? ` (${summarize(body.error_description)})` : "";
+    typeof body?.error_description === "string" ? ` (${showValue(body.error_description)})` : "";
   if (known) return problem(known[0], url, `answered ${status}${shown}${described}: ${known[1]}`);
   if (status === 401) {
     return problem("OAUTH_INVALID_CLIENT", url, `answered 401${shown}: ${BAD_CLIENT}`);
@@ -108,13 +103,13 @@ const accessAnswer = (url: string, text: string): AccessAnswer => {
   if (!body) throw malformed("with a body that is not a JSON object");
   const { access_token: token, token_type: type, expires_in: lifetime } = body;
   if (typeof token !== "string" || !/^[\x21-\x7e]+$/.test(token) || token.length > MAX_TOKEN) {
-    throw malformed(`without an access_token string; got ${summarize(typeof token)}`);
+    throw malformed(`without an access_token string; got ${showValue(typeof token)}`);
   }
   if (type !== undefined && (typeof type !== "string" || type.toLowerCase() !== "bearer")) {
-    throw malformed(`with token_type ${summarize(type)}, not "Bearer"`);
+    throw malformed(`with token_type ${showValue(type)}, not "Bearer"`);
   }
   if (!Number.isSafeInteger(lifetime) || (lifetime as number) < 1) {
-    throw malformed(`without expires_in in whole seconds >= 1; got ${summarize(lifetime)}`);
+    throw malformed(`without expires_in in whole seconds >= 1; got ${showValue(lifetime)}`);
   }
   return { token, lifetime: Math.min(lifetime as number, MAX_ACCESS_LIFETIME) };
 };

@@ -4,7 +4,8 @@
 // Apple's Retry-After (or a doubling backoff) has passed; with a store, a fleet makes one exchange
 // per token lifetime through the store's sharing protocol (store/shared.ts).
 
-import { type AscTokenError, fail, invalid, summarize } from "../errors.js";
+import { type AscTokenError, fail, invalid } from "../errors.js";
+import { showValue } from "../redact.js";
 import type { FetchLike } from "../fetch.js";
 import { type TokenInfo, type TokenProvider, createEngine } from "../engine.js";
 import { sharedMint } from "../store/shared.js";
@@ -205,7 +206,7 @@ export const createOAuthProvider = (
     });
     const info = decode(value, now());
     if (!info) {
-      throw fail("OAUTH_RESPONSE_MALFORMED", `the access token read back is ${summarize(value)}`);
+      throw fail("OAUTH_RESPONSE_MALFORMED", `the access token read back is ${showValue(value)}`);
     }
     return info;
   };

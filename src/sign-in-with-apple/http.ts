@@ -2,7 +2,8 @@
 // of the answer. Apple's pages state neither, so both are ours (docs/sign-in-with-apple.md): a hung
 // or endless answer must hold neither the caller's request forever nor its memory.
 
-import { type AscTokenErrorCode, fail, isAscTokenError, summarize } from "../errors.js";
+import { type AscTokenErrorCode, fail, isAscTokenError } from "../errors.js";
+import { showValue } from "../redact.js";
 import type { FetchLike } from "../fetch.js";
 import { readBounded } from "../read-bounded.js";
 
@@ -20,7 +21,7 @@ export const wholeNumber = (
   if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
     throw fail(
       "INVALID_OPTIONS",
-      `${name} must be a whole number ${min}..${max}; got ${summarize(value)}`,
+      `${name} must be a whole number ${min}..${max}; got ${showValue(value)}`,
     );
   }
   return value as number;

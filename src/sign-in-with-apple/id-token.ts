@@ -8,7 +8,8 @@
 // (the user's identifier while an app is transferred between teams). Apple, "Verifying a user":
 // "Verify the nonce for the authentication": the nonce checked is the caller's, exactly.
 
-import { fail, summarize } from "../errors.js";
+import { fail } from "../errors.js";
+import { showValue } from "../redact.js";
 import { type Expected, checkIssued, defined, flag, text } from "./jwt.js";
 
 /**
@@ -77,24 +78,24 @@ export const readIdToken = (
 ): SignInWithAppleIdToken => {
   checkIssued(claims, WHAT, expected);
   if (typeof claims.sub !== "string" || !claims.sub) {
-    throw fail("SIWA_CLAIM_INVALID", `the ${WHAT}'s sub is ${summarize(claims.sub)}`);
+    throw fail("SIWA_CLAIM_INVALID", `the ${WHAT}'s sub is ${showValue(claims.sub)}`);
   }
   if (nonce !== undefined && claims.nonce !== nonce) {
     throw fail(
       "SIWA_NONCE_MISMATCH",
       claims.nonce === undefined
         ? `the ${WHAT} has no nonce, but one was expected ` +
-            `(nonce_supported: ${summarize(claims.nonce_supported)})`
+            `(nonce_supported: ${showValue(claims.nonce_supported)})`
         : `the ${WHAT}'s nonce is not the one given: a replayed or another session's token`,
     );
   }
   const status = claims.real_user_status;
   if (status !== undefined && !Number.isSafeInteger(status)) {
-    throw fail("SIWA_CLAIM_INVALID", `the ${WHAT}'s real_user_status is ${summarize(status)}`);
+    throw fail("SIWA_CLAIM_INVALID", `the ${WHAT}'s real_user_status is ${showValue(status)}`);
   }
   const authTime = claims.auth_time;
   if (authTime !== undefined && !Number.isSafeInteger(authTime)) {
-    throw fail("SIWA_CLAIM_INVALID", `the ${WHAT}'s auth_time is ${summarize(authTime)}`);
+    throw fail("SIWA_CLAIM_INVALID", `the ${WHAT}'s auth_time is ${showValue(authTime)}`);
   }
   const read: Record<string, unknown> = {
     ...claims,

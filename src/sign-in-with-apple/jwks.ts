@@ -13,6 +13,7 @@
 
 import { decodeBase64 } from "../base64url.js";
 import { fail, isAscTokenError } from "../errors.js";
+import { showValue } from "../redact.js";
 import type { FetchLike } from "../fetch.js";
 import { subtle } from "../subtle.js";
 import { type Clock, epochSeconds } from "../time.js";
@@ -38,7 +39,7 @@ const malformed = (why: string) =>
 const member = (jwk: Record<string, unknown>, name: string, kid: string): Uint8Array => {
   const text = jwk[name];
   const bytes = typeof text === "string" && /^[\w-]+$/.test(text) ? decodeBase64(text) : undefined;
-  if (!bytes) throw malformed(`has key ${JSON.stringify(kid)} whose ${name} is not base64url`);
+  if (!bytes) throw malformed(`has key ${showValue(kid)} whose ${name} is not base64url`);
   return bytes;
 };
 
@@ -56,11 +57,11 @@ const readKey = async (jwk: Record<string, unknown>, kid: string): Promise<Entry
   if (jwk.use !== undefined && jwk.use !== "sig") return { unusable: "is not for signatures" };
   const bits = bitLength(member(jwk, "n", kid));
   if (bits < 2048 || bits > 4096) {
-    throw malformed(`has key ${JSON.stringify(kid)} with a ${bits}-bit modulus (2048-4096 read)`);
+    throw malformed(`has key ${showValue(kid)} with a ${bits}-bit modulus (2048-4096 read)`);
   }
   const e = member(jwk, "e", kid);
   if (e.length > 4 || bitLength(e) < 2 || !((e[e.length - 1] ?? 0) & 1)) {
-    throw malformed(`has key ${JSON.stringify(kid)} with an exponent that is not odd and >= 3`);
+    throw malformed(`has key ${showValue(kid)} with an exponent that is not odd and >= 3`);
   }
   try {
     const key = await subtle().importKey(
@@ -73,7 +74,7 @@ const readKey = async (jwk: Record<string, unknown>, kid: string): Promise<Entry
     return { key };
   } catch (cause) {
     if (isAscTokenError(cause)) throw cause;
-    throw fail("SIWA_KEYS_MALFORMED", `WebCrypto refused key ${JSON.stringify(kid)}`, cause);
+    throw fail("SIWA_KEYS_MALFORMED", `WebCrypto refused key ${showValue(kid)}`, cause);
   }
 };
 
@@ -104,7 +105,7 @@ export const readKeySet = async (set: unknown): Promise<Keys> => {
     if (typeof kid !== "string" || !kid || kid.length > MAX_KID) {
       throw malformed(`has a key without a kid of 1 to ${MAX_KID} characters`);
     }
-    if (entries.has(kid)) throw malformed(`has two keys with kid ${JSON.stringify(kid)}`);
+    if (entries.has(kid)) throw malformed(`has two keys with kid ${showValue(kid)}`);
     entries.set(kid, { unusable: "is being read" });
     const record = jwk as Record<string, unknown>;
     pending.push(readKey(record, kid).then((entry) => void entries.set(kid, entry)));
@@ -130,7 +131,7 @@ export type KeyLookup = (kid: string) => Promise<CryptoKey>;
 
 const found = (keys: Keys, kid: string, fetched: boolean): CryptoKey => {
   const entry = keys.get(kid);
-  const name = JSON.stringify(kid);
+  const name = showValue(kid);
   if (entry && "key" in entry) return entry.key;
   throw fail(
     "SIWA_KEY_NOT_FOUND",

@@ -11,7 +11,8 @@
 // Apple states no clock skew: `clockTolerance` (default 60 s) is ours, as for the tokens we mint.
 
 import { decodeBase64, utf8 } from "../base64url.js";
-import { fail, summarize } from "../errors.js";
+import { fail } from "../errors.js";
+import { showValue } from "../redact.js";
 import { subtle } from "../subtle.js";
 import { RS256, type KeyLookup } from "./jwks.js";
 
@@ -50,7 +51,7 @@ export const verifySignature = async (
   what: string,
   lookup: KeyLookup,
 ): Promise<Record<string, unknown>> => {
-  if (typeof token !== "string") throw malformed(what, `is ${summarize(token)}, not a string`);
+  if (typeof token !== "string") throw malformed(what, `is ${showValue(token)}, not a string`);
   if (token.length > MAX_TOKEN) throw malformed(what, `is over ${MAX_TOKEN} characters`);
   const parts = token.split(".");
   if (parts.length !== 3) throw malformed(what, "is not a compact JWS (three parts)");
@@ -59,7 +60,7 @@ export const verifySignature = async (
   if (header.alg !== "RS256") {
     throw fail(
       "SIWA_TOKEN_HEADER_INVALID",
-      `the ${what}'s alg is ${summarize(header.alg)}; Apple signs with RS256 only`,
+      `the ${what}'s alg is ${showValue(header.alg)}; Apple signs with RS256 only`,
     );
   }
   const present = REFUSED.find((name) => Object.hasOwn(header, name));
@@ -93,7 +94,7 @@ export const verifySignature = async (
 const seconds = (claims: Record<string, unknown>, name: string, what: string): number => {
   const value = claims[name];
   if (!Number.isSafeInteger(value)) {
-    throw fail("SIWA_CLAIM_INVALID", `the ${what}'s ${name} is ${summarize(value)}, not seconds`);
+    throw fail("SIWA_CLAIM_INVALID", `the ${what}'s ${name} is ${showValue(value)}, not seconds`);
   }
   return value as number;
 };
@@ -117,7 +118,7 @@ export const checkIssued = (
   if (claims.iss !== APPLE_ISSUER) {
     throw fail(
       "SIWA_CLAIM_INVALID",
-      `the ${what}'s iss is ${summarize(claims.iss)}, not ${JSON.stringify(APPLE_ISSUER)}`,
+      `the ${what}'s iss is ${showValue(claims.iss)}, not ${JSON.stringify(APPLE_ISSUER)}`,
     );
   }
   const { aud } = claims;
@@ -125,7 +126,7 @@ export const checkIssued = (
     const wanted = expected.audiences.map((audience) => JSON.stringify(audience)).join(" or ");
     throw fail(
       "SIWA_AUDIENCE_MISMATCH",
-      `the ${what} is for ${summarize(aud)}, not ${wanted}: ` +
+      `the ${what} is for ${showValue(aud)}, not ${wanted}: ` +
         "pass every App ID and Services ID you sign in with as clientId",
     );
   }
@@ -156,7 +157,7 @@ export const flag = (value: unknown, name: string, what: string): boolean | unde
   if (value === undefined) return undefined;
   if (value === true || value === "true") return true;
   if (value === false || value === "false") return false;
-  throw fail("SIWA_CLAIM_INVALID", `the ${what}'s ${name} is ${summarize(value)}, not a boolean`);
+  throw fail("SIWA_CLAIM_INVALID", `the ${what}'s ${name} is ${showValue(value)}, not a boolean`);
 };
 
 /** `record` without the names whose value is undefined: absent stays absent. */
@@ -166,5 +167,5 @@ export const defined = (record: Record<string, unknown>): Record<string, unknown
 /** An optional string claim: the string, or undefined when absent. */
 export const text = (value: unknown, name: string, what: string): string | undefined => {
   if (value === undefined || typeof value === "string") return value;
-  throw fail("SIWA_CLAIM_INVALID", `the ${what}'s ${name} is ${summarize(value)}, not a string`);
+  throw fail("SIWA_CLAIM_INVALID", `the ${what}'s ${name} is ${showValue(value)}, not a string`);
 };

@@ -10,7 +10,8 @@
 // form of `events` and the literal `account-delete` are as Apple's servers send them and as
 // Apple's forums and peers report (docs/sign-in-with-apple.md), not from a schema of Apple's.
 
-import { fail, summarize } from "../errors.js";
+import { fail } from "../errors.js";
+import { showValue } from "../redact.js";
 import { type Expected, MAX_TOKEN, checkIssued, defined, flag, text } from "./jwt.js";
 
 /**
@@ -106,17 +107,17 @@ const readEvent = (events: unknown): SignInWithAppleEvent => {
     }
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw malformed(`events claim is ${summarize(value)}, not one event`);
+    throw malformed(`events claim is ${showValue(value)}, not one event`);
   }
   const event = value as Record<string, unknown>;
   if (!TYPES.includes(event.type as string)) {
-    throw malformed(`event type ${summarize(event.type)} is not one Apple documents`);
+    throw malformed(`event type ${showValue(event.type)} is not one Apple documents`);
   }
   if (typeof event.sub !== "string" || !event.sub) {
-    throw malformed(`event has sub ${summarize(event.sub)}`);
+    throw malformed(`event has sub ${showValue(event.sub)}`);
   }
   if (!Number.isSafeInteger(event.event_time)) {
-    throw malformed(`event has event_time ${summarize(event.event_time)}`);
+    throw malformed(`event has event_time ${showValue(event.event_time)}`);
   }
   const read: Record<string, unknown> = { ...event };
   if (event.type === "email-disabled" || event.type === "email-enabled") {

@@ -13,7 +13,8 @@
 // invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope; each is one code here.
 // Apple states no timeout or answer size: 10 s and 64 KiB are ours.
 
-import { type AscTokenErrorCode, fail, summarize } from "../errors.js";
+import { type AscTokenErrorCode, fail } from "../errors.js";
+import { showValue } from "../redact.js";
 import type { FetchLike } from "../fetch.js";
 import { readOptions } from "../options.js";
 import { validIdentifier } from "../validate.js";
@@ -109,7 +110,7 @@ const COMMON = ["clientId", "clientSecret", "fetchImpl", "timeout"];
 const value = (read: Record<string, unknown>, name: string): string => {
   const given = read[name];
   if (typeof given !== "string" || !given.trim() || given.length > MAX_VALUE) {
-    throw fail("INVALID_OPTIONS", `${name} must be a non-empty string; got ${summarize(given)}`);
+    throw fail("INVALID_OPTIONS", `${name} must be a non-empty string; got ${showValue(given)}`);
   }
   return given;
 };
@@ -126,8 +127,8 @@ const secretOf = async (secret: unknown): Promise<string> => {
     throw fail(
       "INVALID_OPTIONS",
       "clientSecret must be the client secret JWT, or a function or provider returning it; " +
-        // An empty or over-long string only: summarize never quotes the secret itself.
-        `got ${summarize(given)}`,
+        // An empty or over-long string only: showValue never quotes the secret itself.
+        `got ${showValue(given)}`,
     );
   }
   return given;
@@ -142,7 +143,7 @@ const post = async (
   const clientId = validIdentifier(read.clientId, "clientId", "your App ID or Services ID");
   const timeout = wholeNumber(read.timeout, DEFAULT_REQUEST_TIMEOUT, [1, 60_000], "timeout");
   if (read.fetchImpl !== undefined && typeof read.fetchImpl !== "function") {
-    throw fail("INVALID_OPTIONS", `fetchImpl must be a function; got ${summarize(read.fetchImpl)}`);
+    throw fail("INVALID_OPTIONS", `fetchImpl must be a function; got ${showValue(read.fetchImpl)}`);
   }
   const form = new URLSearchParams();
   form.set("client_id", clientId);
@@ -175,7 +176,7 @@ const post = async (
     typeof error === "string" && Object.hasOwn(ERRORS, error) ? ERRORS[error] : undefined;
   if (code) {
     const description = (body as { error_description?: unknown }).error_description;
-    const said = typeof description === "string" ? ` (${summarize(description)})` : "";
+    const said = typeof description === "string" ? ` (${showValue(description)})` : "";
     const fix = FIXES[error as string];
     throw fail(
       code,
@@ -336,7 +337,7 @@ export const revokeSignInWithAppleToken = async (
   if (hint !== undefined && hint !== "refresh_token" && hint !== "access_token") {
     throw fail(
       "INVALID_OPTIONS",
-      `tokenTypeHint must be "refresh_token" or "access_token"; got ${summarize(hint)}`,
+      `tokenTypeHint must be "refresh_token" or "access_token"; got ${showValue(hint)}`,
     );
   }
   await post(read, REVOKE_URL, [

@@ -2,7 +2,8 @@
 // server-to-server notifications against Apple's key set, which it caches (jwks.ts). Its options
 // are read once.
 
-import { fail, summarize } from "../errors.js";
+import { fail } from "../errors.js";
+import { showValue } from "../redact.js";
 import type { FetchLike } from "../fetch.js";
 import { readOptions } from "../options.js";
 import { type Clock, epochSeconds } from "../time.js";
@@ -130,7 +131,7 @@ export const createSignInWithAppleVerifier = (
     throw fail(
       "INVALID_CLIENT_ID",
       "clientId must be an App ID or Services ID, or a non-empty list of them; " +
-        `got ${summarize(read.clientId)}`,
+        `got ${showValue(read.clientId)}`,
     );
   }
   const audiences = ids.map((id) =>
@@ -142,12 +143,12 @@ export const createSignInWithAppleVerifier = (
   }
   const url = read.jwksUrl ?? APPLE_KEYS_URL;
   if (typeof url !== "string" || !/^https?:\/\/[^\s]+$/.test(url)) {
-    throw fail("INVALID_OPTIONS", `jwksUrl must be an http(s) URL; got ${summarize(url)}`);
+    throw fail("INVALID_OPTIONS", `jwksUrl must be an http(s) URL; got ${showValue(url)}`);
   }
   if (read.fetchImpl !== undefined && typeof read.fetchImpl !== "function") {
     throw fail(
       "INVALID_OPTIONS",
-      `fetchImpl must be a function like fetch; got ${summarize(read.fetchImpl)}`,
+      `fetchImpl must be a function like fetch; got ${showValue(read.fetchImpl)}`,
     );
   }
   const timeoutMs = wholeNumber(read.timeout, DEFAULT_KEYS_TIMEOUT, [1, 60_000], "timeout");
@@ -190,7 +191,7 @@ export const createSignInWithAppleVerifier = (
     verifyIdToken: async (idToken, callOptions = {}) => {
       const given = readOptions(callOptions, ["nonce"], "{ nonce }").nonce;
       if (given !== undefined && (typeof given !== "string" || !given || given.length > 1024)) {
-        throw fail("INVALID_OPTIONS", `nonce must be the string you sent; got ${summarize(given)}`);
+        throw fail("INVALID_OPTIONS", `nonce must be the string you sent; got ${showValue(given)}`);
       }
       const claims = await verifySignature(idToken, "identity token", lookup);
       return readIdToken(claims, expected(), given);

@@ -4,6 +4,7 @@
 // costs extra signings, never a failed call.
 
 import { type AscTokenError, fail } from "../errors.js";
+import { redactCause } from "../redact.js";
 import type { TokenStore } from "./store.js";
 import { STORE_LEASE, STORE_TIMEOUT, STORE_WAIT } from "../defaults.js";
 
@@ -34,7 +35,10 @@ export interface SharedMintOptions {
   readonly accept: (token: string) => number;
   /** A token never to serve from the store (one the caller saw refused, after a 401). */
   readonly refuse?: string | undefined;
-  /** Told of every store fault (code `STORE_UNAVAILABLE`, `cause` the store's own error). */
+  /**
+   * Told of every store fault (code `STORE_UNAVAILABLE`; `cause` the store's own error reduced to
+   * its class and message, as redact.ts's `redactCause` does).
+   */
   readonly onError?: ((error: AscTokenError) => void) | undefined;
   /** Longest total wait for another instance's token before minting locally. Default 2000 ms. */
   readonly waitMs?: number | undefined;
@@ -93,9 +97,10 @@ export const sharedMint = async (options: SharedMintOptions): Promise<string> =>
     new Promise<T>((resolve, reject) => {
       const fault = (what: string, cause?: unknown): void => {
         clearTimeout(timer);
-        reject(
-          fail("STORE_UNAVAILABLE", `the token store's ${op} ${what}: minting locally`, cause),
-        );
+        // A client's error can hold the command it sent, token included (ioredis's
+        // `command.args`): the cause keeps only its class and message.
+        const kept = cause === undefined ? undefined : redactCause(cause);
+        reject(fail("STORE_UNAVAILABLE", `the token store's ${op} ${what}: minting locally`, kept));
       };
       const timer = setTimeout(() => {
         fault(`took over ${String(timeoutMs)} ms`);

@@ -5,7 +5,8 @@
 // key rotation. Nothing here is used by the library itself.
 
 import { encodeBytes, encodeText, utf8 } from "../base64url.js";
-import { fail, summarize } from "../errors.js";
+import { fail } from "../errors.js";
+import { showValue } from "../redact.js";
 import type { FetchLike } from "../fetch.js";
 import { readOptions } from "../options.js";
 import { RS256 } from "../sign-in-with-apple/jwks.js";
@@ -124,11 +125,11 @@ export const createSignInWithAppleTestKit = async (
   const read = readOptions(options, ["clientId", "keys", "now"], "{ clientId }");
   const clientId = read.clientId ?? "com.example.app";
   if (typeof clientId !== "string" || !clientId) {
-    throw fail("INVALID_OPTIONS", `clientId must be a string; got ${summarize(clientId)}`);
+    throw fail("INVALID_OPTIONS", `clientId must be a string; got ${showValue(clientId)}`);
   }
   const count = read.keys ?? 2;
   if (!Number.isSafeInteger(count) || (count as number) < 1 || (count as number) > 5) {
-    throw fail("INVALID_OPTIONS", `keys must be a whole number 1..5; got ${summarize(count)}`);
+    throw fail("INVALID_OPTIONS", `keys must be a whole number 1..5; got ${showValue(count)}`);
   }
   const now = read.now as Clock | undefined;
   epochSeconds(now);
@@ -154,7 +155,7 @@ export const createSignInWithAppleTestKit = async (
     const given = readOptions(signOptions, ["kid", "header"], "{ kid, header }");
     const kid = (given.kid as string | undefined) ?? set[set.length - 1]?.kid;
     const entry = set.find((candidate) => candidate.kid === kid);
-    if (!entry) throw fail("INVALID_OPTIONS", `kid ${summarize(kid)} is not in the kit's set`);
+    if (!entry) throw fail("INVALID_OPTIONS", `kid ${showValue(kid)} is not in the kit's set`);
     const header = merged({ kid, alg: "RS256" }, given.header as Record<string, unknown>);
     const input = `${encodeText(JSON.stringify(header))}.${encodeText(JSON.stringify(claims))}`;
     const signature = await subtle().sign(RS256, entry.pair.privateKey, utf8(input));

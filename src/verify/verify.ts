@@ -4,7 +4,8 @@
 // parsed. A verifier keeps the chains it has checked, so a busy webhook pays the certificate
 // checks once per chain and one ECDSA verify per payload.
 
-import { fail, invalid, summarize } from "../errors.js";
+import { fail, invalid } from "../errors.js";
+import { showValue } from "../redact.js";
 import { readOptions } from "../options.js";
 import { subtle } from "../subtle.js";
 import { APPLE_ROOT_CA_G3 } from "./apple-root.js";
@@ -367,7 +368,7 @@ const signedTime = (payload: Record<string, unknown>, kind: Kind): number | unde
   if (typeof value !== "number" || !(Math.abs(value) <= MOST_TIME)) {
     throw fail(
       "SIGNED_DATA_MALFORMED",
-      `the payload's ${kind.date} is not epoch milliseconds (got ${summarize(value)})`,
+      `the payload's ${kind.date} is not epoch milliseconds (got ${showValue(value)})`,
     );
   }
   return value;
@@ -519,7 +520,7 @@ const checkIdentity = (found: Identity, kind: Kind, settings: Settings): void =>
   if (kind.bundleId && found.bundleId !== settings.bundleId) {
     throw fail(
       "UNEXPECTED_BUNDLE_ID",
-      `the payload is for bundle ID ${describeField(found.bundleId)}, not ${settings.bundleId}`,
+      `the payload is for bundle ID ${showValue(found.bundleId)}, not ${settings.bundleId}`,
     );
   }
   if (
@@ -529,21 +530,15 @@ const checkIdentity = (found: Identity, kind: Kind, settings: Settings): void =>
   ) {
     throw fail(
       "UNEXPECTED_APP_APPLE_ID",
-      `the payload is for app Apple ID ${describeField(found.appAppleId)}, ` +
+      `the payload is for app Apple ID ${showValue(found.appAppleId)}, ` +
         `not ${settings.appAppleId}`,
     );
   }
   if (found.environment !== settings.environment) {
     throw fail(
       "UNEXPECTED_ENVIRONMENT",
-      `the payload is from environment ${describeField(found.environment)}, ` +
+      `the payload is from environment ${showValue(found.environment)}, ` +
         `not ${settings.environment}`,
     );
   }
 };
-
-/** A payload field for a message: short strings and numbers shown (they are IDs, not secrets). */
-const describeField = (value: unknown): string =>
-  (typeof value === "string" && value.length <= 200) || typeof value === "number"
-    ? JSON.stringify(value)
-    : summarize(value);

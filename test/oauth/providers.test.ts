@@ -300,6 +300,15 @@ describe("Apple's refusals, as codes", () => {
     expect(error.message).toContain('"bad assertion"');
   });
 
+  it("an error name that is no OAuth name is shown by the one rule: a token in it is measured", async () => {
+    const token = "Ab-d_fGh".repeat(6);
+    answer = json(400, { error: token, error_description: "\u202eevil" });
+    const error = await rejection(ads().getToken());
+    expect(error.message).toContain(`a string of ${token.length} characters`);
+    expect(error.message).not.toContain("Ab-d");
+    expect(error.message).not.toContain("\u202e");
+  });
+
   it("a failed exchange is not cached: the next call asks again", async () => {
     answer = json(500, "");
     const provider = ads();
