@@ -103,9 +103,10 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
     }
   });
 
-  it("from the built package it is no more than 16 B (gzip) bigger than the core source alone", () => {
-    // dist/ is already transpiled by tsup, so it tends to come out a few bytes smaller.
-    expect(gzipped(fromPackage) - gzipped(coreOnly)).toBeLessThanOrEqual(16);
+  it("from the built package it is no more than 24 B (gzip) bigger than the core source alone", () => {
+    // dist/ is already transpiled by tsup, and the minifier picks other short names for it: the
+    // two differ by a few bytes either way, far less than one kind's strings (the test below).
+    expect(gzipped(fromPackage) - gzipped(coreOnly)).toBeLessThanOrEqual(24);
   });
 
   it("from src/index.ts it is within 16 B (gzip) of the core source alone", () => {
