@@ -258,3 +258,45 @@ describe("ECDSA's two encodings of one signature", () => {
     expect(a.notificationUUID).toBe(b.notificationUUID);
   });
 });
+
+describe("a chain that fails two ways at once", () => {
+  /** The DER bytes of a base64 certificate, to damage. */
+  const der = (base64: string) => new Uint8Array(Buffer.from(base64, "base64"));
+
+  it("a malformed leaf signature beside an intermediate key that cannot be imported: a code, no unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const leaf = der(apple.REAL_APPLE_SIGNING_CERTIFICATE);
+      const intermediate = der(apple.REAL_APPLE_INTERMEDIATE);
+      // The intermediate's P-384 point (BIT STRING 03 62 00 04 …) no longer uncompressed.
+      const point = intermediate.findIndex(
+        (byte, i) => byte === 0x03 && intermediate[i + 1] === 0x62 && intermediate[i + 3] === 0x04,
+      );
+      expect(point).toBeGreaterThan(0);
+      intermediate[point + 3] = 0x05;
+      // The leaf's signature, its last BIT STRING (03 n 00 30 …), no longer a DER SEQUENCE.
+      const signature = leaf.findLastIndex(
+        (byte, i) => byte === 0x03 && leaf[i + 3] === 0x30 && i + 2 + leaf[i + 1]! === leaf.length,
+      );
+      expect(signature).toBeGreaterThan(0);
+      leaf[signature + 3] = 0x31;
+      const x5c = [leaf, intermediate].map((bytes) => Buffer.from(bytes).toString("base64"));
+      const jws = signJws(
+        notification({ signedDate: apple.REAL_EFFECTIVE_DATE }),
+        ecKeys("P-256").privateKey,
+        [],
+        { header: { alg: "ES256", x5c: [...x5c, APPLE_ROOT_CA_G3] } },
+      );
+      const verifier = createAppleVerifier({ bundleId: BUNDLE_ID, environment: "Sandbox" });
+      // The damaged intermediate is no longer the root's: that is judged first.
+      await expect(codeOf(verifier.verify(jws))).resolves.toBe("CHAIN_UNTRUSTED_ROOT");
+      // Long enough for every key import and verify the check started to settle.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(unhandled).toStrictEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});

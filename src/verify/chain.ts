@@ -73,16 +73,20 @@ const signedBy = async (
   issuer: Certificate,
   key: Promise<CryptoKey>,
 ): Promise<boolean> => {
-  let signature: Uint8Array<ArrayBuffer>;
+  let signature: Uint8Array<ArrayBuffer> | undefined;
   try {
     signature = derToRawSignature(cert.signature, issuer.curve?.size ?? 0, Error);
   } catch {
-    return false;
+    signature = undefined;
   }
   try {
+    // The key is awaited even for a malformed signature: a key that fails to import must reject
+    // here, observed, never unhandled (which would end a Node process).
+    const issuerKey = await key;
+    if (!signature) return false;
     return await subtle().verify(
       { name: "ECDSA", hash: cert.signatureHash ?? "" },
-      await key,
+      issuerKey,
       signature,
       cert.tbs,
     );
