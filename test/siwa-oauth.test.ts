@@ -13,10 +13,10 @@ import {
   createSignInWithAppleSecret,
   createTokenProvider,
   exchangeSignInWithAppleCode,
-  isAscTokenError,
   refreshSignInWithAppleToken,
   revokeSignInWithAppleToken,
 } from "../src/index.js";
+import { refusal } from "./helpers/codes.js";
 import { key, keyId, teamId } from "./helpers/kinds.js";
 
 const clientId = "com.example.web";
@@ -94,16 +94,6 @@ const mintSecret = () =>
     now: () => Date.now(),
   });
 const apple = { clientId, clientSecret: "client.secret.jwt", fetchImpl: toLocal };
-
-const refusal = async (promise: Promise<unknown>, code: AscTokenErrorCode) => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(isAscTokenError(error), `expected ${code}, got ${String(error)}`).toBe(true);
-  expect((error as { code: string }).code).toBe(code);
-  return error as Error;
-};
 
 describe("exchangeSignInWithAppleCode", () => {
   it("posts client_id, client_secret, code, grant_type and redirect_uri, form-encoded, to /auth/token", async () => {

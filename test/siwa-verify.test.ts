@@ -11,12 +11,12 @@ import {
   type AscTokenErrorCode,
   type SignInWithAppleVerifierOptions,
   createSignInWithAppleVerifier,
-  isAscTokenError,
 } from "../src/index.js";
 import {
   type SignInWithAppleTestKit,
   createSignInWithAppleTestKit,
 } from "../src/testing/sign-in-with-apple.js";
+import { refusal } from "./helpers/codes.js";
 
 const clientId = "com.example.app";
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -62,17 +62,6 @@ const serveKit = () => {
 
 const verifier = (options: Partial<SignInWithAppleVerifierOptions> = {}) =>
   createSignInWithAppleVerifier({ clientId, jwksUrl: keysUrl, now: () => NOW, ...options });
-
-/** The AscTokenError `promise` rejects with; fails if it resolves or rejects with another. */
-const refusal = async (promise: Promise<unknown>, code: AscTokenErrorCode) => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(isAscTokenError(error), `expected ${code}, got ${String(error)}`).toBe(true);
-  expect((error as { code: string }).code).toBe(code);
-  return error as Error;
-};
 
 describe("the test kit signs as Apple does", () => {
   it("jose verifies its identity tokens with its key set, RS256, by kid", async () => {

@@ -1,9 +1,22 @@
 // The AscTokenErrorCode union, read from the source so that tests notice when a code is added.
 import { readFileSync } from "node:fs";
+import { expect } from "vitest";
+import { type AscTokenErrorCode, isAscTokenError } from "../../src/index.js";
 
 /** Every code listed in the `AscTokenErrorCode` union of src/errors.ts, in order. */
 export const allErrorCodes = (): string[] => {
   const source = readFileSync(new URL("../../src/errors.ts", import.meta.url), "utf8");
   const union = /export type AscTokenErrorCode\s*=([\s\S]*?")\s*;/.exec(source)?.[1] ?? "";
   return Array.from(union.matchAll(/\|\s*"([A-Z0-9_]+)"/g), (m) => m[1] ?? "");
+};
+
+/** The AscTokenError `promise` rejects with; fails if it resolves or rejects with another. */
+export const refusal = async (promise: Promise<unknown>, code: AscTokenErrorCode) => {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(isAscTokenError(error), `expected ${code}, got ${String(error)}`).toBe(true);
+  expect((error as { code: string }).code).toBe(code);
+  return error as Error;
 };

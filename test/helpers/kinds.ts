@@ -14,6 +14,11 @@ let fixture: P256Fixture | undefined;
 /** One generated P-256 key for the whole file (never a real key). */
 export const key = (): P256Fixture => (fixture ??= makeP256());
 
+/** A mint function of any kind, called with untyped options. */
+export type Mint = (options: Record<string, unknown>) => Promise<string>;
+/** Any kind, callable with untyped options (the tests pass wrong types on purpose). */
+export const loose = (create: (options: never) => Promise<unknown>): Mint => create as Mint;
+
 /** `createAscToken`'s options with {@link key}: what the provider tests mint with. */
 export const ascOptions = () => ({ keyId, issuerId, privateKey: key().applePem });
 

@@ -329,19 +329,19 @@ describe("429", () => {
   it("without Retry-After: a backoff that doubles (5 s, 10 s, ...)", async () => {
     answer = json(429, "");
     const provider = ads();
-    await rejection(provider.getToken());
-    clock += 4000;
-    await rejection(provider.getToken());
-    expect(exchanges).toHaveLength(1);
-    clock += 2000;
-    await rejection(provider.getToken());
-    expect(exchanges).toHaveLength(2);
-    clock += 9000;
-    await rejection(provider.getToken());
-    expect(exchanges).toHaveLength(2);
-    clock += 2000;
-    await rejection(provider.getToken());
-    expect(exchanges).toHaveLength(3);
+    // [ms the clock moves, exchanges so far]: the first refusal, 5 s of backoff, then 10 s.
+    const steps = [
+      [0, 1],
+      [4000, 1],
+      [2000, 2],
+      [9000, 2],
+      [2000, 3],
+    ] as const;
+    for (const [ms, count] of steps) {
+      clock += ms;
+      expect((await rejection(provider.getToken())).code).toBe("OAUTH_RATE_LIMITED");
+      expect(exchanges, `after ${String(ms)} ms more`).toHaveLength(count);
+    }
   });
 
   it("serves the still-good token while Apple says 429, and tells onError", async () => {
