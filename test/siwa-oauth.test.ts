@@ -93,6 +93,15 @@ const mintSecret = () =>
     privateKey: key().applePem,
     now: () => Date.now(),
   });
+
+/** What the local server must have seen: a form-encoded POST to `path` with `form`, in order. */
+const posted = (path: string, form: [string, string][]) => ({
+  method: "POST",
+  path,
+  contentType: "application/x-www-form-urlencoded",
+  form,
+});
+
 const apple = { clientId, clientSecret: "client.secret.jwt", fetchImpl: toLocal };
 
 describe("exchangeSignInWithAppleCode", () => {
@@ -106,18 +115,13 @@ describe("exchangeSignInWithAppleCode", () => {
     });
     expect(tokens).toStrictEqual(TOKENS);
     expect(seen).toStrictEqual([
-      {
-        method: "POST",
-        path: "/auth/token",
-        contentType: "application/x-www-form-urlencoded",
-        form: [
-          ["client_id", clientId],
-          ["client_secret", "client.secret.jwt"],
-          ["code", "c0.0.code"],
-          ["grant_type", "authorization_code"],
-          ["redirect_uri", "https://example.com/auth/apple"],
-        ],
-      },
+      posted("/auth/token", [
+        ["client_id", clientId],
+        ["client_secret", "client.secret.jwt"],
+        ["code", "c0.0.code"],
+        ["grant_type", "authorization_code"],
+        ["redirect_uri", "https://example.com/auth/apple"],
+      ]),
     ]);
   });
 
@@ -312,17 +316,14 @@ describe("refreshSignInWithAppleToken", () => {
     await expect(
       refreshSignInWithAppleToken({ ...apple, refreshToken: "r0.0.abcd.refresh" }),
     ).resolves.toStrictEqual(refreshed);
-    expect(seen[0]).toStrictEqual({
-      method: "POST",
-      path: "/auth/token",
-      contentType: "application/x-www-form-urlencoded",
-      form: [
+    expect(seen[0]).toStrictEqual(
+      posted("/auth/token", [
         ["client_id", clientId],
         ["client_secret", "client.secret.jwt"],
         ["grant_type", "refresh_token"],
         ["refresh_token", "r0.0.abcd.refresh"],
-      ],
-    });
+      ]),
+    );
   });
 
   it("a revoked refresh token → SIWA_INVALID_GRANT", async () => {
@@ -350,17 +351,14 @@ describe("revokeSignInWithAppleToken", () => {
         tokenTypeHint: "refresh_token",
       }),
     ).resolves.toBeUndefined();
-    expect(seen[0]).toStrictEqual({
-      method: "POST",
-      path: "/auth/revoke",
-      contentType: "application/x-www-form-urlencoded",
-      form: [
+    expect(seen[0]).toStrictEqual(
+      posted("/auth/revoke", [
         ["client_id", clientId],
         ["client_secret", "provided.secret"],
         ["token", "r0.0.abcd.refresh"],
         ["token_type_hint", "refresh_token"],
-      ],
-    });
+      ]),
+    );
   });
 
   it("sends no token_type_hint when none is given", async () => {
