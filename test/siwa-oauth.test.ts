@@ -4,7 +4,6 @@
 // write.
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { type IncomingMessage, type Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { importSPKI, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -18,6 +17,7 @@ import {
 } from "../src/index.js";
 import { refusal } from "./helpers/codes.js";
 import { key, keyId, teamId } from "./helpers/kinds.js";
+import { listen, replyJson } from "./helpers/server.js";
 
 const clientId = "com.example.web";
 
@@ -47,17 +47,10 @@ beforeAll(async () => {
         contentType: request.headers["content-type"],
         form: [...new URLSearchParams(text)],
       });
-      reply((status, body, delayMs = 0) => {
-        setTimeout(() => {
-          if (!response.destroyed) {
-            response.writeHead(status, { "Content-Type": "application/json" }).end(body);
-          }
-        }, delayMs);
-      });
+      reply(replyJson(response));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listen(server);
 });
 afterAll(async () => {
   server.closeAllConnections();

@@ -4,7 +4,6 @@
 // that the kit signs as Apple does, and node:crypto forges the alg-confusion tokens.
 import { createHmac, createPublicKey, generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { type Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,6 +16,7 @@ import {
   createSignInWithAppleTestKit,
 } from "../src/testing/sign-in-with-apple.js";
 import { refusal } from "./helpers/codes.js";
+import { listen, replyJson } from "./helpers/server.js";
 
 const clientId = "com.example.app";
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -37,16 +37,9 @@ beforeAll(async () => {
       response.writeHead(404).end();
       return;
     }
-    answer((status, body, delayMs = 0) => {
-      setTimeout(() => {
-        if (!response.destroyed) {
-          response.writeHead(status, { "Content-Type": "application/json" }).end(body);
-        }
-      }, delayMs);
-    });
+    answer(replyJson(response));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  keysUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/auth/keys`;
+  keysUrl = `${await listen(server)}/auth/keys`;
 });
 afterAll(async () => {
   server.closeAllConnections();
