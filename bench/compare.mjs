@@ -5,8 +5,8 @@
 // To measure a change, keep a copy of dist/index.js from before it (or build an older commit in
 // a `git worktree`), rebuild, and pass both. For A/B work this is steadier than `npm run bench`:
 // the cases take turns call by call, in a shuffled order, so a burst of load from another
-// process hits all of them alike, and each is summarised by the median of its per-call latencies
-// divided by the floor's. The run is cut into 5 blocks; min–max is over them.
+// process hits all of them alike. The run is cut into 15 rounds; in each, a case's median
+// latency is divided by its floor's. Reported: the median of those ratios, and their min–max.
 //
 // Reports, per build: an imported CryptoKey and the PEM string every call (× crypto.subtle.sign),
 // a new PEM every call (× importKey + sign), and the JS work per token with WebCrypto answering
@@ -14,7 +14,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
-  blockRatio,
+  cycle,
   ES256,
   fmtUs,
   fmtX,
@@ -22,6 +22,8 @@ import {
   makeKey,
   median,
   minimalToken,
+  roundRatios,
+  spread,
 } from "./harness.mjs";
 
 const args = process.argv.slice(2);
@@ -46,8 +48,7 @@ const { subtle } = globalThis.crypto;
 const key = makeKey();
 const cryptoKey = await subtle.importKey("pkcs8", key.der, ES256, false, ["sign"]);
 const pool = Array.from({ length: 48 }, makeKey);
-let next = 0;
-const coldKey = () => pool[(next = (next + 1) % pool.length)];
+const coldKey = cycle(pool);
 const options = { keyId: "2X9R4HXF34", issuerId: "57246542-96fe-1a63-e053-0824d011072a" };
 const claims = () => {
   const iat = Math.floor(Date.now() / 1000) - 60;
@@ -56,13 +57,15 @@ const claims = () => {
 const sample = await minimalToken(cryptoKey, options.keyId, claims());
 const input = new TextEncoder().encode(sample.split(".").slice(0, 2).join("."));
 
-const ratio = (blocks, name, floor) => {
-  const { ratio: x, min, max } = blockRatio(blocks, name, floor);
+const ROUNDS = 15;
+const ratio = (name, floor) => {
+  const { median: x, min, max } = spread(roundRatios(rounds, name, floor));
   return `${fmtX(x)} (${fmtX(min)}–${fmtX(max)})`;
 };
 
-const warm = await interleave(
-  [
+const warm = {
+  turns: Math.ceil(calls / ROUNDS),
+  cases: [
     ["floor", () => subtle.sign(ES256, cryptoKey, input)],
     ["minimal", () => minimalToken(cryptoKey, options.keyId, claims())],
     ...builds.flatMap(({ label, api }) => [
@@ -70,26 +73,27 @@ const warm = await interleave(
       [`${label}/pem`, () => api.createAscToken({ ...options, privateKey: key.pem })],
     ]),
   ],
-  calls,
-);
-const cold = await interleave(
-  [
+};
+const coldFloorKey = cycle(pool);
+const cold = {
+  turns: Math.ceil(calls / 8 / ROUNDS),
+  cases: [
     [
-      "floor",
+      "cold floor",
       async () =>
         subtle.sign(
           ES256,
-          await subtle.importKey("pkcs8", coldKey().der, ES256, false, ["sign"]),
+          await subtle.importKey("pkcs8", coldFloorKey().der, ES256, false, ["sign"]),
           input,
         ),
     ],
-    ...builds.map(({ label, api }) => [
-      `${label}/cold`,
-      () => api.createAscToken({ ...options, privateKey: coldKey().pem }),
-    ]),
+    ...builds.map(({ label, api }) => {
+      const next = cycle(pool);
+      return [`${label}/cold`, () => api.createAscToken({ ...options, privateKey: next().pem })];
+    }),
   ],
-  Math.ceil(calls / 8),
-);
+};
+const rounds = await interleave([warm, cold], ROUNDS);
 
 // JS work per token: the same calls with WebCrypto answering at once.
 const signature = new Uint8Array(64).buffer;
@@ -137,7 +141,7 @@ try {
 const js = (name) => (jsWork.has(name) ? fmtUs(median(jsWork.get(name))) : "–");
 
 console.log(
-  `\n${calls} warm and ${Math.ceil(calls / 8)} cold calls per case, interleaved call by call. Ratios: median (min–max over 5 blocks).\n`,
+  `\n${warm.turns * ROUNDS} warm and ${cold.turns * ROUNDS} cold calls per case, interleaved call by call. Ratios: median (min–max over ${ROUNDS} rounds).\n`,
 );
 console.log(
   "| build | imported key × sign | PEM every call × sign | new PEM every call × import+sign | JS µs/token: key / PEM / new PEM |",
@@ -145,13 +149,13 @@ console.log(
 console.log("|---|---:|---:|---:|---:|");
 for (const { label } of builds) {
   console.log(
-    `| ${label} | ${ratio(warm, `${label}/key`, "floor")} | ${ratio(warm, `${label}/pem`, "floor")} | ${ratio(cold, `${label}/cold`, "floor")} | ${js(`${label}/key`)} / ${js(`${label}/pem`)} / ${js(`${label}/cold`)} |`,
+    `| ${label} | ${ratio(`${label}/key`, "floor")} | ${ratio(`${label}/pem`, "floor")} | ${ratio(`${label}/cold`, "cold floor")} | ${js(`${label}/key`)} / ${js(`${label}/pem`)} / ${js(`${label}/cold`)} |`,
   );
 }
 console.log(
-  `| minimal hand-written token, no checks | ${ratio(warm, "minimal", "floor")} | | | ${js("minimal/key")} |`,
+  `| minimal hand-written token, no checks | ${ratio("minimal", "floor")} | | | ${js("minimal/key")} |`,
 );
-const floorUs = (blocks) => fmtUs(median(blocks.map((block) => median(block.get("floor")))) * 1000);
+const floorUs = (name) => fmtUs(median(rounds.map((round) => median(round.get(name)))) * 1000);
 console.log(
-  `\nfloors (median µs): crypto.subtle.sign ${floorUs(warm)}, importKey + sign ${floorUs(cold)}`,
+  `\nfloors (median µs): crypto.subtle.sign ${floorUs("floor")}, importKey + sign ${floorUs("cold floor")}`,
 );

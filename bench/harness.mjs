@@ -1,7 +1,6 @@
 // Shared by bench/run.mjs and bench/compare.mjs: test keys, interleaved rounds, medians, ratios.
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { Bench } from "tinybench";
 
 export const ES256 = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 
@@ -29,6 +28,16 @@ export const makeKey = () => {
   return { der, pem: pem(der), keyObject: createPrivateKey(pem(der)), publicKey };
 };
 
+/**
+ * A function that returns the next of `items` on each call, round-robin. Each cold case needs
+ * its own: cases that take turns on one shared cycle would each see only every n-th key, few
+ * enough for a key cache to hold them all.
+ */
+export const cycle = (items) => {
+  let next = 0;
+  return () => items[(next = (next + 1) % items.length)];
+};
+
 export const median = (values) => {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -53,69 +62,56 @@ export const shuffle = (items, random) => {
 };
 
 /**
- * Runs every case once per round for `rounds` rounds, in a new shuffled order each round, each
- * as a short tinybench run. Returns µs per op (divided by `case.per` for batches) by case name,
- * one value per round.
+ * Per-call latencies (ms) of groups of cases, in `rounds` rounds. A group is `{ cases, turns }`,
+ * its cases [name, fn] pairs. In each round every group, in a new shuffled order, takes `turns`
+ * turns; in each turn every case of the group is called once, in a new shuffled order. So every
+ * case meets the same machine as its floor, however the load of other processes comes and goes,
+ * and no case always follows the same predecessor, whose after-effects (a hot worker thread, warm
+ * caches, pending garbage) would bias it. A fifth of a round of turns per group warms up first
+ * and is not kept. Returns one Map (name → latencies) per round; `progress(done)` after each.
  */
-export const runRounds = async (cases, rounds, budget, progress = () => {}) => {
-  const samples = new Map(cases.map((c) => [c.name, []]));
-  const started = performance.now();
-  const random = seeded(1);
-  for (let round = 0; round < rounds; round++) {
-    for (const c of shuffle([...cases], random)) {
-      const bench = new Bench({ ...budget(c), throws: true });
-      bench.add(c.name, c.fn);
-      await bench.run();
-      samples.get(c.name).push((bench.tasks[0].result.latency.p50 * 1000) / (c.per ?? 1));
-    }
-    progress(round + 1, (performance.now() - started) / 1000);
-  }
-  return samples;
-};
-
-/**
- * Per-call latencies (ms) of `cases` ([name, fn] pairs), taking turns call by call in a new
- * shuffled order each turn, `n` turns, in 5 blocks (the first tenth of the turns is warm-up).
- * Every case then sees the same machine, however the load of other processes comes and goes; a
- * fixed order would give each case the same predecessor, whose after-effects bias the next call.
- */
-export const interleave = async (cases, n) => {
-  const blocks = Array.from({ length: 5 }, () => new Map(cases.map(([name]) => [name, []])));
+export const interleave = async (groups, rounds, progress = () => {}) => {
   const random = seeded(7);
-  for (let i = 0; i < n; i++) {
-    const block = blocks[Math.floor((i * 5) / n)];
-    for (const [name, fn] of shuffle([...cases], random)) {
-      const t0 = performance.now();
-      await fn();
-      if (i >= n / 10) block.get(name).push(performance.now() - t0);
+  const turns = async ({ cases, turns: n }, record) => {
+    for (let i = 0; i < n; i++) {
+      for (const [name, fn] of shuffle([...cases], random)) {
+        const t0 = performance.now();
+        await fn();
+        record?.get(name).push(performance.now() - t0);
+      }
     }
+  };
+  for (const group of groups) await turns({ ...group, turns: Math.ceil(group.turns / 5) });
+  const result = [];
+  for (let round = 0; round < rounds; round++) {
+    const record = new Map(groups.flatMap((g) => g.cases.map(([name]) => [name, []])));
+    for (const group of shuffle([...groups], random)) await turns(group, record);
+    result.push(record);
+    progress(round + 1);
   }
-  return blocks.filter((block) => block.values().next().value.length > 0);
+  return result;
 };
 
-/** Median over blocks of (median latency of `name`) / (median latency of `floor`), and min–max. */
-export const blockRatio = (blocks, name, floor) => {
-  const ratios = blocks.map((block) => median(block.get(name)) / median(block.get(floor)));
-  return {
-    us: median(blocks.map((block) => median(block.get(name)))) * 1000,
-    ratio: median(ratios),
-    min: Math.min(...ratios),
-    max: Math.max(...ratios),
-  };
+/** Per round: the median latency of `name` divided by the median latency of `floor`. */
+export const roundRatios = (rounds, name, floor) =>
+  rounds.map((round) => median(round.get(name)) / median(round.get(floor)));
+
+/** The `q` quantile of `values` (0 ≤ q ≤ 1), interpolated between the two nearest ranks. */
+export const quantile = (values, q) => {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const low = Math.floor(at);
+  return s[low] + (s[Math.min(low + 1, s.length - 1)] - s[low]) * (at - low);
 };
 
-/** Median µs, and the median and min–max of the per-round ratios to the case's floor. */
-export const summarize = (samples, c) => {
-  const own = samples.get(c.name);
-  const base = samples.get(c.floor);
-  const ratios = own.map((v, i) => v / base[i]);
-  return {
-    us: median(own),
-    ratio: median(ratios),
-    min: Math.min(...ratios),
-    max: Math.max(...ratios),
-  };
-};
+/** Median, quartiles and extremes of per-round figures. */
+export const spread = (values) => ({
+  median: median(values),
+  q1: quantile(values, 0.25),
+  q3: quantile(values, 0.75),
+  min: Math.min(...values),
+  max: Math.max(...values),
+});
 
 export const fmtUs = (us) => (us >= 100 ? us.toFixed(0) : us.toFixed(1));
 export const fmtX = (x) => x.toFixed(2);

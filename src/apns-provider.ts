@@ -18,7 +18,8 @@ import {
   providerEngine,
   readProviderOptions,
 } from "./provider.js";
-import { DEFAULT_CLOCK_TOLERANCE, epochSeconds } from "./time.js";
+import { epochSeconds } from "./time.js";
+import { DEFAULT_CLOCK_TOLERANCE } from "./defaults.js";
 
 /**
  * What {@link ApnsTokenProvider.handleResponse} did about an APNs answer: `"remint"` (APNs

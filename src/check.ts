@@ -12,6 +12,7 @@ import { decodeBase64 } from "./base64url.js";
 import { isDerSignature } from "./der.js";
 import { invalid, isAscTokenError, summarize } from "./errors.js";
 import { type Clock, epochSeconds } from "./time.js";
+import { SIX_MONTHS } from "./defaults.js";
 
 /**
  * Stable codes of the problems {@link checkAscToken} finds. Match on these, not on messages.
@@ -150,8 +151,6 @@ interface KindRules {
   /** Refused once `iat` is over an hour old (APNs, and DeviceCheck, which shares its rules). */
   readonly maxAge?: boolean;
 }
-
-const SIX_MONTHS = 15_777_000;
 
 /** Every kind but App Store Connect's (whose checks below predate the others and are richer). */
 const RULES: Readonly<Record<Exclude<CheckKind, "app-store-connect">, KindRules>> = {

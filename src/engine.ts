@@ -6,25 +6,9 @@
 
 import { fail } from "./errors.js";
 import { type Clock, epochSeconds } from "./time.js";
-import { reuseLeft } from "./store/accept.js";
+import { type TokenInfo, reuseLeft } from "./reuse.js";
 
-/**
- * A token and when it was issued and stops being used, in epoch seconds. Frozen.
- *
- * @example
- * ```ts
- * const { token, expiresAt } = await provider.getTokenInfo();
- * setTimeout(renewSession, (expiresAt - 300) * 1000 - Date.now());
- * ```
- */
-export interface TokenInfo {
-  /** The compact JWT. */
-  readonly token: string;
-  /** Its `iat` claim. */
-  readonly issuedAt: number;
-  /** Its `exp` claim, or `iat + maxAge` when that is earlier or there is no `exp`. */
-  readonly expiresAt: number;
-}
+export type { TokenInfo };
 
 /**
  * Hands out one cached token until it nears expiry. Every method is a bound function, so it can

@@ -11,11 +11,11 @@ export { AscTokenError, isAscTokenError, type AscTokenErrorCode } from "./errors
 export {
   createTokenProvider,
   createAscTokenProvider,
-  DEFAULT_REFRESH_BEFORE,
   type TokenProvider,
   type TokenProviderOptions,
   type TokenInfo,
 } from "./provider.js";
+export { DEFAULT_REFRESH_BEFORE } from "./defaults.js";
 export { createAuthorizedFetch, type FetchLike } from "./fetch.js";
 export { decodeToken, type DecodedToken } from "./decode.js";
 export {
@@ -85,12 +85,6 @@ export {
 export { APPLE_ROOT_CA_G3 } from "./verify/apple-root.js";
 export {
   createAppleVerifier,
-  verifyAppleSignedData,
-  verifyNotification,
-  verifyTransaction,
-  verifyRenewalInfo,
-  verifyAppTransaction,
-  verifyRealtimeRequest,
   type AppleVerifier,
   type AppleVerifierOptions,
 } from "./verify/verify.js";

@@ -19,6 +19,7 @@ import { type MapKitTokenOptions, mapKitKind } from "./kinds/mapkit.js";
 import type { TokenProvider } from "./provider.js";
 import { epochSeconds, wholeSeconds } from "./time.js";
 import { mintKind, readKindOptions } from "./token.js";
+import { DEFAULT_MINT_TIMEOUT, DEFAULT_REFRESH_BEFORE } from "./defaults.js";
 
 /**
  * Options for {@link createMapsAccessTokenProvider}: those of {@link createMapKitToken} (the token
@@ -37,7 +38,8 @@ import { mintKind, readKindOptions } from "./token.js";
 export interface MapsAccessTokenProviderOptions extends MapKitTokenOptions {
   /**
    * Seconds before the access token's stated expiry at which it is replaced. Whole seconds `>= 0`,
-   * default 60; never more than half the lifetime Apple states, so a token is always reused.
+   * default {@link DEFAULT_REFRESH_BEFORE}; never more than half the lifetime Apple states, so a
+   * token is always reused.
    */
   refreshBefore?: number | undefined;
   /** The `fetch` that calls Apple. Default: the global `fetch`, looked up at call time. */
@@ -56,14 +58,11 @@ export interface MapsAccessTokenProviderOptions extends MapKitTokenOptions {
 }
 
 const TOKEN_URL = "https://maps-api.apple.com/v1/token";
-const DEFAULT_REFRESH_BEFORE = 60;
 /**
  * The longest access-token lifetime believed, in seconds: Apple documents 1800. A longer stated
  * lifetime (a proxy's mistake, 2^53) is cut to this, so the token is replaced in time.
  */
 const MAX_LIFETIME = 1800;
-/** Default `mintTimeout`, in ms, as the other providers'. */
-const DEFAULT_MINT_TIMEOUT = 10_000;
 const OWN_OPTIONS = ["refreshBefore", "fetchImpl", "onError", "mintTimeout"];
 
 /** What to do about a status Apple answered `/v1/token` with, for the message. */
@@ -111,11 +110,12 @@ const readAnswer = async (response: Response): Promise<{ token: string; lifetime
 /**
  * A {@link TokenProvider} of Maps Server API access tokens. Each exchange mints a MapKit JWT with
  * {@link createMapKitToken} and sends it to `GET https://maps-api.apple.com/v1/token`; the access
- * token Apple answers with is reused until `refreshBefore` seconds (default 60) before its stated
- * `expiresInSeconds` (at most 1800) run out (counted from when the request was sent), and
- * concurrent callers share one exchange. A failed exchange rejects its callers and the next call
- * tries again; one that fails while the cached access token is still good serves that token and
- * tells `onError`; one that takes over `mintTimeout` ms rejects with `MINT_TIMEOUT`.
+ * token Apple answers with is reused until `refreshBefore` seconds (default
+ * {@link DEFAULT_REFRESH_BEFORE}) before its stated `expiresInSeconds` (at most 1800) run out
+ * (counted from when the request was sent), and concurrent callers share one exchange. A failed
+ * exchange rejects its callers and the next call tries again; one that fails while the cached
+ * access token is still good serves that token and tells `onError`; one that takes over
+ * `mintTimeout` ms rejects with `MINT_TIMEOUT`.
  * `issuedAt`/`expiresAt` of {@link TokenProvider.getTokenInfo} are epoch seconds from `now`.
  * Works with {@link createAuthorizedFetch}: a 401 from a Maps endpoint drops the access token and
  * retries once with a new one.

@@ -14,13 +14,12 @@ import { type AscTokenError, fail, invalid, summarize } from "./errors.js";
 import { type ApplePrivateKey, importAppleKey } from "./key.js";
 import { type AscTokenOptions, createAscToken } from "./kinds/app-store-connect.js";
 import { readOptions } from "./options.js";
-import { DEFAULT_REFRESH_BEFORE } from "./refresh-before.js";
 import type { AppleSigner } from "./signer.js";
 import { acceptSharedToken, readSharedToken } from "./store/accept.js";
 import { storeKeyFor } from "./store/key.js";
 import { sharedMint } from "./store/shared.js";
 import type { TokenStore } from "./store/store.js";
-import { type Clock, DEFAULT_CLOCK_TOLERANCE, epochSeconds, wholeSeconds } from "./time.js";
+import { type Clock, epochSeconds, wholeSeconds } from "./time.js";
 import { validKeyId } from "./validate.js";
 import {
   type AppleKeyOptions,
@@ -29,12 +28,13 @@ import {
   mintKind,
   readKindOptions,
 } from "./token.js";
+import {
+  DEFAULT_CLOCK_TOLERANCE,
+  DEFAULT_MINT_TIMEOUT,
+  DEFAULT_REFRESH_BEFORE,
+} from "./defaults.js";
 
-export { DEFAULT_REFRESH_BEFORE };
 export type { TokenInfo, TokenProvider };
-
-/** Default `mintTimeout`, in ms: far more than any import and signing take, WebCrypto or a KMS. */
-const DEFAULT_MINT_TIMEOUT = 10_000;
 
 /** The longest delay `setTimeout` honours (2^31 - 1 ms); a longer one fires at once. */
 const MAX_TIMEOUT = 2_147_483_647;

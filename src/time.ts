@@ -1,6 +1,7 @@
 // time: the clock a token is dated by, and whole seconds.
 
 import { type AscTokenErrorCode, fail, invalid, summarize } from "./errors.js";
+import { DEFAULT_CLOCK_TOLERANCE } from "./defaults.js";
 
 /**
  * The clock a token is dated by: a function returning epoch milliseconds (like `Date.now`), or a
@@ -71,9 +72,6 @@ export const wholeSeconds = (
   }
   return value as number;
 };
-
-/** Default backdating of `iat`, in seconds (README "Lifetime and clock skew"). */
-export const DEFAULT_CLOCK_TOLERANCE = 60;
 
 /**
  * `iat`: the clock's now less `clockTolerance` (whole seconds, default 60), so that a clock

@@ -206,13 +206,22 @@ const table: Record<keyof typeof api, Slots | string> = {
         .getToken(),
     () => ({ ...teamOptions(), scope: ["server_api"] }),
   ),
-  createAppleVerifier: { signed: (text) => api.createAppleVerifier(verifierOptions).verify(text) },
-  verifyAppleSignedData: { signed: (text) => api.verifyAppleSignedData(text, verifierOptions) },
-  verifyNotification: { signed: (text) => api.verifyNotification(text, verifierOptions) },
-  verifyTransaction: { signed: (text) => api.verifyTransaction(text, verifierOptions) },
-  verifyRenewalInfo: { signed: (text) => api.verifyRenewalInfo(text, verifierOptions) },
-  verifyAppTransaction: { signed: (text) => api.verifyAppTransaction(text, verifierOptions) },
-  verifyRealtimeRequest: { signed: (text) => api.verifyRealtimeRequest(text, verifierOptions) },
+  // Each method of one verifier, on the same text.
+  createAppleVerifier: Object.fromEntries(
+    (
+      [
+        "verify",
+        "verifyNotification",
+        "verifyTransaction",
+        "verifyRenewalInfo",
+        "verifyAppTransaction",
+        "verifyRealtimeRequest",
+      ] as const
+    ).map((method) => [
+      method,
+      (text: string) => api.createAppleVerifier(verifierOptions)[method](text),
+    ]),
+  ),
   createAppleBusinessManagerAssertion: optionSlots(api.createAppleBusinessManagerAssertion, () => ({
     ...portalOptions(),
     clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",

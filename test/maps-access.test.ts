@@ -9,6 +9,7 @@ import {
   createMapsAccessTokenProvider,
 } from "../src/index.js";
 import { NOW, key, keyId, opened, teamId } from "./helpers/kinds.js";
+import { DEFAULT_REFRESH_BEFORE } from "../src/defaults.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -129,7 +130,7 @@ describe("createMapsAccessTokenProvider", () => {
     expect(exchanges).toHaveLength(2);
   });
 
-  it("keeps the default margin of 60 s, and never more than half a short lifetime", async () => {
+  it("keeps every provider's default margin (DEFAULT_REFRESH_BEFORE), never over half a short lifetime", async () => {
     /** At `seconds` after NOW, `maps` has exchanged its token `count` times in all. */
     const at = async (maps: { getToken(): Promise<string> }, seconds: number, count: number) => {
       clock = NOW + seconds * 1000;
@@ -138,8 +139,8 @@ describe("createMapsAccessTokenProvider", () => {
     };
     const maps = provider();
     await at(maps, 0, 1);
-    await at(maps, 1739, 1);
-    await at(maps, 1740, 2);
+    await at(maps, 1800 - DEFAULT_REFRESH_BEFORE - 1, 1);
+    await at(maps, 1800 - DEFAULT_REFRESH_BEFORE, 2);
 
     answer = fresh(30);
     const short = provider({ refreshBefore: 600 });

@@ -18,10 +18,6 @@ import {
   type AppleNotification,
   type AppleVerifierOptions,
   createAppleVerifier,
-  verifyAppTransaction,
-  verifyNotification,
-  verifyRenewalInfo,
-  verifyTransaction,
 } from "../src/index.js";
 import { type AppleTestKit, createAppleTestKit } from "../src/testing.js";
 import { parseCertificate } from "../src/verify/x509.js";
@@ -104,26 +100,23 @@ describe("Apple's SignedDataVerifier accepts what the kit signs (given the kit's
       environment: "Production",
       appAppleId: 987654321,
     });
-    const verifier = new SignedDataVerifier(
-      [Buffer.from(production.rootCertificate, "base64")],
-      false,
-      Environment.PRODUCTION,
-      BUNDLE_ID,
-      987654321,
-    );
+    // Apple's Production verifier under the kit's root, for the app Apple ID `appAppleId`.
+    const productionVerifier = (appAppleId: number) =>
+      new SignedDataVerifier(
+        [Buffer.from(production.rootCertificate, "base64")],
+        false,
+        Environment.PRODUCTION,
+        BUNDLE_ID,
+        appAppleId,
+      );
+    const verifier = productionVerifier(987654321);
     await expect(
       verifier.verifyAndDecodeNotification(await production.signNotification()),
     ).resolves.toMatchObject({ data: { environment: "Production", appAppleId: 987654321 } });
     await expect(
       verifier.verifyAndDecodeAppTransaction(await production.signAppTransaction()),
     ).resolves.toMatchObject({ receiptType: "Production", appAppleId: 987654321 });
-    const wrongApp = new SignedDataVerifier(
-      [Buffer.from(production.rootCertificate, "base64")],
-      false,
-      Environment.PRODUCTION,
-      BUNDLE_ID,
-      111,
-    );
+    const wrongApp = productionVerifier(111);
     await expect(
       wrongApp.verifyAndDecodeNotification(await production.signNotification()),
     ).rejects.toBeInstanceOf(VerificationException);
@@ -151,14 +144,15 @@ describe("Apple's SignedDataVerifier accepts what the kit signs (given the kit's
 });
 
 describe("asc-token's verifier accepts what the kit signs (given the kit's root)", () => {
-  it("each payload through the verify function of its kind", async () => {
+  it("each payload through the verifier method of its kind", async () => {
     const signedPayload = await kit.signNotification();
-    const notification: AppleNotification = await verifyNotification(signedPayload, options);
+    const verifier = createAppleVerifier(options);
+    const notification: AppleNotification = await verifier.verifyNotification(signedPayload);
     expect(notification.data?.bundleId).toBe(BUNDLE_ID);
-    const transaction = await verifyTransaction(notification.data!.signedTransactionInfo!, options);
-    const renewalInfo = await verifyRenewalInfo(notification.data!.signedRenewalInfo!, options);
+    const transaction = await verifier.verifyTransaction(notification.data!.signedTransactionInfo!);
+    const renewalInfo = await verifier.verifyRenewalInfo(notification.data!.signedRenewalInfo!);
     expect(renewalInfo.originalTransactionId).toBe(transaction.originalTransactionId);
-    await expect(verifyAppTransaction(await kit.signAppTransaction(), options)).resolves.toEqual(
+    await expect(verifier.verifyAppTransaction(await kit.signAppTransaction())).resolves.toEqual(
       expect.objectContaining({ receiptType: "Sandbox" }),
     );
   });
@@ -181,19 +175,23 @@ describe("asc-token's verifier accepts what the kit signs (given the kit's root)
     const other = await createAppleTestKit();
     expect(
       await codeOf(
-        verifyNotification(signedPayload, { bundleId: BUNDLE_ID, environment: "Sandbox" }),
+        createAppleVerifier({ bundleId: BUNDLE_ID, environment: "Sandbox" }).verifyNotification(
+          signedPayload,
+        ),
       ),
     ).toMatch(/^CHAIN_/);
     expect(
       await codeOf(
-        verifyNotification(signedPayload, {
+        createAppleVerifier({
           ...options,
           rootCertificates: [other.rootCertificate],
-        }),
+        }).verifyNotification(signedPayload),
       ),
     ).toMatch(/^CHAIN_/);
     await expect(
-      verifyNotification(signedPayload, { ...options, bundleId: "com.example.other" }),
+      createAppleVerifier({ ...options, bundleId: "com.example.other" }).verifyNotification(
+        signedPayload,
+      ),
     ).rejects.toMatchObject({ code: "UNEXPECTED_BUNDLE_ID" });
   });
 });
@@ -213,7 +211,9 @@ describe("a notification Apple signed (the bench's input): both verifiers agree"
       appleVerifier().verifyAndDecodeNotification(REAL_SANDBOX_NOTIFICATION),
     ).resolves.toMatchObject({ notificationUUID: REAL_SANDBOX_NOTIFICATION_UUID });
     await expect(
-      verifyNotification(REAL_SANDBOX_NOTIFICATION, { bundleId, environment: "Sandbox" }),
+      createAppleVerifier({ bundleId, environment: "Sandbox" }).verifyNotification(
+        REAL_SANDBOX_NOTIFICATION,
+      ),
     ).resolves.toMatchObject({ notificationType: "TEST", data: { bundleId } });
   });
 
@@ -225,9 +225,11 @@ describe("a notification Apple signed (the bench's input): both verifiers agree"
     await expect(appleVerifier().verifyAndDecodeNotification(forged)).rejects.toBeInstanceOf(
       VerificationException,
     );
-    expect(await codeOf(verifyNotification(forged, { bundleId, environment: "Sandbox" }))).toBe(
-      "SIGNATURE_INVALID",
-    );
+    expect(
+      await codeOf(
+        createAppleVerifier({ bundleId, environment: "Sandbox" }).verifyNotification(forged),
+      ),
+    ).toBe("SIGNATURE_INVALID");
   });
 });
 
@@ -315,7 +317,10 @@ describe("options and defaults", () => {
     ).toBe(true);
     const signed = await late.signNotification();
     await expect(
-      verifyNotification(signed, { ...options, rootCertificates: [late.rootCertificate] }),
+      createAppleVerifier({
+        ...options,
+        rootCertificates: [late.rootCertificate],
+      }).verifyNotification(signed),
     ).resolves.toBeDefined();
     await expect(
       new SignedDataVerifier(
@@ -363,7 +368,9 @@ describe("options and defaults", () => {
     const renewalInfo = payloadOf(notification.data!.signedRenewalInfo!);
     expect(transaction).toMatchObject({ productId: "com.example.app.yearly" });
     expect(renewalInfo).toMatchObject({ autoRenewStatus: 0, productId: "com.example.app.yearly" });
-    await expect(verifyNotification(signedPayload, options)).resolves.toBeDefined();
+    await expect(
+      createAppleVerifier(options).verifyNotification(signedPayload),
+    ).resolves.toBeDefined();
   });
 
   it("null leaves a nested payload out; data: undefined leaves data out (for a summary)", async () => {

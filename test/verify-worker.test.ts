@@ -14,10 +14,12 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const dir = `${root}.tmp/verify-worker/`;
 const page = readFileSync(`${root}docs/verify.md`, "utf8");
 const NAME = "webhook-worker.ts";
+// The block's first line names the file and, as every Worker snippet's does, the runtime.
+const FIRST_LINE = `// ${NAME} (Cloudflare Worker)`;
 const example = Array.from(
   page.matchAll(/^```ts\n([\s\S]*?)^```/gm),
   (match) => match[1] ?? "",
-).find((code) => code.startsWith(`// ${NAME}\n`));
+).find((code) => code.startsWith(`${FIRST_LINE}\n`));
 
 const BUNDLE_ID = "com.example.app";
 const APP_APPLE_ID = "1234567890";
@@ -59,7 +61,7 @@ const notificationBody = async (from: AppleTestKit = kit) =>
   JSON.stringify({ signedPayload: await from.signNotification() });
 
 beforeAll(async () => {
-  if (!example) throw new Error(`docs/verify.md has no \`// ${NAME}\` block`);
+  if (!example) throw new Error(`docs/verify.md has no \`${FIRST_LINE}\` block`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}${NAME}`, example);
   script = await bundleForWorkers(`${dir}${NAME}`);

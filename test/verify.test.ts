@@ -17,22 +17,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  APPLE_ROOT_CA_G3,
-  type AppleVerifierOptions,
-  createAppleVerifier,
-  isAscTokenError,
-  verifyAppleSignedData,
-  verifyAppTransaction,
-  verifyNotification,
-  verifyRealtimeRequest,
-  verifyRenewalInfo,
-  verifyTransaction,
-} from "../src/index.js";
+import { APPLE_ROOT_CA_G3, type AppleVerifierOptions, createAppleVerifier } from "../src/index.js";
 import { SEQUENCE, readDer, readFields } from "../src/der.js";
 import { checkChain } from "../src/verify/chain.js";
 import { parseCertificate, parseTime } from "../src/verify/x509.js";
-import { allErrorCodes } from "./helpers/codes.js";
+import { codeOf } from "./helpers/codes.js";
 import {
   certificate,
   der,
@@ -48,7 +37,6 @@ import * as apple from "./fixtures/apple-certificates.mjs";
 const DAY = 86_400_000;
 const NOW = Date.now();
 const BUNDLE_ID = "com.example.app";
-const CODES = new Set(allErrorCodes());
 
 type Pki = ReturnType<typeof makePki>;
 let pki: Pki;
@@ -72,18 +60,6 @@ const notification = (overrides: Record<string, unknown> = {}) => ({
 /** A JWS of `payload` signed by the standard leaf with the standard chain (or `x5c`). */
 const signed = (payload: unknown = notification(), x5c?: Buffer[], key?: KeyObject) =>
   signJws(payload, key ?? pki.keys.leaf.privateKey, x5c ?? [pki.leaf, pki.intermediate, pki.root]);
-
-/** The error `promise` rejects with, which must be an AscTokenError with a known code. */
-const codeOf = async (promise: Promise<unknown>): Promise<string> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error === undefined) return "resolved";
-  if (!isAscTokenError(error)) throw new Error("not an AscTokenError", { cause: error });
-  expect(CODES.has(error.code)).toBe(true);
-  return error.code;
-};
 
 /** Trust anchors of base64 roots, as a verifier makes them. */
 const anchorsOf = (...roots: string[]) =>
@@ -148,11 +124,30 @@ describe("Apple Root CA - G3", () => {
   });
 });
 
+describe("one public way to verify: createAppleVerifier and its methods", () => {
+  it("the package exports no verify function beside the verifier", async () => {
+    const api = await import("../src/index.js");
+    expect(Object.keys(api).filter((name) => /^verify/i.test(name))).toStrictEqual([]);
+    expect(Object.keys(createAppleVerifier(options)).sort()).toStrictEqual([
+      "verify",
+      "verifyAppTransaction",
+      "verifyNotification",
+      "verifyRealtimeRequest",
+      "verifyRenewalInfo",
+      "verifyTransaction",
+    ]);
+  });
+});
+
 describe("a valid payload", () => {
   it("verifies and returns the payload as signed, unknown fields included", async () => {
     const payload = notification({ somethingNew: { nested: [1, 2] } });
-    await expect(verifyNotification(signed(payload), options)).resolves.toStrictEqual(payload);
-    await expect(verifyAppleSignedData(signed(payload), options)).resolves.toStrictEqual(payload);
+    await expect(
+      createAppleVerifier(options).verifyNotification(signed(payload)),
+    ).resolves.toStrictEqual(payload);
+    await expect(createAppleVerifier(options).verify(signed(payload))).resolves.toStrictEqual(
+      payload,
+    );
   });
 
   it("takes the roots as base64, PEM or bytes", async () => {
@@ -162,7 +157,7 @@ describe("a valid payload", () => {
       new Uint8Array(pki.root),
     ]) {
       await expect(
-        verifyNotification(signed(), { ...options, rootCertificates: [root] }),
+        createAppleVerifier({ ...options, rootCertificates: [root] }).verifyNotification(signed()),
       ).resolves.toBeDefined();
     }
   });
@@ -175,9 +170,9 @@ describe("a valid payload", () => {
       environment: "Sandbox",
       signedDate: NOW,
     };
-    await expect(verifyTransaction(signed(transaction), options)).resolves.toStrictEqual(
-      transaction,
-    );
+    await expect(
+      createAppleVerifier(options).verifyTransaction(signed(transaction)),
+    ).resolves.toStrictEqual(transaction);
     // Renewal info has no bundle ID: only the environment is checked.
     const renewal = {
       autoRenewStatus: 1,
@@ -185,10 +180,14 @@ describe("a valid payload", () => {
       environment: "Sandbox",
       signedDate: NOW,
     };
-    await expect(verifyRenewalInfo(signed(renewal), options)).resolves.toStrictEqual(renewal);
-    // Its one-shot form needs no bundle ID.
     await expect(
-      verifyRenewalInfo(signed(renewal), { environment: "Sandbox", rootCertificates: [pki.root] }),
+      createAppleVerifier(options).verifyRenewalInfo(signed(renewal)),
+    ).resolves.toStrictEqual(renewal);
+    // The verifier's bundle ID is not checked against it.
+    await expect(
+      createAppleVerifier({ ...options, bundleId: "com.example.other" }).verifyRenewalInfo(
+        signed(renewal),
+      ),
     ).resolves.toStrictEqual(renewal);
     const appTransaction = {
       bundleId: BUNDLE_ID,
@@ -198,12 +197,12 @@ describe("a valid payload", () => {
       receiptCreationDate: NOW,
     };
     await expect(
-      verifyAppTransaction(signed(appTransaction), {
+      createAppleVerifier({
         rootCertificates: [pki.root],
         bundleId: BUNDLE_ID,
         environment: "Production",
         appAppleId: 1234,
-      }),
+      }).verifyAppTransaction(signed(appTransaction)),
     ).resolves.toStrictEqual(appTransaction);
     const realtime = {
       requestIdentifier: "3db5c98d-8acf-4e29-831e-8e1f82f9f6e9",
@@ -212,12 +211,16 @@ describe("a valid payload", () => {
       environment: "Sandbox",
       signedDate: NOW,
     };
-    await expect(verifyRealtimeRequest(signed(realtime), options)).resolves.toStrictEqual(realtime);
+    await expect(
+      createAppleVerifier(options).verifyRealtimeRequest(signed(realtime)),
+    ).resolves.toStrictEqual(realtime);
     const summary = notification({
       data: undefined,
       summary: { bundleId: BUNDLE_ID, environment: "Sandbox", appAppleId: 1234 },
     });
-    await expect(verifyNotification(signed(summary), options)).resolves.toBeDefined();
+    await expect(
+      createAppleVerifier(options).verifyNotification(signed(summary)),
+    ).resolves.toBeDefined();
     const external = notification({
       data: undefined,
       externalPurchaseToken: {
@@ -226,15 +229,17 @@ describe("a valid payload", () => {
         appAppleId: 1,
       },
     });
-    await expect(verifyNotification(signed(external), options)).resolves.toBeDefined();
+    await expect(
+      createAppleVerifier(options).verifyNotification(signed(external)),
+    ).resolves.toBeDefined();
     await expect(
       codeOf(
-        verifyNotification(signed(external), {
+        createAppleVerifier({
           rootCertificates: [pki.root],
           bundleId: BUNDLE_ID,
           environment: "Production",
           appAppleId: 1,
-        }),
+        }).verifyNotification(signed(external)),
       ),
     ).resolves.toBe("UNEXPECTED_ENVIRONMENT");
   });
@@ -247,16 +252,23 @@ describe("a valid payload", () => {
     });
     const chain = [leaf, pki.intermediate, pki.root];
     const old = signed(notification({ signedDate: NOW - 7 * DAY }), chain);
-    await expect(verifyNotification(old, options)).resolves.toBeDefined();
+    await expect(createAppleVerifier(options).verifyNotification(old)).resolves.toBeDefined();
     await expect(
-      codeOf(verifyNotification(old, { ...options, effectiveDate: "now" })),
+      codeOf(createAppleVerifier({ ...options, effectiveDate: "now" }).verifyNotification(old)),
     ).resolves.toBe("CERTIFICATE_EXPIRED");
     await expect(
-      codeOf(verifyNotification(old, { ...options, effectiveDate: new Date(NOW - 11 * DAY) })),
+      codeOf(
+        createAppleVerifier({
+          ...options,
+          effectiveDate: new Date(NOW - 11 * DAY),
+        }).verifyNotification(old),
+      ),
     ).resolves.toBe("CERTIFICATE_NOT_YET_VALID");
     // No date in the payload: the current time, as Apple's libraries do.
     const undated = signed({ ...notification(), signedDate: undefined }, chain);
-    await expect(codeOf(verifyNotification(undated, options))).resolves.toBe("CERTIFICATE_EXPIRED");
+    await expect(codeOf(createAppleVerifier(options).verifyNotification(undated))).resolves.toBe(
+      "CERTIFICATE_EXPIRED",
+    );
   });
 });
 
@@ -533,9 +545,9 @@ const CHAIN_CASES: [string, string, Variant][] = [
 describe("the chain: a table of variants and their codes", () => {
   it.each(CHAIN_CASES)("%s → %s", async (_, code, variant) => {
     const { x5c } = variant(pki);
-    await expect(codeOf(verifyNotification(signed(notification(), x5c), options))).resolves.toBe(
-      code,
-    );
+    await expect(
+      codeOf(createAppleVerifier(options).verifyNotification(signed(notification(), x5c))),
+    ).resolves.toBe(code);
   });
 
   it("Apple's own test chain (a P-256 root signing with SHA-384) passes, its wrong-OID variants fail", async () => {
@@ -584,14 +596,18 @@ describe("Apple's real chain: Apple Root CA - G3, WWDR G6, a real receipt-signin
   it("inside its validity every chain check passes (only the forged signature fails)", async () => {
     const payload = withRealChain(apple.REAL_EFFECTIVE_DATE);
     // Trusted by default: no rootCertificates option.
-    await expect(codeOf(verifyNotification(payload, real))).resolves.toBe("SIGNATURE_INVALID");
+    await expect(codeOf(createAppleVerifier(real).verifyNotification(payload))).resolves.toBe(
+      "SIGNATURE_INVALID",
+    );
   });
 
   it("outside its validity it is refused for the date", async () => {
     const expired = withRealChain(Date.UTC(2027, 11, 1));
-    await expect(codeOf(verifyNotification(expired, real))).resolves.toBe("CERTIFICATE_EXPIRED");
+    await expect(codeOf(createAppleVerifier(real).verifyNotification(expired))).resolves.toBe(
+      "CERTIFICATE_EXPIRED",
+    );
     const early = withRealChain(Date.UTC(2025, 0, 1));
-    await expect(codeOf(verifyNotification(early, real))).resolves.toBe(
+    await expect(codeOf(createAppleVerifier(real).verifyNotification(early))).resolves.toBe(
       "CERTIFICATE_NOT_YET_VALID",
     );
   });
@@ -614,6 +630,10 @@ const headerOf = (p: Pki) => ({
   alg: "ES256",
   x5c: [p.leaf, p.intermediate, p.root].map((c) => c.toString("base64")),
 });
+
+/** A notification signed by the standard leaf under the header `header(p)`. */
+const withHeader = (header: (p: Pki) => Record<string, unknown>) => (p: Pki) =>
+  signJws(notification(), p.keys.leaf.privateKey, [], { header: header(p) });
 
 const JWS_CASES: [string, string, (p: Pki) => unknown][] = [
   [
@@ -673,48 +693,32 @@ const JWS_CASES: [string, string, (p: Pki) => unknown][] = [
   [
     "alg ES384",
     "SIGNED_DATA_HEADER_INVALID",
-    (p) =>
-      signJws(notification(), p.keys.leaf.privateKey, [], {
-        header: { ...headerOf(p), alg: "ES384" },
-      }),
+    withHeader((p) => ({ ...headerOf(p), alg: "ES384" })),
   ],
   [
     "a jwk in the header",
     "SIGNED_DATA_HEADER_INVALID",
-    (p) =>
-      signJws(notification(), p.keys.leaf.privateKey, [], {
-        header: { ...headerOf(p), jwk: p.keys.leaf.publicKey.export({ format: "jwk" }) },
-      }),
+    withHeader((p) => ({ ...headerOf(p), jwk: p.keys.leaf.publicKey.export({ format: "jwk" }) })),
   ],
   [
     "a jku in the header",
     "SIGNED_DATA_HEADER_INVALID",
-    (p) =>
-      signJws(notification(), p.keys.leaf.privateKey, [], {
-        header: { ...headerOf(p), jku: "https://e.test/k" },
-      }),
+    withHeader((p) => ({ ...headerOf(p), jku: "https://e.test/k" })),
   ],
   [
     "crit in the header",
     "SIGNED_DATA_HEADER_INVALID",
-    (p) =>
-      signJws(notification(), p.keys.leaf.privateKey, [], {
-        header: { ...headerOf(p), crit: ["exp"] },
-      }),
+    withHeader((p) => ({ ...headerOf(p), crit: ["exp"] })),
   ],
   [
     "no x5c (a kid instead)",
     "SIGNED_DATA_HEADER_INVALID",
-    (p) =>
-      signJws(notification(), p.keys.leaf.privateKey, [], { header: { alg: "ES256", kid: "k" } }),
+    withHeader(() => ({ alg: "ES256", kid: "k" })),
   ],
   [
     "x5c of numbers",
     "SIGNED_DATA_HEADER_INVALID",
-    (p) =>
-      signJws(notification(), p.keys.leaf.privateKey, [], {
-        header: { alg: "ES256", x5c: [1, 2, 3] },
-      }),
+    withHeader(() => ({ alg: "ES256", x5c: [1, 2, 3] })),
   ],
   [
     "x5c leaf in base64url",
@@ -795,12 +799,16 @@ const JWS_CASES: [string, string, (p: Pki) => unknown][] = [
 
 describe("the JWS: a table of tampered, refused and unexpected data", () => {
   it.each(JWS_CASES)("%s → %s", async (_, code, make) => {
-    await expect(codeOf(verifyNotification(make(pki) as string, options))).resolves.toBe(code);
+    await expect(
+      codeOf(createAppleVerifier(options).verifyNotification(make(pki) as string)),
+    ).resolves.toBe(code);
   });
 
   it("never echoes the token in the message", async () => {
     const jws = replacePart(signed(), 1, b64url(JSON.stringify(notification({ subtype: "Z" }))));
-    const error = (await verifyNotification(jws, options).catch((e: unknown) => e)) as Error;
+    const error = (await createAppleVerifier(options)
+      .verifyNotification(jws)
+      .catch((e: unknown) => e)) as Error;
     for (const part of jws.split(".")) expect(error.message).not.toContain(part.slice(0, 24));
     expect(error.message.length).toBeLessThan(200);
   });
@@ -812,31 +820,35 @@ describe("expectations and options", () => {
       notification({ data: { ...notification().data, environment: "Production" } }),
     );
     const prod = { ...options, environment: "Production", appAppleId: 1234 } as const;
-    await expect(verifyNotification(production, prod)).resolves.toBeDefined();
-    await expect(codeOf(verifyNotification(production, { ...prod, appAppleId: 99 }))).resolves.toBe(
-      "UNEXPECTED_APP_APPLE_ID",
-    );
+    await expect(createAppleVerifier(prod).verifyNotification(production)).resolves.toBeDefined();
+    await expect(
+      codeOf(createAppleVerifier({ ...prod, appAppleId: 99 }).verifyNotification(production)),
+    ).resolves.toBe("UNEXPECTED_APP_APPLE_ID");
   });
 
   it("refuses Xcode and local-testing data unless explicitly allowed, then decodes it unverified", async () => {
     const xcode = notification({ data: { ...notification().data, environment: "Xcode" } });
     const jws = signed(xcode, [pki.leaf, pki.intermediate, pki.root], ecKeys("P-256").privateKey);
-    await expect(codeOf(verifyNotification(signed(xcode), options))).resolves.toBe(
-      "UNEXPECTED_ENVIRONMENT",
+    await expect(
+      codeOf(createAppleVerifier(options).verifyNotification(signed(xcode))),
+    ).resolves.toBe("UNEXPECTED_ENVIRONMENT");
+    expect(() => createAppleVerifier({ ...options, environment: "Xcode" } as never)).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
     );
     await expect(
-      codeOf(verifyNotification(jws, { ...options, environment: "Xcode" } as never)),
-    ).resolves.toBe("INVALID_OPTIONS");
-    await expect(
-      verifyNotification(jws, { ...options, environment: "Xcode", allowUnsignedTestData: true }),
+      createAppleVerifier({
+        ...options,
+        environment: "Xcode",
+        allowUnsignedTestData: true,
+      }).verifyNotification(jws),
     ).resolves.toStrictEqual(xcode);
     await expect(
       codeOf(
-        verifyNotification(jws, {
+        createAppleVerifier({
           ...options,
           environment: "LocalTesting",
           allowUnsignedTestData: true,
-        }),
+        }).verifyNotification(jws),
       ),
     ).resolves.toBe("UNEXPECTED_ENVIRONMENT");
   });
@@ -858,19 +870,15 @@ describe("expectations and options", () => {
     ["a root of the wrong type", { rootCertificates: [42] }],
     ["effectiveDate not a date", { effectiveDate: "yesterday" }],
     ["effectiveDate an invalid Date", { effectiveDate: new Date(NaN) }],
-  ])(
-    "%s → INVALID_OPTIONS (thrown by createAppleVerifier, rejected by the one-shots)",
-    async (_, bad) => {
-      // Each object changes one thing of a valid set of options.
-      const final = (
-        typeof bad === "object" && bad !== null ? { ...options, ...bad } : bad
-      ) as AppleVerifierOptions;
-      expect(() => createAppleVerifier(final)).toThrow(
-        expect.objectContaining({ code: "INVALID_OPTIONS" }),
-      );
-      await expect(codeOf(verifyAppleSignedData(signed(), final))).resolves.toBe("INVALID_OPTIONS");
-    },
-  );
+  ])("%s → INVALID_OPTIONS, thrown by createAppleVerifier", (_, bad) => {
+    // Each object changes one thing of a valid set of options.
+    const final = (
+      typeof bad === "object" && bad !== null ? { ...options, ...bad } : bad
+    ) as AppleVerifierOptions;
+    expect(() => createAppleVerifier(final)).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTIONS" }),
+    );
+  });
 });
 
 describe("checked chains are kept per verifier", () => {

@@ -13,6 +13,7 @@
 import { invalid, summarize } from "../errors.js";
 import { type AppleKeyOptions, type TokenKind, defineToken, validity } from "../token.js";
 import { matches, validIssuerId } from "../validate.js";
+import { SIX_MONTHS } from "../defaults.js";
 
 /**
  * Audiences Apple's `.p8` team and individual API keys sign for.
@@ -71,7 +72,7 @@ const DEFAULT_LIFETIME = 1140;
 /** Apple's limit for ordinary tokens: `exp − iat` at most 20 minutes. */
 const MAX_LIFETIME = 1200;
 /** Apple's limit for long-lived (scoped, GET-only, allowed resources) tokens: six months. */
-const MAX_LONG_LIFETIME = 15_777_000;
+const MAX_LONG_LIFETIME = SIX_MONTHS;
 
 /** `METHOD /vN/path?query`: an upper-case method, one space, a versioned path, no whitespace. */
 const ENTRY = /^[A-Z]+ \/v\d+\/\S*$/;

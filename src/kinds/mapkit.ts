@@ -14,6 +14,7 @@
 import { fail } from "../errors.js";
 import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { oneOrMany, validOrigins, validTeamId } from "../validate.js";
+import { SIX_MONTHS } from "../defaults.js";
 
 /**
  * An Apple Maps framework a token may be used for; its claim `scope` lists them.
@@ -84,7 +85,7 @@ export const mapKitKind: TokenKind<MapKitTokenOptions> = {
   lifetime: {
     default: 3600,
     problem: /* @__PURE__ */ atMost(
-      15_777_000,
+      SIX_MONTHS,
       "Apple states no limit, asc-token caps it at six months",
     ),
   },

@@ -11,6 +11,7 @@
 
 import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { validOrigins, validTeamId } from "../validate.js";
+import { SIX_MONTHS } from "../defaults.js";
 
 /**
  * Options for {@link createMusicKitToken}. Nothing here is mutated or kept.
@@ -47,7 +48,7 @@ export const musicKitKind: TokenKind<MusicKitTokenOptions> = {
   lifetime: {
     default: 3600,
     problem: /* @__PURE__ */ atMost(
-      15_777_000,
+      SIX_MONTHS,
       "Apple refuses tokens that expire over six months ahead",
     ),
   },

@@ -10,6 +10,7 @@
 
 import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { validIdentifier, validTeamId } from "../validate.js";
+import { SIX_MONTHS } from "../defaults.js";
 
 /**
  * Options for {@link createSignInWithAppleSecret}. Nothing here is mutated or kept.
@@ -42,7 +43,7 @@ export const signInWithAppleKind: TokenKind<SignInWithAppleSecretOptions> = {
   lifetime: {
     default: 3600,
     problem: /* @__PURE__ */ atMost(
-      15_777_000,
+      SIX_MONTHS,
       "Apple refuses client secrets that expire over six months ahead",
     ),
   },

@@ -11,6 +11,7 @@
 
 import { type TeamKeyOptions, type TokenKind, atMost, defineToken, lasting } from "../token.js";
 import { validIdentifier, validTeamId } from "../validate.js";
+import { SIX_MONTHS } from "../defaults.js";
 
 /**
  * Options for {@link createWeatherKitToken}. Nothing here is mutated or kept.
@@ -46,7 +47,7 @@ export const weatherKitKind: TokenKind<WeatherKitTokenOptions> = {
   lifetime: {
     default: 3600,
     problem: /* @__PURE__ */ atMost(
-      15_777_000,
+      SIX_MONTHS,
       "Apple states no limit, asc-token caps it at six months",
     ),
   },

@@ -7,12 +7,16 @@
 import { type AscTokenError, fail, invalid, summarize } from "../errors.js";
 import type { FetchLike } from "../fetch.js";
 import { type TokenInfo, type TokenProvider, createEngine } from "../engine.js";
-import { DEFAULT_REFRESH_BEFORE } from "../refresh-before.js";
 import { sharedMint } from "../store/shared.js";
 import type { TokenStore } from "../store/store.js";
 import { type Clock, epochSeconds, wholeSeconds } from "../time.js";
-import { reuseLeft } from "../store/accept.js";
+import { reuseLeft } from "../reuse.js";
 import { MAX_ACCESS_LIFETIME, exchangeClientCredentials } from "./exchange.js";
+import {
+  DEFAULT_MINT_TIMEOUT,
+  DEFAULT_REFRESH_BEFORE,
+  DEFAULT_REQUEST_TIMEOUT,
+} from "../defaults.js";
 
 /**
  * Options every Apple OAuth access-token provider takes besides its credentials.
@@ -65,11 +69,6 @@ export interface OAuthService {
 /** @internal The provider's own option names. */
 export const OAUTH_OPTIONS = ["refreshBefore", "fetchImpl", "timeout", "onError", "store"];
 
-/**
- * Milliseconds the engine gives one mint beyond the exchange's own `timeout`: signing the client
- * assertion and the store's round trips (each bounded by the store's own timeout).
- */
-const MINT_SLACK = 10_000;
 /** Backoff after a 429 without Retry-After: 5 s, doubling to at most 5 minutes. */
 const FIRST_BACKOFF = 5;
 const MAX_BACKOFF = 300;
@@ -95,7 +94,7 @@ export const readOAuthOptions = (read: Record<string, unknown>) => {
   if (onError !== undefined && typeof onError !== "function") {
     throw invalid("INVALID_OPTIONS", "onError", "a function (error) => void", onError);
   }
-  const timeout = read.timeout ?? 10_000;
+  const timeout = read.timeout ?? DEFAULT_REQUEST_TIMEOUT;
   if (!Number.isSafeInteger(timeout) || (timeout as number) < 1 || (timeout as number) > 60_000) {
     throw invalid("INVALID_OPTIONS", "timeout", "whole milliseconds from 1 to 60000", timeout);
   }
@@ -216,7 +215,8 @@ export const createOAuthProvider = (
     now: service.now,
     margin,
     report,
-    mintTimeout: timeout + MINT_SLACK,
+    // The exchange has `timeout`; signing and the store get the other providers' mint timeout.
+    mintTimeout: timeout + DEFAULT_MINT_TIMEOUT,
     waitsOn: "network, fetchImpl or store",
   });
   return Object.freeze({

@@ -18,6 +18,7 @@ import type { FetchLike } from "../fetch.js";
 import { readOptions } from "../options.js";
 import { validIdentifier } from "../validate.js";
 import { request, wholeNumber } from "./http.js";
+import { DEFAULT_REQUEST_TIMEOUT } from "../defaults.js";
 
 const TOKEN_URL = "https://appleid.apple.com/auth/token";
 const REVOKE_URL = "https://appleid.apple.com/auth/revoke";
@@ -139,7 +140,7 @@ const post = async (
   fields: [string, string | undefined][],
 ): Promise<Record<string, unknown>> => {
   const clientId = validIdentifier(read.clientId, "clientId", "your App ID or Services ID");
-  const timeout = wholeNumber(read.timeout, 10_000, [1, 60_000], "timeout");
+  const timeout = wholeNumber(read.timeout, DEFAULT_REQUEST_TIMEOUT, [1, 60_000], "timeout");
   if (read.fetchImpl !== undefined && typeof read.fetchImpl !== "function") {
     throw fail("INVALID_OPTIONS", `fetchImpl must be a function; got ${summarize(read.fetchImpl)}`);
   }

@@ -12,6 +12,12 @@ import { wholeNumber } from "./http.js";
 import { APPLE_KEYS_URL, keyLookup, readKeySet } from "./jwks.js";
 import { type Expected, verifySignature } from "./jwt.js";
 import { type SignInWithAppleNotification, payloadOf, readNotification } from "./notifications.js";
+import {
+  DEFAULT_CLOCK_TOLERANCE,
+  DEFAULT_KEYS_MAX_AGE,
+  DEFAULT_KEYS_REFETCH_INTERVAL,
+  DEFAULT_KEYS_TIMEOUT,
+} from "../defaults.js";
 
 /**
  * Options for {@link createSignInWithAppleVerifier}. Nothing here is mutated or kept but the key
@@ -144,10 +150,25 @@ export const createSignInWithAppleVerifier = (
       `fetchImpl must be a function like fetch; got ${summarize(read.fetchImpl)}`,
     );
   }
-  const timeoutMs = wholeNumber(read.timeout, 5000, [1, 60_000], "timeout");
-  const cacheMaxAge = wholeNumber(read.cacheMaxAge, 3600, [1, 86_400], "cacheMaxAge");
-  const refetchInterval = wholeNumber(read.refetchInterval, 60, [1, 86_400], "refetchInterval");
-  const clockTolerance = wholeNumber(read.clockTolerance, 60, [0, 300], "clockTolerance");
+  const timeoutMs = wholeNumber(read.timeout, DEFAULT_KEYS_TIMEOUT, [1, 60_000], "timeout");
+  const cacheMaxAge = wholeNumber(
+    read.cacheMaxAge,
+    DEFAULT_KEYS_MAX_AGE,
+    [1, 86_400],
+    "cacheMaxAge",
+  );
+  const refetchInterval = wholeNumber(
+    read.refetchInterval,
+    DEFAULT_KEYS_REFETCH_INTERVAL,
+    [1, 86_400],
+    "refetchInterval",
+  );
+  const clockTolerance = wholeNumber(
+    read.clockTolerance,
+    DEFAULT_CLOCK_TOLERANCE,
+    [0, 300],
+    "clockTolerance",
+  );
   const now = read.now as Clock | undefined;
   epochSeconds(now); // a broken clock fails here, not on the first token
 

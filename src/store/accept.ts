@@ -2,7 +2,7 @@
 // provider would mint, times aside, and good by the provider's own rule (`reuseLeft`).
 
 import { decodeToken } from "../decode.js";
-import type { TokenInfo } from "../engine.js";
+import { type TokenInfo, reuseLeft } from "../reuse.js";
 import { type Clock, epochSeconds } from "../time.js";
 import type { BuiltToken } from "../token.js";
 import { canonicalJson } from "./key.js";
@@ -38,15 +38,6 @@ const whole = (value: unknown): value is number => Number.isSafeInteger(value);
 /** Header or claims without `iat` and `exp`, as canonical JSON. */
 const timeless = (fields: Readonly<Record<string, unknown>>): string =>
   canonicalJson({ ...fields, iat: undefined, exp: undefined });
-
-/**
- * The one rule of a token's reuse, for the provider's own tokens and for shared ones alike: the
- * seconds it may still be handed out before the provider replaces it (`refreshBefore` before it
- * expires); 0 or less to replace it. A token whose `iat` lies in this clock's future is never
- * handed out: Apple refuses it.
- */
-export const reuseLeft = (info: TokenInfo, refreshBefore: number, now: number): number =>
-  info.issuedAt > now ? 0 : info.expiresAt - refreshBefore - now;
 
 /**
  * The times of a token read from a store if it is exactly what `rule` would mint, times aside:

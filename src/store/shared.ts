@@ -5,6 +5,7 @@
 
 import { type AscTokenError, fail } from "../errors.js";
 import type { TokenStore } from "./store.js";
+import { STORE_LEASE, STORE_TIMEOUT, STORE_WAIT } from "../defaults.js";
 
 /**
  * What {@link sharedMint} needs: the store and key, how to mint, and which tokens to serve.
@@ -66,9 +67,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export const sharedMint = async (options: SharedMintOptions): Promise<string> => {
   const { store, storeKey, mint, refuse, onError } = options;
-  const waitMs = options.waitMs ?? 2000;
-  const leaseMs = options.leaseMs ?? 10_000;
-  const timeoutMs = options.timeoutMs ?? 1000;
+  const waitMs = options.waitMs ?? STORE_WAIT;
+  const leaseMs = options.leaseMs ?? STORE_LEASE;
+  const timeoutMs = options.timeoutMs ?? STORE_TIMEOUT;
   const accept = (token: unknown): number => {
     try {
       return typeof token === "string" && token !== refuse ? options.accept(token) : 0;

@@ -18,10 +18,7 @@ export type AppleEnvironment = "Sandbox" | "Production" | "Xcode" | "LocalTestin
  *
  * @example
  * ```ts
- * const payload: AppleSignedPayload = await verifyAppleSignedData(signed, {
- *   bundleId: "com.example.app",
- *   environment: "Sandbox",
- * });
+ * const payload: AppleSignedPayload = await verifier.verify(signed);
  * ```
  */
 export type AppleSignedPayload = Record<string, unknown>;

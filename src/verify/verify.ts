@@ -89,9 +89,6 @@ export type AppleVerifierOptions = AppleVerifierBaseOptions &
       }
   );
 
-/** The options of a kind without a bundle ID (renewal info, real-time requests). */
-type WithoutBundleId<T> = T extends unknown ? Omit<T, "bundleId"> & { bundleId?: string } : never;
-
 /**
  * Verifies Apple's signed data and keeps up to 16 checked chains, so that after the first
  * payload of a chain each verification costs one ECDSA verify. Create one per app and reuse it.
@@ -284,7 +281,7 @@ const anchorOf = (root: unknown, index: number): Anchor => {
 
 /** The settled options of one verifier. */
 interface Settings {
-  readonly bundleId: string | undefined;
+  readonly bundleId: string;
   readonly environment: string;
   readonly appAppleId: number | undefined;
   readonly effectiveDate: AppleVerifierOptions["effectiveDate"];
@@ -292,18 +289,18 @@ interface Settings {
 }
 
 /** The options, read once and checked, with the roots as trust anchors. */
-const settle = (options: unknown, needsBundleId = true): Settings => {
+const settle = (options: unknown): Settings => {
   const shape = '{ bundleId, environment: "Sandbox" | "Production", appAppleId, ... }';
   const read = readOptions(options, OPTION_NAMES, shape);
   const { bundleId, environment, appAppleId, allowUnsignedTestData, effectiveDate } = read;
-  if (bundleId === undefined && needsBundleId) {
+  if (bundleId === undefined) {
     throw fail(
       "INVALID_OPTIONS",
       "bundleId is required (your app's bundle ID, e.g. com.example.app): without it, data " +
         "Apple signed for any app would verify",
     );
   }
-  if (bundleId !== undefined && (typeof bundleId !== "string" || !bundleId)) {
+  if (typeof bundleId !== "string" || !bundleId) {
     throw invalid("INVALID_OPTIONS", "bundleId", "a bundle ID like com.example.app", bundleId);
   }
   if (typeof environment !== "string" || !ENVIRONMENTS.includes(environment)) {
@@ -519,7 +516,7 @@ const verifierOf = (settings: Settings): AppleVerifier => {
  * kind has one), the app Apple ID when the verifier is for Production, then the environment.
  */
 const checkIdentity = (found: Identity, kind: Kind, settings: Settings): void => {
-  if (kind.bundleId && settings.bundleId !== undefined && found.bundleId !== settings.bundleId) {
+  if (kind.bundleId && found.bundleId !== settings.bundleId) {
     throw fail(
       "UNEXPECTED_BUNDLE_ID",
       `the payload is for bundle ID ${describeField(found.bundleId)}, not ${settings.bundleId}`,
@@ -550,108 +547,3 @@ const describeField = (value: unknown): string =>
   (typeof value === "string" && value.length <= 200) || typeof value === "number"
     ? JSON.stringify(value)
     : summarize(value);
-
-// One-shot forms: a fresh verifier each call (no chain kept), for a script or a rare payload.
-// Options errors reject, like every other failure. Renewal info and real-time requests carry no
-// bundle ID, so their one-shot forms do not need one.
-
-/**
- * Verifies any of Apple's signed data with a fresh verifier (see {@link createAppleVerifier} for
- * the checks) and resolves to its payload. For many payloads, create one verifier and reuse it.
- *
- * @example
- * ```ts
- * import { verifyAppleSignedData } from "asc-token";
- * const payload = await verifyAppleSignedData(signed, {
- *   bundleId: "com.example.app",
- *   environment: "Sandbox",
- * });
- * ```
- */
-export const verifyAppleSignedData = async (
-  signed: string,
-  options: AppleVerifierOptions,
-): Promise<AppleSignedPayload> => createAppleVerifier(options).verify(signed);
-
-/**
- * Verifies an App Store Server Notification V2 `signedPayload` with a fresh verifier.
- *
- * @example
- * ```ts
- * import { verifyNotification } from "asc-token";
- * const { notificationType } = await verifyNotification(body.signedPayload, {
- *   bundleId: "com.example.app",
- *   environment: "Sandbox",
- * });
- * ```
- */
-export const verifyNotification = async (
-  signedPayload: string,
-  options: AppleVerifierOptions,
-): Promise<AppleNotification> => createAppleVerifier(options).verifyNotification(signedPayload);
-
-/**
- * Verifies a `signedTransactionInfo` with a fresh verifier.
- *
- * @example
- * ```ts
- * import { verifyTransaction } from "asc-token";
- * const { productId } = await verifyTransaction(signed, {
- *   bundleId: "com.example.app",
- *   environment: "Sandbox",
- * });
- * ```
- */
-export const verifyTransaction = async (
-  signedTransactionInfo: string,
-  options: AppleVerifierOptions,
-): Promise<AppleTransaction> =>
-  createAppleVerifier(options).verifyTransaction(signedTransactionInfo);
-
-/**
- * Verifies a `signedRenewalInfo` with a fresh verifier.
- *
- * @example
- * ```ts
- * import { verifyRenewalInfo } from "asc-token";
- * const { autoRenewStatus } = await verifyRenewalInfo(signed, { environment: "Sandbox" });
- * ```
- */
-export const verifyRenewalInfo = async (
-  signedRenewalInfo: string,
-  options: WithoutBundleId<AppleVerifierOptions>,
-): Promise<AppleRenewalInfo> =>
-  verifierOf(settle(options, false)).verifyRenewalInfo(signedRenewalInfo);
-
-/**
- * Verifies a `signedAppTransactionInfo` with a fresh verifier.
- *
- * @example
- * ```ts
- * import { verifyAppTransaction } from "asc-token";
- * const { originalApplicationVersion } = await verifyAppTransaction(signed, {
- *   bundleId: "com.example.app",
- *   environment: "Sandbox",
- * });
- * ```
- */
-export const verifyAppTransaction = async (
-  signedAppTransactionInfo: string,
-  options: AppleVerifierOptions,
-): Promise<AppleAppTransaction> =>
-  createAppleVerifier(options).verifyAppTransaction(signedAppTransactionInfo);
-
-/**
- * Verifies a Retention Messaging real-time request's `signedPayload` with a fresh verifier.
- *
- * @example
- * ```ts
- * import { verifyRealtimeRequest } from "asc-token";
- * const { requestIdentifier } = await verifyRealtimeRequest(signed, { environment: "Sandbox" });
- * ```
- */
-export const verifyRealtimeRequest = async (
-  signedPayload: string,
-  options: WithoutBundleId<AppleVerifierOptions>,
-): Promise<AppleRealtimeRequest> =>
-  verifierOf(settle(options, false)).verifyRealtimeRequest(signedPayload);

@@ -10,6 +10,23 @@ export const allErrorCodes = (): string[] => {
   return Array.from(union.matchAll(/\|\s*"([A-Z0-9_]+)"/g), (m) => m[1] ?? "");
 };
 
+const KNOWN = new Set(allErrorCodes());
+
+/**
+ * The code of the error `promise` rejects with, which must be an AscTokenError with a code of the
+ * union; `"resolved"` when it resolves.
+ */
+export const codeOf = async (promise: Promise<unknown>): Promise<string> => {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (error === undefined) return "resolved";
+  if (!isAscTokenError(error)) throw new Error("not an AscTokenError", { cause: error });
+  expect(KNOWN.has(error.code), error.code).toBe(true);
+  return error.code;
+};
+
 /** The AscTokenError `promise` rejects with; fails if it resolves or rejects with another. */
 export const refusal = async (promise: Promise<unknown>, code: AscTokenErrorCode) => {
   const error = await promise.then(

@@ -1,7 +1,7 @@
 // Bad-input rows for the verifier of Apple's signed data (spread into test/bad-input.test.ts):
 // one or more per error code the verifier raises, on a test PKI built once.
 import type { AscTokenErrorCode, AppleVerifierOptions } from "../../src/index.js";
-import { verifyNotification } from "../../src/index.js";
+import { createAppleVerifier } from "../../src/index.js";
 import { certificate, ecKeys, makePki, signJws } from "./pki.mjs";
 
 type Pki = ReturnType<typeof makePki>;
@@ -27,11 +27,13 @@ const row = (
   signed: (p: Pki) => unknown,
   extra: Partial<AppleVerifierOptions> = {},
 ) => ({
-  target: "verifyNotification",
+  target: "createAppleVerifier().verifyNotification",
   name,
   code,
   call: () =>
-    verifyNotification(signed(pki()) as string, { ...options(), ...extra } as AppleVerifierOptions),
+    createAppleVerifier({ ...options(), ...extra } as AppleVerifierOptions).verifyNotification(
+      signed(pki()) as string,
+    ),
 });
 
 export const verifyRows = [
@@ -97,7 +99,14 @@ export const verifyRows = [
   row("another environment", "UNEXPECTED_ENVIRONMENT", (p) =>
     signJws(payload({ environment: "Production" }), p.keys.leaf.privateKey, chain(p)),
   ),
-  row("Production without appAppleId", "INVALID_OPTIONS", () => "a.b.c", {
-    environment: "Production",
-  }),
+  {
+    target: "createAppleVerifier",
+    name: "Production without appAppleId",
+    code: "INVALID_OPTIONS" as const,
+    sync: true as const,
+    call: () =>
+      Promise.resolve(
+        createAppleVerifier({ ...options(), environment: "Production" } as AppleVerifierOptions),
+      ),
+  },
 ];

@@ -20,10 +20,10 @@ const blocks = Array.from(page.matchAll(/^```ts\n([\s\S]*?)^```/gm), (match) => 
   line: page.slice(0, match.index).split("\n").length + 1,
   code: match[1] ?? "",
 }));
-/** The block whose first line is `// <name>`. */
+/** The block whose first line is `// <name> (Cloudflare Worker)`. */
 const recipe = (name: string): string => {
-  const found = blocks.find((b) => b.code.startsWith(`// ${name}\n`));
-  if (!found) throw new Error(`docs/fleet.md has no \`// ${name}\` block`);
+  const found = blocks.find((b) => b.code.startsWith(`// ${name} (Cloudflare Worker)\n`));
+  if (!found) throw new Error(`docs/fleet.md has no \`// ${name} (Cloudflare Worker)\` block`);
   return found.code;
 };
 
