@@ -8,11 +8,8 @@ import {
   decodeToken,
 } from "../src/index.js";
 import { handToken } from "./helpers/jwt.js";
+import { keyId, NOW as START, teamId } from "./helpers/kinds.js";
 import { makeP256, type P256Fixture } from "./helpers/keys.js";
-
-const keyId = "2X9R4HXF34";
-const teamId = "DEF123GHIJ";
-const START = Date.UTC(2026, 10, 28, 12, 0, 0);
 
 let key: P256Fixture;
 beforeAll(() => {

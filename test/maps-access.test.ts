@@ -131,25 +131,22 @@ describe("createMapsAccessTokenProvider", () => {
   });
 
   it("keeps every provider's default margin (DEFAULT_REFRESH_BEFORE), never over half a short lifetime", async () => {
+    /** At `seconds` after NOW, `maps` has exchanged its token `count` times in all. */
+    const at = async (maps: { getToken(): Promise<string> }, seconds: number, count: number) => {
+      clock = NOW + seconds * 1000;
+      await maps.getToken();
+      expect(exchanges, `${String(seconds)} s`).toHaveLength(count);
+    };
     const maps = provider();
-    await maps.getToken();
-    clock = NOW + (1800 - DEFAULT_REFRESH_BEFORE - 1) * 1000;
-    await maps.getToken();
-    expect(exchanges).toHaveLength(1);
-    clock = NOW + (1800 - DEFAULT_REFRESH_BEFORE) * 1000;
-    await maps.getToken();
-    expect(exchanges).toHaveLength(2);
+    await at(maps, 0, 1);
+    await at(maps, 1800 - DEFAULT_REFRESH_BEFORE - 1, 1);
+    await at(maps, 1800 - DEFAULT_REFRESH_BEFORE, 2);
 
     answer = fresh(30);
     const short = provider({ refreshBefore: 600 });
-    clock = NOW;
-    await short.getToken();
-    clock = NOW + 14 * 1000;
-    await short.getToken();
-    expect(exchanges).toHaveLength(3);
-    clock = NOW + 15 * 1000;
-    await short.getToken();
-    expect(exchanges).toHaveLength(4);
+    await at(short, 0, 3);
+    await at(short, 14, 3);
+    await at(short, 15, 4);
   });
 
   it("serves concurrent callers with one exchange", async () => {

@@ -16,18 +16,24 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall", "prepare"];
-
-it("the packed package.json has no install scripts", () => {
-  // --ignore-scripts: packing must not depend on a lifecycle script either (dist/ is built first).
-  const tarball = execFileSync(
-    "npm",
-    ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir],
-    { cwd: root, encoding: "utf8", shell: process.platform === "win32" },
-  )
+/**
+ * Packs the package into `dir` as `npm publish` would, and returns the tarball's file name.
+ * --ignore-scripts: packing must not depend on a lifecycle script either (dist/ is built first).
+ */
+const pack = (): string =>
+  execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], {
+    cwd: root,
+    encoding: "utf8",
+    shell: process.platform === "win32",
+  })
     .trim()
     .split("\n")
     .at(-1)!;
+
+const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall", "prepare"];
+
+it("the packed package.json has no install scripts", () => {
+  const tarball = pack();
   const manifest = JSON.parse(
     execFileSync("tar", ["-xzOf", join(dir, tarball), "package/package.json"], {
       encoding: "utf8",
@@ -39,14 +45,7 @@ it("the packed package.json has no install scripts", () => {
 }, 60_000);
 
 it("every relative link in the packed README and docs resolves inside the tarball", () => {
-  const tarball = execFileSync(
-    "npm",
-    ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir],
-    { cwd: root, encoding: "utf8", shell: process.platform === "win32" },
-  )
-    .trim()
-    .split("\n")
-    .at(-1)!;
+  const tarball = pack();
   execFileSync("tar", ["-xzf", tarball], { cwd: dir });
   const files = execFileSync("tar", ["-tzf", tarball], { cwd: dir, encoding: "utf8" })
     .split("\n")

@@ -4,7 +4,6 @@
 // write.
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { type IncomingMessage, type Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { importSPKI, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -13,11 +12,12 @@ import {
   createSignInWithAppleSecret,
   createTokenProvider,
   exchangeSignInWithAppleCode,
-  isAscTokenError,
   refreshSignInWithAppleToken,
   revokeSignInWithAppleToken,
 } from "../src/index.js";
+import { refusal } from "./helpers/codes.js";
 import { key, keyId, teamId } from "./helpers/kinds.js";
+import { listen, replyJson } from "./helpers/server.js";
 
 const clientId = "com.example.web";
 
@@ -47,17 +47,10 @@ beforeAll(async () => {
         contentType: request.headers["content-type"],
         form: [...new URLSearchParams(text)],
       });
-      reply((status, body, delayMs = 0) => {
-        setTimeout(() => {
-          if (!response.destroyed) {
-            response.writeHead(status, { "Content-Type": "application/json" }).end(body);
-          }
-        }, delayMs);
-      });
+      reply(replyJson(response));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listen(server);
 });
 afterAll(async () => {
   server.closeAllConnections();
@@ -93,17 +86,16 @@ const mintSecret = () =>
     privateKey: key().applePem,
     now: () => Date.now(),
   });
-const apple = { clientId, clientSecret: "client.secret.jwt", fetchImpl: toLocal };
 
-const refusal = async (promise: Promise<unknown>, code: AscTokenErrorCode) => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(isAscTokenError(error), `expected ${code}, got ${String(error)}`).toBe(true);
-  expect((error as { code: string }).code).toBe(code);
-  return error as Error;
-};
+/** What the local server must have seen: a form-encoded POST to `path` with `form`, in order. */
+const posted = (path: string, form: [string, string][]) => ({
+  method: "POST",
+  path,
+  contentType: "application/x-www-form-urlencoded",
+  form,
+});
+
+const apple = { clientId, clientSecret: "client.secret.jwt", fetchImpl: toLocal };
 
 describe("exchangeSignInWithAppleCode", () => {
   it("posts client_id, client_secret, code, grant_type and redirect_uri, form-encoded, to /auth/token", async () => {
@@ -116,18 +108,13 @@ describe("exchangeSignInWithAppleCode", () => {
     });
     expect(tokens).toStrictEqual(TOKENS);
     expect(seen).toStrictEqual([
-      {
-        method: "POST",
-        path: "/auth/token",
-        contentType: "application/x-www-form-urlencoded",
-        form: [
-          ["client_id", clientId],
-          ["client_secret", "client.secret.jwt"],
-          ["code", "c0.0.code"],
-          ["grant_type", "authorization_code"],
-          ["redirect_uri", "https://example.com/auth/apple"],
-        ],
-      },
+      posted("/auth/token", [
+        ["client_id", clientId],
+        ["client_secret", "client.secret.jwt"],
+        ["code", "c0.0.code"],
+        ["grant_type", "authorization_code"],
+        ["redirect_uri", "https://example.com/auth/apple"],
+      ]),
     ]);
   });
 
@@ -322,17 +309,14 @@ describe("refreshSignInWithAppleToken", () => {
     await expect(
       refreshSignInWithAppleToken({ ...apple, refreshToken: "r0.0.abcd.refresh" }),
     ).resolves.toStrictEqual(refreshed);
-    expect(seen[0]).toStrictEqual({
-      method: "POST",
-      path: "/auth/token",
-      contentType: "application/x-www-form-urlencoded",
-      form: [
+    expect(seen[0]).toStrictEqual(
+      posted("/auth/token", [
         ["client_id", clientId],
         ["client_secret", "client.secret.jwt"],
         ["grant_type", "refresh_token"],
         ["refresh_token", "r0.0.abcd.refresh"],
-      ],
-    });
+      ]),
+    );
   });
 
   it("a revoked refresh token → SIWA_INVALID_GRANT", async () => {
@@ -360,17 +344,14 @@ describe("revokeSignInWithAppleToken", () => {
         tokenTypeHint: "refresh_token",
       }),
     ).resolves.toBeUndefined();
-    expect(seen[0]).toStrictEqual({
-      method: "POST",
-      path: "/auth/revoke",
-      contentType: "application/x-www-form-urlencoded",
-      form: [
+    expect(seen[0]).toStrictEqual(
+      posted("/auth/revoke", [
         ["client_id", clientId],
         ["client_secret", "provided.secret"],
         ["token", "r0.0.abcd.refresh"],
         ["token_type_hint", "refresh_token"],
-      ],
-    });
+      ]),
+    );
   });
 
   it("sends no token_type_hint when none is given", async () => {

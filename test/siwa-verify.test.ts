@@ -10,19 +10,19 @@ import {
   sign as nodeSign,
 } from "node:crypto";
 import { type Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AscTokenErrorCode,
   type SignInWithAppleVerifierOptions,
   createSignInWithAppleVerifier,
-  isAscTokenError,
 } from "../src/index.js";
 import {
   type SignInWithAppleTestKit,
   createSignInWithAppleTestKit,
 } from "../src/testing/sign-in-with-apple.js";
+import { refusal } from "./helpers/codes.js";
+import { listen, replyJson } from "./helpers/server.js";
 
 const clientId = "com.example.app";
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -43,16 +43,9 @@ beforeAll(async () => {
       response.writeHead(404).end();
       return;
     }
-    answer((status, body, delayMs = 0) => {
-      setTimeout(() => {
-        if (!response.destroyed) {
-          response.writeHead(status, { "Content-Type": "application/json" }).end(body);
-        }
-      }, delayMs);
-    });
+    answer(replyJson(response));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  keysUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/auth/keys`;
+  keysUrl = `${await listen(server)}/auth/keys`;
 });
 afterAll(async () => {
   server.closeAllConnections();
@@ -68,17 +61,6 @@ const serveKit = () => {
 
 const verifier = (options: Partial<SignInWithAppleVerifierOptions> = {}) =>
   createSignInWithAppleVerifier({ clientId, jwksUrl: keysUrl, now: () => NOW, ...options });
-
-/** The AscTokenError `promise` rejects with; fails if it resolves or rejects with another. */
-const refusal = async (promise: Promise<unknown>, code: AscTokenErrorCode) => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(isAscTokenError(error), `expected ${code}, got ${String(error)}`).toBe(true);
-  expect((error as { code: string }).code).toBe(code);
-  return error as Error;
-};
 
 describe("the test kit signs as Apple does", () => {
   it("jose verifies its identity tokens with its key set, RS256, by kid", async () => {

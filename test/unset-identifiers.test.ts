@@ -5,13 +5,10 @@
 import { describe, expect, it } from "vitest";
 import * as api from "../src/index.js";
 import { decodeToken } from "../src/index.js";
-import { NOW, bundleId, issuerId, key, keyId, teamId } from "./helpers/kinds.js";
+import { type Mint, NOW, bundleId, issuerId, key, keyId, loose, teamId } from "./helpers/kinds.js";
 
 /** The Key ID of Apple Business Manager's and Apple Ads' portals: a UUID. */
 const PORTAL_KEY_ID = "d136aa66-0c3b-4bd4-9892-c20e8db024ab";
-
-type Mint = (options: Record<string, unknown>) => Promise<unknown>;
-const loose = (create: (options: never) => Promise<unknown>): Mint => create as Mint;
 
 /** Each kind, the options it needs besides keyId, privateKey and now, and its required IDs. */
 const kinds: [string, Mint, Record<string, unknown>, Record<string, string>][] = [

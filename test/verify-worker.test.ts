@@ -5,10 +5,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppleTestKit, createAppleTestKit } from "../src/testing.js";
+import { bundleForWorkers } from "./helpers/workers.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const dir = `${root}.tmp/verify-worker/`;
@@ -64,17 +64,7 @@ beforeAll(async () => {
   if (!example) throw new Error(`docs/verify.md has no \`${FIRST_LINE}\` block`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}${NAME}`, example);
-  const result = await build({
-    entryPoints: [`${dir}${NAME}`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    alias: { "asc-token": `${root}src/index.ts` },
-    write: false,
-    logLevel: "silent",
-  });
-  script = result.outputFiles[0]!.text;
+  script = await bundleForWorkers(`${dir}${NAME}`);
   [kit, stranger] = await Promise.all([
     createAppleTestKit({ bundleId: BUNDLE_ID, environment: "Production" }),
     createAppleTestKit({ bundleId: BUNDLE_ID, environment: "Production" }),

@@ -1,7 +1,7 @@
 // The AscTokenErrorCode union, read from the source so that tests notice when a code is added.
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { isAscTokenError } from "../../src/index.js";
+import { type AscTokenErrorCode, isAscTokenError } from "../../src/index.js";
 
 /** Every code listed in the `AscTokenErrorCode` union of src/errors.ts, in order. */
 export const allErrorCodes = (): string[] => {
@@ -25,4 +25,15 @@ export const codeOf = async (promise: Promise<unknown>): Promise<string> => {
   if (!isAscTokenError(error)) throw new Error("not an AscTokenError", { cause: error });
   expect(KNOWN.has(error.code), error.code).toBe(true);
   return error.code;
+};
+
+/** The AscTokenError `promise` rejects with; fails if it resolves or rejects with another. */
+export const refusal = async (promise: Promise<unknown>, code: AscTokenErrorCode) => {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(isAscTokenError(error), `expected ${code}, got ${String(error)}`).toBe(true);
+  expect((error as { code: string }).code).toBe(code);
+  return error as Error;
 };

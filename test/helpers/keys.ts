@@ -44,6 +44,15 @@ export const makeP256 = (): P256Fixture => {
   };
 };
 
+/** Runs the openssl command line on `pem`, read with `keyFlag`; returns the bytes it writes. */
+const openssl = (pem: string, keyFlag: "-key" | "-in", args: string[]): Buffer => {
+  const dir = mkdtempSync(join(tmpdir(), "asc-token-"));
+  writeFileSync(join(dir, "key.pem"), pem);
+  const [input, output] = [join(dir, "key.pem"), join(dir, "out")];
+  execFileSync("openssl", [...args, keyFlag, input, "-out", output], { stdio: "ignore" });
+  return readFileSync(output);
+};
+
 /** Keys and documents that must be refused, each with the code asc-token must give. */
 export const makeRejects = () => {
   const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -52,26 +61,10 @@ export const makeRejects = () => {
   const k1 = generateKeyPairSync("ec", { namedCurve: "secp256k1" });
   const ed = generateKeyPairSync("ed25519");
   const p256 = makeP256();
-  const dir = mkdtempSync(join(tmpdir(), "asc-token-"));
-  writeFileSync(join(dir, "key.pem"), p256.pkcs8Pem);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-new",
-      "-x509",
-      "-key",
-      join(dir, "key.pem"),
-      "-subj",
-      "/CN=asc-token test",
-      "-days",
-      "1",
-      "-out",
-      join(dir, "cert.pem"),
-    ],
-    { stdio: "ignore" },
-  );
-  const certificate = readFileSync(join(dir, "cert.pem"), "utf8");
+  const certificate = openssl(p256.pkcs8Pem, "-key", [
+    ..."req -new -x509 -days 1 -subj".split(" "),
+    "/CN=asc-token test",
+  ]).toString("utf8");
   return {
     p256,
     rsaPkcs8: rsa.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
@@ -96,6 +89,12 @@ export const makeRejects = () => {
       cipher: "aes-256-cbc",
       passphrase: "pw",
     }),
+    /** PKCS#8 encrypted by openssl with PKCS#12 password-based 3DES (OID 1.2.840.113549.1.12.1.3). */
+    encryptedPbeDer: openssl(
+      p256.pkcs8Pem,
+      "-in",
+      "pkcs8 -topk8 -v1 PBE-SHA1-3DES -passout pass:pw -outform DER".split(" "),
+    ),
     encryptedSec1: p256.privateKey.export({
       type: "sec1",
       format: "pem",
@@ -104,3 +103,13 @@ export const makeRejects = () => {
     }) as string,
   };
 };
+
+/** `der` (PKCS#8) imported by WebCrypto itself, not by asc-token, with `usages`. */
+export const webCryptoKey = (der: Uint8Array, usages: KeyUsage[] = ["sign"]) =>
+  globalThis.crypto.subtle.importKey(
+    "pkcs8",
+    new Uint8Array(der),
+    { name: "ECDSA", namedCurve: "P-256" },
+    false,
+    usages,
+  );

@@ -14,8 +14,22 @@ let fixture: P256Fixture | undefined;
 /** One generated P-256 key for the whole file (never a real key). */
 export const key = (): P256Fixture => (fixture ??= makeP256());
 
+/** A mint function of any kind, called with untyped options. */
+export type Mint = (options: Record<string, unknown>) => Promise<string>;
+/** Any kind, callable with untyped options (the tests pass wrong types on purpose). */
+export const loose = (create: (options: never) => Promise<unknown>): Mint => create as Mint;
+
 /** `createAscToken`'s options with {@link key}: what the provider tests mint with. */
 export const ascOptions = () => ({ keyId, issuerId, privateKey: key().applePem });
+
+/**
+ * A kind's mint function over the fixed key ID, {@link key} and clock, plus the options the kind
+ * requires; each call passes `extra` over them, right or wrong, to see what the kind makes of it.
+ */
+export const minter =
+  <O, R>(create: (options: O) => Promise<R>, required: Record<string, unknown> = {}) =>
+  (extra: Partial<Record<keyof O, unknown>> = {}): Promise<R> =>
+    create({ keyId, privateKey: key().applePem, now: () => NOW, ...required, ...extra } as O);
 
 /** Decodes `token` and checks with node:crypto that `key()` signed it; returns its parts. */
 export const opened = (token: string) => {

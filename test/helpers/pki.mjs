@@ -131,24 +131,19 @@ export const makePki = (now = Date.now()) => {
     notAfter: notAfter + 365 * DAY,
   });
   const rootIssuer = { name: "Test Root CA", keys: keys.root };
-  const intermediateOptions = {
-    issuer: rootIssuer,
-    ca: true,
-    keyUsage: 0x06,
-    oids: [WWDR_OID],
+  /** Options of a certificate `issuer` signs, valid like the others; `ca` for an authority. */
+  const signedBy = (issuer, { ca, keyUsage, oid }) => ({
+    issuer,
+    ca,
+    keyUsage,
+    oids: [oid],
     notBefore,
     notAfter,
-  };
+  });
+  const intermediateOptions = signedBy(rootIssuer, { ca: true, keyUsage: 0x06, oid: WWDR_OID });
   const intermediate = certificate("Test WWDR CA", keys.intermediate, intermediateOptions);
   const intermediateIssuer = { name: "Test WWDR CA", keys: keys.intermediate };
-  const leafOptions = {
-    issuer: intermediateIssuer,
-    ca: false,
-    keyUsage: 0x80,
-    oids: [RECEIPT_OID],
-    notBefore,
-    notAfter,
-  };
+  const leafOptions = signedBy(intermediateIssuer, { ca: false, keyUsage: 0x80, oid: RECEIPT_OID });
   const leaf = certificate("Test Receipt Signing", keys.leaf, leafOptions);
   return {
     keys,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ApnsTokenOptions, createApnsToken, createDeviceCheckToken } from "../../src/index.js";
-import { NOW, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
+import { createApnsToken, createDeviceCheckToken } from "../../src/index.js";
+import { minter, nowS, opened, teamId } from "../helpers/kinds.js";
 
 // DeviceCheck tokens are built "the same steps you use to create a provider authentication token
 // for APNs", so both are held to the same rules here.
@@ -8,14 +8,7 @@ describe.each([
   ["createApnsToken", createApnsToken],
   ["createDeviceCheckToken", createDeviceCheckToken],
 ] as const)("%s", (_, create) => {
-  const mint = (extra: Partial<Record<keyof ApnsTokenOptions, unknown>> = {}) =>
-    create({
-      keyId,
-      teamId,
-      privateKey: key().applePem,
-      now: () => NOW,
-      ...extra,
-    } as ApnsTokenOptions);
+  const mint = minter(create, { teamId });
 
   it("exact header {alg, kid} and claims {iss, iat}: no typ, no exp, no aud", async () => {
     const { headerText, claims } = opened(await mint());

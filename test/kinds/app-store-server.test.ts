@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type AppStoreServerTokenOptions, createAppStoreServerToken } from "../../src/index.js";
-import { NOW, bundleId, issuerId, key, keyId, nowS, opened } from "../helpers/kinds.js";
+import { createAppStoreServerToken } from "../../src/index.js";
+import { bundleId, issuerId, minter, nowS, opened } from "../helpers/kinds.js";
 
-const mint = (extra: Partial<Record<keyof AppStoreServerTokenOptions, unknown>> = {}) =>
-  createAppStoreServerToken({
-    keyId,
-    issuerId,
-    bundleId,
-    privateKey: key().applePem,
-    now: () => NOW,
-    ...extra,
-  } as AppStoreServerTokenOptions);
+const mint = minter(createAppStoreServerToken, { issuerId, bundleId });
 
 describe("createAppStoreServerToken", () => {
   it("exact header and claims, in Apple's order", async () => {

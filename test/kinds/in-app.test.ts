@@ -1,20 +1,15 @@
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type InAppSignatureOptions, createInAppSignature } from "../../src/index.js";
-import { NOW, bundleId, frozen, issuerId, key, keyId, nowS, opened } from "../helpers/kinds.js";
+import { createInAppSignature } from "../../src/index.js";
+import { NOW, bundleId, frozen, issuerId, minter, nowS, opened } from "../helpers/kinds.js";
 
 const nonce = "6584bedf-2ed0-4c01-93ed-c0c64a1670cc";
-const mint = (extra: Partial<Record<keyof InAppSignatureOptions, unknown>> = {}) =>
-  createInAppSignature({
-    keyId,
-    issuerId,
-    bundleId,
-    audience: "promotional-offer",
-    nonce,
-    privateKey: key().applePem,
-    now: () => NOW,
-    ...extra,
-  } as InAppSignatureOptions);
+const mint = minter(createInAppSignature, {
+  issuerId,
+  bundleId,
+  audience: "promotional-offer",
+  nonce,
+});
 
 afterEach(() => {
   vi.unstubAllGlobals();

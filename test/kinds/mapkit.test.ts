@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type MapKitTokenOptions, createMapKitToken } from "../../src/index.js";
-import { NOW, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
+import { createMapKitToken } from "../../src/index.js";
+import { minter, nowS, opened, teamId } from "../helpers/kinds.js";
 
-const mint = (extra: Partial<Record<keyof MapKitTokenOptions, unknown>> = {}) =>
-  createMapKitToken({
-    keyId,
-    teamId,
-    privateKey: key().applePem,
-    now: () => NOW,
-    ...extra,
-  } as MapKitTokenOptions);
+const mint = minter(createMapKitToken, { teamId });
 
 describe("createMapKitToken", () => {
   it("exact header {alg, kid, typ} and claims iss, iat, exp; scope and origin only when given", async () => {

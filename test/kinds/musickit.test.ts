@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type MusicKitTokenOptions, createMusicKitToken } from "../../src/index.js";
-import { NOW, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
+import { createMusicKitToken } from "../../src/index.js";
+import { minter, nowS, opened, teamId } from "../helpers/kinds.js";
 
-const mint = (extra: Partial<Record<keyof MusicKitTokenOptions, unknown>> = {}) =>
-  createMusicKitToken({
-    keyId,
-    teamId,
-    privateKey: key().applePem,
-    now: () => NOW,
-    ...extra,
-  } as MusicKitTokenOptions);
+const mint = minter(createMusicKitToken, { teamId });
 
 describe("createMusicKitToken", () => {
   it("exact header {alg, kid} and claims iss, iat, exp; no origin unless given", async () => {

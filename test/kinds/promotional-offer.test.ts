@@ -12,24 +12,19 @@ import {
 import { encodeBase64 } from "../../src/base64url.js";
 import { promotionalOfferPayload } from "../../src/kinds/promotional-offer.js";
 import { missingTool, opensslVerify } from "../helpers/external.js";
-import { NOW, bundleId, key, keyId } from "../helpers/kinds.js";
+import { NOW, bundleId, key, keyId, minter } from "../helpers/kinds.js";
 
 const productId = "com.example.monthly";
 const offerIdentifier = "WINBACK50";
 const nonce = "6584bedf-2ed0-4c01-93ed-c0c64a1670cc";
 const appAccountToken = "2f3c8a1e-7b4d-4e5f-9a0b-1c2d3e4f5a6b";
 
-const sign = (extra: Partial<Record<keyof PromotionalOfferSignatureOptions, unknown>> = {}) =>
-  createPromotionalOfferSignature({
-    keyId,
-    privateKey: key().applePem,
-    bundleId,
-    productId,
-    offerIdentifier,
-    nonce,
-    now: () => NOW,
-    ...extra,
-  } as PromotionalOfferSignatureOptions);
+const sign = minter(createPromotionalOfferSignature, {
+  bundleId,
+  productId,
+  offerIdentifier,
+  nonce,
+});
 
 /** Apple's payload, written out here: the values joined by U+2063. */
 const applePayload = (...values: (string | number)[]): Buffer =>

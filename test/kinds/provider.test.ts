@@ -14,6 +14,14 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** `options` over the fixed key ID, test key and clock. */
+const fixed = <T extends object>(options: T) => ({
+  keyId,
+  privateKey: key().applePem,
+  now: () => NOW,
+  ...options,
+});
+
 describe("createTokenProvider over Apple's other token kinds", () => {
   it("APNs (no exp): reused until iat + maxAge − refreshBefore, then minted again", async () => {
     let now = NOW;
@@ -75,13 +83,7 @@ describe("createTokenProvider over Apple's other token kinds", () => {
   });
 
   it("an App Store Server provider whose refreshBefore eats the lifetime: no longer lifetime suggested", async () => {
-    const provider = createTokenProvider(createAppStoreServerToken, {
-      keyId,
-      issuerId,
-      bundleId,
-      privateKey: key().applePem,
-      now: () => NOW,
-    });
+    const provider = createTokenProvider(createAppStoreServerToken, fixed({ issuerId, bundleId }));
     const error = await provider.getToken().catch((e: unknown) => e as Error);
     expect(error).toMatchObject({ code: "INVALID_REFRESH_BEFORE" });
     expect((error as Error).message).toMatch(/keep refreshBefore below 240/);
@@ -89,23 +91,13 @@ describe("createTokenProvider over Apple's other token kinds", () => {
   });
 
   it("App Store Server and MusicKit tokens expire at their exp", async () => {
-    const server = createTokenProvider(createAppStoreServerToken, {
-      keyId,
-      issuerId,
-      bundleId,
-      privateKey: key().applePem,
-      now: () => NOW,
-      expiresIn: 3600,
-    });
+    const server = createTokenProvider(
+      createAppStoreServerToken,
+      fixed({ issuerId, bundleId, expiresIn: 3600 }),
+    );
     const info = await server.getTokenInfo();
     expect(opened(info.token).claims).toMatchObject({ bid: bundleId, exp: info.expiresAt });
-    const music = createTokenProvider(createMusicKitToken, {
-      keyId,
-      teamId,
-      privateKey: key().applePem,
-      now: () => NOW,
-      expiresIn: 86_400,
-    });
+    const music = createTokenProvider(createMusicKitToken, fixed({ teamId, expiresIn: 86_400 }));
     const musicInfo = await music.getTokenInfo();
     expect(musicInfo.expiresAt - musicInfo.issuedAt).toBe(86_400);
     expect(await music.getToken()).toBe(musicInfo.token);

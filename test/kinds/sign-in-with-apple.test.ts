@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type SignInWithAppleSecretOptions, createSignInWithAppleSecret } from "../../src/index.js";
-import { NOW, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
+import { createSignInWithAppleSecret } from "../../src/index.js";
+import { minter, nowS, opened, teamId } from "../helpers/kinds.js";
 
 const clientId = "com.example.web";
-const mint = (extra: Partial<Record<keyof SignInWithAppleSecretOptions, unknown>> = {}) =>
-  createSignInWithAppleSecret({
-    keyId,
-    teamId,
-    clientId,
-    privateKey: key().applePem,
-    now: () => NOW,
-    ...extra,
-  } as SignInWithAppleSecretOptions);
+const mint = minter(createSignInWithAppleSecret, { teamId, clientId });
 
 describe("createSignInWithAppleSecret", () => {
   it("exact header {alg, kid} and claims iss, iat, exp, aud, sub in Apple's order", async () => {

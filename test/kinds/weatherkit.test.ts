@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type WeatherKitTokenOptions, createWeatherKitToken } from "../../src/index.js";
-import { NOW, key, keyId, nowS, opened, teamId } from "../helpers/kinds.js";
+import { createWeatherKitToken } from "../../src/index.js";
+import { minter, nowS, opened, teamId } from "../helpers/kinds.js";
 
 const serviceId = "com.example.weather";
-const mint = (extra: Partial<Record<keyof WeatherKitTokenOptions, unknown>> = {}) =>
-  createWeatherKitToken({
-    keyId,
-    teamId,
-    serviceId,
-    privateKey: key().applePem,
-    now: () => NOW,
-    ...extra,
-  } as WeatherKitTokenOptions);
+const mint = minter(createWeatherKitToken, { teamId, serviceId });
 
 describe("createWeatherKitToken", () => {
   it('exact header {alg, kid, id: "TEAMID.SERVICEID"} and only the claims iss, iat, exp, sub', async () => {

@@ -128,55 +128,56 @@ const rejection = async (promise: Promise<unknown>): Promise<AscTokenError> => {
 };
 
 describe("the exchange Apple documents", () => {
-  it("Business Manager: POST account.apple.com/auth/oauth2/token, exactly Apple's five fields", async () => {
-    const provider = abm();
-    expect(await provider.getToken()).toBe("access-1");
+  /** The form a provider must post, in Apple's order; `jwt` names the field holding its JWT. */
+  it.each([
+    {
+      name: "Business Manager",
+      make: abm,
+      url: "https://account.apple.com/auth/oauth2/token",
+      fields: {
+        grant_type: "client_credentials",
+        client_id: ABM_CLIENT,
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: "a JWT",
+        scope: "business.api",
+      },
+      jwt: "client_assertion",
+      claims: {
+        iss: ABM_CLIENT,
+        sub: ABM_CLIENT,
+        aud: "https://account.apple.com/auth/oauth2/v2/token",
+      },
+    },
+    {
+      name: "Apple Ads",
+      make: ads,
+      url: "https://appleid.apple.com/auth/oauth2/token",
+      fields: {
+        grant_type: "client_credentials",
+        client_id: ADS_CLIENT,
+        client_secret: "a JWT",
+        scope: "searchadsorg",
+      },
+      jwt: "client_secret",
+      claims: { iss: ADS_TEAM, sub: ADS_CLIENT, aud: "https://appleid.apple.com" },
+    },
+  ])("$name: POST $url, exactly Apple's fields", async ({ make, url, fields, jwt, claims }) => {
+    expect(await make().getToken()).toBe("access-1");
     expect(exchanges).toHaveLength(1);
-    const [{ url, headers, form }] = exchanges as [(typeof exchanges)[0]];
-    expect(url).toBe("https://account.apple.com/auth/oauth2/token");
+    const [{ url: posted, headers, form }] = exchanges as [(typeof exchanges)[0]];
+    expect(posted).toBe(url);
     expect(headers["content-type"]).toBe("application/x-www-form-urlencoded");
-    expect([...form.keys()]).toStrictEqual([
-      "grant_type",
-      "client_id",
-      "client_assertion_type",
-      "client_assertion",
-      "scope",
-    ]);
-    expect(form.get("grant_type")).toBe("client_credentials");
-    expect(form.get("client_id")).toBe(ABM_CLIENT);
-    expect(form.get("client_assertion_type")).toBe(
-      "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-    );
-    expect(form.get("scope")).toBe("business.api");
-    const assertion = form.get("client_assertion") ?? "";
-    expect(verifies(assertion, key().publicKey)).toBe(true);
-    expect(decodeToken(assertion).claims).toMatchObject({
-      iss: ABM_CLIENT,
-      sub: ABM_CLIENT,
-      aud: "https://account.apple.com/auth/oauth2/v2/token",
-    });
+    expect([...form.keys()]).toStrictEqual(Object.keys(fields));
+    for (const [field, value] of Object.entries(fields))
+      if (field !== jwt) expect(form.get(field), field).toBe(value);
+    const token = form.get(jwt) ?? "";
+    expect(verifies(token, key().publicKey)).toBe(true);
+    expect(decodeToken(token).claims).toMatchObject(claims);
   });
 
   it("School Manager: scope school.api", async () => {
     await abm({ scope: "school.api" }).getToken();
     expect(exchanges[0]?.form.get("scope")).toBe("school.api");
-  });
-
-  it("Apple Ads: POST appleid.apple.com/auth/oauth2/token, exactly Apple's four fields", async () => {
-    expect(await ads().getToken()).toBe("access-1");
-    const [{ url, form }] = exchanges as [(typeof exchanges)[0]];
-    expect(url).toBe("https://appleid.apple.com/auth/oauth2/token");
-    expect([...form.keys()]).toStrictEqual(["grant_type", "client_id", "client_secret", "scope"]);
-    expect(form.get("grant_type")).toBe("client_credentials");
-    expect(form.get("client_id")).toBe(ADS_CLIENT);
-    expect(form.get("scope")).toBe("searchadsorg");
-    const secret = form.get("client_secret") ?? "";
-    expect(verifies(secret, key().publicKey)).toBe(true);
-    expect(decodeToken(secret).claims).toMatchObject({
-      iss: ADS_TEAM,
-      sub: ADS_CLIENT,
-      aud: "https://appleid.apple.com",
-    });
   });
 
   it("getTokenInfo: issued when asked, expiring expires_in later", async () => {
@@ -337,19 +338,19 @@ describe("429", () => {
   it("without Retry-After: a backoff that doubles (5 s, 10 s, ...)", async () => {
     answer = json(429, "");
     const provider = ads();
-    await rejection(provider.getToken());
-    clock += 4000;
-    await rejection(provider.getToken());
-    expect(exchanges).toHaveLength(1);
-    clock += 2000;
-    await rejection(provider.getToken());
-    expect(exchanges).toHaveLength(2);
-    clock += 9000;
-    await rejection(provider.getToken());
-    expect(exchanges).toHaveLength(2);
-    clock += 2000;
-    await rejection(provider.getToken());
-    expect(exchanges).toHaveLength(3);
+    // [ms the clock moves, exchanges so far]: the first refusal, 5 s of backoff, then 10 s.
+    const steps = [
+      [0, 1],
+      [4000, 1],
+      [2000, 2],
+      [9000, 2],
+      [2000, 3],
+    ] as const;
+    for (const [ms, count] of steps) {
+      clock += ms;
+      expect((await rejection(provider.getToken())).code).toBe("OAUTH_RATE_LIMITED");
+      expect(exchanges, `after ${String(ms)} ms more`).toHaveLength(count);
+    }
   });
 
   it("serves the still-good token while Apple says 429, and tells onError", async () => {

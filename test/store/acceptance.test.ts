@@ -15,10 +15,7 @@ import {
   createWeatherKitToken,
 } from "../../src/index.js";
 import { storeKeyFor } from "../../src/store/key.js";
-import { NOW, bundleId, issuerId, key, keyId, opened, teamId } from "../helpers/kinds.js";
-
-type Mint = (options: Record<string, unknown>) => Promise<string>;
-const loose = (create: (options: never) => Promise<string>): Mint => create as Mint;
+import { NOW, bundleId, issuerId, key, keyId, loose, opened, teamId } from "../helpers/kinds.js";
 
 /** Plants `value` under the key a provider of `create` with `options` shares tokens under. */
 const plant = async (

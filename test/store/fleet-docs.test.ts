@@ -6,12 +6,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { makeP256 } from "../helpers/keys.js";
 import { decodeToken, verifies } from "../helpers/verify.js";
+import { bundleForWorkers } from "../helpers/workers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const dir = `${root}.tmp/fleet-docs/`;
@@ -93,17 +93,7 @@ describe("the Cloudflare recipes under miniflare", () => {
         "};",
       ].join("\n"),
     );
-    const result = await build({
-      entryPoints: [`${dir}entry.ts`],
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      alias: { "asc-token": `${root}src/index.ts` },
-      write: false,
-      logLevel: "silent",
-    });
-    script = result.outputFiles[0]!.text;
+    script = await bundleForWorkers(`${dir}entry.ts`);
     mf = start();
   }, 60_000);
 

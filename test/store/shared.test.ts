@@ -42,6 +42,21 @@ const counting = () =>
 
 const ascOptions = { keyId: KEY_ID, issuerId: ISSUER_ID, privateKey: key.pkcs8Pem };
 
+/** One member of a fleet: an App Store Connect provider signing with `mint`, sharing `store`. */
+const fleetMember = (
+  mint: ReturnType<typeof counting>,
+  store: TokenStore,
+  now: () => number,
+  options: { refreshBefore?: number } = {},
+) =>
+  createTokenProvider(createAscToken, {
+    ...ascOptions,
+    privateKey: { sign: mint },
+    store,
+    now,
+    ...options,
+  });
+
 /** Every store call rejects. */
 const throwing = (): TokenStore => ({
   get: () => Promise.reject(new Error("ECONNREFUSED")),
@@ -162,13 +177,7 @@ describe("createTokenProvider with a store, over a memory store", () => {
     const { now, advance } = clock();
     const store = createMemoryStore(now);
     const mint = counting();
-    const make = () =>
-      createTokenProvider(createAscToken, {
-        ...ascOptions,
-        privateKey: { sign: mint },
-        store,
-        now,
-      });
+    const make = () => fleetMember(mint, store, now);
     const a = make();
     const b = make();
     const first = await a.getToken();
@@ -196,14 +205,7 @@ describe("createTokenProvider with a store, over a memory store", () => {
     const store = createMemoryStore();
     const { now, advance } = clock();
     const mint = counting();
-    const make = () =>
-      createTokenProvider(createAscToken, {
-        ...ascOptions,
-        privateKey: { sign: mint },
-        store,
-        now,
-        refreshBefore: 600,
-      });
+    const make = () => fleetMember(mint, store, now, { refreshBefore: 600 });
     const first = await make().getToken();
     advance(400); // 1080 s left at mint: 680 left, above 600
     expect(await make().getToken()).toBe(first);
