@@ -28,7 +28,7 @@ export default defineConfig([
   },
   {
     // The command: Node only, ESM, keeps its #! line.
-    entry: { cli: "src/cli.ts" },
+    entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
     target: "node20",
     platform: "node",

@@ -1,25 +1,25 @@
 export * from "./kinds/all.js";
-export { importAppleKey, type ApplePrivateKey } from "./key.js";
-export type { AppleSigner } from "./signer.js";
-export { signatureFromDer, signatureToDer } from "./signature.js";
-export type { Clock } from "./time.js";
-export { AscTokenError, isAscTokenError, type AscTokenErrorCode } from "./errors.js";
+export { importAppleKey, type ApplePrivateKey } from "./key/import.js";
+export type { AppleSigner } from "./key/signer.js";
+export { signatureFromDer, signatureToDer } from "./key/signature.js";
+export type { Clock } from "./lib/time.js";
+export { AscTokenError, isAscTokenError, type AscTokenErrorCode } from "./lib/errors.js";
 export {
   createTokenProvider,
   createAscTokenProvider,
   type TokenProvider,
   type TokenProviderOptions,
   type TokenInfo,
-} from "./provider.js";
-export { DEFAULT_REFRESH_BEFORE } from "./defaults.js";
-export { createAuthorizedFetch, type FetchLike } from "./fetch.js";
-export { decodeToken, type DecodedToken } from "./decode.js";
+} from "./provider/token-provider.js";
+export { DEFAULT_REFRESH_BEFORE } from "./lib/defaults.js";
+export { createAuthorizedFetch, type FetchLike } from "./provider/fetch.js";
+export { decodeToken, type DecodedToken } from "./inspect/decode.js";
 export {
   checkAscToken,
   type AscTokenCheckOptions,
   type AscTokenFinding,
   type AscTokenFindingCode,
-} from "./check.js";
+} from "./inspect/doctor.js";
 export type {
   AppleKeyOptions,
   TeamKeyOptions,
@@ -29,7 +29,7 @@ export type {
   BuiltToken,
   KindClaims,
   KindMint,
-} from "./token.js";
+} from "./kinds/kind.js";
 export { TOKEN_KINDS, type TokenKindName } from "./kinds/index.js";
 export {
   createPromotionalOfferSignature,
@@ -43,11 +43,11 @@ export {
   type ApnsTokenProvider,
   type ApnsTokenProviderOptions,
   type ApnsTokenAction,
-} from "./apns-provider.js";
+} from "./provider/apns.js";
 export {
   createMapsAccessTokenProvider,
   type MapsAccessTokenProviderOptions,
-} from "./maps-access.js";
+} from "./provider/maps-access.js";
 export type { OAuthProviderOptions } from "./oauth/provider.js";
 export {
   createAppleBusinessManagerTokenProvider,

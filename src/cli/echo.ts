@@ -6,7 +6,7 @@
 // the CLI's slots and advice. Every check is linear in the value (no pattern can backtrack), so a
 // megabyte of crafted text costs a megabyte's scan.
 
-import { hasKeyMaterial, isTerminalSafe, MAX_SHOWN } from "../redact.js";
+import { hasKeyMaterial, isTerminalSafe, MAX_SHOWN } from "../lib/redact.js";
 
 /** What a slot expects; each has a shape a value must match to be echoed. */
 export type Expected =

@@ -2,9 +2,9 @@
 // names in kebab case (teamId → --team-id), its --help line its title and lifetime rules. The
 // parser, the settings, --help and the tests all read this; nothing here lists the kinds.
 
-import { SIX_MONTHS } from "../defaults.js";
+import { SIX_MONTHS } from "../lib/defaults.js";
 import { TOKEN_KINDS, type TokenKindName } from "../kinds/index.js";
-import { type TokenKind, defineToken } from "../token.js";
+import { type TokenKind, defineToken } from "../kinds/kind.js";
 
 /** The flags only some kinds take (every kind takes --key-id, --key-file, --json, --header). */
 export type KindFlag =

@@ -5,7 +5,7 @@
 // APP_STORE_CONNECT_API_KEY_* variables.
 
 import { misplaced, safeEcho, type Expected } from "./echo.js";
-import { TEN_CHARS, UUID } from "../validate.js";
+import { TEN_CHARS, UUID } from "../lib/validate.js";
 import { type KindFlag, type KindName, MINT_KINDS, kindsTaking } from "./kinds.js";
 
 /**

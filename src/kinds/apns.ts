@@ -13,8 +13,8 @@ import {
   atMost,
   defineToken,
   issuedAtOnly,
-} from "../token.js";
-import { validTeamId } from "../validate.js";
+} from "./kind.js";
+import { validTeamId } from "../lib/validate.js";
 
 /** @internal APNs refuses a token whose `iat` is this many seconds old (60 minutes). */
 export const APNS_MAX_AGE = 3600;

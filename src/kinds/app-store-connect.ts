@@ -10,17 +10,17 @@
 // minutes, no more, as its page says:
 // https://developer.apple.com/documentation/enterpriseprogramapi/generating-tokens-for-api-requests
 
-import { invalid } from "../errors.js";
-import { showValue } from "../redact.js";
+import { invalid } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
 import {
   type AppleKeyOptions,
   type KindMint,
   type TokenKind,
   defineToken,
   validity,
-} from "../token.js";
-import { matches, validIssuerId } from "../validate.js";
-import { SIX_MONTHS } from "../defaults.js";
+} from "./kind.js";
+import { matches, validIssuerId } from "../lib/validate.js";
+import { SIX_MONTHS } from "../lib/defaults.js";
 
 /**
  * Audiences Apple's `.p8` team and individual API keys sign for.

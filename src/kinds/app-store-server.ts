@@ -15,8 +15,8 @@ import {
   atMost,
   defineToken,
   lasting,
-} from "../token.js";
-import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
+} from "./kind.js";
+import { ISSUER_ID, validIdentifier, validIssuerId } from "../lib/validate.js";
 
 /**
  * Options for {@link createAppStoreServerToken}. Nothing here is mutated or kept.

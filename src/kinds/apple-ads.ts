@@ -16,8 +16,8 @@ import {
   atMost,
   defineToken,
   lasting,
-} from "../token.js";
-import { validPortalId, validPortalKeyId } from "../validate.js";
+} from "./kind.js";
+import { validPortalId, validPortalKeyId } from "../lib/validate.js";
 
 /**
  * Options for {@link createAppleAdsClientSecret}. Nothing here is mutated or kept.

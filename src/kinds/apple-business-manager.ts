@@ -17,9 +17,9 @@ import {
   atMost,
   defineToken,
   lasting,
-} from "../token.js";
-import { randomNonce } from "../nonce.js";
-import { validPortalId, validPortalKeyId } from "../validate.js";
+} from "./kind.js";
+import { randomNonce } from "../lib/nonce.js";
+import { validPortalId, validPortalKeyId } from "../lib/validate.js";
 
 /** The audience Apple names for the client assertion (not the token endpoint's URL). */
 export const BUSINESS_MANAGER_AUDIENCE = "https://account.apple.com/auth/oauth2/v2/token";

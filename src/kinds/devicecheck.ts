@@ -7,7 +7,7 @@
 // DeviceCheck, so the token is exactly the APNs one (iss, iat; no exp) and shares its rules.
 
 import { apnsKind } from "./apns.js";
-import { type KindMint, type TeamKeyOptions, type TokenKind, defineToken } from "../token.js";
+import { type KindMint, type TeamKeyOptions, type TokenKind, defineToken } from "./kind.js";
 
 /**
  * Options for {@link createDeviceCheckToken}. Nothing here is mutated or kept.

@@ -11,8 +11,8 @@
 // App Store server enforces an expiration time based on your iat value." Apple does not say how
 // long that is, so iat is backdated as everywhere else (60 s) and never by an hour or more.
 
-import { fail, invalid, isAscTokenError } from "../errors.js";
-import { showValue } from "../redact.js";
+import { fail, invalid, isAscTokenError } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
 import {
   type AppleKeyOptions,
   type KindMint,
@@ -20,9 +20,9 @@ import {
   atMost,
   defineToken,
   issuedAtOnly,
-} from "../token.js";
-import { givenNonce, randomNonce } from "../nonce.js";
-import { ISSUER_ID, validIdentifier, validIssuerId } from "../validate.js";
+} from "./kind.js";
+import { givenNonce, randomNonce } from "../lib/nonce.js";
+import { ISSUER_ID, validIdentifier, validIssuerId } from "../lib/validate.js";
 
 /**
  * What the in-app JWS authorizes; its claim `aud`.

@@ -18,7 +18,7 @@ import {
   createWeatherKitToken,
 } from "./all.js";
 import type * as all from "./all.js";
-import type { AppleKeyOptions, TokenKind } from "../token.js";
+import type { AppleKeyOptions, TokenKind } from "./kind.js";
 
 /** Every mint function all.ts exports: the compiler proves this object names each one. */
 const MINTS: typeof all = {

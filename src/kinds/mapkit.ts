@@ -11,7 +11,7 @@
 // https://developer.apple.com/documentation/mapkitjs/creating-a-maps-token), so we default to an
 // hour and cap at six months (15,777,000 s, just over 182 days).
 
-import { fail } from "../errors.js";
+import { fail } from "../lib/errors.js";
 import {
   type TeamKeyOptions,
   type KindMint,
@@ -19,9 +19,9 @@ import {
   atMost,
   defineToken,
   lasting,
-} from "../token.js";
-import { oneOrMany, validOrigins, validTeamId } from "../validate.js";
-import { SIX_MONTHS } from "../defaults.js";
+} from "./kind.js";
+import { oneOrMany, validOrigins, validTeamId } from "../lib/validate.js";
+import { SIX_MONTHS } from "../lib/defaults.js";
 
 /**
  * An Apple Maps framework a token may be used for; its claim `scope` lists them.

@@ -16,9 +16,9 @@ import {
   atMost,
   defineToken,
   lasting,
-} from "../token.js";
-import { validOrigins, validTeamId } from "../validate.js";
-import { SIX_MONTHS } from "../defaults.js";
+} from "./kind.js";
+import { validOrigins, validTeamId } from "../lib/validate.js";
+import { SIX_MONTHS } from "../lib/defaults.js";
 
 /**
  * Options for {@link createMusicKitToken}. Nothing here is mutated or kept.

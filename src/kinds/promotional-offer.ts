@@ -13,17 +13,17 @@
 // "The timestamp keeps the offer active for 24 hours". The Retention Messaging fields are those of
 // https://developer.apple.com/documentation/retentionmessaging/promotionaloffersignaturev1 .
 
-import { encodeBase64, utf8 } from "../base64url.js";
-import { rawToDerSignature } from "../der.js";
-import { type AscTokenErrorCode, fail } from "../errors.js";
-import { showValue } from "../redact.js";
-import { givenNonce, randomNonce } from "../nonce.js";
-import { readOptions } from "../options.js";
-import { type ApplePrivateKey, importAppleKey } from "../key.js";
-import { isSigner, signWithSigner } from "../signer.js";
-import { ES256, subtle } from "../subtle.js";
-import { type Clock, epochSeconds } from "../time.js";
-import { UNSET, UUID, matches, validIdentifier, validKeyId } from "../validate.js";
+import { encodeBase64, utf8 } from "../lib/base64url.js";
+import { rawToDerSignature } from "../lib/der.js";
+import { type AscTokenErrorCode, fail } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import { givenNonce, randomNonce } from "../lib/nonce.js";
+import { readOptions } from "../lib/options.js";
+import { type ApplePrivateKey, importAppleKey } from "../key/import.js";
+import { isSigner, signWithSigner } from "../key/signer.js";
+import { ES256, subtle } from "../lib/subtle.js";
+import { type Clock, epochSeconds } from "../lib/time.js";
+import { UNSET, UUID, matches, validIdentifier, validKeyId } from "../lib/validate.js";
 
 /**
  * Options for {@link createPromotionalOfferSignature}. Nothing here is mutated or kept.

@@ -15,9 +15,9 @@ import {
   atMost,
   defineToken,
   lasting,
-} from "../token.js";
-import { validIdentifier, validTeamId } from "../validate.js";
-import { SIX_MONTHS } from "../defaults.js";
+} from "./kind.js";
+import { validIdentifier, validTeamId } from "../lib/validate.js";
+import { SIX_MONTHS } from "../lib/defaults.js";
 
 /**
  * Options for {@link createSignInWithAppleSecret}. Nothing here is mutated or kept.

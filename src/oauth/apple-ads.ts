@@ -15,10 +15,10 @@ import {
   appleAdsKind,
   createAppleAdsClientSecret,
 } from "../kinds/apple-ads.js";
-import type { TokenProvider } from "../provider.js";
-import { epochSeconds } from "../time.js";
-import { type TokenKind, kindOptionNames, readKindOptions } from "../token.js";
-import { validPortalKeyId } from "../validate.js";
+import type { TokenProvider } from "../provider/token-provider.js";
+import { epochSeconds } from "../lib/time.js";
+import { type TokenKind, kindOptionNames, readKindOptions } from "../kinds/kind.js";
+import { validPortalKeyId } from "../lib/validate.js";
 import {
   OAUTH_OPTIONS,
   type OAuthProviderOptions,

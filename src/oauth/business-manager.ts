@@ -8,16 +8,16 @@
 // need to generate an access token every hour, and also whenever Apple School Manager and Apple
 // Business APIs return a '401' response": createAuthorizedFetch drops the token on a 401.
 
-import { invalid } from "../errors.js";
+import { invalid } from "../lib/errors.js";
 import {
   type AppleBusinessManagerAssertionOptions,
   appleBusinessManagerKind,
   createAppleBusinessManagerAssertion,
 } from "../kinds/apple-business-manager.js";
-import type { TokenProvider } from "../provider.js";
-import { epochSeconds } from "../time.js";
-import { type TokenKind, kindOptionNames, readKindOptions } from "../token.js";
-import { validPortalKeyId } from "../validate.js";
+import type { TokenProvider } from "../provider/token-provider.js";
+import { epochSeconds } from "../lib/time.js";
+import { type TokenKind, kindOptionNames, readKindOptions } from "../kinds/kind.js";
+import { validPortalKeyId } from "../lib/validate.js";
 import {
   OAUTH_OPTIONS,
   type OAuthProviderOptions,

@@ -6,10 +6,10 @@
 // read is RFC 6749's (`{"error": "invalid_client"}`, as Apple answers in practice), the 10 s and
 // 64 KiB bounds are ours, and a 429's `Retry-After` (RFC 9110) is honoured.
 
-import { type AscTokenErrorCode, fail } from "../errors.js";
-import { showValue } from "../redact.js";
-import type { FetchLike } from "../fetch.js";
-import { readBounded } from "../read-bounded.js";
+import { type AscTokenErrorCode, fail } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import type { FetchLike } from "../provider/fetch.js";
+import { readBounded } from "../lib/read-bounded.js";
 
 /** The longest answer read, in bytes: Apple's is a few hundred. */
 const MAX_BODY = 65_536;

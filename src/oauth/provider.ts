@@ -4,20 +4,20 @@
 // Apple's Retry-After (or a doubling backoff) has passed; with a store, a fleet makes one exchange
 // per token lifetime through the store's sharing protocol (store/shared.ts).
 
-import { type AscTokenError, fail, invalid } from "../errors.js";
-import { showValue } from "../redact.js";
-import type { FetchLike } from "../fetch.js";
-import { type TokenInfo, type TokenProvider, createEngine } from "../engine.js";
+import { type AscTokenError, fail, invalid } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import type { FetchLike } from "../provider/fetch.js";
+import { type TokenInfo, type TokenProvider, createEngine } from "../provider/engine.js";
 import { sharedMint } from "../store/shared.js";
 import type { TokenStore } from "../store/store.js";
-import { type Clock, epochSeconds, wholeSeconds } from "../time.js";
-import { reuseLeft } from "../reuse.js";
+import { type Clock, epochSeconds, wholeSeconds } from "../lib/time.js";
+import { reuseLeft } from "../lib/reuse.js";
 import { MAX_ACCESS_LIFETIME, exchangeClientCredentials } from "./exchange.js";
 import {
   DEFAULT_MINT_TIMEOUT,
   DEFAULT_REFRESH_BEFORE,
   DEFAULT_REQUEST_TIMEOUT,
-} from "../defaults.js";
+} from "../lib/defaults.js";
 
 /**
  * Options every Apple OAuth access-token provider takes besides its credentials.

@@ -2,10 +2,10 @@
 // of the answer. Apple's pages state neither, so both are ours (docs/sign-in-with-apple.md): a hung
 // or endless answer must hold neither the caller's request forever nor its memory.
 
-import { type AscTokenErrorCode, fail, isAscTokenError } from "../errors.js";
-import { showValue } from "../redact.js";
-import type { FetchLike } from "../fetch.js";
-import { readBounded } from "../read-bounded.js";
+import { type AscTokenErrorCode, fail, isAscTokenError } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import type { FetchLike } from "../provider/fetch.js";
+import { readBounded } from "../lib/read-bounded.js";
 
 /**
  * A whole-number option in `min..max` (seconds or, for timeouts, milliseconds), or `fallback`

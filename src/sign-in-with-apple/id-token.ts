@@ -8,8 +8,8 @@
 // (the user's identifier while an app is transferred between teams). Apple, "Verifying a user":
 // "Verify the nonce for the authentication": the nonce checked is the caller's, exactly.
 
-import { fail } from "../errors.js";
-import { showValue } from "../redact.js";
+import { fail } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
 import { type Expected, checkIssued, defined, flag, text } from "./jwt.js";
 
 /**

@@ -11,12 +11,12 @@
 // at most once per `refetchInterval` seconds; callers waiting at the same time share one fetch;
 // the answer is at most 64 KiB of at most 20 keys, each RSA with a 2048- to 4096-bit modulus.
 
-import { decodeBase64 } from "../base64url.js";
-import { fail, isAscTokenError } from "../errors.js";
-import { showValue } from "../redact.js";
-import type { FetchLike } from "../fetch.js";
-import { subtle } from "../subtle.js";
-import { type Clock, epochSeconds } from "../time.js";
+import { decodeBase64 } from "../lib/base64url.js";
+import { fail, isAscTokenError } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import type { FetchLike } from "../provider/fetch.js";
+import { subtle } from "../lib/subtle.js";
+import { type Clock, epochSeconds } from "../lib/time.js";
 import { request } from "./http.js";
 
 /** Apple's key set for Sign in with Apple. */

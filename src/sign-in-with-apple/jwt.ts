@@ -10,10 +10,10 @@
 // as an HMAC secret), never ES256 against an RSA key.
 // Apple states no clock skew: `clockTolerance` (default 60 s) is ours, as for the tokens we mint.
 
-import { decodeBase64, utf8 } from "../base64url.js";
-import { fail } from "../errors.js";
-import { showValue } from "../redact.js";
-import { subtle } from "../subtle.js";
+import { decodeBase64, utf8 } from "../lib/base64url.js";
+import { fail } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import { subtle } from "../lib/subtle.js";
 import { RS256, type KeyLookup } from "./jwks.js";
 
 /** Apple's `iss` for identity tokens and notifications. */

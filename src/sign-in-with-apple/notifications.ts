@@ -10,8 +10,8 @@
 // form of `events` and the literal `account-delete` are as Apple's servers send them and as
 // Apple's forums and peers report (docs/sign-in-with-apple.md), not from a schema of Apple's.
 
-import { fail } from "../errors.js";
-import { showValue } from "../redact.js";
+import { fail } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
 import { type Expected, MAX_TOKEN, checkIssued, defined, flag, text } from "./jwt.js";
 
 /**

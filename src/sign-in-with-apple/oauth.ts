@@ -13,13 +13,13 @@
 // invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope; each is one code here.
 // Apple states no timeout or answer size: 10 s and 64 KiB are ours.
 
-import { type AscTokenErrorCode, fail } from "../errors.js";
-import { showValue } from "../redact.js";
-import type { FetchLike } from "../fetch.js";
-import { readOptions } from "../options.js";
-import { validIdentifier } from "../validate.js";
+import { type AscTokenErrorCode, fail } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import type { FetchLike } from "../provider/fetch.js";
+import { readOptions } from "../lib/options.js";
+import { validIdentifier } from "../lib/validate.js";
 import { request, wholeNumber } from "./http.js";
-import { DEFAULT_REQUEST_TIMEOUT } from "../defaults.js";
+import { DEFAULT_REQUEST_TIMEOUT } from "../lib/defaults.js";
 
 const TOKEN_URL = "https://appleid.apple.com/auth/token";
 const REVOKE_URL = "https://appleid.apple.com/auth/revoke";

@@ -2,12 +2,12 @@
 // server-to-server notifications against Apple's key set, which it caches (jwks.ts). Its options
 // are read once.
 
-import { fail } from "../errors.js";
-import { showValue } from "../redact.js";
-import type { FetchLike } from "../fetch.js";
-import { readOptions } from "../options.js";
-import { type Clock, epochSeconds } from "../time.js";
-import { oneOrMany, validIdentifier } from "../validate.js";
+import { fail } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import type { FetchLike } from "../provider/fetch.js";
+import { readOptions } from "../lib/options.js";
+import { type Clock, epochSeconds } from "../lib/time.js";
+import { oneOrMany, validIdentifier } from "../lib/validate.js";
 import { type SignInWithAppleIdToken, type VerifyIdTokenOptions, readIdToken } from "./id-token.js";
 import { wholeNumber } from "./http.js";
 import { APPLE_KEYS_URL, keyLookup, readKeySet } from "./jwks.js";
@@ -18,7 +18,7 @@ import {
   DEFAULT_KEYS_MAX_AGE,
   DEFAULT_KEYS_REFETCH_INTERVAL,
   DEFAULT_KEYS_TIMEOUT,
-} from "../defaults.js";
+} from "../lib/defaults.js";
 
 /**
  * Options for {@link createSignInWithAppleVerifier}. Nothing here is mutated or kept but the key

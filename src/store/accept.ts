@@ -1,10 +1,10 @@
 // accept: whether a token read from a shared store may be handed out. It must be exactly what this
 // provider would mint, times aside, and good by the provider's own rule (`reuseLeft`).
 
-import { decodeToken } from "../decode.js";
-import { type TokenInfo, reuseLeft } from "../reuse.js";
-import { type Clock, epochSeconds } from "../time.js";
-import type { BuiltToken } from "../token.js";
+import { decodeToken } from "../inspect/decode.js";
+import { type TokenInfo, reuseLeft } from "../lib/reuse.js";
+import { type Clock, epochSeconds } from "../lib/time.js";
+import type { BuiltToken } from "../kinds/kind.js";
 import { canonicalJson } from "./key.js";
 
 /**

@@ -1,8 +1,8 @@
 // key: the store key of a token, from what makes two providers' tokens interchangeable.
 
-import { invalid } from "../errors.js";
-import { subtle } from "../subtle.js";
-import { validKeyId } from "../validate.js";
+import { invalid } from "../lib/errors.js";
+import { subtle } from "../lib/subtle.js";
+import { validKeyId } from "../lib/validate.js";
 
 /**
  * Options that never go into a store key: the key itself (its text must never reach a store),

@@ -3,10 +3,10 @@
 // the token while the others poll for it. Any store fault means minting locally: a store outage
 // costs extra signings, never a failed call.
 
-import { type AscTokenError, fail } from "../errors.js";
-import { redactCause } from "../redact.js";
+import { type AscTokenError, fail } from "../lib/errors.js";
+import { redactCause } from "../lib/redact.js";
 import type { TokenStore } from "./store.js";
-import { STORE_LEASE, STORE_TIMEOUT, STORE_WAIT } from "../defaults.js";
+import { STORE_LEASE, STORE_TIMEOUT, STORE_WAIT } from "../lib/defaults.js";
 
 /**
  * What {@link sharedMint} needs: the store and key, how to mint, and which tokens to serve.

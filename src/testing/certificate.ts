@@ -4,7 +4,7 @@
 // certificate (RFC 5280 §4.1) with exactly the extensions Apple's verifiers read: basicConstraints
 // and keyUsage, critical, and Apple's marker OIDs on the intermediate and the leaf.
 
-import { encodeBase64 } from "../base64url.js";
+import { encodeBase64 } from "../lib/base64url.js";
 import {
   BIT_STRING,
   INTEGER,
@@ -15,9 +15,9 @@ import {
   encodeOid,
   rawToDerSignature,
   readFields,
-} from "../der.js";
-import { fail } from "../errors.js";
-import { subtle } from "../subtle.js";
+} from "../lib/der.js";
+import { fail } from "../lib/errors.js";
+import { subtle } from "../lib/subtle.js";
 import { OID } from "../verify/x509.js";
 
 /** Tags the writer needs beyond der.ts's. */

@@ -1,11 +1,11 @@
 // kit: signs data as Apple does, with a throwaway chain, so that a webhook's tests can feed it a
 // notification its verifier accepts (given the kit's root) without Apple, openssl or a network.
 
-import { encodeBase64 } from "../base64url.js";
-import { invalid } from "../errors.js";
-import { readOptions } from "../options.js";
-import { signJwt } from "../sign.js";
-import { type Clock, epochSeconds } from "../time.js";
+import { encodeBase64 } from "../lib/base64url.js";
+import { invalid } from "../lib/errors.js";
+import { readOptions } from "../lib/options.js";
+import { signJwt } from "../key/sign.js";
+import { type Clock, epochSeconds } from "../lib/time.js";
 import type {
   AppleAppTransaction,
   AppleNotification,

@@ -3,8 +3,8 @@
 // JWSRenewalInfoDecodedPayload, ResponseBodyV2DecodedPayload, AppTransaction) and the models in
 // the tests of Apple's app-store-server-library. Dates are epoch milliseconds.
 
-import { encodeBase64 } from "../base64url.js";
-import { randomNonce } from "../nonce.js";
+import { encodeBase64 } from "../lib/base64url.js";
+import { randomNonce } from "../lib/nonce.js";
 
 const DAY = 86_400_000;
 

@@ -4,14 +4,14 @@
 // https://appleid.apple.com/auth/keys serves it, a `fetch` that serves it without a network, and
 // key rotation. Nothing here is used by the library itself.
 
-import { encodeBytes, encodeText, utf8 } from "../base64url.js";
-import { fail } from "../errors.js";
-import { showValue } from "../redact.js";
-import type { FetchLike } from "../fetch.js";
-import { readOptions } from "../options.js";
+import { encodeBytes, encodeText, utf8 } from "../lib/base64url.js";
+import { fail } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import type { FetchLike } from "../provider/fetch.js";
+import { readOptions } from "../lib/options.js";
 import { RS256 } from "../sign-in-with-apple/jwks.js";
-import { subtle } from "../subtle.js";
-import { type Clock, epochSeconds } from "../time.js";
+import { subtle } from "../lib/subtle.js";
+import { type Clock, epochSeconds } from "../lib/time.js";
 
 /**
  * Options for {@link createSignInWithAppleTestKit}.

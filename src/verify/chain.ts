@@ -5,9 +5,9 @@
 // intermediate is a CA with Apple's WWDR OID, the leaf carries Apple's receipt-signing OID, key
 // usages allow both. The dates are checked by the caller: they change with every payload.
 
-import { derToRawSignature } from "../der.js";
-import { type AscTokenErrorCode, fail } from "../errors.js";
-import { subtle } from "../subtle.js";
+import { derToRawSignature } from "../lib/der.js";
+import { type AscTokenErrorCode, fail } from "../lib/errors.js";
+import { subtle } from "../lib/subtle.js";
 import { fromBase64 } from "./jws.js";
 import { type Certificate, KEY_USAGE, OID, parseCertificate, sameBytes } from "./x509.js";
 

@@ -2,8 +2,8 @@
 // Apple's: ES256 with an x5c chain of three certificates and nothing that changes how to verify.
 // Every base64 part has one spelling only (canonical, no stray padding).
 
-import { decodeBase64, utf8 } from "../base64url.js";
-import { fail } from "../errors.js";
+import { decodeBase64, utf8 } from "../lib/base64url.js";
+import { fail } from "../lib/errors.js";
 
 /** Header parameters that would name another key, fetch one, or change what is signed. */
 const REFUSED = ["jwk", "jku", "x5u", "crit", "b64", "zip", "enc"];

@@ -4,10 +4,10 @@
 // parsed. A verifier keeps the chains it has checked, so a busy webhook pays the certificate
 // checks once per chain and one ECDSA verify per payload.
 
-import { fail, invalid } from "../errors.js";
-import { showValue } from "../redact.js";
-import { readOptions } from "../options.js";
-import { subtle } from "../subtle.js";
+import { fail, invalid } from "../lib/errors.js";
+import { showValue } from "../lib/redact.js";
+import { readOptions } from "../lib/options.js";
+import { subtle } from "../lib/subtle.js";
 import { APPLE_ROOT_CA_G3 } from "./apple-root.js";
 import { type Anchor, type ChainCheck, checkChain, checkValidity } from "./chain.js";
 import {

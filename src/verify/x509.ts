@@ -17,8 +17,8 @@ import {
   oidText,
   readDer,
   readFields,
-} from "../der.js";
-import { type AscTokenError, fail } from "../errors.js";
+} from "../lib/der.js";
+import { type AscTokenError, fail } from "../lib/errors.js";
 
 /** Tags this file reads beyond der.ts's: BOOLEAN and the two ASN.1 time types. */
 const BOOLEAN = 0x01;

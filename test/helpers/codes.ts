@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { type AscTokenErrorCode, isAscTokenError } from "../../src/index.js";
 
-/** Every code listed in the `AscTokenErrorCode` union of src/errors.ts, in order. */
+/** Every code listed in the `AscTokenErrorCode` union of src/lib/errors.ts, in order. */
 export const allErrorCodes = (): string[] => {
-  const source = readFileSync(new URL("../../src/errors.ts", import.meta.url), "utf8");
+  const source = readFileSync(new URL("../../src/lib/errors.ts", import.meta.url), "utf8");
   const union = /export type AscTokenErrorCode\s*=([\s\S]*?")\s*;/.exec(source)?.[1] ?? "";
   return Array.from(union.matchAll(/\|\s*"([A-Z0-9_]+)"/g), (m) => m[1] ?? "");
 };

@@ -1,4 +1,4 @@
-// Bad-input rows for Sign in with Apple (spread into test/bad-input.test.ts): one or more per
+// Bad-input rows for Sign in with Apple (spread into test/project/bad-input.test.ts): one or more per
 // error code the verifier and the token endpoints raise, on one test kit made once. No row
 // reaches a network: the key set is pinned or served by a fetch given in the row.
 import type { AscTokenErrorCode, FetchLike } from "../../src/index.js";

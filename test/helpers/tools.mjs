@@ -34,7 +34,7 @@ export const TOOLS = {
           spawnSync(python, ["-c", "import jwt, cryptography"], { env, stdio: "ignore" }).status ===
             0,
       ),
-    needs: "PyJWT as an independent verifier (test/verifiers.test.ts)",
+    needs: "PyJWT as an independent verifier (test/kinds/external-verifiers.test.ts)",
     packages: ["python3-jwt", "python3-cryptography"],
     other: "elsewhere: pip install pyjwt cryptography",
   },

@@ -1,4 +1,4 @@
-// Bad-input rows for the verifier of Apple's signed data (spread into test/bad-input.test.ts):
+// Bad-input rows for the verifier of Apple's signed data (spread into test/project/bad-input.test.ts):
 // one or more per error code the verifier raises, on a test PKI built once.
 import type { AscTokenErrorCode, AppleVerifierOptions } from "../../src/index.js";
 import { createAppleVerifier } from "../../src/index.js";

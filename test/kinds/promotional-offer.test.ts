@@ -9,7 +9,7 @@ import {
   importAppleKey,
   toPromotionalOfferSignatureV1,
 } from "../../src/index.js";
-import { encodeBase64 } from "../../src/base64url.js";
+import { encodeBase64 } from "../../src/lib/base64url.js";
 import { promotionalOfferPayload } from "../../src/kinds/promotional-offer.js";
 import { missingTool, opensslVerify } from "../helpers/external.js";
 import { NOW, bundleId, key, keyId, minter } from "../helpers/kinds.js";

@@ -1,4 +1,4 @@
-// docs/fleet.md: its examples type-check in test/readme-examples.test.ts, with every other page's;
+// docs/fleet.md: its examples type-check in test/project/readme-examples.test.ts, with every other page's;
 // here the two Cloudflare recipes run as written under miniflare (workerd):
 // the Durable Object signs one token for 30 concurrent requests and keeps it across a restart;
 // the Workers KV recipe's one provider per isolate hands every request the token it shares in KV.
