@@ -14,7 +14,7 @@ describe.runIf(built)("built package: provider, decode, doctor", () => {
     const api =
       kind === "esm"
         ? ((await import(new URL("../../dist/index.js", import.meta.url).href)) as Api)
-        : (require("../dist/index.cjs") as Api);
+        : (require("../../dist/index.cjs") as Api);
     const key = makeP256();
     const provider = api.createAscTokenProvider({
       keyId: "2X9R4HXF34",

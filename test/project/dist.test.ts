@@ -16,7 +16,7 @@ let cjs: Api;
 beforeAll(async () => {
   key = makeP256();
   esm = (await import(new URL("../../dist/index.js", import.meta.url).href)) as Api;
-  cjs = require("../dist/index.cjs") as Api;
+  cjs = require("../../dist/index.cjs") as Api;
 });
 
 describe.runIf(built)("built package (run `npm run build` first; `npm test` does)", () => {
