@@ -232,10 +232,12 @@ export const readKindOptions = (
   more: readonly string[] = [],
 ): Record<string, unknown> => {
   const own = kind.options as Record<string, boolean>;
-  // The message's list of required options is built only for the message.
-  const shape = () =>
-    `{ ${["keyId", ...Object.keys(own).filter((name) => own[name]), "privateKey"].join(", ")} }`;
-  return readOptions(options, [...more, ...kindOptionNames(kind)], shape);
+  const required = Object.keys(own).filter((name) => own[name]);
+  return readOptions(
+    options,
+    [...more, ...kindOptionNames(kind)],
+    `{ ${["keyId", ...required, "privateKey"].join(", ")} }`,
+  );
 };
 
 /**

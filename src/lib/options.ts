@@ -34,17 +34,15 @@ const unknownOption = (name: string, names: readonly string[]): Error => {
  * A snapshot of `options` holding the `names` it has, each read once (own or inherited), so that
  * what is validated is what is used. A name given as `undefined` stays in the snapshot, apart
  * from one left out, so a kind can refuse `issuerId: process.env.UNSET`. Refuses a non-object
- * (`shape` names the required options, or returns them: it is only read for the message) and any
- * enumerable name not in `names`.
+ * (`shape` names the required options) and any enumerable name not in `names`.
  */
 export const readOptions = (
   options: unknown,
   names: readonly string[],
-  shape: string | (() => string),
+  shape: string,
 ): Record<string, unknown> => {
   if (typeof options !== "object" || options === null) {
-    const needs = typeof shape === "string" ? shape : shape();
-    throw invalid("INVALID_OPTIONS", "options", `an object ${needs}`, options);
+    throw invalid("INVALID_OPTIONS", "options", `an object ${shape}`, options);
   }
   for (const name in options) if (!names.includes(name)) throw unknownOption(name, names);
   const snapshot: Record<string, unknown> = {};
