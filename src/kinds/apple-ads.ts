@@ -13,7 +13,7 @@ import {
   type AppleKeyOptions,
   type KindMint,
   type TokenKind,
-  atMost,
+  UNDER_180_DAYS_LIFETIME,
   defineToken,
   lasting,
 } from "./kind.js";
@@ -59,11 +59,7 @@ export const appleAdsKind: TokenKind<AppleAdsClientSecretOptions, "apple-ads"> =
   },
   options: { clientId: true, teamId: true, expiresIn: false },
   keyId: validPortalKeyId,
-  lifetime: {
-    default: 3600,
-    // "less than 180 days from the iat timestamp"
-    problem: /* @__PURE__ */ atMost(15_551_999, "Apple wants exp less than 180 days after iat"),
-  },
+  lifetime: UNDER_180_DAYS_LIFETIME,
   build: (options) => {
     const example = "SEARCHADS.27478e71-…";
     const iss = validPortalId(options.teamId, "INVALID_TEAM_ID", "teamId", example);

@@ -14,7 +14,7 @@ import {
   type AppleKeyOptions,
   type KindMint,
   type TokenKind,
-  atMost,
+  UNDER_180_DAYS_LIFETIME,
   defineToken,
   lasting,
 } from "./kind.js";
@@ -70,11 +70,7 @@ export const appleBusinessManagerKind: TokenKind<
   },
   options: { clientId: true, expiresIn: false },
   keyId: validPortalKeyId,
-  lifetime: {
-    default: 3600,
-    // "less than 180 days from the iat timestamp"
-    problem: /* @__PURE__ */ atMost(15_551_999, "Apple wants exp less than 180 days after iat"),
-  },
+  lifetime: UNDER_180_DAYS_LIFETIME,
   build: (options) => {
     const clientId = validPortalId(
       options.clientId,

@@ -8,6 +8,7 @@ import { readOptions } from "../lib/options.js";
 import { signJwt } from "../key/sign.js";
 import { type Clock, issuedAt, wholeSeconds } from "../lib/time.js";
 import { validKeyId } from "../lib/validate.js";
+import { SIX_MONTHS, UNDER_180_DAYS } from "../lib/defaults.js";
 
 /**
  * Options every Apple `.p8` token function takes. Nothing here is mutated or kept.
@@ -283,6 +284,28 @@ export const atMost =
   (max: number, reason: string): LifetimeRule =>
   (seconds) =>
     seconds > max ? `must be <= ${max} s: ${reason}` : undefined;
+
+/**
+ * The lifetime of the kinds Apple states no limit for (WeatherKit, MapKit): an hour by default,
+ * capped at six months as Apple caps its other team tokens; the doctor does not report the cap.
+ */
+export const OUR_SIX_MONTH_CAP: KindLifetime = {
+  default: 3600,
+  problem: /* @__PURE__ */ atMost(
+    SIX_MONTHS,
+    "Apple states no limit, asc-token caps it at six months",
+  ),
+  capIsOurs: true,
+};
+
+/**
+ * The lifetime of Apple's OAuth client credentials (Apple Business Manager, Apple Ads): an hour by
+ * default, as each is sent once; Apple: exp "less than 180 days from the iat timestamp".
+ */
+export const UNDER_180_DAYS_LIFETIME: KindLifetime = {
+  default: 3600,
+  problem: /* @__PURE__ */ atMost(UNDER_180_DAYS, "Apple wants exp less than 180 days after iat"),
+};
 
 /**
  * `iat` (backdated by `clockTolerance`) and `exp`, with `exp − iat` = `expiresIn` (default

@@ -16,12 +16,11 @@ import {
   type TeamKeyOptions,
   type KindMint,
   type TokenKind,
-  atMost,
+  OUR_SIX_MONTH_CAP,
   defineToken,
   lasting,
 } from "./kind.js";
 import { oneOrMany, validOrigins, validTeamId } from "../lib/validate.js";
-import { SIX_MONTHS } from "../lib/defaults.js";
 
 /**
  * An Apple Maps framework a token may be used for; its claim `scope` lists them.
@@ -91,14 +90,7 @@ export const mapKitKind: TokenKind<MapKitTokenOptions, "mapkit"> = {
   title: "MapKit token",
   claims: { refuses: "MapKit answers 401", iss: "team" },
   options: { teamId: true, expiresIn: false, scope: false, origin: false },
-  lifetime: {
-    default: 3600,
-    problem: /* @__PURE__ */ atMost(
-      SIX_MONTHS,
-      "Apple states no limit, asc-token caps it at six months",
-    ),
-    capIsOurs: true,
-  },
+  lifetime: OUR_SIX_MONTH_CAP,
   build: (options) => {
     const iss = validTeamId(options.teamId);
     const scope = mapsScope(options.scope);

@@ -13,12 +13,11 @@ import {
   type TeamKeyOptions,
   type KindMint,
   type TokenKind,
-  atMost,
+  OUR_SIX_MONTH_CAP,
   defineToken,
   lasting,
 } from "./kind.js";
 import { validIdentifier, validTeamId } from "../lib/validate.js";
-import { SIX_MONTHS } from "../lib/defaults.js";
 
 /**
  * Options for {@link createWeatherKitToken}. Nothing here is mutated or kept.
@@ -58,14 +57,7 @@ export const weatherKitKind: TokenKind<WeatherKitTokenOptions, "weatherkit"> = {
     headerId: true,
   },
   options: { teamId: true, serviceId: true, expiresIn: false },
-  lifetime: {
-    default: 3600,
-    problem: /* @__PURE__ */ atMost(
-      SIX_MONTHS,
-      "Apple states no limit, asc-token caps it at six months",
-    ),
-    capIsOurs: true,
-  },
+  lifetime: OUR_SIX_MONTH_CAP,
   build: (options) => {
     const iss = validTeamId(options.teamId);
     const sub = validIdentifier(options.serviceId, "serviceId", "your WeatherKit Services ID");

@@ -57,3 +57,10 @@ export const STORE_WAIT = 2000;
  * Connect scopes say the same), and asc-token's cap for WeatherKit and MapKit.
  */
 export const SIX_MONTHS = 15_777_000;
+
+/**
+ * The longest lifetime "less than 180 days from the iat timestamp", in seconds (180 days less one
+ * second): Apple's limit for the Apple Business Manager client assertion and the Apple Ads client
+ * secret.
+ */
+export const UNDER_180_DAYS = 15_551_999;

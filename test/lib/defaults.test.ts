@@ -7,7 +7,7 @@ import * as defaults from "../../src/lib/defaults.js";
 
 const page = readFileSync("docs/defaults.md", "utf8");
 const rows = new Map(
-  [...page.matchAll(/^\| `([A-Z_]+)` \| (\d+) \|/gm)].map(([, name, value]) => [
+  [...page.matchAll(/^\| `([A-Z0-9_]+)` \| (\d+) \|/gm)].map(([, name, value]) => [
     name!,
     Number(value),
   ]),
