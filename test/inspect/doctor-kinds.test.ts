@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import {
   type AscTokenCheckOptions,
-  type AscTokenFindingCode,
   checkAscToken,
   createApnsToken,
   createAppStoreServerToken,
@@ -19,6 +18,7 @@ import {
 import { type CheckKind, guessKind, KINDS } from "../../src/inspect/doctor.js";
 import { decodeToken } from "../../src/inspect/decode.js";
 import { TOKEN_KINDS } from "../../src/kinds/index.js";
+import { type KindOnlyFindingCode } from "../helpers/codes.js";
 import { KIND_SAMPLES } from "../helpers/kinds.js";
 import { handToken } from "../helpers/jwt.js";
 import { makeP256, type P256Fixture } from "../helpers/keys.js";
@@ -208,18 +208,6 @@ describe("checkAscToken: no finding on any token the library mints", () => {
 });
 
 type Json = Record<string, unknown>;
-/** The findings only kinds other than App Store Connect's have (check.test.ts has the rest). */
-type KindOnly = Extract<
-  AscTokenFindingCode,
-  | "APNS_TOKEN_TOO_OLD"
-  | "ISS_MISSING"
-  | "ISS_NOT_TEAM_ID"
-  | "BID_INVALID"
-  | "SUB_INVALID"
-  | "HEADER_ID_WRONG"
-  | "NONCE_INVALID"
-  | "EXP_PRESENT"
->;
 
 describe("checkAscToken: one test per finding only other kinds have", () => {
   const server = {
@@ -241,7 +229,7 @@ describe("checkAscToken: one test per finding only other kinds have", () => {
   const jwtHeader = { alg: "ES256", kid: keyId, typ: "JWT" };
   const plain = { alg: "ES256", kid: keyId };
   const cases: Record<
-    KindOnly,
+    KindOnlyFindingCode,
     // shown: the token's shape points to its kind, so the guess finds the same.
     { kind: Kind; header: Json; claims: Json; match: RegExp; shown?: false }
   > = {
