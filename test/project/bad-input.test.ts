@@ -35,6 +35,7 @@ import {
   isAscTokenError,
   signatureFromDer,
   signatureToDer,
+  signerKey,
 } from "../../src/index.js";
 import { allErrorCodes } from "../helpers/codes.js";
 import { makeP256, makeRejects, type P256Fixture } from "../helpers/keys.js";
@@ -1034,9 +1035,8 @@ const appleRows: Row[] = [
 ];
 
 /** Keys held in a key service: a signer whose answer is not a signature, or who fails. */
-const answering = (answer: () => unknown) => ({
-  sign: answer as (data: Uint8Array) => Promise<Uint8Array>,
-});
+const answering = (answer: () => unknown) =>
+  signerKey({ sign: answer as (data: Uint8Array) => Promise<Uint8Array> });
 const signerRows: Row[] = [
   {
     target: "createAscToken",

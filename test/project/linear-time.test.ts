@@ -245,6 +245,14 @@ const table: Record<keyof typeof api, Slots | string> = {
   ),
   APPLE_ROOT_CA_G3: "a constant",
   signatureFromDer: { der: (text) => api.signatureFromDer(new TextEncoder().encode(text)) },
+  signerKey: {
+    signature: (text) =>
+      api.createAscToken({
+        keyId,
+        issuerId,
+        privateKey: api.signerKey({ sign: () => Promise.resolve(new TextEncoder().encode(text)) }),
+      }),
+  },
   signatureToDer: { raw: (text) => api.signatureToDer(new TextEncoder().encode(text)) },
   createMemoryStore: { key: (text) => api.createMemoryStore().get(text) },
   createSignInWithAppleVerifier: {

@@ -12,6 +12,7 @@ import {
   durableObjectStore,
   redisStore,
   workersKvStore,
+  signerKey,
 } from "../../src/index.js";
 import { acceptSharedToken } from "../../src/store/accept.js";
 import { storeKeyFor } from "../../src/store/key.js";
@@ -51,7 +52,7 @@ const fleetMember = (
 ) =>
   createTokenProvider(createAscToken, {
     ...ascOptions,
-    privateKey: { sign: mint },
+    privateKey: signerKey({ sign: mint }),
     store,
     now,
     ...options,
@@ -162,7 +163,11 @@ describe("createTokenProvider with a store, over a memory store", () => {
     const store = createMemoryStore();
     const mint = counting();
     const providers = Array.from({ length: 20 }, () =>
-      createTokenProvider(createAscToken, { ...ascOptions, privateKey: { sign: mint }, store }),
+      createTokenProvider(createAscToken, {
+        ...ascOptions,
+        privateKey: signerKey({ sign: mint }),
+        store,
+      }),
     );
     const tokens = await Promise.all(providers.map((p) => p.getToken()));
     expect(mint).toHaveBeenCalledTimes(1);
@@ -227,7 +232,11 @@ describe("createTokenProvider with a store, over a memory store", () => {
     const store = createMemoryStore();
     const mint = counting();
     const providers = Array.from({ length: 5 }, () =>
-      createTokenProvider(createAscToken, { ...ascOptions, privateKey: { sign: mint }, store }),
+      createTokenProvider(createAscToken, {
+        ...ascOptions,
+        privateKey: signerKey({ sign: mint }),
+        store,
+      }),
     );
     const first = await providers[0]!.getToken();
     await Promise.all(providers.map((p) => p.getToken()));
@@ -249,7 +258,7 @@ describe("createTokenProvider with a store, over a memory store", () => {
       store.entries.delete(`${storeKey}:lease`);
       const provider = createTokenProvider(createAscToken, {
         ...ascOptions,
-        privateKey: { sign: mint },
+        privateKey: signerKey({ sign: mint }),
         store,
       });
       const token = await provider.getToken();
@@ -267,7 +276,7 @@ describe("store faults: every call still gets a token", () => {
     const mint = counting();
     const provider = createTokenProvider(createAscToken, {
       ...ascOptions,
-      privateKey: { sign: mint },
+      privateKey: signerKey({ sign: mint }),
       store,
       onError: (e) => errors.push(e),
     });
