@@ -162,13 +162,7 @@ describe("createTokenProvider with a store, over a memory store", () => {
   it("20 providers asking at once: one signing, one token, which verifies", async () => {
     const store = createMemoryStore();
     const mint = counting();
-    const providers = Array.from({ length: 20 }, () =>
-      createTokenProvider(createAscToken, {
-        ...ascOptions,
-        privateKey: signerKey({ sign: mint }),
-        store,
-      }),
-    );
+    const providers = Array.from({ length: 20 }, () => fleetMember(mint, store, Date.now));
     const tokens = await Promise.all(providers.map((p) => p.getToken()));
     expect(mint).toHaveBeenCalledTimes(1);
     expect(new Set(tokens).size).toBe(1);
@@ -231,13 +225,7 @@ describe("createTokenProvider with a store, over a memory store", () => {
   it("after invalidate(token) (a 401), the stored copy is refused and replaced once for all", async () => {
     const store = createMemoryStore();
     const mint = counting();
-    const providers = Array.from({ length: 5 }, () =>
-      createTokenProvider(createAscToken, {
-        ...ascOptions,
-        privateKey: signerKey({ sign: mint }),
-        store,
-      }),
-    );
+    const providers = Array.from({ length: 5 }, () => fleetMember(mint, store, Date.now));
     const first = await providers[0]!.getToken();
     await Promise.all(providers.map((p) => p.getToken()));
     for (const p of providers) p.invalidate(first);
@@ -256,11 +244,7 @@ describe("createTokenProvider with a store, over a memory store", () => {
     for (const planted of ["garbage", foreign, "a.b.c"]) {
       await store.set(storeKey, planted, 60_000);
       store.entries.delete(`${storeKey}:lease`);
-      const provider = createTokenProvider(createAscToken, {
-        ...ascOptions,
-        privateKey: signerKey({ sign: mint }),
-        store,
-      });
+      const provider = fleetMember(mint, store, Date.now);
       const token = await provider.getToken();
       expect(token).not.toBe(planted);
       expect(decodeToken(token).header.kid).toBe(KEY_ID);
