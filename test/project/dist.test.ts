@@ -69,12 +69,21 @@ describe.runIf(built)("built package (run `npm run build` first; `npm test` does
     }
   });
 
-  it("the ESM build imports nothing from Node and does no work at import time", async () => {
-    const { readFile } = await import("node:fs/promises");
-    const source = await readFile(new URL("../../dist/index.js", import.meta.url), "utf8");
-    expect(source).not.toMatch(
-      /from\s+["'](node:|crypto|buffer|fs)|require\(|\bBuffer\.|\bprocess\./,
+  it("the ESM build, a file per source module, imports nothing from Node", async () => {
+    const { readFile, readdir } = await import("node:fs/promises");
+    const dist = new URL("../../dist/", import.meta.url);
+    // Every ESM file of the library and the test kit: all but the command line's dist/cli.js.
+    const files = (await readdir(dist, { recursive: true })).filter(
+      (file) => file.endsWith(".js") && file !== "cli.js",
     );
+    expect(files).toContain("index.js");
+    expect(files).toContain("kinds/apns.js");
+    for (const file of files) {
+      const source = await readFile(new URL(file, dist), "utf8");
+      expect(source, file).not.toMatch(
+        /from\s+["'](node:|crypto|buffer|fs)|require\(|\bBuffer\.|\bprocess\./,
+      );
+    }
   });
 });
 
