@@ -1,6 +1,6 @@
 export * from "./kinds/all.js";
 export { importAppleKey, type ApplePrivateKey } from "./key/import.js";
-export type { AppleSigner } from "./key/signer.js";
+export { signerKey, type AppleSigner, type SignerKey } from "./key/signer.js";
 export { signatureFromDer, signatureToDer } from "./key/signature.js";
 export type { Clock } from "./lib/time.js";
 export { AscTokenError, isAscTokenError, type AscTokenErrorCode } from "./lib/errors.js";

@@ -4,14 +4,14 @@ import { fail, invalid, keyError, missing } from "../lib/errors.js";
 import { bytesToDer, textToDer } from "../lib/pem.js";
 import { toPkcs8 } from "../lib/pkcs8.js";
 import { cachedImport } from "../lib/key-cache.js";
-import { type AppleSigner, isSigner } from "./signer.js";
+import { type SignerKey, signerOf } from "./signer.js";
 import { ES256, subtle } from "../lib/subtle.js";
 
 /**
  * An Apple `.p8` private key in any form it usually reaches a program in: the PEM text (LF, CRLF,
  * or literal `\n` escapes from an env var; quoted or not), the bare base64 body, base64 of the
- * whole file, SEC1 `EC PRIVATE KEY` PEM, DER or file bytes, an imported `CryptoKey`, or an
- * {@link AppleSigner} for a key kept in a key service or HSM.
+ * whole file, SEC1 `EC PRIVATE KEY` PEM, DER or file bytes, an imported `CryptoKey`, or a
+ * {@link SignerKey} for a key kept in a key service or HSM.
  *
  * @example
  * ```ts
@@ -19,7 +19,7 @@ import { ES256, subtle } from "../lib/subtle.js";
  * const privateKey: ApplePrivateKey = readFileSync("AuthKey_2X9R4HXF34.p8");
  * ```
  */
-export type ApplePrivateKey = string | ArrayBuffer | ArrayBufferView | CryptoKey | AppleSigner;
+export type ApplePrivateKey = string | ArrayBuffer | ArrayBufferView | CryptoKey | SignerKey;
 
 /**
  * The bytes of an ArrayBuffer, SharedArrayBuffer or view of one, from this realm or another (a
@@ -56,8 +56,8 @@ const validCryptoKey = (key: CryptoKey): CryptoKey => {
 };
 
 /** A signer as it is, a CryptoKey checked, anything else read and imported (through the cache). */
-const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | AppleSigner> => {
-  if (isSigner(privateKey)) return privateKey;
+const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | SignerKey> => {
+  if (signerOf(privateKey)) return privateKey as SignerKey;
   if (typeof privateKey === "object" && privateKey !== null && "usages" in privateKey) {
     return validCryptoKey(privateKey);
   }
@@ -65,7 +65,12 @@ const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | Apple
   if (source === undefined) {
     throw privateKey == null
       ? missing()
-      : invalid("KEY_MALFORMED", "privateKey", "text, bytes, a CryptoKey or a signer", privateKey);
+      : invalid(
+          "KEY_MALFORMED",
+          "privateKey",
+          "text, bytes, a CryptoKey or signerKey(signer)",
+          privateKey,
+        );
   }
   return cachedImport(source, () => {
     const der = toPkcs8(typeof source === "string" ? textToDer(source) : bytesToDer(source));
@@ -81,7 +86,7 @@ const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | Apple
  * Imports an Apple `.p8` private key, for callers who sign many tokens. The result is a
  * non-extractable `CryptoKey` usable as `privateKey` in every asc-token function. Imports are
  * cached (up to 16 distinct keys), so passing the same key text again costs no re-import. A
- * signer ({@link AppleSigner}) is returned as it is.
+ * signer ({@link SignerKey}) is returned as it is.
  *
  * @example
  * ```ts
@@ -92,4 +97,4 @@ const importKey = async (privateKey: ApplePrivateKey): Promise<CryptoKey | Apple
  */
 export const importAppleKey = importKey as <K extends ApplePrivateKey>(
   privateKey: K,
-) => Promise<K extends AppleSigner ? K : CryptoKey>;
+) => Promise<K extends SignerKey ? K : CryptoKey>;

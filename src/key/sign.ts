@@ -2,7 +2,7 @@
 
 import { encodeBytes, encodeText, utf8 } from "../lib/base64url.js";
 import { fail } from "../lib/errors.js";
-import { type AppleSigner, isSigner, signWithSigner } from "./signer.js";
+import { type SignerKey, signerOf } from "./signer.js";
 import { ES256, subtle } from "../lib/subtle.js";
 
 /**
@@ -12,17 +12,18 @@ import { ES256, subtle } from "../lib/subtle.js";
 export const signJwt = async (
   header: object,
   claims: object,
-  key: CryptoKey | AppleSigner,
+  key: CryptoKey | SignerKey,
 ): Promise<string> => {
   const input = `${encodeText(JSON.stringify(header))}.${encodeText(JSON.stringify(claims))}`;
   const data = utf8(input);
   let signature: Uint8Array;
   // A signer's own errors carry their own codes, outside the WebCrypto try.
-  if (isSigner(key)) signature = await signWithSigner(key, data);
+  const signer = signerOf(key);
+  if (signer) signature = await signer(data);
   else {
     const crypto = subtle();
     try {
-      signature = new Uint8Array(await crypto.sign(ES256, key, data));
+      signature = new Uint8Array(await crypto.sign(ES256, key as CryptoKey, data));
     } catch (cause) {
       throw fail("SIGN_FAILED", "WebCrypto could not sign", cause);
     }

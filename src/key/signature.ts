@@ -28,7 +28,8 @@ const read = <T>(
  * A P-256 ECDSA signature in DER (`SEQUENCE { INTEGER r, INTEGER s }`, what AWS KMS, Google Cloud
  * KMS, Vault transit by default and OpenSSL return) as the raw 64-byte `r||s` a JWS carries.
  * Strict: minimal integers, no trailing bytes, `r` and `s` in [1, n − 1]; anything else throws
- * `SIGNATURE_MALFORMED`. A signer given as `privateKey` needs no conversion: asc-token does it.
+ * `SIGNATURE_MALFORMED`. A signer given as `signerKey(signer)` needs no conversion: asc-token
+ * does it.
  *
  * @example
  * ```ts

@@ -1,17 +1,18 @@
 // signer: keys that never leave a key service (AWS KMS, Google Cloud KMS, Azure Key Vault, Vault
 // transit, an HSM). The service signs; asc-token takes its signature in either form services
-// return, DER or raw r||s, and checks it before it goes into a token.
+// return, DER or raw r||s, and checks it before it goes into a token. `signerKey` wraps a signer
+// with those checks into a `privateKey`, so they ship only in programs that use a signer.
 
 import { derToRawSignature, hex } from "../lib/der.js";
-import { fail } from "../lib/errors.js";
+import { fail, invalid } from "../lib/errors.js";
 import { redactCause } from "../lib/redact.js";
 
 /**
  * A private key held by a key service or HSM: an object whose `sign` signs `data` with ECDSA
  * P-256 and SHA-256 (the service hashes `data`, or the signer hashes it first where the service
- * takes a digest) and resolves to the signature, DER or the raw 64-byte `r||s`. Accepted as
- * `privateKey` wherever a `.p8` key is; docs/signers.md has recipes for AWS KMS, Google Cloud KMS,
- * Azure Key Vault and Vault transit.
+ * takes a digest) and resolves to the signature, DER or the raw 64-byte `r||s`. Wrapped by
+ * {@link signerKey}, it serves as `privateKey` wherever a `.p8` key does; docs/signers.md has
+ * recipes for AWS KMS, Google Cloud KMS, Azure Key Vault and Vault transit.
  *
  * @example
  * ```ts
@@ -28,7 +29,7 @@ import { redactCause } from "../lib/redact.js";
  *     return (await kms.send(command)).Signature!;
  *   },
  * };
- * const token = await createAscToken({ keyId, issuerId, privateKey: signer });
+ * const token = await createAscToken({ keyId, issuerId, privateKey: signerKey(signer) });
  * ```
  */
 export interface AppleSigner {
@@ -36,11 +37,61 @@ export interface AppleSigner {
   sign(data: Uint8Array): Promise<Uint8Array>;
 }
 
+/** The brand of a {@link SignerKey} for the compiler; at run time, {@link SIGNER_KEY}'s symbol. */
+declare const signerKeyBrand: unique symbol;
+
+/** What a {@link SignerKey} signs with: `data` in, its checked raw `r||s` out. */
+type CheckedSign = (data: Uint8Array) => Promise<Uint8Array>;
+
 /**
- * True when `key` is an {@link AppleSigner}: CryptoKeys, strings and bytes have no `sign` method.
+ * An {@link AppleSigner} wrapped by {@link signerKey}: a `privateKey` that signs through the
+ * signer and checks what it returns. Only `signerKey` makes one.
+ *
+ * @example
+ * ```ts
+ * const privateKey: SignerKey = signerKey({ sign: async (data) => kmsSign(data) });
+ * ```
  */
-export const isSigner = (key: unknown): key is AppleSigner =>
-  typeof (key as AppleSigner | null | undefined)?.sign === "function";
+export interface SignerKey {
+  /** @internal */
+  readonly [signerKeyBrand]: CheckedSign;
+}
+
+/**
+ * The registered symbol's name a {@link SignerKey} keeps its signing function under: registered
+ * (`Symbol.for`), so a key wrapped by the ESM build signs in the CJS build too.
+ */
+const SIGNER_KEY = "asc-token.signerKey";
+
+/**
+ * @internal The checked signing function of a {@link SignerKey}; undefined for anything else
+ * (text, bytes, a CryptoKey, or a signer not wrapped by {@link signerKey}).
+ */
+export const signerOf = (key: unknown): CheckedSign | undefined => {
+  const sign = (key as Record<symbol, unknown> | null | undefined)?.[Symbol.for(SIGNER_KEY)];
+  return typeof sign === "function" ? (sign as CheckedSign) : undefined;
+};
+
+/**
+ * Makes a key service's {@link AppleSigner} a `privateKey`, for every token kind, provider and
+ * the promotional offer signature. What `sign` returns is read as DER, else as raw `r||s`, and
+ * refused (`SIGNER_OUTPUT_INVALID`) unless it is a P-256 signature a verifier accepts; an error it
+ * throws becomes `SIGN_FAILED`, keeping only the error's class and message.
+ *
+ * @example
+ * ```ts
+ * import { createAscToken, signerKey } from "asc-token";
+ * const privateKey = signerKey({ sign: async (data) => kmsSign(data) }); // DER or raw r||s
+ * const token = await createAscToken({ keyId: "2X9R4HXF34", issuerId, privateKey });
+ * ```
+ */
+export const signerKey = (signer: AppleSigner): SignerKey => {
+  if (typeof (signer as AppleSigner | null | undefined)?.sign !== "function") {
+    throw invalid("KEY_MALFORMED", "signer", "an object with a sign(data) method", signer);
+  }
+  const sign: CheckedSign = (data) => signWithSigner(signer, data);
+  return Object.freeze({ [Symbol.for(SIGNER_KEY)]: sign }) as unknown as SignerKey;
+};
 
 /**
  * The order n of P-256's base point, in lower-case hex: r and s of a signature lie in [1, n − 1].
@@ -78,12 +129,13 @@ export const signWithSigner = async (
       output = await pending;
   } catch (cause) {
     // A KMS or HSM client's error can hold its request: the cause keeps its class and message.
-    throw fail("SIGN_FAILED", "privateKey.sign() failed", redactCause(cause));
+    throw fail("SIGN_FAILED", "the signer's sign() failed", redactCause(cause));
   }
   const invalid = () =>
     fail(
       "SIGNER_OUTPUT_INVALID",
-      "privateKey.sign() must resolve to a P-256 signature, DER or 64-byte r||s, with 0 < r, s < n",
+      "the signer's sign() must resolve to a P-256 signature, DER or 64-byte r||s, with " +
+        "0 < r, s < n",
     );
   if (Object.prototype.toString.call(output) !== "[object Uint8Array]") throw invalid();
   let raw = output as Uint8Array;

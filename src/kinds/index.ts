@@ -1,39 +1,10 @@
-// kinds: the list of Apple token kinds, which the CLI, the doctor and the tests enumerate, taken
-// from the mint functions of all.ts (each carries its kind). The mint functions are named here
-// once more, not read from a namespace import of all.ts: bundlers keep a namespace object and
-// everything it reaches, which would put every kind in a createAscToken-only bundle. The type of
-// MINTS is all.ts's exports, so the compiler refuses a kind missing here.
+// kinds: the list of Apple token kinds, which the CLI, the doctor and the tests enumerate, read
+// from the mint functions all.ts exports (each carries its kind). A bundler keeps it, and the kinds
+// it reaches, only where TOKEN_KINDS is used: the package ships ESM a file per module (see
+// tsup.config.ts), so a createAscToken-only bundle holds one kind.
 
-import {
-  createApnsToken,
-  createAppStoreServerToken,
-  createAppleAdsClientSecret,
-  createAppleBusinessManagerAssertion,
-  createAscToken,
-  createDeviceCheckToken,
-  createInAppSignature,
-  createMapKitToken,
-  createMusicKitToken,
-  createSignInWithAppleSecret,
-  createWeatherKitToken,
-} from "./all.js";
-import type * as all from "./all.js";
+import * as all from "./all.js";
 import type { AppleKeyOptions, TokenKind } from "./kind.js";
-
-/** Every mint function all.ts exports: the compiler proves this object names each one. */
-const MINTS: typeof all = {
-  createApnsToken,
-  createAppStoreServerToken,
-  createAppleAdsClientSecret,
-  createAppleBusinessManagerAssertion,
-  createAscToken,
-  createDeviceCheckToken,
-  createInAppSignature,
-  createMapKitToken,
-  createMusicKitToken,
-  createSignInWithAppleSecret,
-  createWeatherKitToken,
-};
 
 /**
  * The name of every kind in {@link TOKEN_KINDS}: `"app-store-connect" | "apns" | …`.
@@ -68,4 +39,4 @@ const kindsOf = (mints: typeof all): TokenKind<AppleKeyOptions, TokenKindName>[]
  * ```
  */
 export const TOKEN_KINDS: readonly TokenKind<AppleKeyOptions, TokenKindName>[] =
-  /* @__PURE__ */ kindsOf(MINTS);
+  /* @__PURE__ */ kindsOf(all);

@@ -20,7 +20,7 @@ import { showValue } from "../lib/redact.js";
 import { givenNonce, randomNonce } from "../lib/nonce.js";
 import { readOptions } from "../lib/options.js";
 import { type ApplePrivateKey, importAppleKey } from "../key/import.js";
-import { isSigner, signWithSigner } from "../key/signer.js";
+import { signerOf } from "../key/signer.js";
 import { ES256, subtle } from "../lib/subtle.js";
 import { type Clock, epochSeconds } from "../lib/time.js";
 import { UNSET, UUID, matches, validIdentifier, validKeyId } from "../lib/validate.js";
@@ -263,11 +263,12 @@ const signPromotionalOffer = async (
     timestamp,
   });
   let raw: Uint8Array;
-  if (isSigner(key)) {
-    raw = await signWithSigner(key, utf8(payload));
+  const signer = signerOf(key);
+  if (signer) {
+    raw = await signer(utf8(payload));
   } else {
     try {
-      raw = new Uint8Array(await subtle().sign(ES256, key, utf8(payload)));
+      raw = new Uint8Array(await subtle().sign(ES256, key as CryptoKey, utf8(payload)));
     } catch (cause) {
       throw fail("SIGN_FAILED", "WebCrypto could not sign", cause);
     }

@@ -85,7 +85,8 @@ export type AscTokenErrorCode =
   /** No private key was given (undefined, null, empty or whitespace only). */
   | "KEY_MISSING"
   /**
-   * The key is not PEM, base64 or DER that can be read (bad base64, truncated, mismatched armor).
+   * The key is not PEM, base64 or DER that can be read (bad base64, truncated, mismatched armor),
+   * or not a key at all (a signer not wrapped by `signerKey`).
    */
   | "KEY_MALFORMED"
   /** The key is encrypted (password-protected); Apple's `.p8` files are not. */
@@ -108,12 +109,12 @@ export type AscTokenErrorCode =
   /** `crypto.subtle` is missing (an insecure browser context, or a very old runtime). */
   | "CRYPTO_UNAVAILABLE"
   /**
-   * WebCrypto failed to sign, or a signer given as `privateKey` threw or rejected (its error is the
+   * WebCrypto failed to sign, or a signer (`signerKey`) threw or rejected (its error is the
    * `cause`).
    */
   | "SIGN_FAILED"
   /**
-   * A signer given as `privateKey` did not return a Promise of a P-256 ECDSA signature (DER, or
+   * A signer (`signerKey`) did not return a Promise of a P-256 ECDSA signature (DER, or
    * 64-byte `r||s`, with 0 < r, s < n).
    */
   | "SIGNER_OUTPUT_INVALID"

@@ -16,64 +16,33 @@ const UNSAFE =
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\0-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
-/** The shortest base64 or base64url run read as key material: longer than a UUID (36). */
-const KEY_RUN = 40;
-/** The shortest word of letters and digits read as key material: an ID's is shorter (UUID 12). */
-const KEY_WORD = 16;
+/**
+ * A word of 16 or more letters and digits: a key's or a token's is longer, an ID's shorter (a
+ * UUID's longest part has 12).
+ */
+const KEY_WORD = /[A-Za-z\d]{16,}/g;
+/** A run of 40 or more base64url characters, `+` and `=`: longer than a UUID (36). */
+const URL_RUN = /[\w+=-]{40,}/g;
+/** The same run with `/`, which standard base64 uses as one more digit. */
+const BASE64_RUN = /[\w+/=-]{40,}/g;
 
-/** Whether a run is key material: long enough, at least half of it letters and digits. */
-const long = (length: number, alnum: number): boolean => length >= KEY_RUN && alnum * 2 >= length;
+/** Whether a run is dense enough to be key material: at least half of it letters and digits. */
+const dense = (run: string): boolean => run.replace(/[^A-Za-z\d]/g, "").length * 2 >= run.length;
 
 /**
- * Whether `text` holds key material or a token: a word of {@link KEY_WORD} or more letters and
- * digits holding both (hex, base64, `sk_live_0123456789abcdef`; a word of English or a class
- * name has no digit), or a run of {@link KEY_RUN} or more base64url characters, `+` and `=`, at
- * least half of them letters or digits. A `/` ends a run, as in a path, except in a run holding
- * `+` or `=`: standard base64, where `/` is one more digit. So a key's body, a JWT's signature
- * and 32 bytes in base64, base64url or hex are key material; a UUID, an ID, a class name and
- * `/tmp/asc-token-x_y/AuthKey_2X9R4HXF34.p8` are not. One pass over `text`.
+ * Whether `text` holds key material or a token: a word of 16 or more letters and digits holding
+ * both (hex, base64, `sk_live_0123456789abcdef`; a word of English or a class name has no digit),
+ * or a run of 40 or more base64url characters, `+` and `=`, at least half of them letters or
+ * digits. A `/` ends a run, as in a path, except in a run holding `+` or `=`: standard base64. So
+ * a key's body, a JWT's signature and 32 bytes in base64, base64url or hex are key material; a
+ * UUID, an ID, a class name and `/tmp/asc-token-x_y/AuthKey_2X9R4HXF34.p8` are not. Linear time:
+ * each pattern is one character class repeated, so a match attempt reads at most 40 characters
+ * past its start before it fails, and a match is never read again.
  */
-export const hasKeyMaterial = (text: string): boolean => {
-  // The word, the base64url run ("/" ends it) and the base64 run ("/" included) being read.
-  let word = 0;
-  let wordDigits = 0;
-  let url = 0;
-  let urlAlnum = 0;
-  let b64 = 0;
-  let b64Alnum = 0;
-  let padded = false;
-  // A space after the end closes the last word and runs.
-  for (const char of `${text} `) {
-    const digit = char >= "0" && char <= "9";
-    if (digit || (char >= "A" && char <= "Z") || (char >= "a" && char <= "z")) {
-      word++;
-      if (digit) wordDigits++;
-      url++;
-      urlAlnum++;
-      b64++;
-      b64Alnum++;
-      continue;
-    }
-    if (word >= KEY_WORD && wordDigits > 0 && wordDigits < word) return true;
-    word = wordDigits = 0;
-    if ("+=-_".includes(char)) {
-      url++;
-      b64++;
-      if (char === "+" || char === "=") padded = true;
-      continue;
-    }
-    if (long(url, urlAlnum)) return true;
-    url = urlAlnum = 0;
-    if (char === "/") {
-      b64++;
-      continue;
-    }
-    if (padded && long(b64, b64Alnum)) return true;
-    b64 = b64Alnum = 0;
-    padded = false;
-  }
-  return false;
-};
+export const hasKeyMaterial = (text: string): boolean =>
+  (text.match(KEY_WORD) ?? []).some((word) => /\d/.test(word) && /\D/.test(word)) ||
+  (text.match(URL_RUN) ?? []).some(dense) ||
+  (text.match(BASE64_RUN) ?? []).some((run) => /[+=]/.test(run) && dense(run));
 
 /** Whether `text` is free of the characters a terminal obeys (see {@link terminalSafe}). */
 export const isTerminalSafe = (text: string): boolean => terminalSafe(text) === text;

@@ -119,12 +119,17 @@ export const createEngine = (settings: EngineSettings): Engine => {
     return Promise.race([attempt, expired]);
   };
 
-  const getTokenInfo = async (): Promise<TokenInfo> => {
-    const now = epochSeconds(settings.now);
+  /** The cached token while it may still be handed out at `now`; undefined once it must go. */
+  const reusable = (now: number): TokenInfo | undefined => {
     // iat is backdated by the mint's clockTolerance; a clock moved back by more than that puts the
     // cached iat in the future, and Apple refuses such a token: mint anew (reuseLeft says 0).
     const usable = cached?.info;
-    if (usable && reuseLeft(usable, margin(usable), now) > 0) return usable;
+    return usable && reuseLeft(usable, margin(usable), now) > 0 ? usable : undefined;
+  };
+
+  /** A new token for callers at `now` (one flight for all of them), or the stale one on error. */
+  const refresh = async (now: number): Promise<TokenInfo> => {
+    const usable = cached?.info;
     // Stale-while-error: a token still good for a while is served when its refresh fails.
     const stale =
       usable && usable.issuedAt <= now && usable.expiresAt - now > STALE_MARGIN
@@ -165,7 +170,15 @@ export const createEngine = (settings: EngineSettings): Engine => {
     }
   };
 
-  const getToken = async (): Promise<string> => (await getTokenInfo()).token;
+  // The cached token is answered without awaiting anything: most calls are that one.
+  const getTokenInfo = async (): Promise<TokenInfo> => {
+    const now = epochSeconds(settings.now);
+    return reusable(now) ?? refresh(now);
+  };
+  const getToken = async (): Promise<string> => {
+    const now = epochSeconds(settings.now);
+    return (reusable(now) ?? (await refresh(now))).token;
+  };
 
   const provider: TokenProvider = Object.freeze({
     getToken,

@@ -15,7 +15,7 @@ import { showValue } from "../lib/redact.js";
 import { type ApplePrivateKey, importAppleKey } from "../key/import.js";
 import { type AscTokenOptions, createAscToken } from "../kinds/app-store-connect.js";
 import { readOptions } from "../lib/options.js";
-import type { AppleSigner } from "../key/signer.js";
+import type { SignerKey } from "../key/signer.js";
 import { acceptSharedToken, readSharedToken } from "../store/accept.js";
 import { storeKeyFor } from "../store/key.js";
 import { sharedMint } from "../store/shared.js";
@@ -86,7 +86,7 @@ export interface TokenProviderOptions {
    *
    * @example
    * ```ts
-   * createAscTokenProvider({ keyId, issuerId, privateKey: kmsSigner, mintTimeout: 3000 });
+   * createAscTokenProvider({ keyId, issuerId, privateKey: signerKey(kms), mintTimeout: 3000 });
    * ```
    */
   mintTimeout?: number | undefined;
@@ -292,8 +292,8 @@ export const providerEngine = <O extends { privateKey: ApplePrivateKey; now?: Cl
     }
   };
 
-  let key: Promise<CryptoKey | AppleSigner> | undefined;
-  const importOnce = (): Promise<CryptoKey | AppleSigner> => {
+  let key: Promise<CryptoKey | SignerKey> | undefined;
+  const importOnce = (): Promise<CryptoKey | SignerKey> => {
     if (!key) {
       const attempt = importAppleKey(base.privateKey);
       key = attempt;

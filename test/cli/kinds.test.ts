@@ -209,47 +209,30 @@ describe("asc-token <kind>: every kind, minted and doctored", () => {
   it("an OAuth kind without its key ID or client ID names the setting", () => {
     const pem = join(dir, "portal.pem");
     writeFileSync(pem, key.sec1Pem, { mode: 0o600 });
-    const noKeyId = run(["apple-business-manager", "--client-id", abmId, "--key-file", pem]);
-    expect(noKeyId.status).toBe(2);
-    expect(noKeyId.stderr).toMatch(/no key ID: pass --key-id or set ASC_KEY_ID \(the Key ID/);
-    const noClient = run([
-      "apple-ads",
-      "--team-id",
-      adsId,
-      "--key-id",
-      portalKeyId,
-      "--key-file",
-      pem,
-    ]);
-    expect(noClient.status).toBe(2);
-    expect(noClient.stderr).toMatch(
-      /no client ID \(the one the portal shows, like PREFIX.<id>\): pass --client-id or set ASC_CLIENT_ID/,
-    );
-    const noTeam = run([
-      "apple-ads",
-      "--client-id",
-      adsId,
-      "--key-id",
-      portalKeyId,
-      "--key-file",
-      pem,
-    ]);
-    expect(noTeam.status).toBe(2);
-    expect(noTeam.stderr).toMatch(
-      /no team ID \(the one the portal shows.*\): pass --team-id or set ASC_TEAM_ID/,
-    );
-    // The other kinds still take a UUID key ID for the issuer ID it is.
-    const apnsUuid = run([
-      "apns",
-      "--team-id",
-      teamId,
-      "--key-id",
-      portalKeyId,
-      "--key-file",
-      keyFile,
-    ]);
-    expect(apnsUuid.status).toBe(2);
-    expect(apnsUuid.stderr).toMatch(/--key-id holds a UUID, like an issuer ID/);
+    const portal = ["--key-id", portalKeyId, "--key-file", pem];
+    for (const [args, message] of [
+      [
+        ["apple-business-manager", "--client-id", abmId, "--key-file", pem],
+        /no key ID: pass --key-id or set ASC_KEY_ID \(the Key ID/,
+      ],
+      [
+        ["apple-ads", "--team-id", adsId, ...portal],
+        /no client ID \(the one the portal shows, like PREFIX.<id>\): pass --client-id or set ASC_CLIENT_ID/,
+      ],
+      [
+        ["apple-ads", "--client-id", adsId, ...portal],
+        /no team ID \(the one the portal shows.*\): pass --team-id or set ASC_TEAM_ID/,
+      ],
+      // The other kinds still take a UUID key ID for the issuer ID it is.
+      [
+        ["apns", "--team-id", teamId, "--key-id", portalKeyId, "--key-file", keyFile],
+        /--key-id holds a UUID, like an issuer ID/,
+      ],
+    ] as const) {
+      const refused = run([...args]);
+      expect(refused.status, args.join(" ")).toBe(2);
+      expect(refused.stderr).toMatch(message);
+    }
   });
 
   it("from the environment: ASC_TEAM_ID, ASC_KEY_ID, ASC_PRIVATE_KEY_PATH and the kind's own IDs", () => {

@@ -1,7 +1,11 @@
 // The AscTokenErrorCode union, read from the source so that tests notice when a code is added.
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { type AscTokenErrorCode, isAscTokenError } from "../../src/index.js";
+import {
+  type AscTokenErrorCode,
+  type AscTokenFindingCode,
+  isAscTokenError,
+} from "../../src/index.js";
 
 /** Every code listed in the `AscTokenErrorCode` union of src/lib/errors.ts, in order. */
 export const allErrorCodes = (): string[] => {
@@ -37,3 +41,19 @@ export const refusal = async (promise: Promise<unknown>, code: AscTokenErrorCode
   expect((error as { code: string }).code).toBe(code);
   return error as Error;
 };
+
+/**
+ * The doctor's findings only kinds other than App Store Connect's have: test/inspect/doctor.test.ts
+ * has a case for every other finding, test/inspect/doctor-kinds.test.ts one for each of these.
+ */
+export type KindOnlyFindingCode = Extract<
+  AscTokenFindingCode,
+  | "APNS_TOKEN_TOO_OLD"
+  | "ISS_MISSING"
+  | "ISS_NOT_TEAM_ID"
+  | "BID_INVALID"
+  | "SUB_INVALID"
+  | "HEADER_ID_WRONG"
+  | "NONCE_INVALID"
+  | "EXP_PRESENT"
+>;

@@ -1,5 +1,6 @@
 // Fixtures shared by the tests of the token kinds (test/kinds/*.test.ts) and by the other tests
 // that mint: fixed IDs, a fixed clock, one generated key a file.
+import * as api from "../../src/index.js";
 import { makeP256, type P256Fixture } from "./keys.js";
 import { decodeToken, verifies } from "./verify.js";
 
@@ -7,6 +8,11 @@ export const keyId = "2X9R4HXF34";
 export const teamId = "DEF123GHIJ";
 export const issuerId = "57246542-96fe-1a63-e053-0824d011072a";
 export const bundleId = "com.example.app";
+/** The Key ID of Apple Business Manager's and Apple Ads' portals (a UUID), and their client IDs. */
+export const PORTAL_KEY_ID = "d136aa66-0c3b-4bd4-9892-c20e8db024ab";
+export const ABM_CLIENT = "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
+export const ADS_CLIENT = "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577";
+export const ADS_TEAM = "SEARCHADS.9703f56c-10ce-4876-8f59-e78e5e23a152";
 export const NOW = Date.UTC(2026, 10, 28, 12, 0, 0); // ms
 export const nowS = NOW / 1000;
 
@@ -30,6 +36,16 @@ export const minter =
   <O, R>(create: (options: O) => Promise<R>, required: Record<string, unknown> = {}) =>
   (extra: Partial<Record<keyof O, unknown>> = {}): Promise<R> =>
     create({ keyId, privateKey: key().applePem, now: () => NOW, ...required, ...extra } as O);
+
+/**
+ * The mint function of the kind of TOKEN_KINDS named `kind` (its `create` export), as {@link minter}
+ * makes it: over the fixed key ID, {@link key} and clock, with `extra` passed over them.
+ */
+export const mintOf = (kind: string): ((extra?: Record<string, unknown>) => Promise<string>) => {
+  const found = api.TOKEN_KINDS.find((each) => each.name === kind);
+  if (!found) throw new Error(`no kind ${kind} in TOKEN_KINDS`);
+  return minter(loose((api as unknown as Record<string, Mint>)[found.create]!));
+};
 
 /** Decodes `token` and checks with node:crypto that `key()` signed it; returns its parts. */
 export const opened = (token: string) => {
@@ -66,9 +82,9 @@ export const KIND_SAMPLES: Record<string, Record<string, unknown>> = {
   musickit: { teamId, origin: ["https://example.com"] },
   weatherkit: { teamId, serviceId: "com.example.weather" },
   mapkit: { teamId, scope: ["mapkit_js"], origin: "*.example.com" },
-  "apple-business-manager": { clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152" },
+  "apple-business-manager": { clientId: ABM_CLIENT },
   "apple-ads": {
-    clientId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
-    teamId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
+    clientId: ADS_CLIENT,
+    teamId: ADS_CLIENT,
   },
 };

@@ -4,22 +4,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import {
   type AscTokenCheckOptions,
-  type AscTokenFindingCode,
   checkAscToken,
   createApnsToken,
   createAppStoreServerToken,
-  createAscToken,
-  createDeviceCheckToken,
-  createInAppSignature,
-  createMapKitToken,
-  createMusicKitToken,
-  createSignInWithAppleSecret,
-  createWeatherKitToken,
 } from "../../src/index.js";
 import { type CheckKind, guessKind, KINDS } from "../../src/inspect/doctor.js";
 import { decodeToken } from "../../src/inspect/decode.js";
 import { TOKEN_KINDS } from "../../src/kinds/index.js";
-import { KIND_SAMPLES } from "../helpers/kinds.js";
+import { type KindOnlyFindingCode } from "../helpers/codes.js";
+import { KIND_SAMPLES, mintOf } from "../helpers/kinds.js";
 import { handToken } from "../helpers/jwt.js";
 import { makeP256, type P256Fixture } from "../helpers/keys.js";
 
@@ -37,144 +30,41 @@ beforeAll(() => {
 });
 
 const SIX_MONTHS = 15_777_000;
+const bundleId = "com.example.app";
+const clientId = "com.example.web";
+type Row = [name: string, kind: Kind, options: Record<string, unknown>];
 /** Every kind the library mints, at its default lifetime and at its documented maximum. */
-const minted: [name: string, kind: Kind, mint: (privateKey: string) => Promise<string>][] = [
-  [
-    "App Store Connect",
-    "app-store-connect",
-    (k) => createAscToken({ keyId, issuerId, privateKey: k, now }),
-  ],
-  [
-    "App Store Connect, 1200 s",
-    "app-store-connect",
-    (k) => createAscToken({ keyId, issuerId, privateKey: k, now, expiresIn: 1200 }),
-  ],
+const minted: Row[] = [
+  ["App Store Connect", "app-store-connect", { issuerId }],
+  ["App Store Connect, 1200 s", "app-store-connect", { issuerId, expiresIn: 1200 }],
   [
     "App Store Connect, individual, six months scoped",
     "app-store-connect",
-    (k) =>
-      createAscToken({
-        keyId,
-        privateKey: k,
-        now,
-        expiresIn: SIX_MONTHS,
-        scope: ["GET /v1/ciProducts"],
-      }),
+    { expiresIn: SIX_MONTHS, scope: ["GET /v1/ciProducts"] },
   ],
-  [
-    "App Store Server",
-    "app-store-server",
-    (k) =>
-      createAppStoreServerToken({
-        keyId,
-        issuerId,
-        bundleId: "com.example.app",
-        privateKey: k,
-        now,
-      }),
-  ],
-  [
-    "App Store Server, 3600 s",
-    "app-store-server",
-    (k) =>
-      createAppStoreServerToken({
-        keyId,
-        issuerId,
-        bundleId: "com.example.app",
-        privateKey: k,
-        now,
-        expiresIn: 3600,
-      }),
-  ],
+  ["App Store Server", "app-store-server", { issuerId, bundleId }],
+  ["App Store Server, 3600 s", "app-store-server", { issuerId, bundleId, expiresIn: 3600 }],
   ...(
     ["advanced-commerce-api", "promotional-offer", "introductory-offer-eligibility"] as const
-  ).map((audience): (typeof minted)[number] => [
-    `in-app JWS, ${audience}`,
-    "in-app",
-    (k) =>
-      createInAppSignature({
-        keyId,
-        issuerId,
-        bundleId: "com.example.app",
-        audience,
-        privateKey: k,
-        now,
-      }),
-  ]),
-  ["APNs", "apns", (k) => createApnsToken({ keyId, teamId, privateKey: k, now })],
-  [
-    "DeviceCheck",
-    "devicecheck",
-    (k) => createDeviceCheckToken({ keyId, teamId, privateKey: k, now }),
-  ],
-  ...[undefined, SIX_MONTHS].flatMap((expiresIn): (typeof minted)[number][] => {
+  ).map((audience): Row => [`in-app JWS, ${audience}`, "in-app", { issuerId, bundleId, audience }]),
+  ["APNs", "apns", { teamId }],
+  ["DeviceCheck", "devicecheck", { teamId }],
+  ...[undefined, SIX_MONTHS].flatMap((expiresIn): Row[] => {
     const at = expiresIn ? ", six months" : "";
+    const web = { scope: ["mapkit_js", "server_api"], origin: "https://example.com" };
     return [
-      [
-        `Sign in with Apple${at}`,
-        "sign-in-with-apple",
-        (k) =>
-          createSignInWithAppleSecret({
-            keyId,
-            teamId,
-            clientId: "com.example.web",
-            privateKey: k,
-            now,
-            expiresIn,
-          }),
-      ],
-      [
-        `MusicKit${at}`,
-        "musickit",
-        (k) =>
-          createMusicKitToken({
-            keyId,
-            teamId,
-            privateKey: k,
-            now,
-            expiresIn,
-            origin: ["https://example.com"],
-          }),
-      ],
-      [
-        `WeatherKit${at}`,
-        "weatherkit",
-        (k) =>
-          createWeatherKitToken({
-            keyId,
-            teamId,
-            serviceId: "com.example.weather",
-            privateKey: k,
-            now,
-            expiresIn,
-          }),
-      ],
-      [
-        `MapKit${at}`,
-        "mapkit",
-        (k) => createMapKitToken({ keyId, teamId, privateKey: k, now, expiresIn }),
-      ],
-      [
-        `MapKit for the web${at}`,
-        "mapkit",
-        (k) =>
-          createMapKitToken({
-            keyId,
-            teamId,
-            privateKey: k,
-            now,
-            expiresIn,
-            scope: ["mapkit_js", "server_api"],
-            origin: "https://example.com",
-          }),
-      ],
+      [`Sign in with Apple${at}`, "sign-in-with-apple", { teamId, clientId, expiresIn }],
+      [`MusicKit${at}`, "musickit", { teamId, expiresIn, origin: ["https://example.com"] }],
+      [`WeatherKit${at}`, "weatherkit", { teamId, serviceId: "com.example.weather", expiresIn }],
+      [`MapKit${at}`, "mapkit", { teamId, expiresIn }],
+      [`MapKit for the web${at}`, "mapkit", { teamId, expiresIn, ...web }],
     ];
   }),
 ];
 
 describe("checkAscToken: no finding on any token the library mints", () => {
-  it.each(minted)("%s: no findings, guessed or told its kind", async (_, kind, mint) => {
-    const token = await mint(key.applePem);
+  it.each(minted)("%s: no findings, guessed or told its kind", async (_, kind, options) => {
+    const token = await mintOf(kind)({ ...options, privateKey: key.applePem });
     expect(checkAscToken(token, { now, kind })).toStrictEqual([]);
     expect(checkAscToken(token, { now })).toStrictEqual([]);
     const { header, claims } = decodeToken(token);
@@ -208,18 +98,6 @@ describe("checkAscToken: no finding on any token the library mints", () => {
 });
 
 type Json = Record<string, unknown>;
-/** The findings only kinds other than App Store Connect's have (check.test.ts has the rest). */
-type KindOnly = Extract<
-  AscTokenFindingCode,
-  | "APNS_TOKEN_TOO_OLD"
-  | "ISS_MISSING"
-  | "ISS_NOT_TEAM_ID"
-  | "BID_INVALID"
-  | "SUB_INVALID"
-  | "HEADER_ID_WRONG"
-  | "NONCE_INVALID"
-  | "EXP_PRESENT"
->;
 
 describe("checkAscToken: one test per finding only other kinds have", () => {
   const server = {
@@ -241,7 +119,7 @@ describe("checkAscToken: one test per finding only other kinds have", () => {
   const jwtHeader = { alg: "ES256", kid: keyId, typ: "JWT" };
   const plain = { alg: "ES256", kid: keyId };
   const cases: Record<
-    KindOnly,
+    KindOnlyFindingCode,
     // shown: the token's shape points to its kind, so the guess finds the same.
     { kind: Kind; header: Json; claims: Json; match: RegExp; shown?: false }
   > = {

@@ -8,7 +8,7 @@ import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type ApplePrivateKey,
-  type AppleSigner,
+  type SignerKey,
   createAscToken,
   importAppleKey,
 } from "../../src/index.js";
@@ -115,7 +115,7 @@ describe("accepted key forms", () => {
 });
 
 describe("imported keys are non-extractable", () => {
-  const forms: [string, (k: P256Fixture) => Exclude<ApplePrivateKey, AppleSigner>][] = [
+  const forms: [string, (k: P256Fixture) => Exclude<ApplePrivateKey, SignerKey>][] = [
     ["Apple's .p8 PEM", (k) => k.applePem],
     ["PKCS#8 PEM", (k) => k.pkcs8Pem],
     ["SEC1 PEM", (k) => k.sec1Pem],

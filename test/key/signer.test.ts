@@ -8,6 +8,7 @@ import { jwtVerify } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   type AppleSigner,
+  type SignerKey,
   type AscTokenErrorCode,
   createApnsToken,
   createAppStoreServerToken,
@@ -24,6 +25,7 @@ import {
   importAppleKey,
   signatureFromDer,
   signatureToDer,
+  signerKey,
 } from "../../src/index.js";
 import { p1363ToDer } from "../helpers/der-signature.js";
 import { missingTool, opensslVerifies, opensslVerify } from "../helpers/external.js";
@@ -52,13 +54,14 @@ const nodeSigner = (encoding: Encoding, privateKey: KeyObject = key().privateKey
   return signer;
 };
 /** A signer that answers `output` (or what `answer` returns), whatever it is asked to sign. */
-const answering = (answer: () => unknown): AppleSigner => ({ sign: answer as AppleSigner["sign"] });
-const resolving = (output: unknown): AppleSigner => answering(() => Promise.resolve(output));
+const answering = (answer: () => unknown): SignerKey =>
+  signerKey({ sign: answer as AppleSigner["sign"] });
+const resolving = (output: unknown): SignerKey => answering(() => Promise.resolve(output));
 
 const now = () => NOW;
 const team = { keyId, teamId, now };
 /** Every JWT kind, minted with `privateKey`: [name, mint]. */
-const kinds: [string, (privateKey: AppleSigner) => Promise<string>][] = [
+const kinds: [string, (privateKey: SignerKey) => Promise<string>][] = [
   ["createAscToken", (privateKey) => createAscToken({ keyId, issuerId, privateKey, now })],
   [
     "createAscToken (individual key, Enterprise audience)",
@@ -115,7 +118,7 @@ const publicKeyPem = () => key().publicKey.export({ type: "spki", format: "pem" 
 describe.each(["der", "ieee-p1363"] as const)("a signer answering %s", (encoding) => {
   it.each(kinds)("%s: node:crypto, jose and openssl verify the token", async (name, mint) => {
     const signer = nodeSigner(encoding);
-    const token = await mint(signer);
+    const token = await mint(signerKey(signer));
     expect(signer.calls, "the signer signed it").toBe(1);
     const { header, signature } = decodeToken(token);
     expect(header.alg).toBe("ES256");
@@ -130,7 +133,7 @@ describe.each(["der", "ieee-p1363"] as const)("a signer answering %s", (encoding
     expect(opensslVerifies(token, publicKeyPem()), "openssl").toBe(true);
     // The checks can fail: another key's signature verifies with none of them.
     const other = nodeSigner(encoding, makeP256().privateKey);
-    const forged = await mint(other);
+    const forged = await mint(signerKey(other));
     expect(verifies(forged, key().publicKey), `${name}, another key`).toBe(false);
     expect(opensslVerifies(forged, publicKeyPem())).toBe(false);
   });
@@ -139,7 +142,7 @@ describe.each(["der", "ieee-p1363"] as const)("a signer answering %s", (encoding
     const signer = nodeSigner(encoding);
     const offer = await createPromotionalOfferSignature({
       keyId,
-      privateKey: signer,
+      privateKey: signerKey(signer),
       bundleId,
       productId: "com.example.monthly",
       offerIdentifier: "WINBACK50",
@@ -171,6 +174,54 @@ describe.each(["der", "ieee-p1363"] as const)("a signer answering %s", (encoding
   });
 });
 
+describe("a signer reaches privateKey only through signerKey", () => {
+  it("a bare signer as privateKey → KEY_MALFORMED, naming signerKey, and it is never called", async () => {
+    const signer = nodeSigner("der");
+    const bare = signer as unknown as SignerKey;
+    for (const attempt of [
+      () => createAscToken({ keyId, issuerId, privateKey: bare, now }),
+      () => createApnsToken({ ...team, privateKey: bare }),
+      () => createAscTokenProvider({ keyId, issuerId, privateKey: bare, now }).getToken(),
+      () => importAppleKey(bare),
+      () =>
+        createPromotionalOfferSignature({
+          keyId,
+          privateKey: bare,
+          bundleId,
+          productId: "p",
+          offerIdentifier: "o",
+          now,
+        }),
+    ]) {
+      const error = await attempt().catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "AscTokenError", code: "KEY_MALFORMED" });
+      expect((error as Error).message).toContain("signerKey(signer)");
+    }
+    expect(signer.calls).toBe(0);
+  });
+
+  it.each([undefined, null, {}, { sign: "kms" }, "a PEM", new Uint8Array(4)])(
+    "signerKey(%o) → KEY_MALFORMED at once",
+    (value) => {
+      let error: unknown;
+      try {
+        signerKey(value as unknown as AppleSigner);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ name: "AscTokenError", code: "KEY_MALFORMED" });
+      expect((error as Error).message).toContain("sign(data)");
+    },
+  );
+
+  it("a signer key is frozen and holds nothing a caller can read or swap", () => {
+    const key = signerKey(nodeSigner("der"));
+    expect(Object.isFrozen(key)).toBe(true);
+    expect(Object.keys(key)).toStrictEqual([]);
+    expect(JSON.stringify(key)).toBe("{}");
+  });
+});
+
 describe("what a signer is given and how it is used", () => {
   it("signs exactly the JWS signing input, and gets its own copy of the bytes", async () => {
     const seen: Uint8Array[] = [];
@@ -183,8 +234,9 @@ describe("what a signer is given and how it is used", () => {
         return signature;
       },
     };
-    const first = await createAscToken({ keyId, issuerId, privateKey: signer, now });
-    const second = await createAscToken({ keyId, issuerId, privateKey: signer, now });
+    const privateKey = signerKey(signer);
+    const first = await createAscToken({ keyId, issuerId, privateKey, now });
+    const second = await createAscToken({ keyId, issuerId, privateKey, now });
     const input = first.slice(0, first.lastIndexOf("."));
     expect(Buffer.from(seen[0]!).toString()).toBe(input);
     expect(Buffer.from(seen[1]!).toString()).toBe(input);
@@ -193,27 +245,29 @@ describe("what a signer is given and how it is used", () => {
 
   it("needs no crypto.subtle: the service does the signing", async () => {
     vi.stubGlobal("crypto", {});
-    const token = await createAscToken({ keyId, issuerId, privateKey: nodeSigner("der"), now });
+    const privateKey = signerKey(nodeSigner("der"));
+    const token = await createAscToken({ keyId, issuerId, privateKey, now });
     vi.unstubAllGlobals();
     expect(verifies(token, key().publicKey)).toBe(true);
   });
 
-  it("importAppleKey returns the signer itself; a provider passes it to each mint unchanged", async () => {
+  it("importAppleKey returns the signer key itself; a provider passes it to each mint unchanged", async () => {
     const signer = nodeSigner("ieee-p1363");
-    await expect(importAppleKey(signer)).resolves.toBe(signer);
+    const wrapped = signerKey(signer);
+    await expect(importAppleKey(wrapped)).resolves.toBe(wrapped);
     const given: unknown[] = [];
     const provider = createTokenProvider(
-      (options: { privateKey: AppleSigner; now: () => number }) => {
+      (options: { privateKey: SignerKey; now: () => number }) => {
         given.push(options.privateKey);
         return createAscToken({ keyId, issuerId, ...options });
       },
-      { privateKey: signer, now },
+      { privateKey: wrapped, now },
     );
     const token = await provider.getToken();
     expect(await provider.getToken(), "cached").toBe(token);
     provider.invalidate();
     await provider.getToken();
-    expect(given).toStrictEqual([signer, signer]);
+    expect(given).toStrictEqual([wrapped, wrapped]);
     expect(signer.calls).toBe(2);
   });
 
@@ -226,7 +280,8 @@ describe("what a signer is given and how it is used", () => {
         );
       }
     }
-    const token = await createAscToken({ keyId, issuerId, privateKey: new Kms(), now });
+    const privateKey = signerKey(new Kms());
+    const token = await createAscToken({ keyId, issuerId, privateKey, now });
     expect(verifies(token, key().publicKey)).toBe(true);
   });
 });
@@ -298,9 +353,9 @@ describe("malformed signer output", () => {
   it.each(badOutputs)("%s → %s, for JWTs and the promotional offer", async (_, output, code) => {
     const bytes = output();
     for (const mint of [
-      (privateKey: AppleSigner) => createAscToken({ keyId, issuerId, privateKey, now }),
-      (privateKey: AppleSigner) => createApnsToken({ ...team, privateKey }),
-      (privateKey: AppleSigner) =>
+      (privateKey: SignerKey) => createAscToken({ keyId, issuerId, privateKey, now }),
+      (privateKey: SignerKey) => createApnsToken({ ...team, privateKey }),
+      (privateKey: SignerKey) =>
         createPromotionalOfferSignature({
           keyId,
           privateKey,
@@ -315,7 +370,7 @@ describe("malformed signer output", () => {
         (e: unknown) => e,
       );
       expect(error).toMatchObject({ name: "AscTokenError", code });
-      expect((error as Error).message).toMatch(/privateKey\.sign\(\)/);
+      expect((error as Error).message).toMatch(/the signer's sign\(\)/);
       if (ArrayBuffer.isView(bytes) && bytes.byteLength >= 12) {
         // What the signer said is not echoed, in any encoding.
         expectNoKeyMaterial(
@@ -342,12 +397,12 @@ describe("malformed signer output", () => {
       answering(() => {
         throw refusal;
       }),
-      {
+      signerKey({
         sign: async () => {
           await Promise.resolve();
           throw refusal;
         },
-      },
+      }),
     ]) {
       const error = await createAscToken({ keyId, issuerId, privateKey: signer, now }).catch(
         (e: unknown) => e,
@@ -375,7 +430,7 @@ describe("malformed signer output", () => {
     const provider = createAscTokenProvider({
       keyId,
       issuerId,
-      privateKey: signer,
+      privateKey: signerKey(signer),
       now,
       mintTimeout: 50,
     });
@@ -390,7 +445,8 @@ describe("malformed signer output", () => {
     const signer: AppleSigner = {
       sign: (data) => (broken ? Promise.resolve(new Uint8Array(3)) : good.sign(data)),
     };
-    const provider = createAscTokenProvider({ keyId, issuerId, privateKey: signer, now });
+    const privateKey = signerKey(signer);
+    const provider = createAscTokenProvider({ keyId, issuerId, privateKey, now });
     await expect(provider.getToken()).rejects.toMatchObject({ code: "SIGNER_OUTPUT_INVALID" });
     broken = false;
     expect(verifies(await provider.getToken(), key().publicKey)).toBe(true);

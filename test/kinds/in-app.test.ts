@@ -1,7 +1,7 @@
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createInAppSignature } from "../../src/index.js";
-import { NOW, bundleId, frozen, issuerId, minter, nowS, opened } from "../helpers/kinds.js";
+import { NOW, bundleId, frozen, issuerId, minter, opened } from "../helpers/kinds.js";
 
 const nonce = "6584bedf-2ed0-4c01-93ed-c0c64a1670cc";
 const mint = minter(createInAppSignature, {
@@ -16,35 +16,6 @@ afterEach(() => {
 });
 
 describe("createInAppSignature", () => {
-  it("exact header and base claims in Apple's order, then the feature claims; no exp", async () => {
-    const claims = {
-      productId: "com.example.monthly",
-      offerIdentifier: "WINBACK50",
-      transactionId: "1000011859217",
-    };
-    const token = opened(await mint({ claims }));
-    expect(token.headerText).toBe('{"alg":"ES256","kid":"2X9R4HXF34","typ":"JWT"}');
-    expect(token.claims).toStrictEqual({
-      iss: issuerId,
-      iat: nowS - 60,
-      aud: "promotional-offer",
-      bid: bundleId,
-      nonce,
-      ...claims,
-    });
-    expect(Object.keys(token.claims)).toStrictEqual([
-      "iss",
-      "iat",
-      "aud",
-      "bid",
-      "nonce",
-      "productId",
-      "offerIdentifier",
-      "transactionId",
-    ]);
-    expect(token.claims).not.toHaveProperty("exp");
-  });
-
   it.each(["advanced-commerce-api", "promotional-offer", "introductory-offer-eligibility"])(
     "audience %s",
     async (audience) => {

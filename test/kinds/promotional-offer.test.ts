@@ -9,7 +9,6 @@ import {
   importAppleKey,
   toPromotionalOfferSignatureV1,
 } from "../../src/index.js";
-import { encodeBase64 } from "../../src/lib/base64url.js";
 import { promotionalOfferPayload } from "../../src/kinds/promotional-offer.js";
 import { missingTool, opensslVerify } from "../helpers/external.js";
 import { NOW, bundleId, key, keyId, minter } from "../helpers/kinds.js";
@@ -366,17 +365,5 @@ describe("toPromotionalOfferSignatureV1", () => {
     expect(() => toPromotionalOfferSignatureV1(offer)).toThrow(
       expect.objectContaining({ code: "INVALID_APPLICATION_USERNAME" }),
     );
-  });
-});
-
-describe("encodeBase64", () => {
-  it("is standard, padded base64 (as Buffer writes it) for any bytes", () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
-        expect(encodeBase64(bytes)).toBe(Buffer.from(bytes).toString("base64"));
-      }),
-      { numRuns: 1000 },
-    );
-    expect(encodeBase64(new Uint8Array([0xfb, 0xff]))).toBe("+/8=");
   });
 });

@@ -20,6 +20,17 @@ const kinds: [string, Mint, Record<string, unknown>, string][] = api.TOKEN_KINDS
   kind.keyId ? "2X9R 4HXF34" : "2x9r4hxf34",
 ]);
 
+/** A kind's options from its `required` ones: the fixed key ID, key and clock, `extra` over all. */
+const optionsWith =
+  (required: Record<string, unknown>) =>
+  (extra: Record<string, unknown> = {}) => ({
+    keyId,
+    privateKey: key().applePem,
+    now: () => NOW,
+    ...required,
+    ...extra,
+  });
+
 it("every kind in TOKEN_KINDS has sample options here and an exported mint function that carries it", () => {
   for (const kind of api.TOKEN_KINDS) {
     expect(samples, kind.name).toHaveProperty([kind.name]);
@@ -33,13 +44,7 @@ it("every kind in TOKEN_KINDS has sample options here and an exported mint funct
 });
 
 describe.each(kinds)("%s", (_, mint, required, badKeyId) => {
-  const options = (extra: Record<string, unknown> = {}) => ({
-    keyId,
-    privateKey: key().applePem,
-    now: () => NOW,
-    ...required,
-    ...extra,
-  });
+  const options = optionsWith(required);
 
   it("mints an ES256 JWS that node:crypto and jose verify, dated by the injected clock less 60 s", async () => {
     const token = await mint(options());
@@ -131,13 +136,7 @@ const expiring: [string, number, number][] = [
 
 describe.each(expiring)("%s lifetime", (name, fallback, max) => {
   const [, mint, required] = kinds.find(([kind]) => kind === name)!;
-  const options = (extra: Record<string, unknown> = {}) => ({
-    keyId,
-    privateKey: key().applePem,
-    now: () => NOW,
-    ...required,
-    ...extra,
-  });
+  const options = optionsWith(required);
   const lifetime = async (extra: Record<string, unknown>) => {
     const { claims } = opened(await mint(options(extra)));
     return (claims.exp as number) - (claims.iat as number);
@@ -179,13 +178,7 @@ describe.each(["createInAppSignature", "createApnsToken", "createDeviceCheckToke
   "%s has no exp",
   (name) => {
     const [, mint, required] = kinds.find(([kind]) => kind === name)!;
-    const options = (extra: Record<string, unknown> = {}) => ({
-      keyId,
-      privateKey: key().applePem,
-      now: () => NOW,
-      ...required,
-      ...extra,
-    });
+    const options = optionsWith(required);
 
     it("has no exp claim", async () => {
       expect(opened(await mint(options())).claims).not.toHaveProperty("exp");

@@ -5,31 +5,46 @@
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { decodeToken } from "../../src/index.js";
-import { type Mint, NOW, bundleId, issuerId, key, keyId, loose, teamId } from "../helpers/kinds.js";
+import {
+  KIND_SAMPLES,
+  type Mint,
+  NOW,
+  PORTAL_KEY_ID,
+  bundleId,
+  key,
+  keyId,
+  loose,
+  mintOf,
+} from "../helpers/kinds.js";
 
-/** The Key ID of Apple Business Manager's and Apple Ads' portals: a UUID. */
-const PORTAL_KEY_ID = "d136aa66-0c3b-4bd4-9892-c20e8db024ab";
+/** The code each kind's required identifiers are refused with, by the kind's name. */
+const IDS: Record<string, Record<string, string>> = {
+  "app-store-connect": { issuerId: "INVALID_ISSUER_ID" },
+  "app-store-server": { issuerId: "INVALID_ISSUER_ID", bundleId: "INVALID_BUNDLE_ID" },
+  "in-app": { issuerId: "INVALID_ISSUER_ID", bundleId: "INVALID_BUNDLE_ID" },
+  apns: { teamId: "INVALID_TEAM_ID" },
+  devicecheck: { teamId: "INVALID_TEAM_ID" },
+  "sign-in-with-apple": { teamId: "INVALID_TEAM_ID", clientId: "INVALID_CLIENT_ID" },
+  musickit: { teamId: "INVALID_TEAM_ID" },
+  weatherkit: { teamId: "INVALID_TEAM_ID", serviceId: "INVALID_SERVICE_ID" },
+  mapkit: { teamId: "INVALID_TEAM_ID" },
+  "apple-business-manager": { clientId: "INVALID_CLIENT_ID" },
+  "apple-ads": { clientId: "INVALID_CLIENT_ID", teamId: "INVALID_TEAM_ID" },
+};
 
-/** Each kind, the options it needs besides keyId, privateKey and now, and its required IDs. */
+/**
+ * Each kind (every kind of TOKEN_KINDS, with its sample options, and the promotional offer
+ * signature), the options it needs besides keyId, privateKey and now, and its required IDs.
+ */
 const kinds: [string, Mint, Record<string, unknown>, Record<string, string>][] = [
-  ["createAscToken", loose(api.createAscToken), { issuerId }, { issuerId: "INVALID_ISSUER_ID" }],
-  [
-    "createAppStoreServerToken",
-    loose(api.createAppStoreServerToken),
-    { issuerId, bundleId },
-    { issuerId: "INVALID_ISSUER_ID", bundleId: "INVALID_BUNDLE_ID" },
-  ],
-  [
-    "createInAppSignature",
-    loose(api.createInAppSignature),
-    {
-      issuerId,
-      bundleId,
-      audience: "promotional-offer",
-      claims: { productId: "p", offerIdentifier: "o" },
-    },
-    { issuerId: "INVALID_ISSUER_ID", bundleId: "INVALID_BUNDLE_ID" },
-  ],
+  ...api.TOKEN_KINDS.map(
+    (kind): [string, Mint, Record<string, unknown>, Record<string, string>] => [
+      kind.create,
+      mintOf(kind.name),
+      { ...KIND_SAMPLES[kind.name], ...(kind.keyId && { keyId: PORTAL_KEY_ID }) },
+      IDS[kind.name] ?? {},
+    ],
+  ),
   [
     "createPromotionalOfferSignature",
     loose(api.createPromotionalOfferSignature),
@@ -39,53 +54,6 @@ const kinds: [string, Mint, Record<string, unknown>, Record<string, string>][] =
       productId: "INVALID_PRODUCT_ID",
       offerIdentifier: "INVALID_OFFER_IDENTIFIER",
     },
-  ],
-  ["createApnsToken", loose(api.createApnsToken), { teamId }, { teamId: "INVALID_TEAM_ID" }],
-  [
-    "createSignInWithAppleSecret",
-    loose(api.createSignInWithAppleSecret),
-    { teamId, clientId: "com.example.web" },
-    { teamId: "INVALID_TEAM_ID", clientId: "INVALID_CLIENT_ID" },
-  ],
-  [
-    "createMusicKitToken",
-    loose(api.createMusicKitToken),
-    { teamId },
-    { teamId: "INVALID_TEAM_ID" },
-  ],
-  [
-    "createWeatherKitToken",
-    loose(api.createWeatherKitToken),
-    { teamId, serviceId: "com.example.weather" },
-    { teamId: "INVALID_TEAM_ID", serviceId: "INVALID_SERVICE_ID" },
-  ],
-  [
-    "createMapKitToken",
-    loose(api.createMapKitToken),
-    { teamId, scope: ["mapkit_js"], origin: "https://example.com" },
-    { teamId: "INVALID_TEAM_ID" },
-  ],
-  [
-    "createAppleBusinessManagerAssertion",
-    loose(api.createAppleBusinessManagerAssertion),
-    { keyId: PORTAL_KEY_ID, clientId: "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152" },
-    { clientId: "INVALID_CLIENT_ID" },
-  ],
-  [
-    "createAppleAdsClientSecret",
-    loose(api.createAppleAdsClientSecret),
-    {
-      keyId: PORTAL_KEY_ID,
-      clientId: "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577",
-      teamId: "SEARCHADS.9703f56c-10ce-4876-8f59-e78e5e23a152",
-    },
-    { clientId: "INVALID_CLIENT_ID", teamId: "INVALID_TEAM_ID" },
-  ],
-  [
-    "createDeviceCheckToken",
-    loose(api.createDeviceCheckToken),
-    { teamId },
-    { teamId: "INVALID_TEAM_ID" },
   ],
 ];
 
@@ -103,6 +71,7 @@ describe("a required identifier given as undefined or empty is refused, naming t
       /^create(?!.*Provider)\w+(?:Token|Signature|Secret|Assertion)$/.test(name),
     );
     expect(kinds.map(([name]) => name).sort()).toStrictEqual(minting.sort());
+    expect(api.TOKEN_KINDS.filter((kind) => !(kind.name in IDS))).toStrictEqual([]);
   });
 
   it.each(rows)("$name: $option = $value", async ({ mint, required, option, code, value }) => {

@@ -1,15 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeBase64, encodeBytes, encodeText } from "../../src/lib/base64url.js";
+import { decodeBase64, encodeBase64, encodeBytes, encodeText } from "../../src/lib/base64url.js";
 
 describe("base64url", () => {
-  it("encodes bytes like Buffer's base64url (the reference)", () => {
+  // encodeBase64 is the standard, padded alphabet the promotional offer signature is sent in.
+  it.each([
+    ["encodeBytes", encodeBytes, "base64url", "-_8"],
+    ["encodeBase64", encodeBase64, "base64", "+/8="],
+  ] as const)("%s encodes bytes like Buffer's %s (the reference)", (_, encode, encoding, fbff) => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        expect(encodeBytes(bytes)).toBe(Buffer.from(bytes).toString("base64url"));
+        expect(encode(bytes)).toBe(Buffer.from(bytes).toString(encoding));
       }),
       { numRuns: 2000 },
     );
+    expect(encode(new Uint8Array([0xfb, 0xff]))).toBe(fbff);
   });
 
   it("encodes long input (sliced through btoa) like Buffer too, at and around the switch", () => {

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AppleSigner, checkAscToken, createAscToken } from "../../src/index.js";
+import { type AppleSigner, checkAscToken, createAscToken, signerKey } from "../../src/index.js";
 import { safeEcho } from "../../src/cli/echo.js";
 import { hasKeyMaterial, MAX_SHOWN, redactCause, showValue } from "../../src/lib/redact.js";
 import { makeP256 } from "../helpers/keys.js";
@@ -142,7 +142,7 @@ describe("redactCause", () => {
     const error = (await createAscToken({
       keyId: "2X9R4HXF34",
       issuerId,
-      privateKey: signer,
+      privateKey: signerKey(signer),
     }).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: "SIGN_FAILED" });
     expect(error.cause).toMatchObject({

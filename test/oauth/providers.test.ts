@@ -13,15 +13,10 @@ import {
   createMemoryStore,
 } from "../../src/index.js";
 import { retryAfter } from "../../src/oauth/exchange.js";
-import { NOW, key } from "../helpers/kinds.js";
+import { ABM_CLIENT, ADS_CLIENT, ADS_TEAM, NOW, PORTAL_KEY_ID, key } from "../helpers/kinds.js";
 import { decodeToken, verifies } from "../helpers/verify.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
-
-const KEY_ID = "d136aa66-0c3b-4bd4-9892-c20e8db024ab";
-const ABM_CLIENT = "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
-const ADS_CLIENT = "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577";
-const ADS_TEAM = "SEARCHADS.9703f56c-10ce-4876-8f59-e78e5e23a152";
 
 let server: Server;
 let origin = "";
@@ -101,7 +96,7 @@ const local: FetchLike = (input, init) => {
 const abm = (extra: Record<string, unknown> = {}) =>
   createAppleBusinessManagerTokenProvider({
     clientId: ABM_CLIENT,
-    keyId: KEY_ID,
+    keyId: PORTAL_KEY_ID,
     privateKey: key().applePem,
     scope: "business.api",
     now,
@@ -112,7 +107,7 @@ const ads = (extra: Record<string, unknown> = {}) =>
   createAppleAdsTokenProvider({
     clientId: ADS_CLIENT,
     teamId: ADS_TEAM,
-    keyId: KEY_ID,
+    keyId: PORTAL_KEY_ID,
     privateKey: key().sec1Pem,
     now,
     fetchImpl: local,

@@ -50,12 +50,40 @@ describe.runIf(built)("built package (run `npm run build` first; `npm test` does
     }
   });
 
-  it("the ESM build imports nothing from Node and does no work at import time", async () => {
-    const { readFile } = await import("node:fs/promises");
-    const source = await readFile(new URL("../../dist/index.js", import.meta.url), "utf8");
-    expect(source).not.toMatch(
-      /from\s+["'](node:|crypto|buffer|fs)|require\(|\bBuffer\.|\bprocess\./,
+  it("a signerKey made by either build signs in the other", async () => {
+    const { sign } = await import("node:crypto");
+    const signer = {
+      sign: (data: Uint8Array) =>
+        Promise.resolve(sign("sha256", data, { key: key.privateKey, dsaEncoding: "der" })),
+    };
+    for (const [maker, minter] of [
+      [esm, cjs],
+      [cjs, esm],
+    ] as const) {
+      const token = await minter.createAscToken({
+        keyId: "2X9R4HXF34",
+        issuerId: "57246542-96fe-1a63-e053-0824d011072a",
+        privateKey: maker.signerKey(signer),
+      });
+      expect(verifies(token, key.publicKey)).toBe(true);
+    }
+  });
+
+  it("the ESM build, a file per source module, imports nothing from Node", async () => {
+    const { readFile, readdir } = await import("node:fs/promises");
+    const dist = new URL("../../dist/", import.meta.url);
+    // Every ESM file of the library and the test kit: all but the command line's dist/cli.js.
+    const files = (await readdir(dist, { recursive: true })).filter(
+      (file) => file.endsWith(".js") && file !== "cli.js",
     );
+    expect(files).toContain("index.js");
+    expect(files).toContain("kinds/apns.js");
+    for (const file of files) {
+      const source = await readFile(new URL(file, dist), "utf8");
+      expect(source, file).not.toMatch(
+        /from\s+["'](node:|crypto|buffer|fs)|require\(|\bBuffer\.|\bprocess\./,
+      );
+    }
   });
 });
 

@@ -89,6 +89,9 @@ const ascOptions = () => ({
   now,
 });
 const teamOptions = () => ({ keyId, teamId, privateKey: signingKey, now });
+/** The slots of a Team ID kind whose options are teamOptions' and `extra` (copied each call). */
+const teamSlots = (fn: (options: never) => unknown, extra: Record<string, unknown>) =>
+  optionSlots(fn, () => ({ ...teamOptions(), ...structuredClone(extra) }));
 const portalOptions = () => ({
   keyId: "d136aa66-0c3b-4bd4-9892-c20e8db024ab",
   privateKey: signingKey,
@@ -158,23 +161,15 @@ const table: Record<keyof typeof api, Slots | string> = {
       api.createApnsTokenProvider(teamOptions()).handleResponse(text, 403, text),
   },
   TOKEN_KINDS: "data: the list of kinds; reads no text",
-  createSignInWithAppleSecret: optionSlots(api.createSignInWithAppleSecret, () => ({
-    ...teamOptions(),
+  createSignInWithAppleSecret: teamSlots(api.createSignInWithAppleSecret, {
     clientId: "com.example.web",
-  })),
-  createMusicKitToken: optionSlots(api.createMusicKitToken, () => ({
-    ...teamOptions(),
-    origin: ["https://example.com"],
-  })),
-  createWeatherKitToken: optionSlots(api.createWeatherKitToken, () => ({
-    ...teamOptions(),
-    serviceId: "com.example.weather",
-  })),
-  createMapKitToken: optionSlots(api.createMapKitToken, () => ({
-    ...teamOptions(),
+  }),
+  createMusicKitToken: teamSlots(api.createMusicKitToken, { origin: ["https://example.com"] }),
+  createWeatherKitToken: teamSlots(api.createWeatherKitToken, { serviceId: "com.example.weather" }),
+  createMapKitToken: teamSlots(api.createMapKitToken, {
     origin: ["https://example.com"],
     scope: ["server_api"],
-  })),
+  }),
   createDeviceCheckToken: optionSlots(api.createDeviceCheckToken, teamOptions),
   createPromotionalOfferSignature: optionSlots(api.createPromotionalOfferSignature, () => ({
     keyId,
@@ -250,6 +245,14 @@ const table: Record<keyof typeof api, Slots | string> = {
   ),
   APPLE_ROOT_CA_G3: "a constant",
   signatureFromDer: { der: (text) => api.signatureFromDer(new TextEncoder().encode(text)) },
+  signerKey: {
+    signature: (text) =>
+      api.createAscToken({
+        keyId,
+        issuerId,
+        privateKey: api.signerKey({ sign: () => Promise.resolve(new TextEncoder().encode(text)) }),
+      }),
+  },
   signatureToDer: { raw: (text) => api.signatureToDer(new TextEncoder().encode(text)) },
   createMemoryStore: { key: (text) => api.createMemoryStore().get(text) },
   createSignInWithAppleVerifier: {

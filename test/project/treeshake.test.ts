@@ -42,11 +42,14 @@ const KIND_MARKERS = [
 ];
 
 /**
- * Strings only the layers on top have: the fleet store and provider, the signature conversions
- * and the verifier. A createAscToken-only bundle, signer branch included, carries none of them.
+ * Strings only the layers on top have: the fleet store and provider, the signature conversions,
+ * a signer's checks (in `signerKey`) and the verifier. A createAscToken-only bundle, whose
+ * signing step still takes a `signerKey`, carries none of them.
  */
 const LAYER_MARKERS = [
   '"asc-token"', // the store keys' namespace
+  "SIGNER_OUTPUT_INVALID",
+  "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", // P-256's order n
   "STORE_UNAVAILABLE",
   "MINT_TIMEOUT",
   "SIGNATURE_MALFORMED",
@@ -87,7 +90,7 @@ describe.runIf(built)("tree-shaking (needs dist/: `npm test` builds it)", () => 
       'export { createAscToken, createAppStoreServerToken } from "./dist/index.js";',
     );
     withLayers = await bundle(
-      "export { createAscToken, createAscTokenProvider, redisStore, signatureFromDer, " +
+      "export { createAscToken, createAscTokenProvider, redisStore, signatureFromDer, signerKey, " +
         "createAppleVerifier, createSignInWithAppleVerifier, revokeSignInWithAppleToken " +
         '} from "./dist/index.js";',
     );

@@ -5,6 +5,7 @@ import {
   type AscAudience,
   type ApplePrivateKey,
   type AppleSigner,
+  type SignerKey,
   type AppleVerifierOptions,
   AscTokenError,
   type AscTokenErrorCode,
@@ -14,6 +15,7 @@ import {
   createAppleVerifier,
   importAppleKey,
   isAscTokenError,
+  signerKey,
 } from "../../src/index.js";
 import { allErrorCodes } from "../helpers/codes.js";
 
@@ -36,14 +38,16 @@ describe("AscTokenOptions", () => {
     expect(Object.isFrozen(options.scope)).toBe(true);
   });
 
-  it("privateKey takes text, bytes or a CryptoKey", () => {
+  it("privateKey takes text, bytes, a CryptoKey or a signerKey, never a bare signer", () => {
     expectTypeOf<AscTokenOptions["privateKey"]>().toEqualTypeOf<ApplePrivateKey>();
     expectTypeOf<ApplePrivateKey>().toEqualTypeOf<
-      string | ArrayBuffer | ArrayBufferView | CryptoKey | AppleSigner
+      string | ArrayBuffer | ArrayBufferView | CryptoKey | SignerKey
     >();
     expectTypeOf<Uint8Array>().toExtend<ApplePrivateKey>();
     expectTypeOf<DataView>().toExtend<ApplePrivateKey>();
     expectTypeOf<number>().not.toExtend<ApplePrivateKey>();
+    // A signer reaches privateKey only through signerKey(), which checks what it returns.
+    expectTypeOf<AppleSigner>().not.toExtend<ApplePrivateKey>();
   });
 
   it("audience is one of Apple's two, and now is a Clock", () => {
@@ -84,10 +88,10 @@ describe("functions and errors", () => {
     expectTypeOf(() => importAppleKey(new Uint8Array(0))).returns.toEqualTypeOf<
       Promise<CryptoKey>
     >();
-    const signer = { sign: (data: Uint8Array) => Promise.resolve(data), name: "kms" };
-    expectTypeOf(() => importAppleKey(signer)).returns.toEqualTypeOf<Promise<typeof signer>>();
+    const signer = signerKey({ sign: (data: Uint8Array) => Promise.resolve(data) });
+    expectTypeOf(() => importAppleKey(signer)).returns.toEqualTypeOf<Promise<SignerKey>>();
     expectTypeOf(() => importAppleKey(signer as ApplePrivateKey)).returns.toEqualTypeOf<
-      Promise<CryptoKey | AppleSigner>
+      Promise<CryptoKey | SignerKey>
     >();
   });
 

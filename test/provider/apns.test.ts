@@ -6,6 +6,7 @@ import {
   createApnsTokenProvider,
   createMemoryStore,
   decodeToken,
+  signerKey,
 } from "../../src/index.js";
 import { handToken } from "../helpers/jwt.js";
 import { keyId, NOW as START, teamId } from "../helpers/kinds.js";
@@ -169,7 +170,7 @@ describe("createApnsTokenProvider with a store", () => {
       createApnsTokenProvider({
         keyId,
         teamId,
-        privateKey: signer,
+        privateKey: signerKey(signer),
         now: () => START,
         store,
         onError: (error) => errors.push(error),

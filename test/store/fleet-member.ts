@@ -10,6 +10,7 @@ import {
   type TokenStore,
   createAscToken,
   createTokenProvider,
+  signerKey,
 } from "../../src/index.js";
 import { createPrivateKey, sign } from "node:crypto";
 
@@ -41,7 +42,7 @@ export const runMember = async (connect: (url: string) => Promise<Connection>): 
   // waits up to 2 s for the lease winner's token before signing itself (the protocol's bounds).
   const provider = createTokenProvider(createAscToken, {
     ...options,
-    privateKey: counted,
+    privateKey: signerKey(counted),
     store: connection.store,
     onError: (e) => errors.push(e.code),
     now,

@@ -17,6 +17,7 @@ import {
   createAscToken,
   createTokenProvider,
   redisStore,
+  signerKey,
 } from "../../src/index.js";
 import { storeKeyFor } from "../../src/store/key.js";
 import { makeP256 } from "../helpers/keys.js";
@@ -203,14 +204,14 @@ describe.skipIf(!hasRedis)("over a real Redis, in this process", () => {
       const providers = members.map(({ store }) =>
         createTokenProvider(createAscToken, {
           ...options,
-          privateKey: {
+          privateKey: signerKey({
             sign: (data: Uint8Array) => {
               signings++;
               return Promise.resolve(
                 nodeSign("sha256", data, { key: key.privateKey, dsaEncoding: "ieee-p1363" }),
               );
             },
-          },
+          }),
           store,
           onError: (e) => errors.push(e.code),
           now: clock.now,

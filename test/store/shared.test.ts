@@ -12,6 +12,7 @@ import {
   durableObjectStore,
   redisStore,
   workersKvStore,
+  signerKey,
 } from "../../src/index.js";
 import { acceptSharedToken } from "../../src/store/accept.js";
 import { storeKeyFor } from "../../src/store/key.js";
@@ -51,7 +52,7 @@ const fleetMember = (
 ) =>
   createTokenProvider(createAscToken, {
     ...ascOptions,
-    privateKey: { sign: mint },
+    privateKey: signerKey({ sign: mint }),
     store,
     now,
     ...options,
@@ -161,9 +162,7 @@ describe("createTokenProvider with a store, over a memory store", () => {
   it("20 providers asking at once: one signing, one token, which verifies", async () => {
     const store = createMemoryStore();
     const mint = counting();
-    const providers = Array.from({ length: 20 }, () =>
-      createTokenProvider(createAscToken, { ...ascOptions, privateKey: { sign: mint }, store }),
-    );
+    const providers = Array.from({ length: 20 }, () => fleetMember(mint, store, Date.now));
     const tokens = await Promise.all(providers.map((p) => p.getToken()));
     expect(mint).toHaveBeenCalledTimes(1);
     expect(new Set(tokens).size).toBe(1);
@@ -226,9 +225,7 @@ describe("createTokenProvider with a store, over a memory store", () => {
   it("after invalidate(token) (a 401), the stored copy is refused and replaced once for all", async () => {
     const store = createMemoryStore();
     const mint = counting();
-    const providers = Array.from({ length: 5 }, () =>
-      createTokenProvider(createAscToken, { ...ascOptions, privateKey: { sign: mint }, store }),
-    );
+    const providers = Array.from({ length: 5 }, () => fleetMember(mint, store, Date.now));
     const first = await providers[0]!.getToken();
     await Promise.all(providers.map((p) => p.getToken()));
     for (const p of providers) p.invalidate(first);
@@ -247,11 +244,7 @@ describe("createTokenProvider with a store, over a memory store", () => {
     for (const planted of ["garbage", foreign, "a.b.c"]) {
       await store.set(storeKey, planted, 60_000);
       store.entries.delete(`${storeKey}:lease`);
-      const provider = createTokenProvider(createAscToken, {
-        ...ascOptions,
-        privateKey: { sign: mint },
-        store,
-      });
+      const provider = fleetMember(mint, store, Date.now);
       const token = await provider.getToken();
       expect(token).not.toBe(planted);
       expect(decodeToken(token).header.kid).toBe(KEY_ID);
@@ -267,7 +260,7 @@ describe("store faults: every call still gets a token", () => {
     const mint = counting();
     const provider = createTokenProvider(createAscToken, {
       ...ascOptions,
-      privateKey: { sign: mint },
+      privateKey: signerKey({ sign: mint }),
       store,
       onError: (e) => errors.push(e),
     });

@@ -37,6 +37,26 @@ beforeAll(() => {
   options = { rootCertificates: [pki.root], bundleId: BUNDLE_ID, environment: "Sandbox" };
 });
 
+/** The fastest of three runs of `work`, in ms; a run that throws counts as done. */
+const fastest = (work: () => unknown): number =>
+  Math.min(
+    ...[1, 2, 3].map(() => {
+      const start = performance.now();
+      try {
+        work();
+      } catch {
+        // The refusal is the work measured.
+      }
+      return performance.now() - start;
+    }),
+  );
+/** One plain read of every byte of `bytes`: what a reader that read them all would at least do. */
+const onePass = (bytes: Uint8Array) => () => {
+  let sum = 0;
+  for (const byte of bytes) sum += byte;
+  return sum;
+};
+
 describe("bounded work before trust", () => {
   it("a 28 MB hostile request (Apple's real root, a zero-byte leaf) is refused with a code, heap growth under 3× its size", () => {
     // A child process with --expose-gc, so that the heap is measured without the test runner.
@@ -97,11 +117,14 @@ describe("bounded work before trust", () => {
 
   it("the DER reader stops at the first element past the fields: 28 MB of empty elements", () => {
     const zeros = new Uint8Array(28 * 1024 * 1024);
-    const start = performance.now();
     expect(() => parseCertificate(zeros, "leaf")).toThrow(
       expect.objectContaining({ code: "CHAIN_INVALID" }),
     );
-    expect(performance.now() - start).toBeLessThan(50);
+    // Against one plain pass over the same bytes, the fastest of three tries each: a reader that
+    // read them all could not take a tenth of that, whatever the machine's load.
+    expect(fastest(() => parseCertificate(zeros, "leaf"))).toBeLessThan(
+      fastest(onePass(zeros)) / 10,
+    );
   });
 
   it("a DER signature longer than 72 bytes is refused unread, by signatureFromDer", () => {
@@ -111,11 +134,10 @@ describe("bounded work before trust", () => {
     );
     // 4 MB of one-byte elements: nothing is read beyond the first field.
     const tiny = new Uint8Array(4 * 1024 * 1024);
-    const start = performance.now();
     expect(() => signatureFromDer(tiny)).toThrow(
       expect.objectContaining({ code: "SIGNATURE_MALFORMED" }),
     );
-    expect(performance.now() - start).toBeLessThan(50);
+    expect(fastest(() => signatureFromDer(tiny))).toBeLessThan(fastest(onePass(tiny)) / 10);
   });
 });
 

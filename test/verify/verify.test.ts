@@ -78,6 +78,10 @@ beforeAll(() => {
   pki = makePki(NOW);
   options = { rootCertificates: [pki.root], bundleId: BUNDLE_ID, environment: "Sandbox" };
 });
+
+/** A verifier of the test root for the Production data of the app with `appAppleId`. */
+const productionVerifier = (appAppleId: number) =>
+  createAppleVerifier({ ...options, environment: "Production", appAppleId });
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -201,12 +205,7 @@ describe("a valid payload", () => {
       receiptCreationDate: NOW,
     };
     await expect(
-      createAppleVerifier({
-        rootCertificates: [pki.root],
-        bundleId: BUNDLE_ID,
-        environment: "Production",
-        appAppleId: 1234,
-      }).verifyAppTransaction(signed(appTransaction)),
+      productionVerifier(1234).verifyAppTransaction(signed(appTransaction)),
     ).resolves.toStrictEqual(appTransaction);
     const realtime = {
       requestIdentifier: "3db5c98d-8acf-4e29-831e-8e1f82f9f6e9",
@@ -236,16 +235,9 @@ describe("a valid payload", () => {
     await expect(
       createAppleVerifier(options).verifyNotification(signed(external)),
     ).resolves.toBeDefined();
-    await expect(
-      codeOf(
-        createAppleVerifier({
-          rootCertificates: [pki.root],
-          bundleId: BUNDLE_ID,
-          environment: "Production",
-          appAppleId: 1,
-        }).verifyNotification(signed(external)),
-      ),
-    ).resolves.toBe("UNEXPECTED_ENVIRONMENT");
+    await expect(codeOf(productionVerifier(1).verifyNotification(signed(external)))).resolves.toBe(
+      "UNEXPECTED_ENVIRONMENT",
+    );
   });
 
   it("uses the payload's signedDate: an expired leaf still verifies what it signed in time", async () => {
@@ -823,11 +815,10 @@ describe("expectations and options", () => {
     const production = signed(
       notification({ data: { ...notification().data, environment: "Production" } }),
     );
-    const prod = { ...options, environment: "Production", appAppleId: 1234 } as const;
-    await expect(createAppleVerifier(prod).verifyNotification(production)).resolves.toBeDefined();
-    await expect(
-      codeOf(createAppleVerifier({ ...prod, appAppleId: 99 }).verifyNotification(production)),
-    ).resolves.toBe("UNEXPECTED_APP_APPLE_ID");
+    await expect(productionVerifier(1234).verifyNotification(production)).resolves.toBeDefined();
+    await expect(codeOf(productionVerifier(99).verifyNotification(production))).resolves.toBe(
+      "UNEXPECTED_APP_APPLE_ID",
+    );
   });
 
   it("refuses Xcode and local-testing data unless explicitly allowed, then decodes it unverified", async () => {

@@ -25,19 +25,24 @@ const INSTALL = "apt-get install -y --no-install-recommends";
 const serve = (ctx) => {
   const files = {
     "/": ["browser.html", "text/html"],
-    "/asc-token/index.js": ["node_modules/asc-token/dist/index.js", "text/javascript"],
-    "/asc-token/testing.js": ["node_modules/asc-token/dist/testing.js", "text/javascript"],
     "/suite.mjs": ["suite.mjs", "text/javascript"],
     "/fixtures.json": [ctx.fixturesFile, "application/json"],
   };
+  // The packed ESM build, a file per module: /asc-token/<path>.js is dist/<path>.js.
+  const library = (path) =>
+    /^\/asc-token\/[\w/-]+\.js$/.test(path) && !path.includes("//")
+      ? [`node_modules/asc-token/dist/${path.slice("/asc-token/".length)}`, "text/javascript"]
+      : undefined;
   const server = createServer((request, response) => {
-    const file = files[new URL(request.url ?? "/", "http://127.0.0.1").pathname];
-    if (!file) {
+    const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
+    const file = files[path] ?? library(path);
+    const local = file && (file[0].startsWith("/") ? file[0] : join(ctx.consumer, file[0]));
+    if (!local || !existsSync(local)) {
       response.writeHead(404).end();
       return;
     }
     response.writeHead(200, { "content-type": file[1], "cache-control": "no-store" });
-    response.end(readFileSync(file[0].startsWith("/") ? file[0] : join(ctx.consumer, file[0])));
+    response.end(readFileSync(local));
   });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {

@@ -25,8 +25,10 @@ export const targets = [
         /^node:|^(crypto|buffer|fs|util|stream)$/.test(input),
       );
       const libraryInputs = inputs.filter((input) => input.includes("node_modules/asc-token/"));
+      // The ESM build is a file per module: every input of the package is one of its .js files,
+      // reached from the two entry points.
       const usesEsmBuild =
-        libraryInputs.length === 2 &&
+        libraryInputs.every((input) => /\/dist\/.+\.js$/.test(input)) &&
         libraryInputs.some((input) => input.endsWith("dist/index.js")) &&
         libraryInputs.some((input) => input.endsWith("dist/testing.js"));
       const code = result.outputFiles[0].text;

@@ -1,6 +1,6 @@
 // Cloudflare Workers: workerd (bundled with miniflare) runs a module worker that imports the
 // packed ESM build and the suite; the fixtures go in by POST and the outcome comes back as JSON.
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 /** Not newer than the workerd build miniflare 4.20260426.0 ships (1.20260426.x). */
@@ -12,6 +12,15 @@ export const targets = [
     run: async (ctx) => {
       const { Miniflare } = await import("miniflare");
       const source = (file) => readFileSync(join(ctx.consumer, file), "utf8");
+      // The packed ESM build, a file per module, under ./asc-token/ (all but the command line).
+      const dist = "node_modules/asc-token/dist";
+      const library = readdirSync(join(ctx.consumer, dist), { recursive: true })
+        .filter((file) => file.endsWith(".js") && file !== "cli.js")
+        .map((file) => ({
+          type: "ESModule",
+          path: join(ctx.consumer, "asc-token", file),
+          contents: source(join(dist, file)),
+        }));
       const mf = new Miniflare({
         compatibilityDate: COMPATIBILITY_DATE,
         cf: false, // the built-in placeholder `request.cf`: never fetch one from the network
@@ -21,16 +30,7 @@ export const targets = [
             path: join(ctx.consumer, "worker.mjs"),
             contents: source("worker.mjs"),
           },
-          {
-            type: "ESModule",
-            path: join(ctx.consumer, "asc-token.js"),
-            contents: source("node_modules/asc-token/dist/index.js"),
-          },
-          {
-            type: "ESModule",
-            path: join(ctx.consumer, "asc-token-testing.js"),
-            contents: source("node_modules/asc-token/dist/testing.js"),
-          },
+          ...library,
           {
             type: "ESModule",
             path: join(ctx.consumer, "suite.mjs"),
