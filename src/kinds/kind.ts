@@ -233,12 +233,12 @@ export const readKindOptions = (
   more: readonly string[] = [],
 ): Record<string, unknown> => {
   const own = kind.options as Record<string, boolean>;
-  const required = Object.keys(own).filter((name) => own[name]);
-  return readOptions(
-    options,
-    [...more, ...kindOptionNames(kind)],
-    `{ ${["keyId", ...required, "privateKey"].join(", ")} }`,
-  );
+  // The required options are listed only for the message of a call given no options object.
+  const shape =
+    typeof options === "object" && options !== null
+      ? ""
+      : `{ ${["keyId", ...Object.keys(own).filter((name) => own[name]), "privateKey"].join(", ")} }`;
+  return readOptions(options, [...more, ...kindOptionNames(kind)], shape);
 };
 
 /**
