@@ -221,23 +221,24 @@ export const kindOptionNames = ({ options }: TokenKind): string[] => [
   ...Object.keys(options),
 ];
 
+/** The options a call of `kind` needs, as a message names them: `{ keyId, teamId, privateKey }`. */
+const requiredOptions = ({ options }: TokenKind): string => {
+  const own = options as Record<string, boolean>;
+  const names = ["keyId", ...Object.keys(own).filter((name) => own[name]), "privateKey"];
+  return `{ ${names.join(", ")} }`;
+};
+
 /**
  * @internal A snapshot of the options `kind` reads (the shared ones and its own), each read once;
- * any other name refused, and a non-object answered with the options it needs
- * (`{ keyId, teamId, privateKey }`).
+ * any other name refused, and a non-object answered with the options it needs.
  */
-
 export const readKindOptions = (
   kind: TokenKind,
   options: unknown,
   more: readonly string[] = [],
 ): Record<string, unknown> => {
-  const own = kind.options as Record<string, boolean>;
   // The required options are listed only for the message of a call given no options object.
-  const shape =
-    typeof options === "object" && options !== null
-      ? ""
-      : `{ ${["keyId", ...Object.keys(own).filter((name) => own[name]), "privateKey"].join(", ")} }`;
+  const shape = typeof options === "object" && options !== null ? "" : requiredOptions(kind);
   return readOptions(options, [...more, ...kindOptionNames(kind)], shape);
 };
 
