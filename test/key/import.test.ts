@@ -237,6 +237,17 @@ describe("the import cache", () => {
     expect(verifies(t3, other.publicKey)).toBe(true);
   });
 
+  it("exact: a text spelling cached key bytes in decimal is read as text, never served their key", async () => {
+    const fresh = makeP256();
+    await importAppleKey(fresh.appleDer);
+    const spy = vi.spyOn(crypto.subtle, "importKey");
+    const spelled = Array.from(fresh.appleDer).join();
+    await expect(importAppleKey(spelled)).rejects.toMatchObject({ code: "KEY_MALFORMED" });
+    // The bytes' own entry is still there: no new import.
+    expect(verifies(await mintWith(fresh.appleDer), fresh.publicKey)).toBe(true);
+    expect(spy).not.toHaveBeenCalled();
+  });
+
   it("does not cache a failure", async () => {
     const fresh = makeP256();
     const spy = vi
